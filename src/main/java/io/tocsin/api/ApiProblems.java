@@ -1,0 +1,75 @@
+package io.tocsin.api;
+
+import io.tocsin.config.ActiveConfiguration;
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.MissingServletRequestParameterException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.WebRequest;
+import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+
+/**
+ * Every error is RFC 9457 problem details, and every client mistake is a 4xx naming the field
+ * (invariant 6). Framework errors (malformed JSON, wrong media type...) come through the base class.
+ */
+@RestControllerAdvice
+class ApiProblems extends ResponseEntityExceptionHandler {
+    private static final Logger LOG = LoggerFactory.getLogger(ApiProblems.class);
+
+    static ProblemDetail problem(HttpStatus status, String title, String detail) {
+        ProblemDetail p = ProblemDetail.forStatusAndDetail(status, detail);
+        p.setTitle(title);
+        p.setType(URI.create("https://tocsin.io/problems/" + title.toLowerCase().replace(' ', '-')));
+        return p;
+    }
+
+    @ExceptionHandler(BadRequestException.class)
+    ProblemDetail badRequest(BadRequestException e) {
+        ProblemDetail p = problem(HttpStatus.BAD_REQUEST, "Invalid request", e.field() + ": " + e.getMessage());
+        p.setProperty("errors", List.of(Map.of("field", e.field(), "message", e.getMessage())));
+        return p;
+    }
+
+    @ExceptionHandler(NotFoundException.class)
+    ProblemDetail notFound(NotFoundException e) {
+        return problem(HttpStatus.NOT_FOUND, "Not found", e.getMessage());
+    }
+
+    @ExceptionHandler({ConflictException.class, ActiveConfiguration.ConcurrentActivationException.class})
+    ProblemDetail conflict(RuntimeException e) {
+        return problem(HttpStatus.CONFLICT, "Conflict", e.getMessage());
+    }
+
+    @ExceptionHandler(MethodArgumentTypeMismatchException.class)
+    ProblemDetail typeMismatch(MethodArgumentTypeMismatchException e) {
+        ProblemDetail p = problem(HttpStatus.BAD_REQUEST, "Invalid request", e.getName() + ": bad value \"" + e.getValue() + "\"");
+        p.setProperty("errors", List.of(Map.of("field", e.getName(), "message", "bad value")));
+        return p;
+    }
+
+    @java.lang.Override
+    protected ResponseEntity<Object> handleMissingServletRequestParameter(MissingServletRequestParameterException ex,
+                                                                          HttpHeaders headers, HttpStatusCode status,
+                                                                          WebRequest request) {
+        ProblemDetail p = problem(HttpStatus.BAD_REQUEST, "Invalid request", ex.getParameterName() + ": required");
+        p.setProperty("errors", List.of(Map.of("field", ex.getParameterName(), "message", "required")));
+        return ResponseEntity.badRequest().body(p);
+    }
+
+    /** A bug, not bad input: logged with its stack, answered without internals. */
+    @ExceptionHandler(RuntimeException.class)
+    ProblemDetail unexpected(RuntimeException e) {
+        LOG.error("unexpected error", e);
+        return problem(HttpStatus.INTERNAL_SERVER_ERROR, "Internal error", "unexpected error; see the server log");
+    }
+}

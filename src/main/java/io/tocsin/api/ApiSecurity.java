@@ -1,0 +1,78 @@
+package io.tocsin.api;
+
+import io.tocsin.store.ApiTokenStore;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.List;
+import java.util.Optional;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpStatus;
+import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.core.authority.SimpleGrantedAuthority;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * Bearer API tokens for the API; the token's name is the actor in the audit log. The schema, the
+ * iCal feeds (own tokens) and health/metrics endpoints are open.
+ */
+@Configuration
+class ApiSecurity {
+    @Bean
+    SecurityFilterChain api(HttpSecurity http, ApiTokenStore tokens) throws Exception {
+        http.csrf(c -> c.disable())
+                .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .httpBasic(b -> b.disable())
+                .formLogin(f -> f.disable())
+                .addFilterBefore(new BearerTokenFilter(tokens), AnonymousAuthenticationFilter.class)
+                .exceptionHandling(e -> e.authenticationEntryPoint((req, res, ex) -> unauthorized(res)))
+                .authorizeHttpRequests(a -> a
+                        .requestMatchers("/api/v1/config/schema", "/ical/**", "/actuator/health/**", "/actuator/health",
+                                "/actuator/prometheus", "/error",
+                                // monitoring integrations authenticate with the service's integration key instead
+                                "/v2/enqueue", "/v2/change/enqueue", "/api/v1/integrations/**", "/api/v1/events",
+                                "/api/v1/heartbeats/**").permitAll()
+                        .anyRequest().authenticated());
+        return http.build();
+    }
+
+    static void unauthorized(HttpServletResponse res) throws IOException {
+        res.setStatus(HttpStatus.UNAUTHORIZED.value());
+        res.setContentType("application/problem+json");
+        res.setHeader("WWW-Authenticate", "Bearer");
+        res.getWriter().write("{\"type\":\"https://tocsin.io/problems/unauthorized\",\"title\":\"Unauthorized\","
+                + "\"status\":401,\"detail\":\"Authorization: Bearer <API token> is missing or not valid\"}");
+    }
+
+    static final class BearerTokenFilter extends OncePerRequestFilter {
+        private final ApiTokenStore tokens;
+
+        BearerTokenFilter(ApiTokenStore tokens) {
+            this.tokens = tokens;
+        }
+
+        @java.lang.Override
+        protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+                throws ServletException, IOException {
+            String header = request.getHeader("Authorization");
+            if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+                Optional<String> name = tokens.nameOf(header.substring(7).trim());
+                if (name.isEmpty()) {
+                    unauthorized(response);
+                    return;
+                }
+                SecurityContextHolder.getContext().setAuthentication(UsernamePasswordAuthenticationToken.authenticated(
+                        name.get(), null, List.of(new SimpleGrantedAuthority("ROLE_API"))));
+            }
+            chain.doFilter(request, response);
+        }
+    }
+}

@@ -1,0 +1,128 @@
+package io.tocsin.api;
+
+import io.tocsin.config.ActiveConfiguration;
+import io.tocsin.config.ConfigLoader;
+import io.tocsin.config.ConfigProblem;
+import io.tocsin.config.ConfigSchema;
+import io.tocsin.config.LoadedConfig;
+import io.tocsin.config.SourceFile;
+import io.tocsin.store.ConfigVersion;
+import io.tocsin.store.ConfigVersionStore;
+import java.security.Principal;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+@RestController
+@RequestMapping("/api/v1/config")
+class ConfigController {
+    record FileBody(String name, String text) {
+    }
+
+    record FilesBody(List<FileBody> files) {
+    }
+
+    record VersionView(long version, Instant appliedAt, String appliedBy, boolean unchanged, String diff) {
+    }
+
+    record VersionSummary(long version, Instant appliedAt, String appliedBy, String checksum) {
+    }
+
+    record ValidationView(boolean valid, List<ConfigProblem> problems) {
+    }
+
+    private final ActiveConfiguration active;
+    private final ConfigVersionStore versions;
+
+    ConfigController(ActiveConfiguration active, ConfigVersionStore versions) {
+        this.active = active;
+        this.versions = versions;
+    }
+
+    @GetMapping(value = "/schema", produces = "application/schema+json")
+    String schema() {
+        return ConfigSchema.text();
+    }
+
+    @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
+    ResponseEntity<Object> applyFiles(@RequestBody FilesBody body, Principal principal) {
+        return apply(files(body), principal);
+    }
+
+    /** A single YAML document, for {@code curl --data-binary @org.yaml}. */
+    @PostMapping(consumes = {"application/yaml", "application/x-yaml", "text/yaml", "text/plain"})
+    ResponseEntity<Object> applyYaml(@RequestBody String yaml, Principal principal) {
+        return apply(List.of(new SourceFile("config.yaml", yaml)), principal);
+    }
+
+    @PostMapping(value = "/validate", consumes = MediaType.APPLICATION_JSON_VALUE)
+    ValidationView validate(@RequestBody FilesBody body) {
+        LoadedConfig loaded = ConfigLoader.loadSources(files(body));
+        return new ValidationView(loaded.isValid(), loaded.problems());
+    }
+
+    @GetMapping("/versions")
+    List<VersionSummary> versions(@RequestParam(defaultValue = "50") int limit) {
+        if (limit < 1 || limit > 1000) {
+            throw new BadRequestException("limit", "must be between 1 and 1000");
+        }
+        return versions.list(limit).stream()
+                .map(v -> new VersionSummary(v.version(), v.appliedAt(), v.appliedBy(), v.checksum())).toList();
+    }
+
+    @GetMapping("/versions/{version}")
+    Map<String, Object> version(@PathVariable long version) {
+        ConfigVersion v = versions.find(version).orElseThrow(() -> new NotFoundException("no configuration version " + version));
+        return Map.of("version", v.version(), "applied_at", v.appliedAt(), "applied_by", v.appliedBy(),
+                "checksum", v.checksum(), "diff", v.diff(), "source", v.sourceText(),
+                "active", v.version() == active.currentVersion());
+    }
+
+    @GetMapping("/active")
+    Map<String, Object> activeVersion() {
+        return Map.of("version", active.currentVersion(), "organisation", active.current().id(), "name", active.current().name());
+    }
+
+    private ResponseEntity<Object> apply(List<SourceFile> files, Principal principal) {
+        ActiveConfiguration.Activation result = active.apply(files, principal.getName());
+        if (!result.activated()) {
+            ProblemDetail p = ApiProblems.problem(HttpStatus.UNPROCESSABLE_CONTENT, "Invalid configuration",
+                    result.problems().size() + " problem(s); the running configuration is unchanged");
+            p.setProperty("errors", result.problems());
+            return ResponseEntity.unprocessableContent().body(p);
+        }
+        ConfigVersion v = result.version();
+        VersionView view = new VersionView(v.version(), v.appliedAt(), v.appliedBy(), result.unchanged(), v.diff());
+        return ResponseEntity.status(result.unchanged() ? HttpStatus.OK : HttpStatus.CREATED).body(view);
+    }
+
+    private static List<SourceFile> files(FilesBody body) {
+        if (body == null || body.files() == null || body.files().isEmpty()) {
+            throw new BadRequestException("files", "at least one file is required");
+        }
+        List<SourceFile> out = new ArrayList<>();
+        for (int i = 0; i < body.files().size(); i++) {
+            FileBody f = body.files().get(i);
+            if (f == null || f.name() == null || f.name().isBlank()) {
+                throw new BadRequestException("files[" + i + "].name", "required");
+            }
+            if (f.text() == null) {
+                throw new BadRequestException("files[" + i + "].text", "required");
+            }
+            out.add(new SourceFile(f.name(), f.text()));
+        }
+        return out;
+    }
+}

@@ -1,0 +1,7 @@
+package io.tocsin.api;
+
+public class ConflictException extends RuntimeException {
+    public ConflictException(String message) {
+        super(message);
+    }
+}

@@ -1,0 +1,74 @@
+package io.tocsin.cli;
+
+import io.tocsin.config.ConfigLoader;
+import io.tocsin.config.ConfigProblem;
+import io.tocsin.config.LoadedConfig;
+import io.tocsin.config.SourceFile;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+import tools.jackson.databind.JsonNode;
+
+@Command(name = "apply", description = "Validate configuration files locally, then activate them on a running server as a new version.")
+class ApplyCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(arity = "1..*", paramLabel = "PATH", description = "YAML files or directories of them.")
+    List<Path> paths;
+
+    @picocli.CommandLine.Mixin
+    ServerOptions server;
+
+    @java.lang.Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        LoadedConfig loaded = ConfigLoader.load(paths);
+        if (!loaded.isValid()) {
+            loaded.problems().stream().map(ConfigProblem::format).forEach(err::println);
+            err.printf("%d problem(s); nothing was sent%n", loaded.problems().size());
+            return 1;
+        }
+        List<Map<String, String>> files = new ArrayList<>();
+        for (SourceFile f : ConfigLoader.relativeNames(paths, loaded.sources())) {
+            files.add(Map.of("name", f.name(), "text", f.text()));
+        }
+        ServerOptions.Reply response;
+        try {
+            response = server.send("/api/v1/config", Json.write(Map.of("files", files)));
+        } catch (IOException e) {
+            err.println("cannot reach " + server.server + ": " + e.getMessage());
+            return 1;
+        }
+        JsonNode body = response.body().isBlank() ? null : Json.MAPPER.readTree(response.body());
+        if (response.status() == 201 || response.status() == 200) {
+            long version = body.path("version").asLong();
+            if (body.path("unchanged").asBoolean()) {
+                out.printf("unchanged: version %d is already active%n", version);
+            } else {
+                out.printf("activated version %d%n%s%n", version, body.path("diff").asString());
+            }
+            return 0;
+        }
+        if (response.status() == 422 && body != null) {
+            for (JsonNode p : body.path("errors")) {
+                err.printf("%s:%d:%d: %s: %s%n", p.path("file").asString(), p.path("line").asInt(), p.path("column").asInt(),
+                        p.path("path").asString(), p.path("message").asString());
+            }
+            err.println("refused by the server; the running configuration is unchanged");
+            return 1;
+        }
+        err.printf("server answered %d: %s%n", response.status(), body == null ? "" : body.path("detail").asString(response.body()));
+        return 1;
+    }
+
+}

@@ -1,0 +1,211 @@
+package io.tocsin.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+import tools.jackson.databind.JsonNode;
+
+@Command(name = "incident", description = "Act on incidents of a running server: list, show, ack, unack, resolve, escalate, note, update, severity, tag.",
+        subcommands = {IncidentCommand.ListIncidents.class, IncidentCommand.Show.class, IncidentCommand.Ack.class,
+                IncidentCommand.Unack.class, IncidentCommand.Resolve.class, IncidentCommand.Escalate.class,
+                IncidentCommand.NoteCmd.class, IncidentCommand.Update.class, IncidentCommand.SeverityCmd.class,
+                IncidentCommand.Tag.class})
+class IncidentCommand {
+
+    /** Shared behaviour: call the server, print the answer, exit 0 on 2xx, 1 otherwise. */
+    abstract static class Action implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        ServerOptions server;
+
+        abstract String path();
+
+        /** The JSON body to POST, or null for a GET. */
+        String body() {
+            return "{}";
+        }
+
+        @java.lang.Override
+        public Integer call() throws Exception {
+            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter err = spec.commandLine().getErr();
+            ServerOptions.Reply reply;
+            try {
+                reply = server.send(path(), body());
+            } catch (IOException e) {
+                err.println("cannot reach " + server.server + ": " + e.getMessage());
+                return 1;
+            }
+            JsonNode json = reply.body().isBlank() ? null : Json.MAPPER.readTree(reply.body());
+            if (reply.status() / 100 != 2) {
+                err.printf("server answered %d: %s%n", reply.status(), json == null ? "" : json.path("detail").asString(reply.body()));
+                return 1;
+            }
+            print(out, json);
+            return 0;
+        }
+
+        void print(PrintWriter out, JsonNode json) {
+            JsonNode incident = json.path("incident");
+            out.printf("%s %s %s [%s] %s%n", incident.path("id").asString(), incident.path("status").asString(),
+                    incident.path("severity").asString(), incident.path("service").asString(), incident.path("summary").asString());
+            if (json.has("message")) {
+                out.println(json.path("changed").asBoolean() ? json.path("message").asString() : "no change: " + json.path("message").asString());
+            }
+        }
+    }
+
+    abstract static class OnIncident extends Action {
+        @Parameters(index = "0", paramLabel = "ID", description = "Incident id, like INC-42.")
+        String id;
+    }
+
+    @Command(name = "list", description = "List incidents (open ones with --open).")
+    static class ListIncidents extends Action {
+        @Option(names = "--open", description = "Only open incidents.")
+        boolean open;
+
+        String path() {
+            return "/api/v1/incidents?open=" + open;
+        }
+
+        String body() {
+            return null;
+        }
+
+        void print(PrintWriter out, JsonNode json) {
+            for (JsonNode i : json) {
+                out.printf("%-8s %-12s %-6s %-20s %s%n", i.path("id").asString(), i.path("status").asString(),
+                        i.path("severity").asString(), i.path("service").asString(), i.path("summary").asString());
+            }
+        }
+    }
+
+    @Command(name = "show", description = "Show an incident and its timeline.")
+    static class Show extends OnIncident {
+        String path() {
+            return "/api/v1/incidents/" + id;
+        }
+
+        String body() {
+            return null;
+        }
+
+        void print(PrintWriter out, JsonNode json) {
+            super.print(out, json);
+            for (JsonNode e : json.path("timeline")) {
+                out.printf("  %s  %-16s %s%s%n", e.path("at").asString(), e.path("kind").asString(), e.path("text").asString(),
+                        e.path("actor").isNull() ? "" : "  (" + e.path("actor").asString() + " via " + e.path("via").asString() + ")");
+            }
+        }
+    }
+
+    @Command(name = "ack", description = "Acknowledge: stops the acknowledgement-driven levels.")
+    static class Ack extends OnIncident {
+        String path() {
+            return "/api/v1/incidents/" + id + "/acknowledge";
+        }
+    }
+
+    @Command(name = "unack", description = "Un-acknowledge: the acknowledgement clock starts again.")
+    static class Unack extends OnIncident {
+        String path() {
+            return "/api/v1/incidents/" + id + "/unacknowledge";
+        }
+    }
+
+    @Command(name = "resolve", description = "Resolve: stops all escalation.")
+    static class Resolve extends OnIncident {
+        String path() {
+            return "/api/v1/incidents/" + id + "/resolve";
+        }
+    }
+
+    @Command(name = "escalate", description = "Escalate to the next level, or to --level.")
+    static class Escalate extends OnIncident {
+        @Option(names = "--level", description = "Level id to escalate to.")
+        String level;
+
+        String path() {
+            return "/api/v1/incidents/" + id + "/escalate";
+        }
+
+        String body() {
+            return level == null ? "{}" : Json.write(Map.of("level", level));
+        }
+    }
+
+    @Command(name = "note", description = "Add a note to the timeline.")
+    static class NoteCmd extends OnIncident {
+        @Parameters(index = "1", paramLabel = "TEXT")
+        String text;
+
+        String path() {
+            return "/api/v1/incidents/" + id + "/notes";
+        }
+
+        String body() {
+            return Json.write(Map.of("text", text));
+        }
+    }
+
+    @Command(name = "update", description = "Post a status update (resets the no-progress clock).")
+    static class Update extends OnIncident {
+        @Parameters(index = "1", paramLabel = "MESSAGE")
+        String message;
+
+        @Option(names = "--status", description = "investigating, identified, monitoring or resolved.")
+        String status;
+
+        String path() {
+            return "/api/v1/incidents/" + id + "/updates";
+        }
+
+        String body() {
+            Map<String, String> m = new LinkedHashMap<>();
+            m.put("message", message);
+            if (status != null) {
+                m.put("status", status);
+            }
+            return Json.write(m);
+        }
+    }
+
+    @Command(name = "severity", description = "Change the severity (raising it can escalate).")
+    static class SeverityCmd extends OnIncident {
+        @Parameters(index = "1", paramLabel = "SEVERITY")
+        String severity;
+
+        String path() {
+            return "/api/v1/incidents/" + id + "/severity";
+        }
+
+        String body() {
+            return Json.write(Map.of("severity", severity));
+        }
+    }
+
+    @Command(name = "tag", description = "Add tags (security, data-loss, financial...), which can switch the escalation path.")
+    static class Tag extends OnIncident {
+        @Parameters(index = "1..*", paramLabel = "TAG")
+        java.util.List<String> tags;
+
+        String path() {
+            return "/api/v1/incidents/" + id + "/tags";
+        }
+
+        String body() {
+            return Json.write(Map.of("tags", tags));
+        }
+    }
+}

@@ -1,0 +1,50 @@
+package io.tocsin.cli;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import picocli.CommandLine.Option;
+
+/** {@code --server} and {@code --token} for commands that talk to a running Tocsin, and the call itself. */
+class ServerOptions {
+    @Option(names = "--server", defaultValue = "${TOCSIN_SERVER:-http://localhost:8080}", description = "Server URL (env TOCSIN_SERVER; default ${DEFAULT-VALUE}).")
+    String server;
+
+    @Option(names = "--token", defaultValue = "${TOCSIN_TOKEN}", description = "API token (env TOCSIN_TOKEN; default: the contents of ./data/admin-token).")
+    String token;
+
+    record Reply(int status, String body) {
+    }
+
+    String token() throws IOException {
+        if (token != null && !token.isBlank()) {
+            return token.trim();
+        }
+        Path file = Path.of("data", "admin-token");
+        return Files.isReadable(file) ? Files.readString(file).trim() : null;
+    }
+
+    /** Sends a request; null body means GET. Throws IOException when the server cannot be reached. */
+    Reply send(String path, String jsonBody) throws IOException, InterruptedException {
+        String apiToken = token();
+        if (apiToken == null) {
+            throw new IOException("no API token: pass --token, set TOCSIN_TOKEN, or run where ./data/admin-token exists");
+        }
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(server.replaceAll("/+$", "") + path))
+                .timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Bearer " + apiToken);
+        if (jsonBody == null) {
+            b.GET();
+        } else {
+            b.header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(jsonBody));
+        }
+        HttpResponse<String> r = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()
+                .send(b.build(), HttpResponse.BodyHandlers.ofString());
+        return new Reply(r.statusCode(), r.body());
+    }
+}

@@ -1,0 +1,130 @@
+package io.tocsin.config;
+
+import com.github.difflib.DiffUtils;
+import com.github.difflib.UnifiedDiffUtils;
+import io.tocsin.store.AuditLog;
+import io.tocsin.store.ConfigVersion;
+import io.tocsin.store.ConfigVersionStore;
+import java.time.Clock;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The configuration this node runs. A new one is activated only when entirely valid (invariant 5);
+ * each activation is a stored, audited version with a diff. Other nodes pick new versions up from
+ * the database, so any node may take an apply.
+ */
+@Service
+public class ActiveConfiguration {
+    private static final Logger LOG = LoggerFactory.getLogger(ActiveConfiguration.class);
+
+    /** Result of an apply: either a new (or unchanged) version, or the problems that refused it. */
+    public record Activation(boolean activated, boolean unchanged, ConfigVersion version, List<ConfigProblem> problems) {
+    }
+
+    private record Active(Organisation organisation, long version) {
+    }
+
+    private final ConfigVersionStore versions;
+    private final AuditLog audit;
+    private final Clock clock;
+    private final TransactionTemplate tx;
+    private final AtomicReference<Active> active = new AtomicReference<>();
+
+    public ActiveConfiguration(ConfigVersionStore versions, AuditLog audit, Clock clock, TransactionTemplate tx) {
+        this.versions = versions;
+        this.audit = audit;
+        this.clock = clock;
+        this.tx = tx;
+    }
+
+    public Organisation current() {
+        Active a = active.get();
+        if (a == null) {
+            throw new IllegalStateException("no configuration is active yet");
+        }
+        return a.organisation();
+    }
+
+    public long currentVersion() {
+        Active a = active.get();
+        return a == null ? 0 : a.version();
+    }
+
+    /** Validates {@code sources} and, when valid, stores and activates them as the next version. */
+    public synchronized Activation apply(List<SourceFile> sources, String actor) {
+        LoadedConfig loaded = ConfigLoader.loadSources(sources);
+        if (!loaded.isValid()) {
+            return new Activation(false, false, null, loaded.problems());
+        }
+        String text = ConfigText.join(sources);
+        String checksum = ConfigText.checksum(text);
+        Optional<ConfigVersion> previous = versions.latest();
+        if (previous.isPresent() && previous.get().checksum().equals(checksum)) {
+            active.set(new Active(loaded.organisationOrNull(), previous.get().version()));
+            return new Activation(true, true, previous.get(), List.of());
+        }
+        long next = previous.map(v -> v.version() + 1).orElse(1L);
+        String diff = diff(previous.map(ConfigVersion::sourceText).orElse(""), text, next);
+        ConfigVersion version = new ConfigVersion(next, clock.instant(), actor, text, diff, checksum);
+        try {
+            tx.executeWithoutResult(status -> {
+                versions.append(version);
+                audit.record(actor, "config.activate", "config/v" + next,
+                        "organisation " + loaded.organisationOrNull().id() + ", " + sources.size() + " file(s)");
+            });
+        } catch (DuplicateKeyException race) {
+            // Another node activated the same version number first; the caller may simply retry.
+            throw new ConcurrentActivationException(next);
+        }
+        active.set(new Active(loaded.organisationOrNull(), next));
+        LOG.info("activated configuration version {} of organisation {} (applied by {})", next, loaded.organisationOrNull().id(), actor);
+        return new Activation(true, false, version, List.of());
+    }
+
+    /** Activates the newest stored version, if any; used at start and to follow other nodes. */
+    public boolean activateLatestStored() {
+        Optional<ConfigVersion> latest = versions.latest();
+        if (latest.isEmpty() || latest.get().version() == currentVersion()) {
+            return false;
+        }
+        LoadedConfig loaded = ConfigLoader.loadSources(ConfigText.split(latest.get().sourceText()));
+        if (!loaded.isValid()) {
+            // Cannot happen for versions this code stored; keep running the current one and say so.
+            LOG.error("stored configuration version {} no longer validates: {}", latest.get().version(), loaded.problems());
+            return false;
+        }
+        active.set(new Active(loaded.organisationOrNull(), latest.get().version()));
+        return true;
+    }
+
+    @Scheduled(fixedDelayString = "${tocsin.config.poll-interval:5s}", initialDelayString = "${tocsin.config.poll-interval:5s}")
+    void followOtherNodes() {
+        if (active.get() != null && activateLatestStored()) {
+            LOG.info("now running configuration version {} activated by another node", currentVersion());
+        }
+    }
+
+    static String diff(String before, String after, long version) {
+        List<String> a = Arrays.asList(before.split("\n", -1));
+        List<String> b = Arrays.asList(after.split("\n", -1));
+        List<String> lines = UnifiedDiffUtils.generateUnifiedDiff("v" + (version - 1), "v" + version, a,
+                DiffUtils.diff(a, b), 2);
+        return String.join("\n", lines);
+    }
+
+    /** Two nodes raced for the same version number. */
+    public static final class ConcurrentActivationException extends RuntimeException {
+        public ConcurrentActivationException(long version) {
+            super("configuration version " + version + " was activated concurrently by another node; apply again");
+        }
+    }
+}

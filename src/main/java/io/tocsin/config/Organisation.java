@@ -1,0 +1,70 @@
+package io.tocsin.config;
+
+import io.tocsin.schedule.Schedule;
+import java.time.ZoneId;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A validated organisation ready to run: the declarative model plus the compiled schedules.
+ * Only {@link ConfigLoader} creates one, and only from a configuration without problems.
+ */
+public final class Organisation {
+    private final OrganisationConfig config;
+    private final List<SourceFile> sources;
+    private final Map<String, Schedule> schedules = new LinkedHashMap<>();
+    private final Map<String, OrganisationConfig.Person> people = new LinkedHashMap<>();
+
+    Organisation(OrganisationConfig config, List<SourceFile> sources, List<Schedule> compiled) {
+        this.config = config;
+        this.sources = List.copyOf(sources);
+        compiled.forEach(s -> schedules.put(s.id(), s));
+        config.people().forEach(p -> people.put(p.id(), p));
+    }
+
+    public OrganisationConfig config() {
+        return config;
+    }
+
+    public List<SourceFile> sources() {
+        return sources;
+    }
+
+    public String id() {
+        return config.organisation().id();
+    }
+
+    public String name() {
+        return config.organisation().name();
+    }
+
+    public ZoneId zone() {
+        return ZoneId.of(config.organisation().timeZone());
+    }
+
+    public Map<String, Schedule> schedules() {
+        return schedules;
+    }
+
+    public Optional<Schedule> schedule(String id) {
+        return Optional.ofNullable(schedules.get(id));
+    }
+
+    public Optional<OrganisationConfig.Person> person(String id) {
+        return Optional.ofNullable(people.get(id));
+    }
+
+    public Map<String, OrganisationConfig.Person> people() {
+        return people;
+    }
+
+    /** The schedules with {@code extra} overrides layered on top (runtime overrides from the database). */
+    public Organisation withScheduleOverrides(Map<String, List<io.tocsin.schedule.ScheduleOverride>> extra) {
+        List<Schedule> merged = schedules.values().stream()
+                .map(s -> s.withOverrides(extra.getOrDefault(s.id(), List.of())))
+                .toList();
+        return new Organisation(config, sources, merged);
+    }
+}

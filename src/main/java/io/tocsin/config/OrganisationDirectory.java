@@ -1,0 +1,89 @@
+package io.tocsin.config;
+
+import io.tocsin.engine.Directory;
+import io.tocsin.engine.IncidentState;
+import io.tocsin.engine.Target;
+import io.tocsin.schedule.OnCall;
+import io.tocsin.schedule.Schedule;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/** Resolves escalation targets against an organisation: schedules at the instant, teams, roles, domains, vendors. */
+public final class OrganisationDirectory implements Directory {
+    private final Organisation org;
+    private final Map<String, OrganisationConfig.Team> teams;
+    private final Map<String, OrganisationConfig.DirectoryRole> roles;
+    private final Map<String, OrganisationConfig.Domain> domains;
+    private final Map<String, OrganisationConfig.Service> services;
+    private final Map<String, OrganisationConfig.Vendor> vendors;
+
+    public OrganisationDirectory(Organisation org) {
+        this.org = org;
+        OrganisationConfig c = org.config();
+        teams = index(c.teams(), OrganisationConfig.Team::id);
+        roles = index(c.roles(), OrganisationConfig.DirectoryRole::id);
+        domains = index(c.domains(), OrganisationConfig.Domain::id);
+        services = index(c.services(), OrganisationConfig.Service::id);
+        vendors = index(c.vendors(), OrganisationConfig.Vendor::id);
+    }
+
+    @java.lang.Override
+    public Resolution resolve(Target target, IncidentState incident, Instant at) {
+        if (target instanceof Target.Person p) {
+            return new Resolution(List.of(p.id()), "person " + p.id());
+        }
+        if (target instanceof Target.OnCall o) {
+            Schedule s = org.schedules().get(o.schedule());
+            String layer = o.layer() == null ? s.layers().get(0).id() : o.layer();
+            OnCall answer = s.onCall(layer, at);
+            return new Resolution(answer.person().map(List::of).orElse(List.of()), "on call in " + o.schedule() + "/" + layer);
+        }
+        if (target instanceof Target.Team t) {
+            return team(teams.get(t.team()), t.members(), incident, "team " + t.team());
+        }
+        if (target instanceof Target.OwningTeam t) {
+            OrganisationConfig.Service service = services.get(incident.service());
+            OrganisationConfig.Team team = service == null ? null : teams.get(service.team());
+            return team(team, t.members(), incident, "owning team" + (team == null ? "" : " " + team.id()));
+        }
+        if (target instanceof Target.DomainExperts d) {
+            OrganisationConfig.Service service = services.get(incident.service());
+            OrganisationConfig.Domain domain = service == null || service.domain() == null ? null : domains.get(service.domain());
+            String what = (d.backup() ? "backup " : "") + "experts of domain " + (domain == null ? "(none)" : domain.id());
+            return new Resolution(domain == null ? List.of() : d.backup() ? domain.backup() : domain.experts(), what);
+        }
+        if (target instanceof Target.Role r) {
+            OrganisationConfig.DirectoryRole role = roles.get(r.role());
+            return new Resolution(role == null ? List.of() : role.heldBy(), "role " + r.role());
+        }
+        Target.Vendor v = (Target.Vendor) target;
+        OrganisationConfig.Vendor vendor = vendors.get(v.vendor());
+        // Vendors are contacted through their own contact methods; they are recorded as "vendor:<id>".
+        return new Resolution(vendor == null ? List.of() : List.of("vendor:" + vendor.id()), "vendor " + v.vendor()
+                + Optional.ofNullable(vendor).map(x -> x.priorityLine()).map(line -> " (priority line " + line + ")").orElse(""));
+    }
+
+    private Resolution team(OrganisationConfig.Team team, Target.TeamMembers members, IncidentState incident, String what) {
+        if (team == null) {
+            return new Resolution(List.of(), what);
+        }
+        return switch (members) {
+            case LEADS -> new Resolution(team.leads(), what + " leads");
+            case ALL -> new Resolution(team.members(), what);
+            case ROUND_ROBIN -> {
+                // Deterministic per incident, so a retry or another node picks the same person.
+                List<String> m = team.members();
+                yield new Resolution(m.isEmpty() ? List.of() : List.of(m.get(Math.floorMod(incident.id().hashCode(), m.size()))),
+                        what + " (round robin)");
+            }
+        };
+    }
+
+    private static <T> Map<String, T> index(List<T> items, Function<T, String> id) {
+        return items.stream().collect(Collectors.toMap(id, Function.identity(), (a, b) -> a));
+    }
+}

@@ -1,0 +1,45 @@
+package io.tocsin.engine;
+
+import java.util.Set;
+
+/** What can happen to an open incident, from any interface; {@link Wake} is a timer coming due. */
+public sealed interface Command {
+    record Wake() implements Command {
+    }
+
+    record Acknowledge(String by) implements Command {
+    }
+
+    record Unacknowledge(String by) implements Command {
+    }
+
+    record Resolve(String by) implements Command {
+    }
+
+    /** The source fired again for the same dedup key while the incident is open. */
+    record Retrigger() implements Command {
+    }
+
+    record PostUpdate(String by, String status, String message) implements Command {
+    }
+
+    record ChangeSeverity(String by, String severity) implements Command {
+    }
+
+    record AddTags(String by, Set<String> tags) implements Command {
+    }
+
+    record AddService(String by, String service) implements Command {
+    }
+
+    /** Manual escalation: to the next level, or to a named level. */
+    record Escalate(String by, String level) implements Command {
+    }
+
+    /** Release everyone engaged except {@code keep}; the ladder stops where it is. */
+    record Deescalate(String by, Set<String> keep, String reason) implements Command {
+    }
+
+    record Note(String by, String text) implements Command {
+    }
+}

@@ -1,0 +1,23 @@
+package io.tocsin.engine;
+
+import java.util.List;
+import java.util.Optional;
+
+/** Paths of one policy and the triggers that apply whichever path runs. */
+public record EscalationPolicy(String id, String name, String defaultPath, List<EscalationPath> paths, List<Trigger> triggers) {
+    public EscalationPolicy {
+        paths = List.copyOf(paths);
+        triggers = List.copyOf(triggers);
+    }
+
+    public Optional<EscalationPath> path(String pathId) {
+        return paths.stream().filter(p -> p.id().equals(pathId)).findFirst();
+    }
+
+    /** The path an incident of this severity starts on: the first that names the severity, else the default, else the first. */
+    public EscalationPath pathFor(String severity) {
+        return paths.stream().filter(p -> p.severities().contains(severity)).findFirst()
+                .or(() -> defaultPath == null ? Optional.empty() : path(defaultPath))
+                .orElse(paths.get(0));
+    }
+}

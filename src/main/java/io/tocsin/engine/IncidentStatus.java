@@ -1,0 +1,3 @@
+package io.tocsin.engine;
+
+public enum IncidentStatus { TRIGGERED, ACKNOWLEDGED, RESOLVED }

@@ -1,0 +1,25 @@
+package io.tocsin.engine;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * One thing that happened to an incident. Entries of kind {@link Kind#NOTIFIED} are the
+ * notification intents: they carry the people to page and why (path, level or trigger).
+ */
+public record TimelineEntry(Instant at, Kind kind, String path, String level, String trigger, List<String> people,
+                            String text) {
+    public enum Kind {
+        OPENED, NOTIFIED, LEVEL_SKIPPED, LADDER_REPEATED, LADDER_EXHAUSTED, TRIGGER_FIRED, PATH_SWITCHED, PATH_ADDED,
+        ACKNOWLEDGED, UNACKNOWLEDGED, RESOLVED, RETRIGGERED, SEVERITY_CHANGED, TAG_ADDED, SERVICE_ADDED, STATUS_UPDATE,
+        ESCALATED, DEESCALATED, NOTE
+    }
+
+    public TimelineEntry {
+        people = people == null ? List.of() : List.copyOf(people);
+    }
+
+    static TimelineEntry of(Instant at, Kind kind, String text) {
+        return new TimelineEntry(at, kind, null, null, null, List.of(), text);
+    }
+}

@@ -1,0 +1,259 @@
+package io.tocsin.ingest;
+
+import io.tocsin.config.Organisation;
+import io.tocsin.config.Durations;
+import io.tocsin.incident.IncidentEngine;
+import io.tocsin.incident.Incidents;
+import io.tocsin.incident.Signal;
+import io.tocsin.incident.SignalResult;
+import io.tocsin.store.HeartbeatStore;
+import jakarta.servlet.http.HttpServletRequest;
+import java.io.IOException;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.transaction.support.TransactionTemplate;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Alertmanager, Grafana, the generic JSON event and heartbeats. Each authenticates by the service's
+ * integration key and answers 2xx only after the event is committed; bad input is a 4xx problem
+ * naming the field, with nothing written.
+ */
+@RestController
+class IntegrationsController {
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private final Incidents incidents;
+    private final IncidentEngine engine;
+    private final HeartbeatStore heartbeats;
+    private final Clock clock;
+    private final TransactionTemplate tx;
+    private final EventRouter router = new EventRouter();
+    private final RateLimiter limiter;
+
+    IntegrationsController(Incidents incidents, IncidentEngine engine, HeartbeatStore heartbeats, Clock clock,
+                           TransactionTemplate tx, @Value("${tocsin.ingest.rate-per-minute:120}") int perMinute,
+                           @Value("${tocsin.ingest.burst:120}") int burst) {
+        this.incidents = incidents;
+        this.engine = engine;
+        this.heartbeats = heartbeats;
+        this.clock = clock;
+        this.tx = tx;
+        this.limiter = new RateLimiter(perMinute, burst);
+    }
+
+    @PostMapping("/api/v1/integrations/alertmanager/{key}")
+    ResponseEntity<Object> alertmanager(@PathVariable String key, HttpServletRequest request) throws IOException {
+        return alertGroup(key, "alertmanager", request);
+    }
+
+    @PostMapping("/api/v1/integrations/grafana/{key}")
+    ResponseEntity<Object> grafana(@PathVariable String key, HttpServletRequest request) throws IOException {
+        return alertGroup(key, "grafana", request);
+    }
+
+    private ResponseEntity<Object> alertGroup(String key, String integration, HttpServletRequest request) throws IOException {
+        Organisation org = engine.organisation();
+        Integrations.Match match = authenticate(org, key);
+        JsonNode body = body(request);
+        AlertGroupParser.Parsed parsed = AlertGroupParser.parse(body, match.service().id(), integration);
+        if (!parsed.errors().isEmpty()) {
+            throw new InvalidEvent(parsed.errors());
+        }
+        throttle(key);
+        Instant now = clock.instant();
+        List<Signal> signals = parsed.events().stream().map(e -> router.route(org, e, now)).toList();
+        List<SignalResult> results = incidents.acceptAll(signals, integration);
+        return ResponseEntity.ok(Map.of("status", "success", "alerts", results.size()));
+    }
+
+    @PostMapping("/api/v1/events")
+    ResponseEntity<Object> event(@RequestHeader(value = "X-Tocsin-Key", required = false) String headerKey,
+                                 HttpServletRequest request) throws IOException {
+        JsonNode body = body(request);
+        if (body == null || !body.isObject()) {
+            throw new InvalidEvent(List.of("(body): must be a JSON object"));
+        }
+        String key = headerKey != null ? headerKey : text(body, "routing_key");
+        if (key == null) {
+            throw new InvalidEvent(List.of("routing_key: required (or the X-Tocsin-Key header)"));
+        }
+        Organisation org = engine.organisation();
+        Integrations.Match match = authenticate(org, key);
+        List<String> errors = new ArrayList<>();
+        String action = Optional.ofNullable(text(body, "action")).orElse("trigger");
+        if (!Set.of("trigger", "acknowledge", "resolve").contains(action)) {
+            errors.add("action: must be trigger, acknowledge or resolve");
+        }
+        String dedup = text(body, "dedup_key");
+        String summary = text(body, "summary");
+        if ("trigger".equals(action) && summary == null) {
+            errors.add("summary: required for a trigger");
+        }
+        if (summary != null && summary.length() > 1024) {
+            errors.add("summary: longer than 1024 characters");
+        }
+        if (!"trigger".equals(action) && dedup == null) {
+            errors.add("dedup_key: required to " + action);
+        }
+        if (dedup != null && dedup.length() > 255) {
+            errors.add("dedup_key: longer than 255 characters");
+        }
+        JsonNode labelsNode = body.get("labels");
+        if (labelsNode != null && !labelsNode.isObject()) {
+            errors.add("labels: must be an object of strings");
+        }
+        if (!errors.isEmpty()) {
+            throw new InvalidEvent(errors);
+        }
+        throttle(key);
+        Map<String, String> labels = new HashMap<>();
+        if (labelsNode != null) {
+            labelsNode.properties().forEach(e -> labels.put(e.getKey(), e.getValue().isString() ? e.getValue().asString() : e.getValue().toString()));
+        }
+        String dedupKey = dedup != null ? dedup : UUID.randomUUID().toString();
+        Signal signal = router.route(org, new InboundEvent(match.service().id(), "generic", dedupKey,
+                Signal.Action.valueOf(action.toUpperCase()), summary == null ? "" : summary,
+                Optional.ofNullable(text(body, "source")).orElse("generic"), text(body, "severity"), labels, body.toString()),
+                clock.instant());
+        SignalResult result = incidents.accept(signal, "events-api");
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("status", "accepted");
+        answer.put("result", result.outcome().name().toLowerCase());
+        answer.put("dedup_key", result.dedupKey());
+        answer.put("incident", result.incidentId() == null ? null : "INC-" + result.incidentId());
+        return ResponseEntity.accepted().body(answer);
+    }
+
+    /** A beat: the next is due one interval from now; a beat after a miss resolves the heartbeat incident. */
+    @PostMapping("/api/v1/heartbeats/{key}")
+    ResponseEntity<Object> heartbeat(@PathVariable String key) {
+        Organisation org = engine.organisation();
+        Integrations.Match match = authenticate(org, key);
+        if (!"heartbeat".equals(match.integration().type())) {
+            throw new InvalidEvent(List.of("key: this integration key is not a heartbeat monitor"));
+        }
+        Instant now = clock.instant();
+        Instant next = now.plus(Durations.parse(match.integration().interval()));
+        Boolean wasMissed = tx.execute(status -> heartbeats.beat(key, match.service().id(), now, next));
+        if (Boolean.TRUE.equals(wasMissed)) {
+            incidents.accept(new Signal(match.service().id(), HeartbeatMonitor.dedupKey(key), Signal.Action.RESOLVE,
+                    "heartbeat received", "heartbeat", null, Set.of(), Signal.Paging.PAGE, null), "heartbeat");
+        }
+        return ResponseEntity.accepted().body(Map.of("status", "accepted", "next_due", next.toString()));
+    }
+
+    private Integrations.Match authenticate(Organisation org, String key) {
+        Integrations.Match match = Integrations.byKey(org, key).orElseThrow(() -> new UnknownKey());
+        if (!match.service().enabled()) {
+            throw new DisabledService(match.service().id());
+        }
+        return match;
+    }
+
+    private void throttle(String key) {
+        if (!limiter.tryAcquire(key)) {
+            throw new Throttled();
+        }
+    }
+
+    private static JsonNode body(HttpServletRequest request) throws IOException {
+        byte[] bytes = PagerDutyEventsController.readLimited(request);
+        if (bytes == null) {
+            throw new TooLarge();
+        }
+        try {
+            return JSON.readTree(bytes);
+        } catch (RuntimeException e) {
+            throw new InvalidEvent(List.of("(body): not valid JSON"));
+        }
+    }
+
+    private static String text(JsonNode node, String field) {
+        return PagerDutyEventsController.text(node, field);
+    }
+
+    static final class InvalidEvent extends RuntimeException {
+        final List<String> errors;
+
+        InvalidEvent(List<String> errors) {
+            super(String.join("; ", errors));
+            this.errors = errors;
+        }
+    }
+
+    static final class UnknownKey extends RuntimeException {
+    }
+
+    static final class DisabledService extends RuntimeException {
+        DisabledService(String service) {
+            super("service " + service + " is disabled");
+        }
+    }
+
+    static final class TooLarge extends RuntimeException {
+    }
+
+    static final class Throttled extends RuntimeException {
+    }
+
+    @org.springframework.web.bind.annotation.ExceptionHandler(InvalidEvent.class)
+    ProblemDetail invalid(InvalidEvent e) {
+        ProblemDetail p = problem(HttpStatus.BAD_REQUEST, "Invalid event", e.getMessage());
+        List<Map<String, String>> errors = new ArrayList<>();
+        for (String error : e.errors) {
+            int colon = error.indexOf(": ");
+            errors.add(Map.of("field", colon > 0 ? error.substring(0, colon) : "(body)", "message", colon > 0 ? error.substring(colon + 2) : error));
+        }
+        p.setProperty("errors", errors);
+        return p;
+    }
+
+    @org.springframework.web.bind.annotation.ExceptionHandler(UnknownKey.class)
+    ProblemDetail unknownKey() {
+        ProblemDetail p = problem(HttpStatus.NOT_FOUND, "Unknown integration key", "key: no service has this integration key");
+        p.setProperty("errors", List.of(Map.of("field", "key", "message", "unknown integration key")));
+        return p;
+    }
+
+    @org.springframework.web.bind.annotation.ExceptionHandler(DisabledService.class)
+    ProblemDetail disabled(DisabledService e) {
+        return problem(HttpStatus.FORBIDDEN, "Service disabled", e.getMessage());
+    }
+
+    @org.springframework.web.bind.annotation.ExceptionHandler(TooLarge.class)
+    ProblemDetail tooLarge() {
+        return problem(HttpStatus.CONTENT_TOO_LARGE, "Event too large", "the body exceeds 512 KB");
+    }
+
+    @org.springframework.web.bind.annotation.ExceptionHandler(Throttled.class)
+    ResponseEntity<ProblemDetail> throttled() {
+        return ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS).header("Retry-After", "1")
+                .body(problem(HttpStatus.TOO_MANY_REQUESTS, "Too many events", "this integration key is sending too fast"));
+    }
+
+    private static ProblemDetail problem(HttpStatus status, String title, String detail) {
+        ProblemDetail p = ProblemDetail.forStatusAndDetail(status, detail);
+        p.setTitle(title);
+        p.setType(URI.create("https://tocsin.io/problems/" + title.toLowerCase().replace(' ', '-')));
+        return p;
+    }
+}

@@ -1,0 +1,212 @@
+package io.tocsin.ingest;
+
+
+import io.tocsin.incident.IncidentEngine;
+import io.tocsin.incident.Incidents;
+import io.tocsin.incident.Signal;
+import io.tocsin.incident.SignalResult;
+import io.tocsin.config.Organisation;
+import jakarta.servlet.http.HttpServletRequest;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * PagerDuty Events API v2, wire-compatible: a PagerDuty client or monitoring tool works by changing
+ * only its base URL. Answers in PagerDuty's own shapes, not problem details, because that is what
+ * those clients parse.
+ */
+@RestController
+class PagerDutyEventsController {
+    static final int MAX_BYTES = 512 * 1024;
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final Set<String> SEVERITIES = Set.of("critical", "error", "warning", "info");
+
+    private final Incidents incidents;
+    private final IncidentEngine engine;
+    private final Clock clock;
+    private final EventRouter router = new EventRouter();
+    private final RateLimiter limiter;
+
+    PagerDutyEventsController(Incidents incidents, IncidentEngine engine, Clock clock,
+                              @Value("${tocsin.ingest.rate-per-minute:120}") int perMinute,
+                              @Value("${tocsin.ingest.burst:120}") int burst) {
+        this.incidents = incidents;
+        this.engine = engine;
+        this.clock = clock;
+        this.limiter = new RateLimiter(perMinute, burst);
+    }
+
+    @PostMapping(value = "/v2/enqueue", produces = MediaType.APPLICATION_JSON_VALUE)
+    ResponseEntity<Map<String, Object>> enqueue(HttpServletRequest request) throws IOException {
+        return handle(request, false);
+    }
+
+    @PostMapping(value = "/v2/change/enqueue", produces = MediaType.APPLICATION_JSON_VALUE)
+    ResponseEntity<Map<String, Object>> change(HttpServletRequest request) throws IOException {
+        return handle(request, true);
+    }
+
+    private ResponseEntity<Map<String, Object>> handle(HttpServletRequest request, boolean changeEvent) throws IOException {
+        byte[] body = readLimited(request);
+        if (body == null) {
+            return ResponseEntity.status(HttpStatus.CONTENT_TOO_LARGE).body(Map.of("status", "invalid event",
+                    "message", "Event object is too large", "errors", List.of("request body exceeds 512 KB")));
+        }
+        JsonNode event;
+        try {
+            event = JSON.readTree(body);
+        } catch (RuntimeException e) {
+            return invalid(List.of("request body is not valid JSON"));
+        }
+        if (event == null || !event.isObject()) {
+            return invalid(List.of("event must be a JSON object"));
+        }
+        String routingKey = text(event, "routing_key");
+        List<String> errors = new ArrayList<>();
+        if (routingKey == null) {
+            errors.add("'routing_key' is missing or blank");
+        }
+        Organisation org = engine.organisation();
+        Optional<Integrations.Match> match = Integrations.byKey(org, routingKey);
+        if (routingKey != null && match.isEmpty()) {
+            errors.add("'routing_key' is not a known integration key");
+        }
+        if (match.isPresent() && !match.get().service().enabled()) {
+            errors.add("service '" + match.get().service().id() + "' is disabled");
+        }
+        if (changeEvent) {
+            return changeEvent(event, errors, match);
+        }
+        String action = text(event, "event_action");
+        if (action == null || !Set.of("trigger", "acknowledge", "resolve").contains(action)) {
+            errors.add("'event_action' must be one of trigger, acknowledge, resolve");
+        }
+        String dedupKey = text(event, "dedup_key");
+        if (dedupKey != null && dedupKey.length() > 255) {
+            errors.add("'dedup_key' is longer than 255 characters");
+        }
+        JsonNode payload = event.get("payload");
+        if ("trigger".equals(action)) {
+            if (payload == null || !payload.isObject()) {
+                errors.add("'payload' is missing");
+            } else {
+                String summary = text(payload, "summary");
+                if (summary == null) {
+                    errors.add("'payload.summary' is missing or blank");
+                } else if (summary.length() > 1024) {
+                    errors.add("'payload.summary' is longer than 1024 characters");
+                }
+                if (text(payload, "source") == null) {
+                    errors.add("'payload.source' is missing or blank");
+                }
+                String severity = text(payload, "severity");
+                if (severity == null || !SEVERITIES.contains(severity)) {
+                    errors.add("'payload.severity' must be one of critical, error, warning, info");
+                }
+                if (payload.has("custom_details") && !payload.get("custom_details").isObject() && !payload.get("custom_details").isString()) {
+                    errors.add("'payload.custom_details' must be an object");
+                }
+            }
+        } else if (action != null && dedupKey == null) {
+            errors.add("'dedup_key' is required for " + action + " events");
+        }
+        if (!errors.isEmpty()) {
+            return invalid(errors);
+        }
+        if (!limiter.tryAcquire(routingKey)) {
+            return ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS)
+                    .body(Map.of("status", "throttle event", "message", "Requests for this routing key are arriving too quickly"));
+        }
+        String key = dedupKey != null ? dedupKey : HexFormat.of().formatHex(uuidBytes());
+        Map<String, String> labels = new HashMap<>();
+        String summary = null;
+        String source = null;
+        String severity = null;
+        if (payload != null && payload.isObject()) {
+            summary = text(payload, "summary");
+            source = text(payload, "source");
+            severity = text(payload, "severity");
+            for (String f : List.of("component", "group", "class")) {
+                if (text(payload, f) != null) {
+                    labels.put(f, text(payload, f));
+                }
+            }
+            JsonNode custom = payload.get("custom_details");
+            if (custom != null && custom.isObject()) {
+                for (Map.Entry<String, JsonNode> c : custom.properties()) {
+                    labels.put(c.getKey(), c.getValue().isString() ? c.getValue().asString() : c.getValue().toString());
+                }
+            }
+        }
+        Signal.Action signalAction = Signal.Action.valueOf(action.toUpperCase());
+        Integrations.Match m = match.get();
+        Signal signal = router.route(org, new InboundEvent(m.service().id(), "pagerduty", key, signalAction,
+                summary == null ? "" : summary, source == null ? "pagerduty" : source, severity, labels, event.toString()), clock.instant());
+        SignalResult result = incidents.accept(signal, "pagerduty");
+        Map<String, Object> answer = new java.util.LinkedHashMap<>();
+        answer.put("status", "success");
+        answer.put("message", "Event processed");
+        answer.put("dedup_key", result.dedupKey());
+        return ResponseEntity.accepted().body(answer);
+    }
+
+    private ResponseEntity<Map<String, Object>> changeEvent(JsonNode event, List<String> errors, Optional<Integrations.Match> match) {
+        JsonNode payload = event.get("payload");
+        if (payload == null || !payload.isObject() || text(payload, "summary") == null) {
+            errors.add("'payload.summary' is missing or blank");
+        }
+        if (!errors.isEmpty()) {
+            return invalid(errors);
+        }
+        incidents.recordChange(match.get().service().id(), text(payload, "summary"), text(payload, "source"), event.toString());
+        return ResponseEntity.accepted().body(Map.of("status", "success", "message", "Change event processed"));
+    }
+
+    private static ResponseEntity<Map<String, Object>> invalid(List<String> errors) {
+        return ResponseEntity.badRequest().body(Map.of("status", "invalid event", "message", "Event object is invalid", "errors", errors));
+    }
+
+    /** The body, or null when it is larger than the limit (checked while reading, not only by Content-Length). */
+    static byte[] readLimited(HttpServletRequest request) throws IOException {
+        if (request.getContentLengthLong() > MAX_BYTES) {
+            return null;
+        }
+        try (InputStream in = request.getInputStream()) {
+            byte[] bytes = in.readNBytes(MAX_BYTES + 1);
+            return bytes.length > MAX_BYTES ? null : bytes;
+        }
+    }
+
+    static String text(JsonNode node, String field) {
+        JsonNode v = node.get(field);
+        if (v == null || v.isNull() || !v.isValueNode()) {
+            return null;
+        }
+        String s = v.asString();
+        return s == null || s.isBlank() ? null : s;
+    }
+
+    private static byte[] uuidBytes() {
+        UUID u = UUID.randomUUID();
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(16);
+        b.putLong(u.getMostSignificantBits()).putLong(u.getLeastSignificantBits());
+        return b.array();
+    }
+}

@@ -1,0 +1,43 @@
+package io.tocsin.ingest;
+
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A token bucket per integration key, so one noisy source is answered 429 instead of crowding out
+ * every other service's events. Per node; with N nodes the effective limit is N times this.
+ */
+final class RateLimiter {
+    private static final class Bucket {
+        double tokens;
+        long refilledAtNanos;
+    }
+
+    private final double capacity;
+    private final double perSecond;
+    private final ConcurrentHashMap<String, Bucket> buckets = new ConcurrentHashMap<>();
+
+    RateLimiter(int perMinute, int burst) {
+        this.capacity = burst;
+        this.perSecond = perMinute / 60.0;
+    }
+
+    boolean tryAcquire(String key) {
+        Bucket b = buckets.computeIfAbsent(key, k -> {
+            Bucket nb = new Bucket();
+            nb.tokens = capacity;
+            nb.refilledAtNanos = System.nanoTime();
+            return nb;
+        });
+        synchronized (b) {
+            long now = System.nanoTime();
+            b.tokens = Math.min(capacity, b.tokens + (now - b.refilledAtNanos) / 1e9 * perSecond);
+            b.refilledAtNanos = now;
+            if (b.tokens < 1) {
+                return false;
+            }
+            b.tokens -= 1;
+            return true;
+        }
+    }
+
+}

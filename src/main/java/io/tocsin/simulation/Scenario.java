@@ -1,0 +1,44 @@
+package io.tocsin.simulation;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A "what would happen if" script: events at offsets from a start instant, replayed by the
+ * simulator on a virtual clock through the same routing and engine code as the server.
+ */
+public record Scenario(String name, String description, String start, String runFor, List<ScenarioEvent> events) {
+    public Scenario {
+        events = events == null ? List.of() : events;
+    }
+
+    /**
+     * Exactly one action per event, at an offset such as {@code 15m} from the start. {@code clear}
+     * means the monitoring source resolved the alert (it stopped firing).
+     */
+    public record ScenarioEvent(String at, Alert alert, Boolean clear, String acknowledge, String unacknowledge, String resolve,
+                                Update update, String severity, String tag, String service, String escalate,
+                                Deescalate deescalate, String note) {
+    }
+
+    /**
+     * An alert as a monitoring system sends it. Give {@code severity} (a severity of the organisation)
+     * to open directly, or {@code source_severity} and {@code labels} to go through the routing rules.
+     */
+    public record Alert(String service, String severity, String sourceSeverity, String integration, String summary,
+                        List<String> tags, Map<String, String> labels) {
+        public Alert {
+            tags = tags == null ? List.of() : tags;
+            labels = labels == null ? Map.of() : labels;
+        }
+    }
+
+    public record Update(String by, String status, String message) {
+    }
+
+    public record Deescalate(String by, List<String> keep, String reason) {
+        public Deescalate {
+            keep = keep == null ? List.of() : keep;
+        }
+    }
+}

@@ -1,0 +1,230 @@
+package io.tocsin.simulation;
+
+import io.tocsin.config.Durations;
+import io.tocsin.config.EngineModel;
+import io.tocsin.config.Organisation;
+import io.tocsin.config.OrganisationConfig;
+import io.tocsin.config.OrganisationDirectory;
+import io.tocsin.engine.Command;
+import io.tocsin.engine.EscalationEngine;
+import io.tocsin.engine.Simulation;
+import io.tocsin.engine.TimelineEntry;
+import io.tocsin.incident.Signal;
+import io.tocsin.ingest.EventRouter;
+import io.tocsin.ingest.InboundEvent;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.PropertyNamingStrategies;
+import tools.jackson.dataformat.yaml.YAMLMapper;
+
+/** Reads a scenario, turns it into engine events for an organisation, and renders the resulting timeline. */
+public final class ScenarioRunner {
+    private static final YAMLMapper YAML = YAMLMapper.builder()
+            .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .build();
+    private static final DateTimeFormatter LOCAL = DateTimeFormatter.ofPattern("EEE yyyy-MM-dd HH:mm", Locale.ROOT);
+
+    /** A scenario that cannot be run, with the reason. */
+    public static final class ScenarioException extends RuntimeException {
+        public ScenarioException(String message) {
+            super(message);
+        }
+    }
+
+    public record Run(Scenario scenario, Instant start, ZoneId zone, List<TimelineEntry> timeline) {
+        /** One line per entry: offset, local time, kind, what happened. */
+        public String text() {
+            StringBuilder sb = new StringBuilder();
+            sb.append("# ").append(scenario.name()).append('\n');
+            sb.append("# start ").append(start.atZone(zone).format(LOCAL)).append(' ').append(zone.getId()).append('\n');
+            for (TimelineEntry e : timeline) {
+                long minutes = Duration.between(start, e.at()).toMinutes();
+                sb.append(String.format(Locale.ROOT, "+%02d:%02d  %s  %-16s %s%n", minutes / 60, minutes % 60,
+                        e.at().atZone(zone).format(LOCAL), e.kind(), e.text()));
+            }
+            return sb.toString();
+        }
+    }
+
+    private ScenarioRunner() {
+    }
+
+    public static Scenario read(Path file) {
+        try {
+            return parse(Files.readString(file), file.toString());
+        } catch (IOException e) {
+            throw new ScenarioException(file + ": cannot read: " + e.getMessage());
+        }
+    }
+
+    public static Scenario parse(String text, String name) {
+        try {
+            return YAML.readValue(text, Scenario.class);
+        } catch (RuntimeException e) {
+            throw new ScenarioException(name + ": " + e.getMessage().lines().findFirst().orElse("invalid scenario"));
+        }
+    }
+
+    public static Run run(Organisation org, Scenario scenario) {
+        if (scenario.start() == null) {
+            throw new ScenarioException("scenario needs a start instant, like 2026-03-29T03:00:00+03:00");
+        }
+        Instant start;
+        try {
+            start = OffsetDateTime.parse(scenario.start()).toInstant();
+        } catch (RuntimeException e) {
+            throw new ScenarioException("start: bad instant \"" + scenario.start() + "\": use ISO-8601 with an offset");
+        }
+        Duration runFor = scenario.runFor() == null ? Duration.ofHours(24) : duration("run_for", scenario.runFor());
+        EscalationEngine engine = new EscalationEngine(EngineModel.policies(org.config()), EngineModel.severities(org.config()),
+                new OrganisationDirectory(org));
+        List<Simulation.Event> events = new ArrayList<>();
+        List<TimelineEntry> notes = new ArrayList<>();
+        List<Scenario.ScenarioEvent> script = scenario.events();
+        for (int n = 0; n < script.size(); n++) {
+            Scenario.ScenarioEvent e = script.get(n);
+            String where = "events[" + n + "]";
+            Instant at = start.plus(duration(where + ".at", e.at()));
+            if (e.alert() != null) {
+                alert(org, e.alert(), at, where, clearedAt(script, n, start), events, notes);
+            } else if (Boolean.TRUE.equals(e.clear())) {
+                notes.add(note(at, "the monitoring source cleared the alert"));
+            } else {
+                events.add(new Simulation.Apply(at, command(org, e, where)));
+            }
+        }
+        Simulation.Result result = Simulation.run(engine, events, start.plus(runFor));
+        List<TimelineEntry> timeline = new ArrayList<>(result.timeline());
+        timeline.addAll(notes);
+        // Stable: notes about routing come before what the engine did at the same instant.
+        timeline.sort(java.util.Comparator.comparing(TimelineEntry::at)
+                .thenComparing(x -> x.kind() == TimelineEntry.Kind.NOTE ? 0 : 1));
+        return new Run(scenario, start, org.zone(), timeline);
+    }
+
+    /** When a later event clears the alert, if one does. */
+    private static Optional<Instant> clearedAt(List<Scenario.ScenarioEvent> script, int from, Instant start) {
+        for (int k = from + 1; k < script.size(); k++) {
+            if (Boolean.TRUE.equals(script.get(k).clear())) {
+                return Optional.of(start.plus(duration("events[" + k + "].at", script.get(k).at())));
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static void alert(Organisation org, Scenario.Alert a, Instant at, String where, Optional<Instant> cleared,
+                              List<Simulation.Event> events, List<TimelineEntry> notes) {
+        OrganisationConfig.Service declared = service(org, a.service(), where + ".alert.service");
+        String severity;
+        String serviceId = declared.id();
+        Set<String> tags = new LinkedHashSet<>(a.tags());
+        Signal.Paging paging = Signal.Paging.PAGE;
+        java.time.Duration sustained = null;
+        if (a.severity() != null) {
+            severity = severity(org, a.severity(), where + ".alert.severity");
+        } else {
+            EventRouter.Routed routed = new EventRouter().routeDetailed(org, new InboundEvent(declared.id(),
+                    a.integration() == null ? "alertmanager" : a.integration(), "scenario", Signal.Action.TRIGGER,
+                    a.summary() == null ? "" : a.summary(), "scenario", a.sourceSeverity(), a.labels(), null), at);
+            Signal s = routed.signal();
+            severity = s.severity();
+            serviceId = s.serviceId();
+            tags.addAll(s.tags());
+            paging = s.paging();
+            sustained = routed.sustainedFor();
+            notes.add(note(at, "alert \"" + (a.summary() == null ? "" : a.summary()) + "\" routed by "
+                    + (routed.rules().isEmpty() ? "no rule" : "rule " + String.join(", ", routed.rules())) + ": " + severity + ", "
+                    + paging.name().toLowerCase() + (tags.isEmpty() ? "" : ", tags " + String.join(", ", tags))));
+        }
+        if (paging != Signal.Paging.PAGE) {
+            String channel = org.config().severities().stream().filter(x -> x.id().equals(severity)).findFirst()
+                    .map(OrganisationConfig.Severity::chatChannel).orElse(null);
+            notes.add(note(at, paging == Signal.Paging.CHAT
+                    ? "chat notification only" + (channel == null ? "" : " in " + channel) + ": nobody is paged"
+                    : "recorded only: nobody is paged"));
+            return;
+        }
+        Instant pageAt = at;
+        if (sustained != null) {
+            pageAt = at.plus(sustained);
+            if (cleared.isPresent() && cleared.get().isBefore(pageAt)) {
+                notes.add(note(at, "waiting: pages only if still firing after " + Durations.format(sustained)));
+                notes.add(note(cleared.get(), "cleared before " + Durations.format(sustained) + ": not sustained, nobody is paged"));
+                return;
+            }
+            notes.add(note(at, "waiting: pages only if still firing after " + Durations.format(sustained)));
+        }
+        OrganisationConfig.Service service = service(org, serviceId, where + ".alert.service");
+        events.add(new Simulation.Open(pageAt, "SIM-1", service.id(), service.escalationPolicy(), severity, tags));
+    }
+
+    private static OrganisationConfig.Service service(Organisation org, String id, String where) {
+        return org.config().services().stream().filter(s -> s.id().equals(id)).findFirst()
+                .orElseThrow(() -> new ScenarioException(where + ": unknown service \"" + id + "\""));
+    }
+
+    private static TimelineEntry note(Instant at, String text) {
+        return new TimelineEntry(at, TimelineEntry.Kind.NOTE, null, null, null, List.of(), text);
+    }
+
+    private static Command command(Organisation org, Scenario.ScenarioEvent e, String where) {
+        if (e.acknowledge() != null) {
+            return new Command.Acknowledge(e.acknowledge());
+        } else if (e.unacknowledge() != null) {
+            return new Command.Unacknowledge(e.unacknowledge());
+        } else if (e.resolve() != null) {
+            return new Command.Resolve(e.resolve());
+        } else if (e.update() != null) {
+            return new Command.PostUpdate(e.update().by(), e.update().status(), e.update().message());
+        } else if (e.severity() != null) {
+            return new Command.ChangeSeverity(null, severity(org, e.severity(), where + ".severity"));
+        } else if (e.tag() != null) {
+            return new Command.AddTags(null, Set.of(e.tag()));
+        } else if (e.service() != null) {
+            return new Command.AddService(null, e.service());
+        } else if (e.escalate() != null) {
+            return new Command.Escalate(null, "next".equals(e.escalate()) ? null : e.escalate());
+        } else if (e.deescalate() != null) {
+            return new Command.Deescalate(e.deescalate().by(), Set.copyOf(e.deescalate().keep()), e.deescalate().reason());
+        } else if (e.note() != null) {
+            return new Command.Note(null, e.note());
+        }
+        throw new ScenarioException(where + ": an event needs one of alert, clear, acknowledge, unacknowledge, resolve, update, severity, tag, service, escalate, deescalate, note");
+    }
+
+    /** A severity by id or alias, case-insensitively. */
+    public static String severity(Organisation org, String name, String where) {
+        if (name == null) {
+            return Optional.ofNullable(org.config().organisation().defaultSeverity())
+                    .orElse(org.config().severities().get(org.config().severities().size() - 1).id());
+        }
+        for (OrganisationConfig.Severity s : org.config().severities()) {
+            if (s.id().equalsIgnoreCase(name) || s.aliases().stream().anyMatch(a -> a.equalsIgnoreCase(name))) {
+                return s.id();
+            }
+        }
+        throw new ScenarioException(where + ": unknown severity \"" + name + "\"");
+    }
+
+    private static Duration duration(String where, String text) {
+        try {
+            return Durations.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new ScenarioException(where + ": " + e.getMessage());
+        }
+    }
+}

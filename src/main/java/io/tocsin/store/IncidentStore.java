@@ -1,0 +1,146 @@
+package io.tocsin.store;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.support.GeneratedKeyHolder;
+import org.springframework.jdbc.support.KeyHolder;
+import org.springframework.stereotype.Repository;
+
+/** Incidents, timelines, timers and outbox rows. Callers hold a transaction; "ForUpdate" reads lock the row. */
+@Repository
+public class IncidentStore {
+    private final JdbcClient jdbc;
+
+    public IncidentStore(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    public static String openKey(String serviceId, String dedupKey) {
+        return serviceId + "\u001f" + dedupKey;
+    }
+
+    public long insert(String serviceId, String dedupKey, String summary, String source, String severity, String status,
+                       String paging, String state, String details, Instant openedAt) {
+        KeyHolder keys = new GeneratedKeyHolder();
+        jdbc.sql("""
+                INSERT INTO incident (service_id, dedup_key, open_key, summary, source, severity, status, paging, state, details,
+                                      event_count, opened_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)""")
+                .params(serviceId, dedupKey, openKey(serviceId, dedupKey), summary, source, severity, status, paging, state,
+                        details, Timestamps.of(openedAt), Timestamps.of(openedAt))
+                .update(keys, "id");
+        return keys.getKey().longValue();
+    }
+
+    public Optional<IncidentRow> findOpenForUpdate(String serviceId, String dedupKey) {
+        return jdbc.sql("SELECT * FROM incident WHERE open_key = ? FOR UPDATE").param(openKey(serviceId, dedupKey))
+                .query(IncidentStore::map).optional();
+    }
+
+    public Optional<IncidentRow> findForUpdate(long id) {
+        return jdbc.sql("SELECT * FROM incident WHERE id = ? FOR UPDATE").param(id).query(IncidentStore::map).optional();
+    }
+
+    public Optional<IncidentRow> find(long id) {
+        return jdbc.sql("SELECT * FROM incident WHERE id = ?").param(id).query(IncidentStore::map).optional();
+    }
+
+    public List<IncidentRow> list(boolean openOnly, int limit) {
+        String where = openOnly ? "WHERE status <> 'RESOLVED' " : "";
+        return jdbc.sql("SELECT * FROM incident " + where + "ORDER BY id DESC LIMIT ?").param(limit).query(IncidentStore::map).list();
+    }
+
+    /** Writes the engine's new state; a resolved incident frees its dedup key for a new incident. */
+    public void update(long id, String severity, String status, String state, Instant acknowledgedAt, Instant resolvedAt, Instant now) {
+        jdbc.sql("""
+                UPDATE incident SET severity = ?, status = ?, state = ?, acknowledged_at = ?, resolved_at = ?, updated_at = ?,
+                       open_key = CASE WHEN ? = 'RESOLVED' THEN NULL ELSE open_key END
+                WHERE id = ?""")
+                .params(severity, status, state, Timestamps.of(acknowledgedAt), Timestamps.of(resolvedAt), Timestamps.of(now), status, id)
+                .update();
+    }
+
+    public long countRepeat(long id, Instant now) {
+        jdbc.sql("UPDATE incident SET event_count = event_count + 1, updated_at = ? WHERE id = ?").params(Timestamps.of(now), id).update();
+        return jdbc.sql("SELECT event_count FROM incident WHERE id = ?").param(id).query(Long.class).single();
+    }
+
+    public void append(long incidentId, EntryRow e) {
+        jdbc.sql("INSERT INTO incident_entry (incident_id, at, kind, actor, via, path_id, level_id, trigger_id, people, text) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+                .params(incidentId, Timestamps.of(e.at()), e.kind(), e.actor(), e.via(), e.path(), e.level(), e.trigger(),
+                        e.people().isEmpty() ? null : String.join(",", e.people()), e.text())
+                .update();
+    }
+
+    public List<EntryRow> timeline(long incidentId) {
+        return jdbc.sql("SELECT * FROM incident_entry WHERE incident_id = ? ORDER BY id").param(incidentId)
+                .query((rs, i) -> new EntryRow(rs.getLong("id"), rs.getLong("incident_id"),
+                        Timestamps.toInstant(rs.getObject("at", OffsetDateTime.class)), rs.getString("kind"), rs.getString("actor"),
+                        rs.getString("via"), rs.getString("path_id"), rs.getString("level_id"), rs.getString("trigger_id"),
+                        rs.getString("people") == null ? List.of() : Arrays.asList(rs.getString("people").split(",")),
+                        rs.getString("text")))
+                .list();
+    }
+
+    /** Sets (or clears, with null) the single wake-up of an incident. */
+    public void setTimer(long incidentId, Instant due) {
+        jdbc.sql("DELETE FROM incident_timer WHERE incident_id = ?").param(incidentId).update();
+        if (due != null) {
+            jdbc.sql("INSERT INTO incident_timer (incident_id, due_at) VALUES (?, ?)").params(incidentId, Timestamps.of(due)).update();
+        }
+    }
+
+    public Optional<Instant> timer(long incidentId) {
+        return jdbc.sql("SELECT due_at FROM incident_timer WHERE incident_id = ?").param(incidentId)
+                .query((rs, i) -> Timestamps.toInstant(rs.getObject(1, OffsetDateTime.class))).optional();
+    }
+
+    /**
+     * Locks up to {@code limit} due timers that no other node holds. Only the index on due_at is
+     * touched, so the cost does not grow with the number of open incidents.
+     */
+    public List<Long> claimDue(Instant now, int limit) {
+        return jdbc.sql("SELECT incident_id FROM incident_timer WHERE due_at <= ? ORDER BY due_at LIMIT ? FOR UPDATE SKIP LOCKED")
+                .params(Timestamps.of(now), limit).query(Long.class).list();
+    }
+
+    /** Queues one notification; a key already queued (a retry, another node) is ignored. */
+    public boolean enqueue(long incidentId, String idempotencyKey, String personId, String reason, Instant now) {
+        Integer existing = jdbc.sql("SELECT COUNT(*) FROM outbox WHERE idempotency_key = ?").param(idempotencyKey).query(Integer.class).single();
+        if (existing > 0) {
+            return false;
+        }
+        jdbc.sql("INSERT INTO outbox (incident_id, idempotency_key, person_id, reason, status, attempts, next_attempt_at, created_at) VALUES (?, ?, ?, ?, 'PENDING', 0, ?, ?)")
+                .params(incidentId, idempotencyKey, personId, reason, Timestamps.of(now), Timestamps.of(now)).update();
+        return true;
+    }
+
+    public List<String> outboxKeys(long incidentId) {
+        return jdbc.sql("SELECT idempotency_key FROM outbox WHERE incident_id = ? ORDER BY id").param(incidentId).query(String.class).list();
+    }
+
+    public void recordChange(String serviceId, Instant at, String summary, String source, String details) {
+        jdbc.sql("INSERT INTO service_change (service_id, at, summary, source, details) VALUES (?, ?, ?, ?, ?)")
+                .params(serviceId, Timestamps.of(at), summary, source, details).update();
+    }
+
+    public long changeCount(String serviceId) {
+        return jdbc.sql("SELECT COUNT(*) FROM service_change WHERE service_id = ?").param(serviceId).query(Long.class).single();
+    }
+
+    private static IncidentRow map(ResultSet rs, int row) throws SQLException {
+        return new IncidentRow(rs.getLong("id"), rs.getString("service_id"), rs.getString("dedup_key"), rs.getString("summary"),
+                rs.getString("source"), rs.getString("severity"), rs.getString("status"), rs.getString("paging"),
+                rs.getString("state"), rs.getString("details"), rs.getLong("event_count"),
+                Timestamps.toInstant(rs.getObject("opened_at", OffsetDateTime.class)),
+                Timestamps.toInstant(rs.getObject("acknowledged_at", OffsetDateTime.class)),
+                Timestamps.toInstant(rs.getObject("resolved_at", OffsetDateTime.class)),
+                Timestamps.toInstant(rs.getObject("updated_at", OffsetDateTime.class)));
+    }
+}

@@ -1,0 +1,324 @@
+package io.tocsin.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tocsin.testing.HttpCalls;
+import io.tocsin.testing.HttpCalls.Answer;
+import java.io.StringReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.DayOfWeek;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import net.fortuna.ical4j.data.CalendarBuilder;
+import net.fortuna.ical4j.model.Calendar;
+import net.fortuna.ical4j.model.component.VEvent;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The HTTP API, driven over real HTTP against a running server. Subclasses choose the database,
+ * so the same contract is checked on H2 and on PostgreSQL.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        "tocsin.admin-token=" + ApiContract.TOKEN,
+        "tocsin.config.path=src/test/resources/orgs/acme",
+        "tocsin.admin-token-file=target/test-admin-token"})
+abstract class ApiContract {
+    static final String TOKEN = "test-admin-token-0123456789";
+    static final ZoneId BUCHAREST = ZoneId.of("Europe/Bucharest");
+    static final String ACME = "src/test/resources/orgs/acme";
+
+    @LocalServerPort
+    int port;
+
+    HttpCalls api;
+
+    @BeforeEach
+    void client() {
+        api = new HttpCalls("http://localhost:" + port, TOKEN);
+    }
+
+    @Test
+    void theSchemaIsServedToEditorsWithoutAToken() {
+        Answer a = api.withToken(null).get("/api/v1/config/schema");
+        assertThat(a.status()).isEqualTo(200);
+        assertThat(a.json().path("$schema").asString()).contains("2020-12");
+        assertThat(a.json().path("properties").has("schedules")).isTrue();
+    }
+
+    @Test
+    void theApiRefusesMissingAndWrongTokensWithProblemDetails() {
+        Answer none = api.withToken(null).get("/api/v1/schedules");
+        assertThat(none.status()).isEqualTo(401);
+        assertThat(none.contentType()).startsWith("application/problem+json");
+        assertThat(none.json().path("status").asInt()).isEqualTo(401);
+        assertThat(api.withToken("not-a-token").get("/api/v1/schedules").status()).isEqualTo(401);
+    }
+
+    @Test
+    void whoIsOnCallOnSundayAt03AndAtTheMondayHandoff() {
+        // Sunday 2026-03-29 03:00 +02:00, the night Bucharest moves to summer time: week 11 of the rotation -> carol.
+        JsonNode sunday = api.get("/api/v1/schedules/backend-primary/oncall?at=2026-03-29T03:00:00%2B02:00").json();
+        assertThat(layers(sunday)).containsExactly("primary=carol", "secondary=alice", "business-hours=null");
+        JsonNode before = api.get("/api/v1/schedules/backend-primary/oncall?at=2026-03-30T08:59:59%2B03:00&layer=primary").json();
+        JsonNode at = api.get("/api/v1/schedules/backend-primary/oncall?at=2026-03-30T09:00:00%2B03:00&layer=primary").json();
+        assertThat(layers(before)).containsExactly("primary=carol");
+        assertThat(layers(at)).containsExactly("primary=alice");
+        assertThat(at.path("layers").get(0).path("name").asString()).isEqualTo("Alice Ionescu");
+    }
+
+    @Test
+    void shiftsAndGapsOverARange() {
+        JsonNode answer = api.get("/api/v1/schedules/backend-primary/shifts?from=2026-03-23&to=2026-04-06&layer=primary").json();
+        List<String> shifts = new ArrayList<>();
+        for (JsonNode s : answer.path("shifts")) {
+            shifts.add(s.path("person").asString() + " " + s.path("start").asString() + " " + s.path("end").asString());
+        }
+        assertThat(shifts).containsExactly(
+                "bob 2026-03-22T22:00:00Z 2026-03-23T07:00:00Z",
+                "carol 2026-03-23T07:00:00Z 2026-03-30T06:00:00Z",
+                "alice 2026-03-30T06:00:00Z 2026-04-05T21:00:00Z");
+        assertThat(answer.path("gaps").size()).isZero();
+
+        JsonNode weekend = api.get("/api/v1/schedules/backend-primary/gaps?from=2026-04-03T14:00:00Z&to=2026-04-06T06:00:00Z&layer=business-hours").json();
+        assertThat(weekend.size()).isEqualTo(1);
+        assertThat(weekend.get(0).path("start").asString()).isEqualTo("2026-04-03T14:00:00Z");
+        assertThat(weekend.get(0).path("end").asString()).isEqualTo("2026-04-06T06:00:00Z");
+    }
+
+    @Test
+    void badQueriesAreFourHundredsNamingTheField() {
+        Answer badAt = api.get("/api/v1/schedules/backend-primary/oncall?at=yesterday");
+        assertThat(badAt.status()).isEqualTo(400);
+        assertThat(badAt.contentType()).startsWith("application/problem+json");
+        assertThat(badAt.json().path("errors").get(0).path("field").asString()).isEqualTo("at");
+        Answer missing = api.get("/api/v1/schedules/backend-primary/shifts?from=2026-01-01");
+        assertThat(missing.status()).isEqualTo(400);
+        assertThat(missing.json().path("errors").get(0).path("field").asString()).isEqualTo("to");
+        Answer layer = api.get("/api/v1/schedules/backend-primary/oncall?layer=tertiary");
+        assertThat(layer.status()).isEqualTo(400);
+        assertThat(layer.json().path("errors").get(0).path("field").asString()).isEqualTo("layer");
+        Answer tooLong = api.get("/api/v1/schedules/backend-primary/shifts?from=2020-01-01&to=2030-01-01");
+        assertThat(tooLong.status()).isEqualTo(400);
+        assertThat(api.get("/api/v1/schedules/nope/oncall").status()).isEqualTo(404);
+    }
+
+    @Test
+    void anOverrideChangesWhoIsOnCallForExactlyItsInterval() {
+        String at = "/api/v1/schedules/backend-primary/oncall?layer=primary&at=";
+        Answer created = api.postJson("/api/v1/schedules/backend-primary/overrides", Map.of(
+                "layer", "primary", "person", "dan", "start", "2026-03-28T10:00:00Z", "end", "2026-03-28T20:00:00Z",
+                "reason", "carol at a wedding"));
+        assertThat(created.status()).isEqualTo(201);
+        long id = created.json().path("id").asLong();
+        assertThat(layers(api.get(at + "2026-03-28T09:59:59Z").json())).containsExactly("primary=carol");
+        assertThat(layers(api.get(at + "2026-03-28T10:00:00Z").json())).containsExactly("primary=dan");
+        assertThat(api.get(at + "2026-03-28T10:00:00Z").json().path("layers").get(0).path("override").asBoolean()).isTrue();
+        assertThat(layers(api.get(at + "2026-03-28T20:00:00Z").json())).containsExactly("primary=carol");
+        assertThat(api.get("/api/v1/audit").json().toString()).contains("schedule.override.create");
+
+        assertThat(api.delete("/api/v1/schedules/backend-primary/overrides/" + id).status()).isEqualTo(204);
+        assertThat(layers(api.get(at + "2026-03-28T12:00:00Z").json())).containsExactly("primary=carol");
+        assertThat(api.delete("/api/v1/schedules/backend-primary/overrides/" + id).status()).isEqualTo(404);
+    }
+
+    @Test
+    void badOverridesAreRefusedNamingTheFieldAndWriteNothing() {
+        int before = api.get("/api/v1/schedules/backend-primary/overrides").json().size();
+        assertField(api.postJson("/api/v1/schedules/backend-primary/overrides",
+                Map.of("start", "2026-03-28T10:00:00Z", "end", "2026-03-28T20:00:00Z")), "person");
+        assertField(api.postJson("/api/v1/schedules/backend-primary/overrides",
+                Map.of("person", "mallory", "start", "2026-03-28T10:00:00Z", "end", "2026-03-28T20:00:00Z")), "person");
+        assertField(api.postJson("/api/v1/schedules/backend-primary/overrides",
+                Map.of("person", "dan", "start", "2026-03-28T10:00:00Z", "end", "2026-03-28T09:00:00Z")), "end");
+        assertField(api.postJson("/api/v1/schedules/backend-primary/overrides",
+                Map.of("person", "dan", "start", "soon", "end", "2026-03-28T09:00:00Z")), "start");
+        assertField(api.postJson("/api/v1/schedules/backend-primary/overrides",
+                Map.of("layer", "tertiary", "person", "dan", "start", "2026-03-28T10:00:00Z", "end", "2026-03-28T20:00:00Z")), "layer");
+        Answer malformed = api.postJson("/api/v1/schedules/backend-primary/overrides", "{\"person\": ");
+        assertThat(malformed.status()).isEqualTo(400);
+        assertThat(malformed.contentType()).startsWith("application/problem+json");
+        assertThat(api.get("/api/v1/schedules/backend-primary/overrides").json().size()).isEqualTo(before);
+    }
+
+    @Test
+    void anAcceptedSwapBecomesAnOverrideAndADeclinedOneChangesNothing() {
+        String at = "/api/v1/schedules/backend-primary/oncall?layer=primary&at=2026-05-13T12:00:00Z";
+        String owner = layers(api.get(at).json()).get(0);
+        // Week 18 of a three-person weekly rotation started 2026-01-05: alice.
+        assertThat(owner).isEqualTo("primary=alice");
+        Answer declined = api.postJson("/api/v1/schedules/backend-primary/swaps", Map.of("layer", "primary",
+                "requester", "alice", "counterpart", "dan", "start", "2026-05-13T00:00:00Z", "end", "2026-05-14T00:00:00Z"));
+        assertThat(declined.status()).isEqualTo(201);
+        assertThat(declined.json().path("status").asString()).isEqualTo("REQUESTED");
+        assertThat(api.postJson("/api/v1/swaps/" + declined.json().path("id").asLong() + "/decline", "{}").json()
+                .path("status").asString()).isEqualTo("DECLINED");
+        assertThat(layers(api.get(at).json())).containsExactly("primary=alice");
+
+        Answer swap = api.postJson("/api/v1/schedules/backend-primary/swaps", Map.of("layer", "primary",
+                "requester", "alice", "counterpart", "bob", "start", "2026-05-13T00:00:00Z", "end", "2026-05-14T00:00:00Z"));
+        long id = swap.json().path("id").asLong();
+        Answer accepted = api.postJson("/api/v1/swaps/" + id + "/accept", "{}");
+        assertThat(accepted.status()).isEqualTo(200);
+        assertThat(accepted.json().path("status").asString()).isEqualTo("ACCEPTED");
+        assertThat(layers(api.get(at).json())).containsExactly("primary=bob");
+        assertThat(api.postJson("/api/v1/swaps/" + id + "/accept", "{}").status()).isEqualTo(409);
+        assertField(api.postJson("/api/v1/schedules/backend-primary/swaps", Map.of("requester", "alice",
+                "counterpart", "alice", "start", "2026-05-13T00:00:00Z", "end", "2026-05-14T00:00:00Z")), "counterpart");
+        long overrideId = accepted.json().path("override_id").asLong();
+        api.delete("/api/v1/schedules/backend-primary/overrides/" + overrideId);
+    }
+
+    @Test
+    void iCalFeedsNeedTheirTokenAndParseWithARealICalParser() throws Exception {
+        Answer issued = api.postJson("/api/v1/schedules/backend-primary/feed", "{}");
+        assertThat(issued.status()).isEqualTo(201);
+        String url = issued.json().path("url").asString();
+        assertThat(url).contains("/ical/schedules/backend-primary.ics?token=");
+        Answer feed = api.withToken(null).get(url);
+        assertThat(feed.status()).isEqualTo(200);
+        assertThat(feed.contentType()).startsWith("text/calendar");
+        Calendar calendar = new CalendarBuilder().build(new StringReader(feed.body()));
+        List<VEvent> events = calendar.getComponents("VEVENT");
+        assertThat(events).isNotEmpty();
+        int mondayHandoffs = 0;
+        for (VEvent e : events) {
+            ZonedDateTime start = ZonedDateTime.parse(e.getDateTimeStart().getValue(),
+                    java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmssX")).withZoneSameInstant(BUCHAREST);
+            if (e.getSummary().getValue().contains("primary)") && start.getDayOfWeek() == DayOfWeek.MONDAY
+                    && start.toLocalTime().equals(LocalTime.of(9, 0))) {
+                mondayHandoffs++;
+            }
+        }
+        assertThat(mondayHandoffs).isGreaterThanOrEqualTo(20);
+        assertThat(api.withToken(null).get(url.replaceAll("token=.*", "token=guess")).status()).isEqualTo(404);
+        assertThat(api.withToken(null).get(url.replace("backend-primary.ics", "other.ics")).status()).isEqualTo(404);
+
+        String personUrl = api.postJson("/api/v1/people/alice/feed", "{}").json().path("url").asString();
+        Calendar alice = new CalendarBuilder().build(new StringReader(api.withToken(null).get(personUrl).body()));
+        assertThat(alice.<VEvent>getComponents("VEVENT")).isNotEmpty()
+                .allSatisfy(e -> assertThat(e.getSummary().getValue()).startsWith("On call: Backend on-call"));
+    }
+
+    @Test
+    void configurationIsActivatedOnlyWhenValidAndEveryVersionIsKeptWithADiff() throws Exception {
+        List<Map<String, String>> original = files(ACME);
+        long startVersion = api.get("/api/v1/config/active").json().path("version").asLong();
+
+        List<Map<String, String>> changed = new ArrayList<>();
+        for (Map<String, String> f : original) {
+            changed.add(Map.of("name", f.get("name"), "text", f.get("text").replace("participants: [alice, bob, carol]", "participants: [dan, bob, carol]")));
+        }
+        Answer applied = api.postJson("/api/v1/config", Map.of("files", changed));
+        assertThat(applied.status()).isEqualTo(201);
+        assertThat(applied.json().path("version").asLong()).isEqualTo(startVersion + 1);
+        assertThat(applied.json().path("diff").asString()).contains("-        participants: [alice, bob, carol]")
+                .contains("+        participants: [dan, bob, carol]");
+        assertThat(layers(api.get("/api/v1/schedules/backend-primary/oncall?layer=primary&at=2026-03-31T12:00:00Z").json()))
+                .containsExactly("primary=dan");
+        assertThat(api.postJson("/api/v1/config", Map.of("files", changed)).json().path("unchanged").asBoolean()).isTrue();
+
+        List<Map<String, String>> broken = new ArrayList<>();
+        for (Map<String, String> f : original) {
+            broken.add(Map.of("name", f.get("name"), "text", f.get("text")
+                    .replace("- { schedule: backend-primary, layer: secondary }", "- { schedule: backend-primry, layer: secondary }")
+                    .replace("shift: 1d", "shift: 1x")));
+        }
+        Answer refused = api.postJson("/api/v1/config", Map.of("files", broken));
+        assertThat(refused.status()).isEqualTo(422);
+        assertThat(refused.contentType()).startsWith("application/problem+json");
+        List<String> problems = new ArrayList<>();
+        for (JsonNode p : refused.json().path("errors")) {
+            problems.add(p.path("file").asString() + ":" + p.path("line").asInt() + ": " + p.path("path").asString() + ": " + p.path("message").asString());
+        }
+        assertThat(problems).anySatisfy(p -> assertThat(p).startsWith("escalation.yaml:14: escalation_policies[0].paths[0].levels[1].notify[0].schedule")
+                .contains("unknown schedule \"backend-primry\" (did you mean \"backend-primary\"?)"));
+        assertThat(problems).anySatisfy(p -> assertThat(p).startsWith("schedules.yaml:").contains("schedules[0].layers[2].shift"));
+        assertThat(api.get("/api/v1/config/active").json().path("version").asLong()).isEqualTo(startVersion + 1);
+        assertThat(layers(api.get("/api/v1/schedules/backend-primary/oncall?layer=primary&at=2026-03-31T12:00:00Z").json()))
+                .containsExactly("primary=dan");
+
+        Answer restored = api.postJson("/api/v1/config", Map.of("files", original));
+        assertThat(restored.status()).isEqualTo(201);
+        JsonNode versions = api.get("/api/v1/config/versions").json();
+        assertThat(versions.get(0).path("version").asLong()).isEqualTo(startVersion + 2);
+        assertThat(versions.get(0).path("applied_by").asString()).isEqualTo("admin");
+        JsonNode v = api.get("/api/v1/config/versions/" + (startVersion + 1)).json();
+        assertThat(v.path("diff").asString()).contains("+        participants: [dan, bob, carol]");
+        assertThat(api.get("/api/v1/audit").json().toString()).contains("config.activate");
+        assertThat(api.get("/api/v1/config/versions/999999").status()).isEqualTo(404);
+    }
+
+    @Test
+    void aSingleYamlDocumentCanBePostedAsIs() throws Exception {
+        StringBuilder all = new StringBuilder();
+        for (Map<String, String> f : files(ACME)) {
+            all.append(f.get("text")).append('\n');
+        }
+        Answer a = api.post("/api/v1/config", "application/yaml", all.toString());
+        assertThat(a.status()).isIn(200, 201);
+        Answer bad = api.post("/api/v1/config", "application/yaml", "organisation: [unclosed");
+        assertThat(bad.status()).isEqualTo(422);
+        assertThat(bad.json().path("errors").get(0).path("message").asString()).contains("YAML");
+        Answer empty = api.postJson("/api/v1/config", Map.of("files", List.of()));
+        assertThat(empty.status()).isEqualTo(400);
+        assertThat(empty.json().path("errors").get(0).path("field").asString()).isEqualTo("files");
+        // put the multi-file version back so diffs in other tests stay readable
+        api.postJson("/api/v1/config", Map.of("files", files(ACME)));
+    }
+
+    @Test
+    void theApplyCommandActivatesOnARunningServerAndRefusesBrokenFiles(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
+        String server = "http://localhost:" + port;
+        io.tocsin.cli.CliRun ok = io.tocsin.cli.CliRun.run("apply", ACME, "--server", server, "--token", TOKEN);
+        assertThat(ok.exitCode()).as(ok.err()).isZero();
+        assertThat(ok.out()).containsPattern("unchanged: version \\d+ is already active|activated version \\d+");
+
+        for (Map<String, String> f : files(ACME)) {
+            Files.writeString(tmp.resolve(f.get("name")), f.get("text").replace("escalation_policy: backend", "escalation_policy: backnd"));
+        }
+        long before = api.get("/api/v1/config/active").json().path("version").asLong();
+        io.tocsin.cli.CliRun refused = io.tocsin.cli.CliRun.run("apply", tmp.toString(), "--server", server, "--token", TOKEN);
+        assertThat(refused.exitCode()).isEqualTo(1);
+        assertThat(refused.err()).contains("services[0].escalation_policy: unknown escalation policy \"backnd\" (did you mean \"backend\"?)")
+                .contains("nothing was sent");
+        assertThat(api.get("/api/v1/config/active").json().path("version").asLong()).isEqualTo(before);
+
+        io.tocsin.cli.CliRun badToken = io.tocsin.cli.CliRun.run("apply", ACME, "--server", server, "--token", "wrong");
+        assertThat(badToken.exitCode()).isEqualTo(1);
+        assertThat(badToken.err()).contains("401");
+    }
+
+    static List<Map<String, String>> files(String dir) throws Exception {
+        try (Stream<Path> s = Files.list(Path.of(dir))) {
+            List<Map<String, String>> out = new ArrayList<>();
+            for (Path p : s.sorted().toList()) {
+                out.add(Map.of("name", p.getFileName().toString(), "text", Files.readString(p)));
+            }
+            return out;
+        }
+    }
+
+    static void assertField(Answer a, String field) {
+        assertThat(a.status()).as(a.body()).isEqualTo(400);
+        assertThat(a.contentType()).startsWith("application/problem+json");
+        assertThat(a.json().path("errors").get(0).path("field").asString()).isEqualTo(field);
+    }
+
+    static List<String> layers(JsonNode answer) {
+        List<String> out = new ArrayList<>();
+        for (JsonNode l : answer.path("layers")) {
+            out.add(l.path("layer").asString() + "=" + (l.path("person").isNull() ? "null" : l.path("person").asString()));
+        }
+        return out;
+    }
+}

@@ -1,0 +1,61 @@
+package io.tocsin.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+class ScheduleCommandsTest {
+    static final String ACME = "src/test/resources/orgs/acme";
+
+    @Test
+    void oncallPrintsEveryLayerAtAnInstant() {
+        CliRun r = CliRun.run("oncall", "--config", ACME, "--schedule", "backend-primary", "--at", "2026-03-29T03:00:00+02:00");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.out()).contains("backend-primary (Europe/Bucharest) at Sun 2026-03-29 04:00 +03:00")
+                .containsPattern("primary\\s+carol \\(Carol Radu\\)")
+                .containsPattern("secondary\\s+alice \\(Alice Ionescu\\)")
+                .containsPattern("business-hours\\s+nobody \\(gap\\)");
+    }
+
+    @Test
+    void oncallJsonForOneLayerAroundTheAutumnDstChange() {
+        // Bucharest leaves summer time on Sunday 2026-10-25; the Monday hand-off after it is still 09:00 local (07:00Z).
+        JsonNode before = json(CliRun.run("oncall", "--config", ACME, "--schedule", "backend-primary", "--layer", "primary",
+                "--at", "2026-10-26T06:59:59Z", "--json"));
+        JsonNode after = json(CliRun.run("oncall", "--config", ACME, "--schedule", "backend-primary", "--layer", "primary",
+                "--at", "2026-10-26T07:00:00Z", "--json"));
+        assertThat(before.path("layers").get(0).path("person").asString())
+                .isNotEqualTo(after.path("layers").get(0).path("person").asString());
+        assertThat(after.path("local_time").asString()).isEqualTo("2026-10-26T09:00+02:00");
+    }
+
+    @Test
+    void shiftsListsHandoffsAtNineLocalAcrossTheSpringChange() {
+        JsonNode doc = json(CliRun.run("shifts", "--config", ACME, "--schedule", "backend-primary", "--layer", "primary",
+                "--from", "2026-03-23", "--to", "2026-04-07", "--json"));
+        // bob until the Monday 09:00 hand-off, carol for the DST week (167 hours), alice, then bob again from 2026-04-06 09:00.
+        assertThat(doc.path("shifts").size()).isEqualTo(4);
+        assertThat(doc.path("shifts").get(3).path("local_start").asString()).isEqualTo("2026-04-06T09:00+03:00");
+        assertThat(doc.path("shifts").get(1).path("local_start").asString()).isEqualTo("2026-03-23T09:00+02:00");
+        assertThat(doc.path("shifts").get(1).path("local_end").asString()).isEqualTo("2026-03-30T09:00+03:00");
+        assertThat(doc.path("gaps").size()).isZero();
+        CliRun table = CliRun.run("shifts", "--config", ACME, "--schedule", "backend-primary", "--from", "2026-04-03", "--to", "2026-04-07");
+        assertThat(table.out()).contains("nobody (gap)").contains("Mon 2026-04-06 09:00 +03:00");
+    }
+
+    @Test
+    void unknownScheduleOrBadInstantExitOne() {
+        CliRun r = CliRun.run("oncall", "--config", ACME, "--schedule", "nope");
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.err()).contains("unknown schedule \"nope\"");
+        CliRun at = CliRun.run("oncall", "--config", ACME, "--schedule", "backend-primary", "--at", "noon");
+        assertThat(at.exitCode()).isEqualTo(1);
+        assertThat(at.err()).contains("--at");
+    }
+
+    static JsonNode json(CliRun r) {
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        return Json.MAPPER.readTree(r.out());
+    }
+}

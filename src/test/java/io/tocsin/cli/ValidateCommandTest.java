@@ -1,0 +1,115 @@
+package io.tocsin.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ValidateCommandTest {
+    static final Path ACME = Path.of("src/test/resources/orgs/acme");
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void aValidOrganisationExitsZero() {
+        CliRun r = CliRun.run("validate", ACME.toString());
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.out()).contains("valid: organisation acme");
+    }
+
+    @Test
+    void everyProblemIsReportedAtOnceWithFileLineAndColumn() throws IOException {
+        Path copy = copy(ACME);
+        edit(copy.resolve("escalation.yaml"), "- { schedule: backend-primary, layer: secondary }",
+                "- { schedule: backend-primry, layer: secondary }");
+        edit(copy.resolve("schedules.yaml"), "shift: 1d", "shift: 1x");
+        edit(copy.resolve("schedules.yaml"), "participants: [dan]", "participants: []");
+        edit(copy.resolve("schedules.yaml"), "    name: Backend on-call", "    name: Backend on-call\n    time_zone: Europe/Bucharestt\n    colour: blue");
+        edit(copy.resolve("people.yaml"), "  - id: dan", "  - id: carol");
+        edit(copy.resolve("organisation.yaml"), "acknowledge: 5m", "acknowledge: 5 minutes");
+        CliRun r = CliRun.run("validate", copy.toString());
+        assertThat(r.exitCode()).isEqualTo(1);
+        String e = r.err();
+        String esc = copy.resolve("escalation.yaml").toString();
+        String sch = copy.resolve("schedules.yaml").toString();
+        assertThat(e).contains(esc + ":14:19: escalation_policies[0].paths[0].levels[1].notify[0].schedule: unknown schedule \"backend-primry\" (did you mean \"backend-primary\"?)");
+        assertThat(e).containsPattern(sch.replace(".", "\\.") + ":\\d+:\\d+: schedules\\[0\\]\\.colour: unknown key \"colour\"");
+        assertThat(e).containsPattern("schedules\\[0\\]\\.time_zone: .*Europe/Bucharestt");
+        assertThat(e).contains("schedules[0].layers[2].shift");
+        assertThat(e).contains("schedules[0].layers[2].participants");
+        assertThat(e).contains("people[3].id: duplicate person id \"carol\"");
+        assertThat(e).contains("severities[0].targets.acknowledge");
+        assertThat(e).contains("roles[0].held_by[0]: unknown person \"dan\"");
+        assertThat(e.lines().filter(l -> l.matches(".+:\\d+:\\d+: .+: .+")).count()).isGreaterThanOrEqualTo(8);
+        assertThat(e).contains("problem(s)");
+    }
+
+    @Test
+    void cyclesBetweenPathsAndBadReferencesInTriggersAreErrors() throws IOException {
+        Path copy = copy(ACME);
+        edit(copy.resolve("escalation.yaml"), "    paths:\n", """
+                    paths:
+                      - id: security
+                        levels:
+                          - id: sec
+                            notify: [{ role: engineering-manager }]
+                        triggers:
+                          - on: { tag_added: resolved-security }
+                            do: { switch_path: technical }
+                """);
+        edit(copy.resolve("escalation.yaml"), "services:", """
+                    triggers:
+                      - on: { tag_added: security }
+                        do: { switch_path: security }
+                      - on: { severity_raised: true }
+                        do: { go_to_level: managr }
+                services:""");
+        CliRun r = CliRun.run("validate", copy.toString());
+        assertThat(r.exitCode()).as(r.out()).isEqualTo(1);
+        assertThat(r.err()).contains("escalation paths form a cycle");
+        assertThat(r.err()).contains("go_to_level: unknown level \"managr\" (did you mean \"manager\"?)");
+    }
+
+    @Test
+    void syntaxErrorsAndMissingFilesAreReportedNotThrown() throws IOException {
+        Path bad = tmp.resolve("bad.yaml");
+        Files.writeString(bad, "organisation:\n  id: x\n  name: [unclosed\n");
+        CliRun r = CliRun.run("validate", bad.toString(), tmp.resolve("missing.yaml").toString());
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.err()).contains("missing.yaml:1:1: (files): no such file or directory");
+        CliRun syntax = CliRun.run("validate", bad.toString());
+        assertThat(syntax.exitCode()).isEqualTo(1);
+        assertThat(syntax.err()).containsPattern("bad\\.yaml:\\d+:\\d+: \\(syntax\\): not valid YAML");
+    }
+
+    @Test
+    void duplicateKeysAreErrors() throws IOException {
+        Path copy = copy(ACME);
+        edit(copy.resolve("organisation.yaml"), "  name: Acme Test Org\n", "  name: Acme Test Org\n  name: Acme Again\n");
+        CliRun r = CliRun.run("validate", copy.toString());
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.err()).contains("organisation.yaml:4:3: organisation.name: duplicate key \"name\"");
+    }
+
+    Path copy(Path dir) throws IOException {
+        Path target = tmp.resolve("org");
+        Files.createDirectories(target);
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path f : files.toList()) {
+                Files.copy(f, target.resolve(f.getFileName()));
+            }
+        }
+        return target;
+    }
+
+    static void edit(Path file, String from, String to) throws IOException {
+        String text = Files.readString(file);
+        assertThat(text).as("fixture " + file + " contains " + from).contains(from);
+        Files.writeString(file, text.replace(from, to));
+    }
+}

@@ -1,0 +1,239 @@
+package io.tocsin.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tocsin.engine.TimelineEntry.Kind;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class EscalationEngineTest {
+    static final Instant T0 = Instant.parse("2026-03-29T01:00:00Z");
+
+    /** People are targets named after themselves; "gap" is a schedule with nobody on call. */
+    static final Directory DIRECTORY = (target, incident, at) -> {
+        if (target instanceof Target.Person p) {
+            return new Directory.Resolution(List.of(p.id()), "person " + p.id());
+        }
+        if (target instanceof Target.OnCall o) {
+            return new Directory.Resolution(o.schedule().equals("gap") ? List.of() : List.of(o.schedule() + "-oncall"), "on call in " + o.schedule());
+        }
+        if (target instanceof Target.Role r) {
+            return new Directory.Resolution(List.of(r.role()), "role " + r.role());
+        }
+        return new Directory.Resolution(List.of(), "nobody");
+    };
+
+    static Level level(String id, StartCondition start, Target... targets) {
+        return new Level(id, id, start, List.of(targets));
+    }
+
+    static StartCondition after(int minutes) {
+        return new StartCondition.After(Duration.ofMinutes(minutes));
+    }
+
+    static StartCondition unresolved(int minutes) {
+        return new StartCondition.UnresolvedFor(Duration.ofMinutes(minutes));
+    }
+
+    static Trigger.Condition on(String tag, boolean raised, Duration noUpdate, Integer services) {
+        return new Trigger.Condition(tag, raised, null, null, null, noUpdate, services, Set.of(), Set.of());
+    }
+
+    static final Severity P1 = new Severity("P1", 0, true, Duration.ofMinutes(5), Duration.ofMinutes(15), Duration.ofHours(1));
+    static final Severity P2 = new Severity("P2", 1, true, Duration.ofMinutes(15), null, null);
+
+    static EscalationEngine engine(List<EscalationPath> paths, List<Trigger> triggers) {
+        EscalationPolicy policy = new EscalationPolicy("pol", "Policy", null, paths, triggers);
+        return new EscalationEngine(Map.of("pol", policy), Map.of("P1", P1, "P2", P2), DIRECTORY);
+    }
+
+    static EscalationPath path(String id, int repeat, Level... levels) {
+        return new EscalationPath(id, id, Set.of(), repeat, Duration.ofMinutes(10), List.of(levels), List.of());
+    }
+
+    /** Drives the engine like the server: wake at each requested instant until {@code until}. */
+    static List<String> run(EscalationEngine engine, Outcome opened, Instant until, Map<Instant, Command> commands) {
+        List<Simulation.Event> events = new ArrayList<>();
+        commands.forEach((at, c) -> events.add(new Simulation.Apply(at, c)));
+        events.add(0, new Simulation.Open(T0, "INC-1", "api", "pol", opened.state().severity(), opened.state().tags()));
+        List<String> out = new ArrayList<>();
+        for (TimelineEntry e : Simulation.run(engine, events, until).timeline()) {
+            out.add(Duration.between(T0, e.at()).toMinutes() + " " + e.kind() + (e.people().isEmpty() ? "" : " " + String.join(",", e.people())));
+        }
+        return out;
+    }
+
+    static Instant at(int minutes) {
+        return T0.plus(Duration.ofMinutes(minutes));
+    }
+
+    @Test
+    void aLadderNotifiesEachLevelAfterItsDelayUntilAcknowledged() {
+        EscalationEngine engine = engine(List.of(path("tech", 0,
+                level("l1", after(0), new Target.OnCall("primary", null)),
+                level("l2", after(15), new Target.OnCall("secondary", null)),
+                level("l3", after(15), new Target.Role("em")))), List.of());
+        Outcome opened = engine.open("INC-1", "api", "pol", "P2", Set.of(), T0);
+        assertThat(opened.nextWake()).contains(at(15));
+        assertThat(run(engine, opened, at(120), Map.of(at(20), new Command.Acknowledge("secondary-oncall"))))
+                .containsExactly("0 OPENED", "0 NOTIFIED primary-oncall", "15 NOTIFIED secondary-oncall", "20 ACKNOWLEDGED");
+    }
+
+    @Test
+    void acknowledgementDoesNotStopAnUnresolvedLadder() {
+        EscalationEngine engine = engine(List.of(path("sev", 0,
+                level("oncall", after(0), new Target.OnCall("primary", null)),
+                level("em", unresolved(15), new Target.Role("em")),
+                level("vp", unresolved(30), new Target.Role("vp")),
+                level("cto", unresolved(60), new Target.Role("cto")))), List.of());
+        Outcome opened = engine.open("INC-1", "api", "pol", "P1", Set.of(), T0);
+        assertThat(run(engine, opened, at(240), Map.of(at(3), new Command.Acknowledge("primary-oncall"), at(45), new Command.Resolve("x"))))
+                .containsExactly("0 OPENED", "0 NOTIFIED primary-oncall", "3 ACKNOWLEDGED", "15 NOTIFIED em", "30 NOTIFIED vp", "45 RESOLVED");
+    }
+
+    @Test
+    void aLevelWithNobodyOnCallIsSkippedAndTheNextIsNotifiedAtOnce() {
+        EscalationEngine engine = engine(List.of(path("tech", 0,
+                level("l1", after(0), new Target.OnCall("gap", null)),
+                level("l2", after(15), new Target.Role("em")))), List.of());
+        Outcome opened = engine.open("INC-1", "api", "pol", "P2", Set.of(), T0);
+        assertThat(opened.entries()).extracting(TimelineEntry::kind)
+                .containsExactly(Kind.OPENED, Kind.LEVEL_SKIPPED, Kind.NOTIFIED);
+        assertThat(opened.entries().get(1).text()).contains("nobody to notify (on call in gap)");
+        assertThat(opened.entries().get(2).people()).containsExactly("em");
+    }
+
+    @Test
+    void theLadderRepeatsWhenNobodyAcknowledges() {
+        EscalationEngine engine = engine(List.of(path("tech", 1,
+                level("l1", after(0), new Target.Person("a")),
+                level("l2", after(5), new Target.Person("b")))), List.of());
+        Outcome opened = engine.open("INC-1", "api", "pol", "P2", Set.of(), T0);
+        assertThat(run(engine, opened, at(120), Map.of()))
+                .containsExactly("0 OPENED", "0 NOTIFIED a", "5 NOTIFIED b", "15 LADDER_REPEATED", "15 NOTIFIED a", "20 NOTIFIED b");
+    }
+
+    @Test
+    void aSecurityTagSwitchesToTheSecurityPathAtOnce() {
+        EscalationPath security = path("security", 0,
+                level("sec-oncall", after(0), new Target.OnCall("security", null)),
+                level("legal", after(0), new Target.Role("legal"), new Target.Role("vp")));
+        EscalationEngine engine = engine(List.of(path("tech", 0, level("l1", after(0), new Target.Person("a")),
+                level("l2", after(30), new Target.Person("b"))), security),
+                List.of(new Trigger("security", on("security", false, null, null), new Trigger.Action.SwitchPath("security"))));
+        Outcome opened = engine.open("INC-1", "api", "pol", "P2", Set.of(), T0);
+        List<String> timeline = run(engine, opened, at(120), Map.of(at(10), new Command.AddTags("a", Set.of("security"))));
+        assertThat(timeline).containsExactly("0 OPENED", "0 NOTIFIED a", "10 TAG_ADDED", "10 TRIGGER_FIRED", "10 PATH_SWITCHED",
+                "10 NOTIFIED security-oncall", "10 NOTIFIED legal,vp");
+
+        Outcome taggedAtOpen = engine.open("INC-2", "api", "pol", "P2", Set.of("security"), T0);
+        assertThat(taggedAtOpen.entries().stream().filter(e -> e.kind() == Kind.NOTIFIED).map(TimelineEntry::people).toList())
+                .containsExactly(List.of("security-oncall"), List.of("legal", "vp"));
+    }
+
+    @Test
+    void aPathSwitchedInAfterTheAcknowledgementStillRuns() {
+        EscalationPath security = path("security", 0,
+                level("sec-oncall", after(0), new Target.OnCall("security", null)),
+                level("lead", after(10), new Target.Role("security-lead")));
+        EscalationEngine engine = engine(List.of(path("tech", 0, level("l1", after(0), new Target.Person("a")),
+                level("l2", after(30), new Target.Person("b"))), security),
+                List.of(new Trigger("security", on("security", false, null, null), new Trigger.Action.SwitchPath("security"))));
+        Outcome opened = engine.open("INC-1", "api", "pol", "P2", Set.of(), T0);
+        assertThat(run(engine, opened, at(120), Map.of(at(2), new Command.Acknowledge("a"), at(5), new Command.AddTags("a", Set.of("security")))))
+                .containsExactly("0 OPENED", "0 NOTIFIED a", "2 ACKNOWLEDGED", "5 TAG_ADDED", "5 TRIGGER_FIRED", "5 PATH_SWITCHED",
+                        "5 NOTIFIED security-oncall", "15 NOTIFIED security-lead");
+    }
+
+    @Test
+    void raisingTheSeverityEscalatesOneLevelAndLoweringItDoesNot() {
+        EscalationEngine engine = engine(List.of(path("tech", 0,
+                level("l1", after(0), new Target.Person("a")),
+                level("l2", after(60), new Target.Person("b")),
+                level("l3", after(60), new Target.Person("c")))),
+                List.of(new Trigger("impact", on(null, true, null, null), new Trigger.Action.Escalate(1))));
+        Outcome opened = engine.open("INC-1", "api", "pol", "P2", Set.of(), T0);
+        assertThat(run(engine, opened, at(90), Map.of(at(10), new Command.ChangeSeverity("a", "P1"), at(20), new Command.ChangeSeverity("a", "P2"))))
+                .containsExactly("0 OPENED", "0 NOTIFIED a", "10 SEVERITY_CHANGED", "10 TRIGGER_FIRED", "10 NOTIFIED b",
+                        "20 SEVERITY_CHANGED", "70 NOTIFIED c");
+    }
+
+    @Test
+    void noProgressForThirtyMinutesEscalatesAndReArmsAfterEachUpdate() {
+        EscalationEngine engine = engine(List.of(path("tech", 0,
+                level("l1", after(0), new Target.Person("a")),
+                level("l2", after(600), new Target.Person("b")),
+                level("l3", after(600), new Target.Person("c")))),
+                List.of(new Trigger("stalled", on(null, false, Duration.ofMinutes(30), null), new Trigger.Action.Escalate(1))));
+        Outcome opened = engine.open("INC-1", "api", "pol", "P2", Set.of(), T0);
+        assertThat(run(engine, opened, at(100), Map.of(at(1), new Command.Acknowledge("a"), at(40), new Command.PostUpdate("a", "identified", "found it"))))
+                .containsExactly("0 OPENED", "0 NOTIFIED a", "1 ACKNOWLEDGED", "30 TRIGGER_FIRED", "30 NOTIFIED b",
+                        "40 STATUS_UPDATE", "70 TRIGGER_FIRED", "70 NOTIFIED c");
+    }
+
+    @Test
+    void aSecondServiceAffectedFiresItsTriggerOnce() {
+        EscalationEngine engine = engine(List.of(path("tech", 0, level("l1", after(0), new Target.Person("a")))),
+                List.of(new Trigger("multi", on(null, false, null, 2), new Trigger.Action.Notify(List.of(new Target.Role("vp"))))));
+        Outcome opened = engine.open("INC-1", "api", "pol", "P2", Set.of(), T0);
+        assertThat(run(engine, opened, at(60), Map.of(at(5), new Command.AddService(null, "db"), at(6), new Command.AddService(null, "cache"))))
+                .containsExactly("0 OPENED", "0 NOTIFIED a", "5 SERVICE_ADDED", "5 TRIGGER_FIRED", "5 NOTIFIED vp", "6 SERVICE_ADDED");
+    }
+
+    @Test
+    void deescalationReleasesPeopleAndStopsTheLadder() {
+        EscalationEngine engine = engine(List.of(path("sev", 0,
+                level("oncall", after(0), new Target.Person("a")),
+                level("em", unresolved(15), new Target.Role("em")),
+                level("vp", unresolved(30), new Target.Role("vp")))), List.of());
+        Outcome opened = engine.open("INC-1", "api", "pol", "P1", Set.of(), T0);
+        Outcome o = engine.apply(engine.apply(opened.state(), new Command.Wake(), at(15)).state(),
+                new Command.Deescalate("em", Set.of("a"), "contained"), at(20));
+        assertThat(o.entries()).singleElement().satisfies(e -> {
+            assertThat(e.kind()).isEqualTo(Kind.DEESCALATED);
+            assertThat(e.people()).containsExactly("em");
+            assertThat(e.text()).contains("released em").contains("remaining a");
+        });
+        assertThat(o.nextWake()).isEmpty();
+        assertThat(o.state().engaged()).containsExactly("a");
+    }
+
+    @Test
+    void unacknowledgingRestartsTheAcknowledgementClock() {
+        EscalationEngine engine = engine(List.of(path("tech", 0, level("l1", after(0), new Target.Person("a")),
+                level("l2", new StartCondition.UnacknowledgedFor(Duration.ofMinutes(15)), new Target.Person("b")))), List.of());
+        Outcome opened = engine.open("INC-1", "api", "pol", "P2", Set.of(), T0);
+        assertThat(run(engine, opened, at(120), Map.of(at(5), new Command.Acknowledge("a"), at(30), new Command.Unacknowledge("a"))))
+                .containsExactly("0 OPENED", "0 NOTIFIED a", "5 ACKNOWLEDGED", "30 UNACKNOWLEDGED", "45 NOTIFIED b");
+    }
+
+    @Test
+    void resolvingStopsEverythingAndLaterCommandsChangeNothing() {
+        EscalationEngine engine = engine(List.of(path("tech", 0, level("l1", after(0), new Target.Person("a")),
+                level("l2", after(15), new Target.Person("b")))), List.of());
+        Outcome opened = engine.open("INC-1", "api", "pol", "P2", Set.of(), T0);
+        Outcome resolved = engine.apply(opened.state(), new Command.Resolve("a"), at(5));
+        assertThat(resolved.nextWake()).isEmpty();
+        Outcome again = engine.apply(resolved.state(), new Command.Acknowledge("a"), at(6));
+        assertThat(again.entries()).isEmpty();
+        assertThat(engine.apply(resolved.state(), new Command.Wake(), at(20)).entries()).isEmpty();
+    }
+
+    @Test
+    void manualEscalationGoesToTheNextOrANamedLevel() {
+        EscalationEngine engine = engine(List.of(path("tech", 0, level("l1", after(0), new Target.Person("a")),
+                level("l2", after(30), new Target.Person("b")), level("l3", after(30), new Target.Person("c")))), List.of());
+        Outcome opened = engine.open("INC-1", "api", "pol", "P2", Set.of(), T0);
+        Outcome next = engine.apply(opened.state(), new Command.Escalate("a", null), at(2));
+        assertThat(next.entries()).extracting(TimelineEntry::kind).containsExactly(Kind.ESCALATED, Kind.NOTIFIED);
+        assertThat(next.entries().get(1).people()).containsExactly("b");
+        assertThat(next.nextWake()).contains(at(32));
+        Outcome named = engine.apply(opened.state(), new Command.Escalate("a", "l3"), at(2));
+        assertThat(named.entries().get(1).people()).containsExactly("c");
+    }
+}

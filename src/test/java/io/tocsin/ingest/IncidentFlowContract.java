@@ -1,0 +1,290 @@
+package io.tocsin.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tocsin.testing.HttpCalls;
+import io.tocsin.testing.HttpCalls.Answer;
+import io.tocsin.testing.MutableClock;
+import io.tocsin.testing.TestClockConfig;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Import;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * A monitoring event over HTTP becomes an incident that escalates on time, through the PagerDuty
+ * Events v2 endpoint, with the clock under the test's control.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        "tocsin.admin-token=" + IncidentFlowContract.TOKEN,
+        "tocsin.config.path=src/test/resources/orgs/acme",
+        "tocsin.admin-token-file=target/test-admin-token",
+        "tocsin.timers.poll-interval=50ms"})
+@Import(TestClockConfig.class)
+abstract class IncidentFlowContract {
+    static final String TOKEN = "flow-test-token-0123456789";
+    static final String KEY = "a1111111111111111111111111111111";
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    MutableClock clock;
+
+    HttpCalls api;
+
+    @BeforeEach
+    void setUp() {
+        api = new HttpCalls("http://localhost:" + port, TOKEN);
+    }
+
+    Answer pd(Object body) {
+        return api.withToken(null).postJson("/v2/enqueue", body);
+    }
+
+    static Map<String, Object> trigger(String dedup, String severity) {
+        return Map.of("routing_key", KEY, "event_action", "trigger", "dedup_key", dedup,
+                "payload", Map.of("summary", "API 5xx above 5%", "source", "prometheus", "severity", severity,
+                        "custom_details", Map.of("error_rate", "7.2")));
+    }
+
+    @Test
+    void aPagerDutyTriggerOpensAnIncidentThatEscalatesOnTimeUntilAcknowledged() throws Exception {
+        clock.set(TestClockConfig.START);
+        String dedup = "flow-" + System.nanoTime();
+        Answer a = pd(trigger(dedup, "critical"));
+        assertThat(a.status()).isEqualTo(202);
+        assertThat(a.json().path("status").asString()).isEqualTo("success");
+        assertThat(a.json().path("message").asString()).isEqualTo("Event processed");
+        assertThat(a.json().path("dedup_key").asString()).isEqualTo(dedup);
+
+        JsonNode incident = find(dedup);
+        String id = incident.path("id").asString();
+        assertThat(incident.path("severity").asString()).isEqualTo("P1");
+        assertThat(notified(id)).containsExactly("on-call:carol");
+
+        clock.advance(Duration.ofMinutes(14));
+        Thread.sleep(300);
+        assertThat(notified(id)).containsExactly("on-call:carol");
+        clock.advance(Duration.ofMinutes(1));
+        awaitNotified(id, 2);
+        assertThat(notified(id)).containsExactly("on-call:carol", "secondary:alice");
+
+        Answer ack = api.postJson("/api/v1/incidents/" + id + "/acknowledge", "{}");
+        assertThat(ack.status()).isEqualTo(200);
+        assertThat(ack.json().path("changed").asBoolean()).isTrue();
+        Answer again = api.postJson("/api/v1/incidents/" + id + "/acknowledge", "{}");
+        assertThat(again.status()).isEqualTo(200);
+        assertThat(again.json().path("changed").asBoolean()).isFalse();
+        assertThat(again.json().path("message").asString()).contains("already acknowledged");
+
+        // The unresolved ladder continues after acknowledgement: the manager at one hour.
+        clock.advance(Duration.ofMinutes(46));
+        awaitNotified(id, 3);
+        assertThat(notified(id)).containsExactly("on-call:carol", "secondary:alice", "manager:dan");
+
+        Answer resolve = pd(Map.of("routing_key", KEY, "event_action", "resolve", "dedup_key", dedup));
+        assertThat(resolve.status()).isEqualTo(202);
+        assertThat(api.get("/api/v1/incidents/" + id).json().path("incident").path("status").asString()).isEqualTo("RESOLVED");
+
+        pd(trigger(dedup, "critical"));
+        assertThat(find(dedup).path("id").asString()).isNotEqualTo(id);
+    }
+
+    @Test
+    void aDuplicateStormCostsOneIncidentAndACounter() {
+        clock.set(TestClockConfig.START);
+        String dedup = "storm-" + System.nanoTime();
+        for (int i = 0; i < 60; i++) {
+            assertThat(pd(trigger(dedup, "error")).status()).isEqualTo(202);
+        }
+        JsonNode incident = find(dedup);
+        assertThat(incident.path("event_count").asLong()).isEqualTo(60);
+        JsonNode timeline = api.get("/api/v1/incidents/" + incident.path("id").asString()).json().path("timeline");
+        assertThat(timeline.size()).isLessThan(12);
+        long open = 0;
+        for (JsonNode i : api.get("/api/v1/incidents?open=true&limit=1000").json()) {
+            if (i.path("summary").asString().equals("API 5xx above 5%") && i.path("event_count").asLong() == 60) {
+                open++;
+            }
+        }
+        assertThat(open).isEqualTo(1);
+    }
+
+    @Test
+    void badEventsAreAnsweredLikePagerDutyAndWriteNothing() {
+        int before = api.get("/api/v1/incidents?limit=1000").json().size();
+        Answer noSummary = pd(Map.of("routing_key", KEY, "event_action", "trigger", "payload", Map.of("source", "x", "severity", "critical")));
+        assertThat(noSummary.status()).isEqualTo(400);
+        assertThat(noSummary.json().path("status").asString()).isEqualTo("invalid event");
+        assertThat(noSummary.json().path("message").asString()).isEqualTo("Event object is invalid");
+        assertThat(noSummary.json().path("errors").toString()).contains("payload.summary");
+
+        Answer badSeverity = pd(Map.of("routing_key", KEY, "event_action", "trigger", "payload", Map.of("summary", "x", "source", "x", "severity", "urgent")));
+        assertThat(badSeverity.status()).isEqualTo(400);
+        assertThat(badSeverity.json().path("errors").toString()).contains("payload.severity");
+
+        Answer unknownKey = pd(Map.of("routing_key", "nope", "event_action", "trigger", "payload", Map.of("summary", "x", "source", "x", "severity", "info")));
+        assertThat(unknownKey.status()).isEqualTo(400);
+        assertThat(unknownKey.json().path("errors").toString()).contains("routing_key");
+
+        Answer badAction = pd(Map.of("routing_key", KEY, "event_action", "explode"));
+        assertThat(badAction.status()).isEqualTo(400);
+        Answer ackWithoutKey = pd(Map.of("routing_key", KEY, "event_action", "acknowledge"));
+        assertThat(ackWithoutKey.json().path("errors").toString()).contains("dedup_key");
+
+        Answer malformed = api.withToken(null).postJson("/v2/enqueue", "{\"routing_key\": ");
+        assertThat(malformed.status()).isEqualTo(400);
+        assertThat(malformed.json().path("status").asString()).isEqualTo("invalid event");
+
+        Answer huge = api.withToken(null).postJson("/v2/enqueue", "{\"routing_key\":\"" + KEY + "\",\"x\":\"" + "a".repeat(600 * 1024) + "\"}");
+        assertThat(huge.status()).isEqualTo(413);
+
+        assertThat(api.get("/api/v1/incidents?limit=1000").json().size()).isEqualTo(before);
+    }
+
+    @Test
+    void changeEventsAreRecordedAndNeverPage() {
+        int before = api.get("/api/v1/incidents?limit=1000").json().size();
+        Answer a = api.withToken(null).postJson("/v2/change/enqueue", Map.of("routing_key", KEY,
+                "payload", Map.of("summary", "Deployed api v1.2.3", "source", "ci")));
+        assertThat(a.status()).isEqualTo(202);
+        assertThat(api.get("/api/v1/incidents?limit=1000").json().size()).isEqualTo(before);
+    }
+
+    @Test
+    void alertmanagerGroupsOpenAndResolveOneIncidentPerFingerprint() {
+        clock.set(TestClockConfig.START);
+        String fp = "fp" + System.nanoTime();
+        Map<String, Object> firing = Map.of("version", "4", "status", "firing", "receiver", "tocsin", "groupKey", "{}:{}",
+                "alerts", List.of(
+                        Map.of("status", "firing", "fingerprint", fp + "a", "labels", Map.of("alertname", "HighErrorRate", "severity", "critical"),
+                                "annotations", Map.of("summary", "error rate 7%"), "startsAt", "2026-03-29T01:00:00Z", "unknownField", 1),
+                        Map.of("status", "firing", "fingerprint", fp + "b", "labels", Map.of("alertname", "Slow", "severity", "warning"),
+                                "annotations", Map.of())));
+        Answer a = api.withToken(null).postJson("/api/v1/integrations/alertmanager/am-api-0123456789", firing);
+        assertThat(a.status()).as(a.body()).isEqualTo(200);
+        assertThat(find("alertmanager:" + fp + "a").path("summary").asString()).isEqualTo("error rate 7%");
+        assertThat(find("alertmanager:" + fp + "b").path("summary").asString()).isEqualTo("Slow");
+        api.withToken(null).postJson("/api/v1/integrations/alertmanager/am-api-0123456789", firing);
+        assertThat(find("alertmanager:" + fp + "a").path("event_count").asLong()).isEqualTo(2);
+
+        Map<String, Object> resolved = Map.of("version", "4", "status", "resolved", "alerts", List.of(
+                Map.of("status", "resolved", "fingerprint", fp + "a", "labels", Map.of("alertname", "HighErrorRate"))));
+        assertThat(api.withToken(null).postJson("/api/v1/integrations/alertmanager/am-api-0123456789", resolved).status()).isEqualTo(200);
+        assertThat(find("alertmanager:" + fp + "a").path("status").asString()).isEqualTo("RESOLVED");
+        assertThat(find("alertmanager:" + fp + "b").path("status").asString()).isEqualTo("TRIGGERED");
+
+        int before = api.get("/api/v1/incidents?limit=1000").json().size();
+        Answer bad = api.withToken(null).postJson("/api/v1/integrations/alertmanager/am-api-0123456789", Map.of("alerts", List.of(
+                Map.of("status", "firing", "fingerprint", "new-one"), Map.of("status", "exploded"))));
+        assertThat(bad.status()).isEqualTo(400);
+        assertThat(bad.contentType()).startsWith("application/problem+json");
+        assertThat(bad.json().path("errors").get(0).path("field").asString()).isEqualTo("alerts[1].status");
+        assertThat(api.get("/api/v1/incidents?limit=1000").json().size()).isEqualTo(before);
+        Answer unknown = api.withToken(null).postJson("/api/v1/integrations/alertmanager/nope", firing);
+        assertThat(unknown.status()).isEqualTo(404);
+        assertThat(unknown.json().path("errors").get(0).path("field").asString()).isEqualTo("key");
+    }
+
+    @Test
+    void theGenericEventEndpointNamesBadFields() {
+        clock.set(TestClockConfig.START);
+        Answer ok = api.withToken(null).postJson("/api/v1/events", Map.of("routing_key", KEY, "summary", "disk full",
+                "severity", "P2", "dedup_key", "generic-" + System.nanoTime(), "labels", Map.of("host", "db1")));
+        assertThat(ok.status()).isEqualTo(202);
+        assertThat(ok.json().path("result").asString()).isEqualTo("opened");
+        Answer missing = api.withToken(null).postJson("/api/v1/events", Map.of("routing_key", KEY));
+        assertThat(missing.status()).isEqualTo(400);
+        assertThat(missing.json().path("errors").get(0).path("field").asString()).isEqualTo("summary");
+        Answer badLabels = api.withToken(null).postJson("/api/v1/events", Map.of("routing_key", KEY, "summary", "x", "labels", "nope"));
+        assertThat(badLabels.json().path("errors").get(0).path("field").asString()).isEqualTo("labels");
+        Answer noKey = api.withToken(null).postJson("/api/v1/events", Map.of("summary", "x"));
+        assertThat(noKey.json().path("errors").get(0).path("field").asString()).isEqualTo("routing_key");
+    }
+
+    @Test
+    void aMissedHeartbeatOpensAnIncidentAndTheNextBeatResolvesIt() throws Exception {
+        clock.set(TestClockConfig.START);
+        Answer beat = api.withToken(null).postJson("/api/v1/heartbeats/hb-api-0123456789", "{}");
+        assertThat(beat.status()).isEqualTo(202);
+        clock.advance(Duration.ofMinutes(6));
+        JsonNode incident = null;
+        for (int i = 0; i < 100 && incident == null; i++) {
+            Thread.sleep(50);
+            for (JsonNode x : api.get("/api/v1/incidents?open=true&limit=1000").json()) {
+                if (x.path("dedup_key").asString().startsWith("heartbeat:")) {
+                    incident = x;
+                }
+            }
+        }
+        assertThat(incident).as("heartbeat incident").isNotNull();
+        assertThat(incident.path("summary").asString()).contains("heartbeat missed");
+        api.withToken(null).postJson("/api/v1/heartbeats/hb-api-0123456789", "{}");
+        assertThat(api.get("/api/v1/incidents/" + incident.path("id").asString()).json().path("incident").path("status").asString())
+                .isEqualTo("RESOLVED");
+        assertThat(api.withToken(null).postJson("/api/v1/heartbeats/" + KEY, "{}").status()).isEqualTo(400);
+    }
+
+    @Test
+    void everyActionWorksFromTheCommandLine() {
+        clock.set(TestClockConfig.START);
+        String dedup = "cli-" + System.nanoTime();
+        pd(trigger(dedup, "critical"));
+        String id = find(dedup).path("id").asString();
+        String server = "http://localhost:" + port;
+        io.tocsin.cli.CliRun ack = io.tocsin.cli.CliRun.run("incident", "ack", id, "--server", server, "--token", TOKEN);
+        assertThat(ack.exitCode()).as(ack.err()).isZero();
+        assertThat(ack.out()).contains(id + " ACKNOWLEDGED P1 [api]");
+        io.tocsin.cli.CliRun again = io.tocsin.cli.CliRun.run("incident", "ack", id, "--server", server, "--token", TOKEN);
+        assertThat(again.exitCode()).isZero();
+        assertThat(again.out()).contains("no change: already acknowledged by admin");
+        assertThat(io.tocsin.cli.CliRun.run("incident", "note", id, "rolled back v1.2", "--server", server, "--token", TOKEN).exitCode()).isZero();
+        assertThat(io.tocsin.cli.CliRun.run("incident", "update", id, "fix deployed", "--status", "monitoring", "--server", server, "--token", TOKEN).exitCode()).isZero();
+        io.tocsin.cli.CliRun escalate = io.tocsin.cli.CliRun.run("incident", "escalate", id, "--level", "manager", "--server", server, "--token", TOKEN);
+        assertThat(escalate.exitCode()).as(escalate.err()).isZero();
+        assertThat(notified(id)).contains("manager:dan");
+        assertThat(io.tocsin.cli.CliRun.run("incident", "resolve", id, "--server", server, "--token", TOKEN).exitCode()).isZero();
+        io.tocsin.cli.CliRun show = io.tocsin.cli.CliRun.run("incident", "show", id, "--server", server, "--token", TOKEN);
+        assertThat(show.out()).contains("RESOLVED").contains("NOTE").contains("rolled back v1.2").contains("(admin via api)")
+                .contains("STATUS_UPDATE").contains("[monitoring] fix deployed");
+        io.tocsin.cli.CliRun missing = io.tocsin.cli.CliRun.run("incident", "ack", "INC-999999", "--server", server, "--token", TOKEN);
+        assertThat(missing.exitCode()).isEqualTo(1);
+        assertThat(missing.err()).contains("404");
+    }
+
+    /** The newest incident with this dedup key. */
+    JsonNode find(String dedup) {
+        for (JsonNode i : api.get("/api/v1/incidents?limit=1000").json()) {
+            if (i.path("dedup_key").asString().equals(dedup)) {
+                return i;
+            }
+        }
+        throw new AssertionError("no incident with dedup key " + dedup);
+    }
+
+    List<String> notified(String id) {
+        List<String> out = new ArrayList<>();
+        for (JsonNode e : api.get("/api/v1/incidents/" + id).json().path("timeline")) {
+            if (e.path("kind").asString().equals("NOTIFIED")) {
+                List<String> people = new ArrayList<>();
+                e.path("people").forEach(p -> people.add(p.asString()));
+                out.add(e.path("level").asString() + ":" + String.join(",", people));
+            }
+        }
+        return out;
+    }
+
+    void awaitNotified(String id, int count) throws InterruptedException {
+        for (int i = 0; i < 100 && notified(id).size() < count; i++) {
+            Thread.sleep(50);
+        }
+    }
+}

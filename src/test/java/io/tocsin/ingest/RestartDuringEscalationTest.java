@@ -1,0 +1,132 @@
+package io.tocsin.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tocsin.TocsinApplication;
+import io.tocsin.testing.HttpCalls;
+import io.tocsin.testing.MutableClock;
+import io.tocsin.testing.TestDatabases;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Primary;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The server is stopped in the middle of an escalation and started again on the same database:
+ * the next level fires at its time, exactly once.
+ */
+class RestartDuringEscalationTest {
+    static final Instant T0 = Instant.parse("2026-03-29T01:00:00Z");
+    static final MutableClock CLOCK = new MutableClock(T0);
+    static final String TOKEN = "restart-test-token-0123456789";
+
+    @Configuration
+    static class SharedClock {
+        @Bean
+        @Primary
+        MutableClock sharedClock() {
+            return CLOCK;
+        }
+    }
+
+    static Stream<TestDatabases.Target> databases() {
+        return Stream.of(new TestDatabases.Target(TestDatabases.Kind.H2,
+                "jdbc:h2:file:./target/restart-" + System.nanoTime() + "/tocsin", "sa", ""), TestDatabases.postgres());
+    }
+
+    static ConfigurableApplicationContext start(TestDatabases.Target db) {
+        return new SpringApplicationBuilder(TocsinApplication.class, SharedClock.class)
+                // command-line arguments, because default properties lose to application.yaml
+                .run("--server.port=0", "--spring.datasource.url=" + db.url(), "--spring.datasource.username=" + db.user(),
+                        "--spring.datasource.password=" + db.password(), "--tocsin.admin-token=" + TOKEN,
+                        "--tocsin.admin-token-file=target/restart-token", "--tocsin.timers.poll-interval=50ms",
+                        "--spring.main.allow-bean-definition-overriding=true", "--tocsin.config.path=src/test/resources/orgs/acme");
+    }
+
+    static HttpCalls api(ConfigurableApplicationContext ctx) {
+        int port = ((WebServerApplicationContext) ctx).getWebServer().getPort();
+        return new HttpCalls("http://localhost:" + port, TOKEN);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
+    void theNextLevelFiresAtItsTimeOnceAfterARestart(TestDatabases.Target db) throws Exception {
+        CLOCK.set(T0);
+        String id;
+        try (ConfigurableApplicationContext first = start(db)) {
+            HttpCalls api = api(first);
+            HttpCalls.Answer sent = api.withToken(null).postJson("/v2/enqueue", Map.of("routing_key", "a1111111111111111111111111111111",
+                    "event_action", "trigger", "dedup_key", "restart", "payload",
+                    Map.of("summary", "API down", "source", "probe", "severity", "critical")));
+            assertThat(sent.status()).as(sent.body()).isEqualTo(202);
+            id = api.get("/api/v1/incidents?limit=1").json().get(0).path("id").asString();
+            assertThat(levels(api, id)).as(api.get("/api/v1/incidents/" + id).body()).containsExactly("on-call");
+            CLOCK.advance(Duration.ofMinutes(10));
+            Thread.sleep(200);
+        }
+        CLOCK.advance(Duration.ofMinutes(1));
+        try (ConfigurableApplicationContext second = start(db)) {
+            HttpCalls api = api(second);
+            assertThat(levels(api, id)).containsExactly("on-call");
+            CLOCK.set(T0.plus(Duration.ofMinutes(15)));
+            for (int i = 0; i < 100 && levels(api, id).size() < 2; i++) {
+                Thread.sleep(50);
+            }
+            assertThat(levels(api, id)).containsExactly("on-call", "secondary");
+            CLOCK.advance(Duration.ofMinutes(10));
+            Thread.sleep(400);
+            assertThat(levels(api, id)).containsExactly("on-call", "secondary");
+            JsonNode secondary = null;
+            for (JsonNode e : api.get("/api/v1/incidents/" + id).json().path("timeline")) {
+                if ("secondary".equals(e.path("level").asString())) {
+                    secondary = e;
+                }
+            }
+            assertThat(Instant.parse(secondary.path("at").asString())).isEqualTo(T0.plus(Duration.ofMinutes(15)));
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
+    void aLevelDueWhileEveryNodeWasDownFiresOnceAtStart(TestDatabases.Target db) throws Exception {
+        CLOCK.set(T0);
+        String id;
+        try (ConfigurableApplicationContext first = start(db)) {
+            HttpCalls api = api(first);
+            api.withToken(null).postJson("/v2/enqueue", Map.of("routing_key", "a1111111111111111111111111111111",
+                    "event_action", "trigger", "dedup_key", "down", "payload",
+                    Map.of("summary", "API down", "source", "probe", "severity", "critical")));
+            id = api.get("/api/v1/incidents?limit=1").json().get(0).path("id").asString();
+        }
+        CLOCK.advance(Duration.ofMinutes(20));
+        try (ConfigurableApplicationContext second = start(db)) {
+            HttpCalls api = api(second);
+            for (int i = 0; i < 100 && levels(api, id).size() < 2; i++) {
+                Thread.sleep(50);
+            }
+            Thread.sleep(300);
+            assertThat(levels(api, id)).containsExactly("on-call", "secondary");
+        }
+    }
+
+    static List<String> levels(HttpCalls api, String id) {
+        List<String> out = new ArrayList<>();
+        for (JsonNode e : api.get("/api/v1/incidents/" + id).json().path("timeline")) {
+            if ("NOTIFIED".equals(e.path("kind").asString())) {
+                out.add(e.path("level").asString());
+            }
+        }
+        return out;
+    }
+}
