@@ -13,6 +13,7 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
@@ -60,6 +61,10 @@ class IncidentsController {
     record DeescalateBody(List<String> keep, String reason) {
     }
 
+    /** {@code to} is written like a level's notify list: [{"person": "x"}], [{"schedule": "s", "layer": "secondary"}]. */
+    record ReassignBody(List<io.tocsin.config.OrganisationConfig.Target> to, String reason) {
+    }
+
     static final Set<String> UPDATE_STATUSES = Set.of("investigating", "identified", "monitoring", "resolved");
 
     private final Incidents incidents;
@@ -86,67 +91,97 @@ class IncidentsController {
     }
 
     @PostMapping("/{id}/acknowledge")
-    ActionAnswer acknowledge(@PathVariable String id, Principal who) {
-        return run(id, new Command.Acknowledge(who.getName()), who);
+    ActionAnswer acknowledge(@PathVariable String id, @RequestHeader(value = "From", required = false) String from, Principal who) {
+        return run(id, new Command.Acknowledge(actor(from, who)), from, who);
     }
 
     @PostMapping("/{id}/unacknowledge")
-    ActionAnswer unacknowledge(@PathVariable String id, Principal who) {
-        return run(id, new Command.Unacknowledge(who.getName()), who);
+    ActionAnswer unacknowledge(@PathVariable String id, @RequestHeader(value = "From", required = false) String from, Principal who) {
+        return run(id, new Command.Unacknowledge(actor(from, who)), from, who);
     }
 
     @PostMapping("/{id}/resolve")
-    ActionAnswer resolve(@PathVariable String id, Principal who) {
-        return run(id, new Command.Resolve(who.getName()), who);
+    ActionAnswer resolve(@PathVariable String id, @RequestHeader(value = "From", required = false) String from, Principal who) {
+        return run(id, new Command.Resolve(actor(from, who)), from, who);
     }
 
     @PostMapping("/{id}/escalate")
-    ActionAnswer escalate(@PathVariable String id, @RequestBody(required = false) EscalateBody body, Principal who) {
-        return run(id, new Command.Escalate(who.getName(), body == null ? null : body.level()), who);
+    ActionAnswer escalate(@PathVariable String id, @RequestBody(required = false) EscalateBody body, @RequestHeader(value = "From", required = false) String from, Principal who) {
+        return run(id, new Command.Escalate(actor(from, who), body == null ? null : body.level()), from, who);
     }
 
     @PostMapping("/{id}/notes")
-    ActionAnswer note(@PathVariable String id, @RequestBody NoteBody body, Principal who) {
+    ActionAnswer note(@PathVariable String id, @RequestBody NoteBody body, @RequestHeader(value = "From", required = false) String from, Principal who) {
         String text = RequestValues.required("text", body == null ? null : body.text());
-        return run(id, new Command.Note(who.getName(), text), who);
+        return run(id, new Command.Note(actor(from, who), text), from, who);
     }
 
     @PostMapping("/{id}/updates")
-    ActionAnswer update(@PathVariable String id, @RequestBody UpdateBody body, Principal who) {
+    ActionAnswer update(@PathVariable String id, @RequestBody UpdateBody body, @RequestHeader(value = "From", required = false) String from, Principal who) {
         String message = RequestValues.required("message", body == null ? null : body.message());
         if (body.status() != null && !UPDATE_STATUSES.contains(body.status())) {
             throw new BadRequestException("status", "must be one of " + String.join(", ", UPDATE_STATUSES));
         }
-        return run(id, new Command.PostUpdate(who.getName(), body.status(), message), who);
+        return run(id, new Command.PostUpdate(actor(from, who), body.status(), message), from, who);
     }
 
     @PostMapping("/{id}/severity")
-    ActionAnswer severity(@PathVariable String id, @RequestBody SeverityBody body, Principal who) {
+    ActionAnswer severity(@PathVariable String id, @RequestBody SeverityBody body, @RequestHeader(value = "From", required = false) String from, Principal who) {
         String severity = RequestValues.required("severity", body == null ? null : body.severity());
         if (engine.organisation().config().severities().stream().noneMatch(s -> s.id().equals(severity))) {
             throw new BadRequestException("severity", "unknown severity \"" + severity + "\"");
         }
-        return run(id, new Command.ChangeSeverity(who.getName(), severity), who);
+        return run(id, new Command.ChangeSeverity(actor(from, who), severity), from, who);
     }
 
     @PostMapping("/{id}/tags")
-    ActionAnswer tags(@PathVariable String id, @RequestBody TagsBody body, Principal who) {
+    ActionAnswer tags(@PathVariable String id, @RequestBody TagsBody body, @RequestHeader(value = "From", required = false) String from, Principal who) {
         if (body == null || body.tags() == null || body.tags().isEmpty() || body.tags().stream().anyMatch(t -> t == null || t.isBlank())) {
             throw new BadRequestException("tags", "a non-empty list of tags is required");
         }
-        return run(id, new Command.AddTags(who.getName(), new LinkedHashSet<>(body.tags())), who);
+        return run(id, new Command.AddTags(actor(from, who), new LinkedHashSet<>(body.tags())), from, who);
+    }
+
+    @PostMapping("/{id}/reassign")
+    ActionAnswer reassign(@PathVariable String id, @RequestBody(required = false) ReassignBody body,
+                          @RequestHeader(value = "From", required = false) String from, Principal who) {
+        List<io.tocsin.engine.Target> to;
+        try {
+            to = io.tocsin.config.TargetSpecs.resolve(engine.organisation(), body == null ? null : body.to(), "to");
+        } catch (io.tocsin.config.TargetSpecs.Invalid invalid) {
+            throw new BadRequestException(invalid.field(), invalid.getMessage());
+        }
+        return run(id, new Command.Reassign(actor(from, who), to, body == null ? null : body.reason()), from, who);
     }
 
     @PostMapping("/{id}/deescalate")
-    ActionAnswer deescalate(@PathVariable String id, @RequestBody(required = false) DeescalateBody body, Principal who) {
+    ActionAnswer deescalate(@PathVariable String id, @RequestBody(required = false) DeescalateBody body, @RequestHeader(value = "From", required = false) String from, Principal who) {
         Set<String> keep = body == null || body.keep() == null ? Set.of() : Set.copyOf(body.keep());
-        return run(id, new Command.Deescalate(who.getName(), keep, body == null ? null : body.reason()), who);
+        return run(id, new Command.Deescalate(actor(from, who), keep, body == null ? null : body.reason()), from, who);
     }
 
-    private ActionAnswer run(String id, Command command, Principal who) {
-        Incidents.CommandResult r = incidents.command(number(id), command, who.getName(), "api")
+    private ActionAnswer run(String id, Command command, String from, Principal who) {
+        Incidents.CommandResult r = incidents.command(number(id), command, actor(from, who), "api")
                 .orElseThrow(() -> new NotFoundException("no incident " + id));
         return new ActionAnswer(IncidentView.of(r.incident()), r.changed(), r.message());
+    }
+
+    /**
+     * Who acts: the person named in the {@code From} header (their id or one of their contact
+     * addresses, as PagerDuty's REST API takes it), else the API token's name. Naming a person
+     * matters: an acknowledgement by a person is what an acknowledgement timeout pages again.
+     */
+    private String actor(String from, Principal who) {
+        if (from == null || from.isBlank()) {
+            return who.getName();
+        }
+        String wanted = from.trim();
+        return engine.organisation().people().values().stream()
+                .filter(p -> p.id().equals(wanted) || p.contactMethods().stream()
+                        .anyMatch(c -> c.address() != null && c.address().equalsIgnoreCase(wanted)))
+                .map(io.tocsin.config.OrganisationConfig.Person::id)
+                .findFirst()
+                .orElseThrow(() -> new BadRequestException("From", "no person \"" + wanted + "\" in the organisation (give a person id or e-mail)"));
     }
 
     static long number(String id) {

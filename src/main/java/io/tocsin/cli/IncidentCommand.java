@@ -13,11 +13,11 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 import tools.jackson.databind.JsonNode;
 
-@Command(name = "incident", description = "Act on incidents of a running server: list, show, ack, unack, resolve, escalate, note, update, severity, tag.",
+@Command(name = "incident", description = "Act on incidents of a running server: list, show, ack, unack, resolve, escalate, note, update, severity, tag, reassign.",
         subcommands = {IncidentCommand.ListIncidents.class, IncidentCommand.Show.class, IncidentCommand.Ack.class,
                 IncidentCommand.Unack.class, IncidentCommand.Resolve.class, IncidentCommand.Escalate.class,
                 IncidentCommand.NoteCmd.class, IncidentCommand.Update.class, IncidentCommand.SeverityCmd.class,
-                IncidentCommand.Tag.class})
+                IncidentCommand.Tag.class, IncidentCommand.Reassign.class})
 class IncidentCommand {
 
     /** Shared behaviour: call the server, print the answer, exit 0 on 2xx, 1 otherwise. */
@@ -206,6 +206,46 @@ class IncidentCommand {
 
         String body() {
             return Json.write(Map.of("tags", tags));
+        }
+    }
+
+    @Command(name = "reassign", description = "Hand the incident to other people: they are paged, the acknowledgement is cleared, the ladder keeps running.")
+    static class Reassign extends OnIncident {
+        @Option(names = "--to", required = true, split = ",", paramLabel = "TARGET",
+                description = "person:ID, schedule:ID or schedule:ID/LAYER, team:ID, role:ID (repeat or comma-separate).")
+        java.util.List<String> to;
+
+        @Option(names = "--reason", description = "Why, for the timeline.")
+        String reason;
+
+        String path() {
+            return "/api/v1/incidents/" + id + "/reassign";
+        }
+
+        String body() {
+            java.util.List<Map<String, String>> targets = new java.util.ArrayList<>();
+            for (String t : to) {
+                int colon = t.indexOf(':');
+                if (colon <= 0) {
+                    throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--to " + t + ": write KIND:ID, like person:ana-silva");
+                }
+                String kind = t.substring(0, colon);
+                String value = t.substring(colon + 1);
+                Map<String, String> m = new LinkedHashMap<>();
+                if (kind.equals("schedule") && value.contains("/")) {
+                    m.put("schedule", value.substring(0, value.indexOf('/')));
+                    m.put("layer", value.substring(value.indexOf('/') + 1));
+                } else {
+                    m.put(kind, value);
+                }
+                targets.add(m);
+            }
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("to", targets);
+            if (reason != null) {
+                body.put("reason", reason);
+            }
+            return Json.write(body);
         }
     }
 }

@@ -18,6 +18,9 @@ class ServerOptions {
     @Option(names = "--token", defaultValue = "${TOCSIN_TOKEN}", description = "API token (env TOCSIN_TOKEN; default: the contents of ./data/admin-token).")
     String token;
 
+    @Option(names = "--as", defaultValue = "${TOCSIN_AS}", description = "Act as this person (id or e-mail; env TOCSIN_AS), sent as the From header: the timeline names them, not the token.")
+    String as;
+
     record Reply(int status, String body) {
     }
 
@@ -38,6 +41,9 @@ class ServerOptions {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(server.replaceAll("/+$", "") + path))
                 .timeout(Duration.ofSeconds(30))
                 .header("Authorization", "Bearer " + apiToken);
+        if (as != null && !as.isBlank()) {
+            b.header("From", as.trim());
+        }
         if (jsonBody == null) {
             b.GET();
         } else {

@@ -282,6 +282,16 @@ final class ConfigValidator {
         if (policy.paths().isEmpty()) {
             add(p.key("paths"), "an escalation policy needs at least one path");
         }
+        duration(p.key("acknowledgement_timeout"), policy.acknowledgementTimeout(), true);
+        if (policy.acknowledgementTimeout() != null) {
+            try {
+                if (Durations.parse(policy.acknowledgementTimeout()).isZero()) {
+                    add(p.key("acknowledgement_timeout"), "an acknowledgement timeout of zero would undo every acknowledgement at once");
+                }
+            } catch (IllegalArgumentException reportedAbove) {
+                // the duration check just above has already named this problem
+            }
+        }
         if (policy.defaultPath() != null) {
             ref(p.key("default_path"), "path", policy.defaultPath(), pathIds);
         } else if (policy.paths().size() > 1 && policy.paths().stream().allMatch(x -> !x.severities().isEmpty())

@@ -36,7 +36,8 @@ public final class EngineModel {
                         Set.copyOf(path.severities()), path.repeat() == null ? 0 : path.repeat(), DEFAULT_REPEAT_AFTER,
                         levels, triggers(path.triggers(), p.id() + "/" + path.id())));
             }
-            out.put(p.id(), new EscalationPolicy(p.id(), p.name(), p.defaultPath(), paths, triggers(p.triggers(), p.id())));
+            out.put(p.id(), new EscalationPolicy(p.id(), p.name(), p.defaultPath(), paths, triggers(p.triggers(), p.id()),
+                    p.acknowledgementTimeout() == null ? null : Durations.parse(p.acknowledgementTimeout())));
         }
         return out;
     }

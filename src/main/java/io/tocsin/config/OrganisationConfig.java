@@ -171,7 +171,7 @@ public record OrganisationConfig(
     }
 
     public record EscalationPolicy(String id, String name, String description, String defaultPath, List<Path> paths,
-                                   List<Trigger> triggers) {
+                                   List<Trigger> triggers, String acknowledgementTimeout) {
         public EscalationPolicy {
             paths = orEmpty(paths);
             triggers = orEmpty(triggers);

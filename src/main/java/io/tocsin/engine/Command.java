@@ -1,5 +1,6 @@
 package io.tocsin.engine;
 
+import java.util.List;
 import java.util.Set;
 
 /** What can happen to an open incident, from any interface; {@link Wake} is a timer coming due. */
@@ -38,6 +39,16 @@ public sealed interface Command {
 
     /** Release everyone engaged except {@code keep}; the ladder stops where it is. */
     record Deescalate(String by, Set<String> keep, String reason) implements Command {
+    }
+
+    /**
+     * Hand the incident to other people: they are paged now, the incident goes back to triggered
+     * (the new assignees have not acknowledged it) and the ladder keeps running behind them.
+     */
+    record Reassign(String by, List<Target> to, String reason) implements Command {
+        public Reassign {
+            to = List.copyOf(to);
+        }
     }
 
     record Note(String by, String text) implements Command {

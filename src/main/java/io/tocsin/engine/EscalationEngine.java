@@ -34,7 +34,7 @@ public final class EscalationEngine {
         EscalationPolicy policy = policy(policyId);
         EscalationPath first = policy.pathFor(severity);
         IncidentState initial = new IncidentState(id, service, policyId, severity, IncidentStatus.TRIGGERED, Set.of(),
-                Set.of(service), now, now, null, null, null, null, List.of(PathRun.start(first.id(), now)), Set.of(), Set.of());
+                Set.of(service), now, now, null, null, null, null, List.of(PathRun.start(first.id(), now)), Set.of(), Set.of(), Set.of());
         Step step = new Step(initial, policy, now);
         step.entry(new TimelineEntry(now, Kind.OPENED, first.id(), null, null, List.of(),
                 "opened as " + severity + " on service " + service + ", path " + first.id()));
@@ -68,6 +68,8 @@ public final class EscalationEngine {
             step.manualEscalate(e);
         } else if (command instanceof Command.Deescalate d) {
             step.deescalate(d);
+        } else if (command instanceof Command.Reassign r) {
+            step.reassign(r);
         } else if (command instanceof Command.Note n) {
             step.entry(new TimelineEntry(now, Kind.NOTE, null, null, null, List.of(), by(n.by()) + n.text()));
         }
@@ -248,11 +250,65 @@ public final class EscalationEngine {
                             + "; remaining " + (b.engaged.isEmpty() ? "nobody" : String.join(", ", b.engaged))));
         }
 
+        void reassign(Command.Reassign r) {
+            List<String> people = new ArrayList<>();
+            List<String> described = new ArrayList<>();
+            for (Target target : r.to()) {
+                Directory.Resolution res = directory.resolve(target, state(), now);
+                described.add(res.description() + (res.people().isEmpty() ? ": nobody" : ": " + String.join(", ", res.people())));
+                res.people().stream().filter(p -> !people.contains(p)).forEach(people::add);
+            }
+            String text = by(r.by()) + "reassigned to " + String.join("; ", described) + (r.reason() == null ? "" : " (" + r.reason() + ")");
+            if (people.isEmpty()) {
+                // Reassigning to an empty schedule would leave nobody holding the incident: refuse, loudly.
+                entry(TimelineEntry.of(now, Kind.NOTE, text + "; nobody to hand it to, so it stays where it was"));
+                return;
+            }
+            b.status = IncidentStatus.TRIGGERED;
+            b.unacknowledgedSince = now;
+            b.acknowledgedAt = null;
+            b.acknowledgedBy = null;
+            b.assignees = new LinkedHashSet<>(people);
+            b.engaged.addAll(people);
+            pagedNow.addAll(people);
+            entry(new TimelineEntry(now, Kind.REASSIGNED, null, null, null, people, text));
+        }
+
         // ---- the ladder and timed triggers ----
+
+        /** When an acknowledgement runs out, or null when it cannot (not acknowledged, or no timeout). */
+        Instant acknowledgementExpiry() {
+            Duration timeout = policy.acknowledgementTimeout();
+            if (timeout == null || b.status != IncidentStatus.ACKNOWLEDGED || b.acknowledgedAt == null) {
+                return null;
+            }
+            return b.acknowledgedAt.plus(timeout);
+        }
+
+        /** The acknowledgement ran out: back to triggered, and the person who acknowledged is paged again. */
+        boolean expireAcknowledgement() {
+            Instant expiry = acknowledgementExpiry();
+            if (expiry == null || expiry.isAfter(now)) {
+                return false;
+            }
+            String who = b.acknowledgedBy;
+            b.status = IncidentStatus.TRIGGERED;
+            b.unacknowledgedSince = now;
+            b.acknowledgedAt = null;
+            b.acknowledgedBy = null;
+            // Only someone Tocsin paged is a person it can page again (an acknowledgement may come from an API token).
+            List<String> again = who != null && b.engaged.contains(who) && !pagedNow.contains(who) ? List.of(who) : List.of();
+            pagedNow.addAll(again);
+            entry(new TimelineEntry(now, Kind.ACKNOWLEDGEMENT_TIMED_OUT, null, null, null, again,
+                    "acknowledgement" + (who == null ? "" : " by " + who) + " timed out after "
+                            + human(policy.acknowledgementTimeout()) + " without resolution: back to triggered"
+                            + (again.isEmpty() ? "" : ", paging " + who + " again")));
+            return true;
+        }
 
         void advance() {
             for (int guard = 0; guard < MAX_STEPS && b.status != IncidentStatus.RESOLVED; guard++) {
-                boolean progress = false;
+                boolean progress = expireAcknowledgement();
                 for (Trigger t : activeTriggers()) {
                     if (t.on().isTimed() && !isEventTrigger(t.on()) && filtersHold(t.on())) {
                         Instant due = timedDue(t.on());
@@ -572,7 +628,7 @@ public final class EscalationEngine {
             if (b.status == IncidentStatus.RESOLVED) {
                 return Optional.empty();
             }
-            Instant next = null;
+            Instant next = acknowledgementExpiry();
             for (PathRun run : b.paths) {
                 EscalationPath path = policy.path(run.path()).orElseThrow();
                 int size = path.levels().size();

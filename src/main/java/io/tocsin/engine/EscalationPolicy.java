@@ -1,13 +1,24 @@
 package io.tocsin.engine;
 
+import java.time.Duration;
+
 import java.util.List;
 import java.util.Optional;
 
-/** Paths of one policy and the triggers that apply whichever path runs. */
-public record EscalationPolicy(String id, String name, String defaultPath, List<EscalationPath> paths, List<Trigger> triggers) {
+/**
+ * Paths of one policy and the triggers that apply whichever path runs. {@code acknowledgementTimeout}
+ * (null = never) returns an acknowledged incident to triggered when nobody resolves it in time, so an
+ * acknowledgement given at 03:00 and then slept on does not silence the incident for good.
+ */
+public record EscalationPolicy(String id, String name, String defaultPath, List<EscalationPath> paths, List<Trigger> triggers,
+                               Duration acknowledgementTimeout) {
     public EscalationPolicy {
         paths = List.copyOf(paths);
         triggers = List.copyOf(triggers);
+    }
+
+    public EscalationPolicy(String id, String name, String defaultPath, List<EscalationPath> paths, List<Trigger> triggers) {
+        this(id, name, defaultPath, paths, triggers, null);
     }
 
     public Optional<EscalationPath> path(String pathId) {

@@ -8,7 +8,8 @@ import java.util.Set;
 /**
  * Everything the escalation rules need to know about one incident. Immutable; the engine returns a
  * new state with every change. {@code unacknowledgedSince} restarts when an incident is re-triggered
- * or un-acknowledged, so "unacknowledged for 15 minutes" counts from then.
+ * or un-acknowledged, so "unacknowledged for 15 minutes" counts from then. {@code assignees} are the
+ * people an incident was explicitly handed to by a reassignment (empty: whoever the ladder paged).
  */
 public record IncidentState(
         String id,
@@ -26,7 +27,8 @@ public record IncidentState(
         Instant lastUpdateAt,
         List<PathRun> paths,
         Set<String> firedTriggers,
-        Set<String> engaged) {
+        Set<String> engaged,
+        Set<String> assignees) {
 
     public IncidentState {
         // Insertion order is kept (Set.copyOf would not) so timelines are the same on every run.
@@ -35,6 +37,8 @@ public record IncidentState(
         paths = List.copyOf(paths);
         firedTriggers = ordered(firedTriggers);
         engaged = ordered(engaged);
+        // States stored before reassignment existed have no assignees.
+        assignees = assignees == null ? Set.of() : ordered(assignees);
     }
 
     static Set<String> ordered(Set<String> set) {
@@ -79,6 +83,7 @@ public record IncidentState(
         List<PathRun> paths;
         Set<String> firedTriggers;
         Set<String> engaged;
+        Set<String> assignees;
 
         Builder(IncidentState s) {
             id = s.id;
@@ -97,11 +102,12 @@ public record IncidentState(
             paths = new java.util.ArrayList<>(s.paths);
             firedTriggers = new LinkedHashSet<>(s.firedTriggers);
             engaged = new LinkedHashSet<>(s.engaged);
+            assignees = new LinkedHashSet<>(s.assignees);
         }
 
         IncidentState build() {
             return new IncidentState(id, service, policy, severity, status, tags, services, openedAt, unacknowledgedSince,
-                    acknowledgedAt, acknowledgedBy, resolvedAt, lastUpdateAt, paths, firedTriggers, engaged);
+                    acknowledgedAt, acknowledgedBy, resolvedAt, lastUpdateAt, paths, firedTriggers, engaged, assignees);
         }
     }
 }

@@ -13,6 +13,7 @@ import io.tocsin.store.IncidentStore;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.springframework.dao.DuplicateKeyException;
@@ -29,7 +30,10 @@ public class Incidents {
     /** Kinds the engine produces on its own account, not the actor's. */
     private static final Set<TimelineEntry.Kind> AUTOMATIC = Set.of(TimelineEntry.Kind.NOTIFIED, TimelineEntry.Kind.LEVEL_SKIPPED,
             TimelineEntry.Kind.TRIGGER_FIRED, TimelineEntry.Kind.LADDER_REPEATED, TimelineEntry.Kind.LADDER_EXHAUSTED,
-            TimelineEntry.Kind.PATH_SWITCHED, TimelineEntry.Kind.PATH_ADDED);
+            TimelineEntry.Kind.PATH_SWITCHED, TimelineEntry.Kind.PATH_ADDED, TimelineEntry.Kind.ACKNOWLEDGEMENT_TIMED_OUT);
+    /** Entries whose people are paged (a de-escalation names people too, but releases them). */
+    private static final Map<TimelineEntry.Kind, String> PAGES = Map.of(TimelineEntry.Kind.NOTIFIED, "",
+            TimelineEntry.Kind.REASSIGNED, "reassigned", TimelineEntry.Kind.ACKNOWLEDGEMENT_TIMED_OUT, "acknowledgement-timeout");
 
     /** The result of a command: the incident after it, and whether anything changed (a second ack changes nothing). */
     public record CommandResult(IncidentRow incident, boolean changed, String message) {
@@ -110,7 +114,7 @@ public class Incidents {
             outcome = engine.engine().open("INC-" + id, s.serviceId(), service.escalationPolicy(), s.severity(), s.tags(), now);
         } else {
             IncidentState quiet = new IncidentState("INC-" + id, s.serviceId(), service.escalationPolicy(), s.severity(),
-                    IncidentStatus.TRIGGERED, s.tags(), Set.of(s.serviceId()), now, now, null, null, null, null, List.of(), Set.of(), Set.of());
+                    IncidentStatus.TRIGGERED, s.tags(), Set.of(s.serviceId()), now, now, null, null, null, null, List.of(), Set.of(), Set.of(), Set.of());
             String text = s.paging() == Signal.Paging.CHAT
                     ? "opened as " + s.severity() + " on service " + s.serviceId() + ": chat notification only, nobody is paged"
                     : "opened as " + s.severity() + " on service " + s.serviceId() + ": recorded only, nobody is paged";
@@ -139,10 +143,22 @@ public class Incidents {
             if (!state.isOpen() && !(command instanceof Command.Note)) {
                 return Optional.of(new CommandResult(row.get(), false, "the incident is resolved"));
             }
+            IncidentState before = StateCodec.read(row.get().state());
             Outcome o = apply(row.get(), command, actor, via, clock.instant());
             return Optional.of(new CommandResult(store.find(id).orElseThrow(), !o.entries().isEmpty(),
-                    o.entries().isEmpty() ? "nothing to do" : "done"));
+                    o.entries().isEmpty() ? unchanged(before, command) : "done"));
         });
+    }
+
+    /** Why a command changed nothing, in words for the person who sent it (a second acknowledgement is not an error). */
+    private static String unchanged(IncidentState s, Command command) {
+        if (command instanceof Command.Acknowledge && s.isAcknowledged()) {
+            return "already acknowledged by " + s.acknowledgedBy() + " at " + s.acknowledgedAt();
+        }
+        if (command instanceof Command.Unacknowledge) {
+            return "not acknowledged";
+        }
+        return "nothing to do";
     }
 
     /** A timer came due; called by the timer worker inside the transaction that claimed it. */
@@ -193,8 +209,9 @@ public class Incidents {
             boolean automatic = AUTOMATIC.contains(e.kind());
             store.append(id, new EntryRow(0, id, e.at(), e.kind().name(), automatic ? "tocsin" : actor, automatic ? "engine" : via,
                     e.path(), e.level(), e.trigger(), e.people(), e.text()));
-            if (e.kind() == TimelineEntry.Kind.NOTIFIED) {
-                String step = e.trigger() != null && e.level() == null ? "trigger:" + e.trigger() : e.path() + "/" + e.level();
+            if (PAGES.containsKey(e.kind())) {
+                String step = e.kind() != TimelineEntry.Kind.NOTIFIED ? PAGES.get(e.kind())
+                        : e.trigger() != null && e.level() == null ? "trigger:" + e.trigger() : e.path() + "/" + e.level();
                 for (String person : e.people()) {
                     store.enqueue(id, "INC-" + id + "|" + step + "|" + e.at().toEpochMilli() + "|" + person, person, e.text(), now);
                 }

@@ -18,7 +18,7 @@ public record Scenario(String name, String description, String start, String run
      */
     public record ScenarioEvent(String at, Alert alert, Boolean clear, String acknowledge, String unacknowledge, String resolve,
                                 Update update, String severity, String tag, String service, String escalate,
-                                Deescalate deescalate, String note) {
+                                Deescalate deescalate, Reassign reassign, String note) {
     }
 
     /**
@@ -34,6 +34,10 @@ public record Scenario(String name, String description, String start, String run
     }
 
     public record Update(String by, String status, String message) {
+    }
+
+    /** Hand the incident to other people; {@code to} is written like a level's {@code notify} list. */
+    public record Reassign(String by, List<io.tocsin.config.OrganisationConfig.Target> to, String reason) {
     }
 
     public record Deescalate(String by, List<String> keep, String reason) {

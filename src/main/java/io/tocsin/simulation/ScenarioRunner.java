@@ -1,6 +1,7 @@
 package io.tocsin.simulation;
 
 import io.tocsin.config.Durations;
+import io.tocsin.config.TargetSpecs;
 import io.tocsin.config.EngineModel;
 import io.tocsin.config.Organisation;
 import io.tocsin.config.OrganisationConfig;
@@ -200,10 +201,16 @@ public final class ScenarioRunner {
             return new Command.Escalate(null, "next".equals(e.escalate()) ? null : e.escalate());
         } else if (e.deescalate() != null) {
             return new Command.Deescalate(e.deescalate().by(), Set.copyOf(e.deescalate().keep()), e.deescalate().reason());
+        } else if (e.reassign() != null) {
+            try {
+                return new Command.Reassign(e.reassign().by(), TargetSpecs.resolve(org, e.reassign().to(), "to"), e.reassign().reason());
+            } catch (TargetSpecs.Invalid invalid) {
+                throw new ScenarioException(where + ".reassign." + invalid.field() + ": " + invalid.getMessage());
+            }
         } else if (e.note() != null) {
             return new Command.Note(null, e.note());
         }
-        throw new ScenarioException(where + ": an event needs one of alert, clear, acknowledge, unacknowledge, resolve, update, severity, tag, service, escalate, deescalate, note");
+        throw new ScenarioException(where + ": an event needs one of alert, clear, acknowledge, unacknowledge, resolve, update, severity, tag, service, escalate, deescalate, reassign, note");
     }
 
     /** A severity by id or alias, case-insensitively. */

@@ -236,4 +236,51 @@ class EscalationEngineTest {
         Outcome named = engine.apply(opened.state(), new Command.Escalate("a", "l3"), at(2));
         assertThat(named.entries().get(1).people()).containsExactly("c");
     }
+
+    @Test
+    void anAcknowledgementThatTimesOutReturnsTheIncidentToTriggeredAndPagesTheAcknowledgerAgain() {
+        EscalationPolicy policy = new EscalationPolicy("pol", "Policy", null, List.of(path("tech", 0,
+                level("l1", after(0), new Target.OnCall("primary", null)),
+                level("l2", new StartCondition.UnacknowledgedFor(Duration.ofMinutes(15)), new Target.Role("em")))),
+                List.of(), Duration.ofMinutes(30));
+        EscalationEngine engine = new EscalationEngine(Map.of("pol", policy), Map.of("P2", P2), DIRECTORY);
+        Outcome opened = engine.open("INC-1", "api", "pol", "P2", Set.of(), T0);
+        // Acknowledged at 5 and then slept on: at 35 it is triggered again, at 50 the next level is due.
+        assertThat(run(engine, opened, at(120), Map.of(at(5), new Command.Acknowledge("primary-oncall"))))
+                .containsExactly("0 OPENED", "0 NOTIFIED primary-oncall", "5 ACKNOWLEDGED",
+                        "35 ACKNOWLEDGEMENT_TIMED_OUT primary-oncall", "50 NOTIFIED em");
+    }
+
+    @Test
+    void resolvingBeforeTheAcknowledgementTimeoutEndsEverything() {
+        EscalationPolicy policy = new EscalationPolicy("pol", "Policy", null, List.of(path("tech", 0,
+                level("l1", after(0), new Target.OnCall("primary", null)))), List.of(), Duration.ofMinutes(30));
+        EscalationEngine engine = new EscalationEngine(Map.of("pol", policy), Map.of("P2", P2), DIRECTORY);
+        Outcome opened = engine.open("INC-1", "api", "pol", "P2", Set.of(), T0);
+        assertThat(run(engine, opened, at(120), Map.of(at(5), new Command.Acknowledge("primary-oncall"), at(20), new Command.Resolve("x"))))
+                .containsExactly("0 OPENED", "0 NOTIFIED primary-oncall", "5 ACKNOWLEDGED", "20 RESOLVED");
+    }
+
+    @Test
+    void reassignmentPagesTheNewPersonClearsTheAcknowledgementAndKeepsTheLadderBehindThem() {
+        EscalationEngine engine = engine(List.of(path("tech", 0,
+                level("l1", after(0), new Target.OnCall("primary", null)),
+                level("l2", new StartCondition.UnacknowledgedFor(Duration.ofMinutes(15)), new Target.Role("em")))), List.of());
+        Outcome opened = engine.open("INC-1", "api", "pol", "P2", Set.of(), T0);
+        List<String> timeline = run(engine, opened, at(120), Map.of(
+                at(5), new Command.Acknowledge("primary-oncall"),
+                at(10), new Command.Reassign("primary-oncall", List.of(new Target.Person("dba")), "database expertise")));
+        assertThat(timeline).containsExactly("0 OPENED", "0 NOTIFIED primary-oncall", "5 ACKNOWLEDGED",
+                "10 REASSIGNED dba", "25 NOTIFIED em");
+    }
+
+    @Test
+    void reassigningToNobodyLeavesTheIncidentWhereItWas() {
+        EscalationEngine engine = engine(List.of(path("tech", 0, level("l1", after(0), new Target.OnCall("primary", null)))), List.of());
+        Outcome opened = engine.open("INC-1", "api", "pol", "P2", Set.of(), T0);
+        Outcome acked = engine.apply(opened.state(), new Command.Acknowledge("primary-oncall"), at(1));
+        Outcome r = engine.apply(acked.state(), new Command.Reassign("x", List.of(new Target.OnCall("gap", null)), null), at(2));
+        assertThat(r.state().status()).isEqualTo(IncidentStatus.ACKNOWLEDGED);
+        assertThat(r.entries()).singleElement().satisfies(e -> assertThat(e.text()).contains("nobody to hand it to"));
+    }
 }

@@ -260,6 +260,58 @@ abstract class IncidentFlowContract {
         assertThat(missing.err()).contains("404");
     }
 
+    @Test
+    void anAcknowledgementByAPersonTimesOutAndReassignmentHandsTheIncidentOn() throws Exception {
+        clock.set(TestClockConfig.START);
+        String dedup = "ack-timeout-" + System.nanoTime();
+        pd(trigger(dedup, "critical"));
+        String id = find(dedup).path("id").asString();
+        Answer ack = api.withHeader("From", "carol@example.com").postJson("/api/v1/incidents/" + id + "/acknowledge", "{}");
+        assertThat(ack.status()).isEqualTo(200);
+        assertThat(ack.json().path("incident").path("status").asString()).isEqualTo("ACKNOWLEDGED");
+
+        // Nobody resolves it: two hours later it is triggered again and carol is paged again.
+        clock.advance(Duration.ofHours(2));
+        JsonNode timedOut = null;
+        for (int i = 0; i < 100 && timedOut == null; i++) {
+            Thread.sleep(50);
+            for (JsonNode e : api.get("/api/v1/incidents/" + id).json().path("timeline")) {
+                if (e.path("kind").asString().equals("ACKNOWLEDGEMENT_TIMED_OUT")) {
+                    timedOut = e;
+                }
+            }
+        }
+        assertThat(timedOut).as("acknowledgement timeout on the timeline").isNotNull();
+        assertThat(timedOut.path("people").toString()).isEqualTo("[\"carol\"]");
+        assertThat(timedOut.path("text").asString()).contains("acknowledgement by carol timed out after 2h");
+        assertThat(api.get("/api/v1/incidents/" + id).json().path("incident").path("status").asString()).isEqualTo("TRIGGERED");
+
+        Answer typo = api.postJson("/api/v1/incidents/" + id + "/reassign", Map.of("to", List.of(Map.of("person", "dna"))));
+        assertThat(typo.status()).isEqualTo(400);
+        assertThat(typo.json().path("errors").get(0).path("field").asString()).isEqualTo("to[0].person");
+        assertThat(typo.json().path("errors").get(0).path("message").asString()).contains("did you mean \"dan\"");
+        Answer stranger = api.withHeader("From", "mallory@example.com").postJson("/api/v1/incidents/" + id + "/acknowledge", "{}");
+        assertThat(stranger.status()).isEqualTo(400);
+        assertThat(stranger.json().path("errors").get(0).path("field").asString()).isEqualTo("From");
+
+        Answer reassign = api.withHeader("From", "carol").postJson("/api/v1/incidents/" + id + "/reassign",
+                Map.of("to", List.of(Map.of("person", "dan")), "reason", "needs a decision"));
+        assertThat(reassign.status()).as(reassign.body()).isEqualTo(200);
+        JsonNode last = null;
+        for (JsonNode e : api.get("/api/v1/incidents/" + id).json().path("timeline")) {
+            last = e;
+        }
+        assertThat(last.path("kind").asString()).isEqualTo("REASSIGNED");
+        assertThat(last.path("people").toString()).isEqualTo("[\"dan\"]");
+        assertThat(last.path("actor").asString()).isEqualTo("carol");
+        assertThat(last.path("text").asString()).contains("reassigned to person dan: dan (needs a decision)");
+
+        io.tocsin.cli.CliRun cli = io.tocsin.cli.CliRun.run("incident", "reassign", id, "--to", "schedule:backend-primary/secondary",
+                "--as", "dan", "--server", "http://localhost:" + port, "--token", TOKEN);
+        assertThat(cli.exitCode()).as(cli.err()).isZero();
+        assertThat(api.get("/api/v1/incidents/" + id).json().path("timeline").toString()).contains("reassigned to on call in backend-primary/secondary");
+    }
+
     /** The newest incident with this dedup key. */
     JsonNode find(String dedup) {
         for (JsonNode i : api.get("/api/v1/incidents?limit=1000").json()) {

@@ -22,14 +22,26 @@ public final class HttpCalls {
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String base;
     private final String token;
+    private final java.util.Map<String, String> headers;
 
     public HttpCalls(String base, String token) {
+        this(base, token, java.util.Map.of());
+    }
+
+    private HttpCalls(String base, String token, java.util.Map<String, String> headers) {
         this.base = base;
         this.token = token;
+        this.headers = headers;
     }
 
     public HttpCalls withToken(String other) {
-        return new HttpCalls(base, other);
+        return new HttpCalls(base, other, headers);
+    }
+
+    public HttpCalls withHeader(String name, String value) {
+        java.util.Map<String, String> more = new java.util.LinkedHashMap<>(headers);
+        more.put(name, value);
+        return new HttpCalls(base, token, more);
     }
 
     public Answer get(String path) {
@@ -55,6 +67,7 @@ public final class HttpCalls {
         if (token != null) {
             b.header("Authorization", "Bearer " + token);
         }
+        headers.forEach(b::header);
         return b;
     }
 
