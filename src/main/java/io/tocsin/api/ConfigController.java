@@ -108,7 +108,7 @@ class ConfigController {
         return ResponseEntity.status(result.unchanged() ? HttpStatus.OK : HttpStatus.CREATED).body(view);
     }
 
-    private static List<SourceFile> files(FilesBody body) {
+    static List<SourceFile> files(FilesBody body) {
         if (body == null || body.files() == null || body.files().isEmpty()) {
             throw new BadRequestException("files", "at least one file is required");
         }

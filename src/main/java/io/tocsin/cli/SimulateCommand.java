@@ -2,13 +2,9 @@ package io.tocsin.cli;
 
 import io.tocsin.config.Organisation;
 import io.tocsin.simulation.ScenarioRunner;
-import io.tocsin.engine.TimelineEntry;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -50,25 +46,7 @@ class SimulateCommand implements Callable<Integer> {
             out.print(run.text());
             return 0;
         }
-        List<Map<String, Object>> entries = new ArrayList<>();
-        for (TimelineEntry e : run.timeline()) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("at", e.at().toString());
-            m.put("offset_minutes", java.time.Duration.between(run.start(), e.at()).toMinutes());
-            m.put("kind", e.kind().name());
-            m.put("path", e.path());
-            m.put("level", e.level());
-            m.put("trigger", e.trigger());
-            m.put("people", e.people());
-            m.put("text", e.text());
-            entries.add(m);
-        }
-        Map<String, Object> doc = new LinkedHashMap<>();
-        doc.put("scenario", run.scenario().name());
-        doc.put("start", run.start().toString());
-        doc.put("time_zone", run.zone().getId());
-        doc.put("timeline", entries);
-        out.println(Json.write(doc));
+        out.println(Json.write(run.json()));
         return 0;
     }
 }

@@ -37,6 +37,7 @@ public final class ScenarioRunner {
             .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .build();
+    static final Duration MAX_RUN = Duration.ofDays(35);
     private static final DateTimeFormatter LOCAL = DateTimeFormatter.ofPattern("EEE yyyy-MM-dd HH:mm", Locale.ROOT);
 
     /** A scenario that cannot be run, with the reason. */
@@ -58,6 +59,29 @@ public final class ScenarioRunner {
                         e.at().atZone(zone).format(LOCAL), e.kind(), e.text()));
             }
             return sb.toString();
+        }
+
+        /** The same timeline as data, for {@code simulate --json} and {@code POST /api/v1/simulate}. */
+        public java.util.Map<String, Object> json() {
+            List<java.util.Map<String, Object>> entries = new ArrayList<>();
+            for (TimelineEntry e : timeline) {
+                java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+                m.put("at", e.at().toString());
+                m.put("offset_minutes", Duration.between(start, e.at()).toMinutes());
+                m.put("kind", e.kind().name());
+                m.put("path", e.path());
+                m.put("level", e.level());
+                m.put("trigger", e.trigger());
+                m.put("people", e.people());
+                m.put("text", e.text());
+                entries.add(m);
+            }
+            java.util.Map<String, Object> doc = new java.util.LinkedHashMap<>();
+            doc.put("scenario", scenario.name());
+            doc.put("start", start.toString());
+            doc.put("time_zone", zone.getId());
+            doc.put("timeline", entries);
+            return doc;
         }
     }
 
@@ -91,6 +115,10 @@ public final class ScenarioRunner {
             throw new ScenarioException("start: bad instant \"" + scenario.start() + "\": use ISO-8601 with an offset");
         }
         Duration runFor = scenario.runFor() == null ? Duration.ofHours(24) : duration("run_for", scenario.runFor());
+        if (runFor.compareTo(MAX_RUN) > 0) {
+            // A server answers simulations on request: keep each one bounded.
+            throw new ScenarioException("run_for: at most " + Durations.format(MAX_RUN) + ", got " + scenario.runFor());
+        }
         EscalationEngine engine = new EscalationEngine(EngineModel.policies(org.config()), EngineModel.severities(org.config()),
                 new OrganisationDirectory(org));
         List<Simulation.Event> events = new ArrayList<>();

@@ -321,4 +321,60 @@ abstract class ApiContract {
         }
         return out;
     }
+
+    @Test
+    void simulateReplaysAScenarioAgainstFilesNotYetAppliedExactlyAsTheCommandLineDoes() throws Exception {
+        Path example = Path.of("examples/mother-harness");
+        List<Map<String, String>> files = new ArrayList<>();
+        try (Stream<Path> s = Files.list(example)) {
+            for (Path f : s.filter(x -> x.toString().endsWith(".yaml")).sorted().toList()) {
+                files.add(Map.of("name", f.getFileName().toString(), "text", Files.readString(f)));
+            }
+        }
+        Path scenario = example.resolve("scenarios/p1-simultaneous.yaml");
+        Map<String, Object> body = Map.of("scenario", Files.readString(scenario), "files", files);
+        Answer text = api.withHeader("Accept", "text/plain").postJson("/api/v1/simulate", body);
+        assertThat(text.status()).as(text.body()).isEqualTo(200);
+        assertThat(text.body()).isEqualTo(Files.readString(example.resolve("scenarios/p1-simultaneous.timeline.txt")));
+
+        Answer json = api.postJson("/api/v1/simulate", body);
+        assertThat(json.status()).isEqualTo(200);
+        assertThat(json.json().path("time_zone").asString()).isEqualTo("America/New_York");
+        assertThat(json.json().path("timeline").get(1).path("kind").asString()).isEqualTo("OPENED");
+        assertThat(json.json().path("timeline").get(2).path("people").toString()).isEqualTo("[\"chloe-nguyen\"]");
+        // Simulating writes nothing: no incident appears.
+        assertThat(api.get("/api/v1/incidents?limit=1000").json().toString()).doesNotContain("SIM-1");
+    }
+
+    @Test
+    void simulateRunsAgainstTheRunningConfigurationAndNamesBadInput() {
+        String scenario = """
+                name: API on-call at night
+                start: 2026-03-29T03:00:00+03:00
+                events:
+                  - { at: 0m, alert: { service: api, severity: P1, summary: down } }
+                  - { at: 20m, acknowledge: alice }
+                """;
+        Answer ok = api.post("/api/v1/simulate", "application/yaml", scenario);
+        assertThat(ok.status()).as(ok.body()).isEqualTo(200);
+        assertThat(ok.json().path("timeline").toString()).contains("OPENED").contains("ACKNOWLEDGED");
+
+        Answer unknownService = api.post("/api/v1/simulate", "application/yaml", scenario.replace("service: api", "service: apu"));
+        assertThat(unknownService.status()).isEqualTo(400);
+        assertThat(unknownService.contentType()).startsWith("application/problem+json");
+        assertThat(unknownService.json().path("errors").get(0).path("field").asString()).isEqualTo("scenario");
+        assertThat(unknownService.json().path("errors").get(0).path("message").asString()).contains("unknown service \"apu\"");
+
+        Answer badKey = api.post("/api/v1/simulate", "application/yaml", scenario.replace("events:", "evnts:"));
+        assertThat(badKey.status()).isEqualTo(400);
+        Answer tooLong = api.post("/api/v1/simulate", "application/yaml", scenario.replace("events:", "run_for: 400d\nevents:"));
+        assertThat(tooLong.status()).isEqualTo(400);
+        assertThat(tooLong.json().path("errors").get(0).path("message").asString()).contains("run_for");
+        Answer missing = api.postJson("/api/v1/simulate", Map.of());
+        assertThat(missing.status()).isEqualTo(400);
+        assertThat(missing.json().path("errors").get(0).path("field").asString()).isEqualTo("scenario");
+        Answer badFiles = api.postJson("/api/v1/simulate", Map.of("scenario", scenario,
+                "files", List.of(Map.of("name", "x.yaml", "text", "people: [{id: 1}]"))));
+        assertThat(badFiles.status()).isEqualTo(422);
+    }
 }
