@@ -31,11 +31,28 @@ public final class EscalationEngine {
 
     /** Opens an incident and runs everything due at once (the first level, triggers on its tags). */
     public Outcome open(String id, String service, String policyId, String severity, Set<String> tags, Instant now) {
+        return open(id, service, policyId, severity, tags, null, now);
+    }
+
+    /**
+     * Opens an incident; with {@code sustainedFor} (seed 002: "page if sustained > 5 min") nobody is
+     * paged and no trigger acts until the source has kept firing that long, and a clear before then
+     * resolves it quietly.
+     */
+    public Outcome open(String id, String service, String policyId, String severity, Set<String> tags, Duration sustainedFor,
+                        Instant now) {
         EscalationPolicy policy = policy(policyId);
         EscalationPath first = policy.pathFor(severity);
-        IncidentState initial = new IncidentState(id, service, policyId, severity, IncidentStatus.TRIGGERED, Set.of(),
-                Set.of(service), now, now, null, null, null, null, List.of(PathRun.start(first.id(), now)), Set.of(), Set.of(), Set.of());
+        boolean waits = sustainedFor != null && !sustainedFor.isZero() && !sustainedFor.isNegative();
+        IncidentState initial = new IncidentState(id, service, policyId, severity, IncidentStatus.TRIGGERED, waits ? tags : Set.of(),
+                Set.of(service), now, now, null, null, null, null, waits ? List.of() : List.of(PathRun.start(first.id(), now)),
+                Set.of(), Set.of(), Set.of(), waits ? now.plus(sustainedFor) : null);
         Step step = new Step(initial, policy, now);
+        if (waits) {
+            step.entry(new TimelineEntry(now, Kind.OPENED, null, null, null, List.of(), "opened as " + severity + " on service "
+                    + service + ": waiting, pages only if still firing after " + human(sustainedFor)));
+            return step.outcome();
+        }
         step.entry(new TimelineEntry(now, Kind.OPENED, first.id(), null, null, List.of(),
                 "opened as " + severity + " on service " + service + ", path " + first.id()));
         step.addTags(tags, null);
@@ -147,7 +164,36 @@ public final class EscalationEngine {
         void resolve(String by) {
             b.status = IncidentStatus.RESOLVED;
             b.resolvedAt = now;
-            entry(TimelineEntry.of(now, Kind.RESOLVED, "resolved" + (by == null ? "" : " by " + by)));
+            String quiet = "";
+            if (b.pendingUntil != null) {
+                quiet = ", before it had been firing for " + human(Duration.between(b.openedAt, b.pendingUntil))
+                        + ": not sustained, nobody was paged";
+                b.pendingUntil = null;
+            }
+            entry(TimelineEntry.of(now, Kind.RESOLVED, "resolved" + (by == null ? "" : " by " + by) + quiet));
+        }
+
+        /** Still firing when the wait is over: the policy starts now, as if the incident had opened now. */
+        boolean promoteSustained() {
+            if (b.pendingUntil == null || b.pendingUntil.isAfter(now)) {
+                return false;
+            }
+            Duration waited = Duration.between(b.openedAt, b.pendingUntil);
+            b.pendingUntil = null;
+            EscalationPath first = policy.pathFor(b.severity);
+            // An acknowledgement given while waiting holds: the path counts as seen by it.
+            Instant started = b.status == IncidentStatus.ACKNOWLEDGED ? b.acknowledgedAt : now;
+            b.paths.clear();
+            b.paths.add(PathRun.start(first.id(), started));
+            if (b.status == IncidentStatus.TRIGGERED) {
+                b.unacknowledgedSince = now;
+            }
+            entry(new TimelineEntry(now, Kind.SUSTAINED, first.id(), null, null, List.of(),
+                    "still firing after " + human(waited) + ": sustained, paging by path " + first.id()));
+            for (String tag : List.copyOf(b.tags)) {
+                tagTriggers(tag);
+            }
+            return true;
         }
 
         void postUpdate(Command.PostUpdate u) {
@@ -206,11 +252,17 @@ public final class EscalationEngine {
             for (String tag : tags) {
                 if (b.tags.add(tag)) {
                     entry(TimelineEntry.of(now, Kind.TAG_ADDED, by(by) + "tagged " + tag));
-                    for (Trigger t : activeTriggers()) {
-                        if (tag.equals(t.on().tagAdded()) && filtersHold(t.on()) && timedPartHolds(t.on())) {
-                            fire(t, "tag " + tag + " added");
-                        }
+                    if (b.pendingUntil == null) {
+                        tagTriggers(tag);
                     }
+                }
+            }
+        }
+
+        void tagTriggers(String tag) {
+            for (Trigger t : activeTriggers()) {
+                if (tag.equals(t.on().tagAdded()) && filtersHold(t.on()) && timedPartHolds(t.on())) {
+                    fire(t, "tag " + tag + " added");
                 }
             }
         }
@@ -230,6 +282,13 @@ public final class EscalationEngine {
         }
 
         void manualEscalate(Command.Escalate e) {
+            if (b.pendingUntil != null) {
+                // A person who escalates a signal still waiting to be sustained wants it paged now.
+                entry(TimelineEntry.of(now, Kind.ESCALATED, by(e.by()) + "escalated by hand before the signal was sustained"));
+                b.pendingUntil = now;
+                promoteSustained();
+                return;
+            }
             entry(TimelineEntry.of(now, Kind.ESCALATED, by(e.by()) + "escalated by hand"
                     + (e.level() == null ? " to the next level" : " to level " + e.level())));
             if (e.level() == null) {
@@ -308,7 +367,11 @@ public final class EscalationEngine {
 
         void advance() {
             for (int guard = 0; guard < MAX_STEPS && b.status != IncidentStatus.RESOLVED; guard++) {
-                boolean progress = expireAcknowledgement();
+                boolean progress = promoteSustained();
+                if (b.pendingUntil != null) {
+                    return;
+                }
+                progress |= expireAcknowledgement();
                 for (Trigger t : activeTriggers()) {
                     if (t.on().isTimed() && !isEventTrigger(t.on()) && filtersHold(t.on())) {
                         Instant due = timedDue(t.on());
@@ -513,6 +576,9 @@ public final class EscalationEngine {
         }
 
         void fire(Trigger t, String why) {
+            if (b.pendingUntil != null) {
+                return; // nothing acts before the signal is sustained; tag triggers run at promotion
+            }
             b.firedTriggers.add(t.id() + "@" + now + ":" + why);
             fireAction(t, why);
         }
@@ -627,6 +693,9 @@ public final class EscalationEngine {
         Optional<Instant> nextWake() {
             if (b.status == IncidentStatus.RESOLVED) {
                 return Optional.empty();
+            }
+            if (b.pendingUntil != null) {
+                return Optional.of(b.pendingUntil.isBefore(now) ? now : b.pendingUntil);
             }
             Instant next = acknowledgementExpiry();
             for (PathRun run : b.paths) {

@@ -10,6 +10,8 @@ import java.util.Set;
  * new state with every change. {@code unacknowledgedSince} restarts when an incident is re-triggered
  * or un-acknowledged, so "unacknowledged for 15 minutes" counts from then. {@code assignees} are the
  * people an incident was explicitly handed to by a reassignment (empty: whoever the ladder paged).
+ * {@code pendingUntil} is set while a signal that must be sustained waits: nobody is paged before
+ * then, and a source that clears in time resolves the incident without a page.
  */
 public record IncidentState(
         String id,
@@ -28,7 +30,8 @@ public record IncidentState(
         List<PathRun> paths,
         Set<String> firedTriggers,
         Set<String> engaged,
-        Set<String> assignees) {
+        Set<String> assignees,
+        Instant pendingUntil) {
 
     public IncidentState {
         // Insertion order is kept (Set.copyOf would not) so timelines are the same on every run.
@@ -84,6 +87,7 @@ public record IncidentState(
         Set<String> firedTriggers;
         Set<String> engaged;
         Set<String> assignees;
+        Instant pendingUntil;
 
         Builder(IncidentState s) {
             id = s.id;
@@ -103,11 +107,12 @@ public record IncidentState(
             firedTriggers = new LinkedHashSet<>(s.firedTriggers);
             engaged = new LinkedHashSet<>(s.engaged);
             assignees = new LinkedHashSet<>(s.assignees);
+            pendingUntil = s.pendingUntil;
         }
 
         IncidentState build() {
             return new IncidentState(id, service, policy, severity, status, tags, services, openedAt, unacknowledgedSince,
-                    acknowledgedAt, acknowledgedBy, resolvedAt, lastUpdateAt, paths, firedTriggers, engaged, assignees);
+                    acknowledgedAt, acknowledgedBy, resolvedAt, lastUpdateAt, paths, firedTriggers, engaged, assignees, pendingUntil);
         }
     }
 }

@@ -16,8 +16,12 @@ public final class Simulation {
         Instant at();
     }
 
-    public record Open(Instant at, String incidentId, String service, String policy, String severity, Set<String> tags)
-            implements Event {
+    /** {@code sustainedFor} (null: page at once) as the router decided it. */
+    public record Open(Instant at, String incidentId, String service, String policy, String severity, Set<String> tags,
+                       java.time.Duration sustainedFor) implements Event {
+        public Open(Instant at, String incidentId, String service, String policy, String severity, Set<String> tags) {
+            this(at, incidentId, service, policy, severity, tags, null);
+        }
     }
 
     public record Apply(Instant at, Command command) implements Event {
@@ -48,7 +52,8 @@ public final class Simulation {
                 if (state != null && state.isOpen()) {
                     o = engine.apply(state, new Command.Retrigger(), open.at());
                 } else {
-                    o = engine.open(open.incidentId(), open.service(), open.policy(), open.severity(), open.tags(), open.at());
+                    o = engine.open(open.incidentId(), open.service(), open.policy(), open.severity(), open.tags(), open.sustainedFor(),
+                            open.at());
                 }
             } else if (state == null) {
                 continue;

@@ -111,10 +111,11 @@ public class Incidents {
                 s.paging().name(), "{}", s.details(), now);
         Outcome outcome;
         if (s.paging() == Signal.Paging.PAGE) {
-            outcome = engine.engine().open("INC-" + id, s.serviceId(), service.escalationPolicy(), s.severity(), s.tags(), now);
+            outcome = engine.engine().open("INC-" + id, s.serviceId(), service.escalationPolicy(), s.severity(), s.tags(),
+                    s.sustainedFor(), now);
         } else {
             IncidentState quiet = new IncidentState("INC-" + id, s.serviceId(), service.escalationPolicy(), s.severity(),
-                    IncidentStatus.TRIGGERED, s.tags(), Set.of(s.serviceId()), now, now, null, null, null, null, List.of(), Set.of(), Set.of(), Set.of());
+                    IncidentStatus.TRIGGERED, s.tags(), Set.of(s.serviceId()), now, now, null, null, null, null, List.of(), Set.of(), Set.of(), Set.of(), null);
             String text = s.paging() == Signal.Paging.CHAT
                     ? "opened as " + s.severity() + " on service " + s.serviceId() + ": chat notification only, nobody is paged"
                     : "opened as " + s.severity() + " on service " + s.serviceId() + ": recorded only, nobody is paged";

@@ -4,13 +4,19 @@ import java.util.Set;
 
 /**
  * A routed monitoring signal: which service, which dedup key, what to do, and how loudly
- * ({@code paging}: page, chat or record).
+ * ({@code paging}: page, chat or record). {@code sustainedFor} (null: page at once) holds paging back
+ * until the source has kept firing that long.
  */
 public record Signal(String serviceId, String dedupKey, Action action, String summary, String source, String severity,
-                     Set<String> tags, Paging paging, String details) {
+                     Set<String> tags, Paging paging, String details, java.time.Duration sustainedFor) {
     public enum Action { TRIGGER, ACKNOWLEDGE, RESOLVE }
 
     public enum Paging { PAGE, CHAT, RECORD }
+
+    public Signal(String serviceId, String dedupKey, Action action, String summary, String source, String severity,
+                  Set<String> tags, Paging paging, String details) {
+        this(serviceId, dedupKey, action, summary, source, severity, tags, paging, details, null);
+    }
 
     public Signal {
         tags = tags == null ? Set.of() : java.util.Collections.unmodifiableSet(new java.util.LinkedHashSet<>(tags));

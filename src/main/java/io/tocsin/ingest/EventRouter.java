@@ -93,7 +93,8 @@ public final class EventRouter {
             paging = Signal.Paging.RECORD;
             tags.add("maintenance:" + inMaintenance(org, service, now).get());
         }
-        return new Routed(new Signal(service, e.dedupKey(), e.action(), e.summary(), e.source(), severity, tags, paging, e.details()),
+        return new Routed(new Signal(service, e.dedupKey(), e.action(), e.summary(), e.source(), severity, tags, paging, e.details(),
+                sustained),
                 matched, sustained);
     }
 

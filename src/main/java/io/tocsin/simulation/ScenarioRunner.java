@@ -129,9 +129,10 @@ public final class ScenarioRunner {
             String where = "events[" + n + "]";
             Instant at = start.plus(duration(where + ".at", e.at()));
             if (e.alert() != null) {
-                alert(org, e.alert(), at, where, clearedAt(script, n, start), events, notes);
+                alert(org, e.alert(), at, where, events, notes);
             } else if (Boolean.TRUE.equals(e.clear())) {
-                notes.add(note(at, "the monitoring source cleared the alert"));
+                // As live: the source's resolve event resolves the incident.
+                events.add(new Simulation.Apply(at, new Command.Resolve("the monitoring source")));
             } else {
                 events.add(new Simulation.Apply(at, command(org, e, where)));
             }
@@ -145,17 +146,7 @@ public final class ScenarioRunner {
         return new Run(scenario, start, org.zone(), timeline);
     }
 
-    /** When a later event clears the alert, if one does. */
-    private static Optional<Instant> clearedAt(List<Scenario.ScenarioEvent> script, int from, Instant start) {
-        for (int k = from + 1; k < script.size(); k++) {
-            if (Boolean.TRUE.equals(script.get(k).clear())) {
-                return Optional.of(start.plus(duration("events[" + k + "].at", script.get(k).at())));
-            }
-        }
-        return Optional.empty();
-    }
-
-    private static void alert(Organisation org, Scenario.Alert a, Instant at, String where, Optional<Instant> cleared,
+    private static void alert(Organisation org, Scenario.Alert a, Instant at, String where,
                               List<Simulation.Event> events, List<TimelineEntry> notes) {
         OrganisationConfig.Service declared = service(org, a.service(), where + ".alert.service");
         String severity;
@@ -187,18 +178,8 @@ public final class ScenarioRunner {
                     : "recorded only: nobody is paged"));
             return;
         }
-        Instant pageAt = at;
-        if (sustained != null) {
-            pageAt = at.plus(sustained);
-            if (cleared.isPresent() && cleared.get().isBefore(pageAt)) {
-                notes.add(note(at, "waiting: pages only if still firing after " + Durations.format(sustained)));
-                notes.add(note(cleared.get(), "cleared before " + Durations.format(sustained) + ": not sustained, nobody is paged"));
-                return;
-            }
-            notes.add(note(at, "waiting: pages only if still firing after " + Durations.format(sustained)));
-        }
         OrganisationConfig.Service service = service(org, serviceId, where + ".alert.service");
-        events.add(new Simulation.Open(pageAt, "SIM-1", service.id(), service.escalationPolicy(), severity, tags));
+        events.add(new Simulation.Open(at, "SIM-1", service.id(), service.escalationPolicy(), severity, tags, sustained));
     }
 
     private static OrganisationConfig.Service service(Organisation org, String id, String where) {

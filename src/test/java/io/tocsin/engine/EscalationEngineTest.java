@@ -283,4 +283,29 @@ class EscalationEngineTest {
         assertThat(r.state().status()).isEqualTo(IncidentStatus.ACKNOWLEDGED);
         assertThat(r.entries()).singleElement().satisfies(e -> assertThat(e.text()).contains("nobody to hand it to"));
     }
+
+    @Test
+    void aSignalWaitingToBeSustainedPagesNobodyUntilItsTimeAndAnEarlyAcknowledgementHolds() {
+        EscalationEngine engine = engine(List.of(path("tech", 0,
+                level("l1", after(0), new Target.OnCall("primary", null)),
+                level("mgr", unresolved(30), new Target.Role("em")))), List.of());
+        Outcome opened = engine.open("INC-1", "api", "pol", "P2", Set.of(), Duration.ofMinutes(5), T0);
+        assertThat(opened.entries()).extracting(TimelineEntry::kind).containsExactly(Kind.OPENED);
+        assertThat(opened.nextWake()).contains(at(5));
+        Outcome acked = engine.apply(opened.state(), new Command.Acknowledge("primary-oncall"), at(2));
+        Outcome promoted = engine.apply(acked.state(), new Command.Wake(), at(5));
+        // Acknowledged while waiting: the on-call is not paged, but the unresolved ladder still runs.
+        assertThat(promoted.entries()).extracting(TimelineEntry::kind).containsExactly(Kind.SUSTAINED);
+        assertThat(promoted.nextWake()).contains(at(30));
+    }
+
+    @Test
+    void escalatingASignalThatIsStillWaitingPagesAtOnce() {
+        EscalationEngine engine = engine(List.of(path("tech", 0, level("l1", after(0), new Target.OnCall("primary", null)))), List.of());
+        Outcome opened = engine.open("INC-1", "api", "pol", "P2", Set.of("security"), Duration.ofMinutes(5), T0);
+        Outcome escalated = engine.apply(opened.state(), new Command.Escalate("someone", null), at(1));
+        assertThat(escalated.entries()).extracting(TimelineEntry::kind)
+                .containsExactly(Kind.ESCALATED, Kind.SUSTAINED, Kind.NOTIFIED);
+        assertThat(escalated.entries().get(2).people()).containsExactly("primary-oncall");
+    }
 }

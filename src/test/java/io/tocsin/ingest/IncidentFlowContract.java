@@ -312,6 +312,39 @@ abstract class IncidentFlowContract {
         assertThat(api.get("/api/v1/incidents/" + id).json().path("timeline").toString()).contains("reassigned to on call in backend-primary/secondary");
     }
 
+    @Test
+    void aSignalThatMustBeSustainedPagesOnlyWhenItKeepsFiring() throws Exception {
+        clock.set(TestClockConfig.START);
+        String fp = "slow" + System.nanoTime();
+        Map<String, Object> firing = Map.of("version", "4", "status", "firing", "alerts", List.of(
+                Map.of("status", "firing", "fingerprint", fp + "-long", "labels", Map.of("alertname", "Slow", "latency_ratio", "2.6")),
+                Map.of("status", "firing", "fingerprint", fp + "-blip", "labels", Map.of("alertname", "Slow", "latency_ratio", "2.3"))));
+        assertThat(api.withToken(null).postJson("/api/v1/integrations/alertmanager/am-api-0123456789", firing).status()).isEqualTo(200);
+        String longId = find("alertmanager:" + fp + "-long").path("id").asString();
+        String blipId = find("alertmanager:" + fp + "-blip").path("id").asString();
+        assertThat(api.get("/api/v1/incidents/" + longId).json().path("timeline").get(0).path("text").asString())
+                .contains("waiting, pages only if still firing after 5m");
+
+        // The blip clears after three minutes: resolved, and nobody was ever paged.
+        clock.advance(Duration.ofMinutes(3));
+        Map<String, Object> cleared = Map.of("version", "4", "status", "resolved", "alerts", List.of(
+                Map.of("status", "resolved", "fingerprint", fp + "-blip", "labels", Map.of("alertname", "Slow"))));
+        assertThat(api.withToken(null).postJson("/api/v1/integrations/alertmanager/am-api-0123456789", cleared).status()).isEqualTo(200);
+        JsonNode blip = api.get("/api/v1/incidents/" + blipId).json();
+        assertThat(blip.path("incident").path("status").asString()).isEqualTo("RESOLVED");
+        assertThat(blip.path("timeline").toString()).contains("not sustained, nobody was paged");
+        assertThat(notified(blipId)).isEmpty();
+
+        clock.advance(Duration.ofMinutes(1));
+        Thread.sleep(300);
+        assertThat(notified(longId)).isEmpty();
+        clock.advance(Duration.ofMinutes(1));
+        awaitNotified(longId, 1);
+        assertThat(notified(longId)).containsExactly("on-call:carol");
+        assertThat(api.get("/api/v1/incidents/" + longId).json().path("timeline").toString()).contains("SUSTAINED");
+        assertThat(notified(blipId)).isEmpty();
+    }
+
     /** The newest incident with this dedup key. */
     JsonNode find(String dedup) {
         for (JsonNode i : api.get("/api/v1/incidents?limit=1000").json()) {
