@@ -49,8 +49,15 @@ class HeartbeatMonitor {
                 }
                 HeartbeatStore.Beat beat = overdue.get();
                 heartbeats.markMissed(beat.key());
+                Optional<Integrations.Match> still = Integrations.byKey(engine.organisation(), beat.key())
+                        .filter(m -> "heartbeat".equals(m.integration().type()) && m.service().enabled());
+                if (still.isEmpty()) {
+                    // The monitor was removed (or its service disabled) by a later configuration: stop watching it.
+                    heartbeats.forget(beat.key());
+                    return true;
+                }
                 String severity = EventRouter.mapSeverity(engine.organisation(), "heartbeat", "critical");
-                incidents.accept(new Signal(beat.serviceId(), dedupKey(beat.key()), Signal.Action.TRIGGER,
+                incidents.accept(new Signal(still.get().service().id(), dedupKey(beat.key()), Signal.Action.TRIGGER,
                         "heartbeat missed for service " + beat.serviceId(), "heartbeat", severity, Set.of(), Signal.Paging.PAGE, null),
                         "heartbeat");
                 return true;

@@ -1,6 +1,7 @@
 package io.tocsin.ingest;
 
 import io.tocsin.config.Organisation;
+import io.tocsin.config.OrganisationConfig;
 import io.tocsin.config.Durations;
 import io.tocsin.incident.IncidentEngine;
 import io.tocsin.incident.Incidents;
@@ -153,12 +154,44 @@ class IntegrationsController {
         }
         Instant now = clock.instant();
         Instant next = now.plus(Durations.parse(match.integration().interval()));
-        Boolean wasMissed = tx.execute(status -> heartbeats.beat(key, match.service().id(), now, next));
-        if (Boolean.TRUE.equals(wasMissed)) {
-            incidents.accept(new Signal(match.service().id(), HeartbeatMonitor.dedupKey(key), Signal.Action.RESOLVE,
-                    "heartbeat received", "heartbeat", null, Set.of(), Signal.Paging.PAGE, null), "heartbeat");
-        }
+        // One transaction: a beat that is recorded always resolves the incident its absence opened.
+        tx.executeWithoutResult(status -> {
+            if (heartbeats.beat(key, match.service().id(), now, next)) {
+                incidents.accept(new Signal(match.service().id(), HeartbeatMonitor.dedupKey(key), Signal.Action.RESOLVE,
+                        "heartbeat received", "heartbeat", null, Set.of(), Signal.Paging.PAGE, null), "heartbeat");
+            }
+        });
         return ResponseEntity.accepted().body(Map.of("status", "accepted", "next_due", next.toString()));
+    }
+
+    /**
+     * Every heartbeat monitor the configuration declares and what it last heard. A monitor is armed by
+     * its first beat (so a new monitor does not page before the sender is deployed); until then it is
+     * listed as waiting, never hidden.
+     */
+    @org.springframework.web.bind.annotation.GetMapping("/api/v1/heartbeats")
+    List<Map<String, Object>> heartbeats() {
+        Map<String, HeartbeatStore.Status> seen = new java.util.HashMap<>();
+        heartbeats.statuses().forEach(st -> seen.put(st.key(), st));
+        Instant now = clock.instant();
+        List<Map<String, Object>> out = new java.util.ArrayList<>();
+        for (OrganisationConfig.Service service : engine.organisation().config().services()) {
+            for (OrganisationConfig.Integration i : service.integrations()) {
+                if (!"heartbeat".equals(i.type())) {
+                    continue;
+                }
+                HeartbeatStore.Status st = seen.get(i.key());
+                Map<String, Object> m = new java.util.LinkedHashMap<>();
+                m.put("service", service.id());
+                m.put("interval", i.interval());
+                m.put("state", st == null ? "waiting_for_first_beat" : st.missed() ? "missed"
+                        : st.dueAt() != null && st.dueAt().isBefore(now) ? "overdue" : "healthy");
+                m.put("last_beat_at", st == null ? null : st.lastBeatAt());
+                m.put("next_due", st == null ? null : st.dueAt());
+                out.add(m);
+            }
+        }
+        return out;
     }
 
     private Integrations.Match authenticate(Organisation org, String key) {

@@ -42,6 +42,21 @@ public class HeartbeatStore {
         jdbc.sql("UPDATE heartbeat SET missed = TRUE, due_at = NULL WHERE integration_key = ?").param(key).update();
     }
 
+    public void forget(String key) {
+        jdbc.sql("DELETE FROM heartbeat WHERE integration_key = ?").param(key).update();
+    }
+
+    /** The state of every monitor that has beaten at least once. */
+    public List<Status> statuses() {
+        return jdbc.sql("SELECT integration_key, service_id, last_beat_at, due_at, missed FROM heartbeat ORDER BY integration_key")
+                .query((rs, i) -> new Status(rs.getString(1), rs.getString(2), Timestamps.toInstant(rs.getObject(3, java.time.OffsetDateTime.class)),
+                        Timestamps.toInstant(rs.getObject(4, java.time.OffsetDateTime.class)),
+                        rs.getBoolean(5))).list();
+    }
+
+    public record Status(String key, String serviceId, Instant lastBeatAt, Instant dueAt, boolean missed) {
+    }
+
     public List<Beat> all() {
         return jdbc.sql("SELECT integration_key, service_id, missed FROM heartbeat ORDER BY integration_key")
                 .query((rs, i) -> new Beat(rs.getString(1), rs.getString(2), rs.getBoolean(3))).list();

@@ -215,6 +215,11 @@ abstract class IncidentFlowContract {
         clock.set(TestClockConfig.START);
         Answer beat = api.withToken(null).postJson("/api/v1/heartbeats/hb-api-0123456789", "{}");
         assertThat(beat.status()).isEqualTo(202);
+        assertThat(api.withToken(null).get("/api/v1/heartbeats").status()).isEqualTo(401);
+        JsonNode monitor = api.get("/api/v1/heartbeats").json().get(0);
+        assertThat(monitor.path("service").asString()).isEqualTo("api");
+        assertThat(monitor.path("state").asString()).isEqualTo("healthy");
+        assertThat(monitor.toString()).doesNotContain("hb-api-0123456789");
         clock.advance(Duration.ofMinutes(6));
         JsonNode incident = null;
         for (int i = 0; i < 100 && incident == null; i++) {
@@ -227,6 +232,7 @@ abstract class IncidentFlowContract {
         }
         assertThat(incident).as("heartbeat incident").isNotNull();
         assertThat(incident.path("summary").asString()).contains("heartbeat missed");
+        assertThat(api.get("/api/v1/heartbeats").json().get(0).path("state").asString()).isEqualTo("missed");
         api.withToken(null).postJson("/api/v1/heartbeats/hb-api-0123456789", "{}");
         assertThat(api.get("/api/v1/incidents/" + incident.path("id").asString()).json().path("incident").path("status").asString())
                 .isEqualTo("RESOLVED");
