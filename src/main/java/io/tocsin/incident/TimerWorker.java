@@ -2,6 +2,7 @@ package io.tocsin.incident;
 
 import io.tocsin.store.IncidentStore;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,6 +41,7 @@ class TimerWorker {
             return;
         }
         for (int i = 0; i < 500; i++) {
+            long[] claimed = {-1};
             Boolean fired;
             try {
                 fired = tx.execute(status -> {
@@ -47,16 +49,44 @@ class TimerWorker {
                     if (due.isEmpty()) {
                         return false;
                     }
+                    claimed[0] = due.get(0);
                     incidents.wakeLocked(due.get(0));
                     return true;
                 });
             } catch (RuntimeException e) {
-                LOG.error("firing a timer failed; it stays due and will be retried", e);
-                return;
+                if (claimed[0] < 0) {
+                    LOG.error("claiming due timers failed; retrying on the next poll", e);
+                    return;
+                }
+                // One incident that cannot be processed must not hold back every timer queued behind it.
+                postpone(claimed[0], e);
+                continue;
             }
             if (!Boolean.TRUE.equals(fired)) {
                 return;
             }
         }
+    }
+
+    /** 1 s, 2 s, 4 s ... capped at 5 minutes, and said on the incident's timeline so it is never silent. */
+    private void postpone(long incidentId, RuntimeException cause) {
+        try {
+            tx.executeWithoutResult(status -> {
+                int failures = store.timerFailures(incidentId);
+                Duration wait = backoff(failures);
+                store.postponeTimer(incidentId, clock.instant().plus(wait));
+                store.append(incidentId, new io.tocsin.store.EntryRow(0, incidentId, clock.instant(), "NOTE", "tocsin", "timer", null,
+                        null, null, List.of(), "processing a due timer failed (" + cause.getClass().getSimpleName() + ": "
+                        + cause.getMessage() + "); retrying in " + wait.toSeconds() + "s"));
+            });
+            LOG.error("timer of incident {} failed; postponed", incidentId, cause);
+        } catch (RuntimeException e) {
+            LOG.error("timer of incident {} failed and could not be postponed", incidentId, e);
+        }
+    }
+
+    static Duration backoff(int failures) {
+        long seconds = 1L << Math.min(failures, 9);
+        return Duration.ofSeconds(Math.min(seconds, 300));
     }
 }

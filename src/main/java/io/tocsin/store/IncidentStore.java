@@ -96,6 +96,19 @@ public class IncidentStore {
         }
     }
 
+    /** Moves a timer whose processing failed to {@code retryAt}; returns how many times it has failed. */
+    public int postponeTimer(long incidentId, Instant retryAt) {
+        jdbc.sql("UPDATE incident_timer SET due_at = ?, failures = failures + 1 WHERE incident_id = ?")
+                .params(Timestamps.of(retryAt), incidentId).update();
+        return jdbc.sql("SELECT failures FROM incident_timer WHERE incident_id = ?").param(incidentId).query(Integer.class)
+                .optional().orElse(0);
+    }
+
+    public int timerFailures(long incidentId) {
+        return jdbc.sql("SELECT failures FROM incident_timer WHERE incident_id = ?").param(incidentId).query(Integer.class)
+                .optional().orElse(0);
+    }
+
     public Optional<Instant> timer(long incidentId) {
         return jdbc.sql("SELECT due_at FROM incident_timer WHERE incident_id = ?").param(incidentId)
                 .query((rs, i) -> Timestamps.toInstant(rs.getObject(1, OffsetDateTime.class))).optional();

@@ -38,6 +38,9 @@ abstract class IncidentFlowContract {
     @Autowired
     MutableClock clock;
 
+    @Autowired
+    org.springframework.jdbc.core.simple.JdbcClient jdbc;
+
     HttpCalls api;
 
     @BeforeEach
@@ -349,6 +352,40 @@ abstract class IncidentFlowContract {
         assertThat(notified(longId)).containsExactly("on-call:carol");
         assertThat(api.get("/api/v1/incidents/" + longId).json().path("timeline").toString()).contains("SUSTAINED");
         assertThat(notified(blipId)).isEmpty();
+    }
+
+    @Test
+    void anIncidentWhoseTimerCannotBeProcessedDoesNotHoldBackTheOthers() throws Exception {
+        clock.set(TestClockConfig.START);
+        String poison = "poison-" + System.nanoTime();
+        String healthy = "healthy-" + System.nanoTime();
+        pd(trigger(poison, "critical"));
+        pd(trigger(healthy, "critical"));
+        String poisonId = find(poison).path("id").asString();
+        String healthyId = find(healthy).path("id").asString();
+        // Damage the poison incident's stored state so waking it throws, and make its timer the first in line.
+        long poisonNumber = Long.parseLong(poisonId.substring(4));
+        jdbc.sql("UPDATE incident SET state = '{not json' WHERE id = ?").param(poisonNumber).update();
+        jdbc.sql("UPDATE incident_timer SET due_at = due_at - INTERVAL '1' MINUTE WHERE incident_id = ?").param(poisonNumber).update();
+
+        clock.advance(Duration.ofMinutes(15));
+        awaitNotified(healthyId, 2);
+        assertThat(notified(healthyId)).containsExactly("on-call:carol", "secondary:alice");
+        JsonNode note = null;
+        for (int i = 0; i < 100 && note == null; i++) {
+            for (JsonNode e : api.get("/api/v1/incidents/" + poisonId).json().path("timeline")) {
+                if (e.path("text").asString().startsWith("processing a due timer failed")) {
+                    note = e;
+                }
+            }
+            Thread.sleep(50);
+        }
+        assertThat(note).as("the failure is on the poison incident's timeline").isNotNull();
+        assertThat(note.path("text").asString()).contains("retrying in 1s");
+        assertThat(jdbc.sql("SELECT failures FROM incident_timer WHERE incident_id = ?").param(poisonNumber).query(Integer.class).single())
+                .isPositive();
+        // Tidy up so the broken row does not disturb other tests sharing the database.
+        jdbc.sql("DELETE FROM incident_timer WHERE incident_id = ?").param(poisonNumber).update();
     }
 
     /** The newest incident with this dedup key. */
