@@ -198,6 +198,40 @@ abstract class IncidentFlowContract {
     }
 
     @Test
+    void grafanaAlertingWebhooksOpenAndResolveByFingerprint() {
+        clock.set(TestClockConfig.START);
+        String fp = "gf" + System.nanoTime();
+        // Grafana's documented webhook body (version 1), with numeric values and the fields Alertmanager lacks.
+        String firing = """
+                {"receiver":"tocsin","status":"firing","orgId":1,
+                 "alerts":[{"status":"firing","labels":{"alertname":"High memory usage","team":"blue","severity":"critical"},
+                   "annotations":{"description":"The system has high memory usage","summary":"Memory above 90% on api-1"},
+                   "startsAt":"2026-03-29T01:00:00Z","endsAt":"0001-01-01T00:00:00Z",
+                   "generatorURL":"https://grafana.example/alerting/1afz29v7z/edit","fingerprint":"FINGERPRINT",
+                   "silenceURL":"https://grafana.example/alerting/silence/new","dashboardURL":"","panelURL":"",
+                   "values":{"B":44.23943737541908,"C":1},"valueString":"[ var='B' value=44.2 ]"}],
+                 "groupLabels":{},"commonLabels":{"team":"blue"},"commonAnnotations":{},
+                 "externalURL":"https://grafana.example/","version":"1","groupKey":"{}:{}","truncatedAlerts":0,
+                 "title":"[FIRING:1]  (blue)","state":"alerting","message":"**Firing**"}
+                """.replace("FINGERPRINT", fp);
+        Answer a = api.withToken(null).postJson("/api/v1/integrations/grafana/gf-api-0123456789", firing);
+        assertThat(a.status()).as(a.body()).isEqualTo(200);
+        JsonNode incident = find("grafana:" + fp);
+        assertThat(incident.path("summary").asString()).isEqualTo("Memory above 90% on api-1");
+        assertThat(incident.path("status").asString()).isEqualTo("TRIGGERED");
+        assertThat(notified(incident.path("id").asString())).containsExactly("on-call:carol");
+
+        String resolved = firing.replace("\"status\":\"firing\"", "\"status\":\"resolved\"");
+        assertThat(api.withToken(null).postJson("/api/v1/integrations/grafana/gf-api-0123456789", resolved).status()).isEqualTo(200);
+        assertThat(find("grafana:" + fp).path("status").asString()).isEqualTo("RESOLVED");
+
+        Answer bad = api.withToken(null).postJson("/api/v1/integrations/grafana/gf-api-0123456789", "{\"alerts\": 7}");
+        assertThat(bad.status()).isEqualTo(400);
+        assertThat(bad.contentType()).startsWith("application/problem+json");
+        assertThat(bad.json().path("errors").get(0).path("field").asString()).isEqualTo("alerts");
+    }
+
+    @Test
     void theGenericEventEndpointNamesBadFields() {
         clock.set(TestClockConfig.START);
         Answer ok = api.withToken(null).postJson("/api/v1/events", Map.of("routing_key", KEY, "summary", "disk full",
