@@ -26,20 +26,56 @@ class TimerWorker {
     private final TransactionTemplate tx;
     private final boolean enabled;
 
+    private final int threads;
+    private final java.util.concurrent.ExecutorService pool;
+
     TimerWorker(IncidentStore store, Incidents incidents, Clock clock, TransactionTemplate tx,
-                @Value("${tocsin.timers.enabled:true}") boolean enabled) {
+                @Value("${tocsin.timers.enabled:true}") boolean enabled, @Value("${tocsin.timers.threads:4}") int threads) {
         this.store = store;
         this.incidents = incidents;
         this.clock = clock;
         this.tx = tx;
         this.enabled = enabled;
+        this.threads = Math.max(1, threads);
+        this.pool = java.util.concurrent.Executors.newFixedThreadPool(this.threads, r -> {
+            Thread t = new Thread(r, "tocsin-timers");
+            t.setDaemon(true);
+            return t;
+        });
     }
 
+    @jakarta.annotation.PreDestroy
+    void stop() {
+        pool.shutdownNow();
+    }
+
+    /**
+     * Several claimers work side by side: SKIP LOCKED hands each a different incident, so when many
+     * timers come due at once (a schedule hand-off, a burst of alerts 15 minutes ago) they drain in
+     * parallel instead of queueing behind one thread.
+     */
     @Scheduled(fixedDelayString = "${tocsin.timers.poll-interval:200ms}")
     void fireDue() {
         if (!enabled) {
             return;
         }
+        List<java.util.concurrent.Future<?>> running = new java.util.ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            running.add(pool.submit(this::drain));
+        }
+        for (java.util.concurrent.Future<?> f : running) {
+            try {
+                f.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (java.util.concurrent.ExecutionException e) {
+                LOG.error("a timer claimer stopped", e.getCause());
+            }
+        }
+    }
+
+    private void drain() {
         for (int i = 0; i < 500; i++) {
             long[] claimed = {-1};
             Boolean fired;

@@ -46,7 +46,7 @@ public final class IngestLoad {
     static class VirtualClock {
         @Bean
         @Primary
-        MutableClock clock() {
+        MutableClock loadClock() {
             return CLOCK;
         }
     }
