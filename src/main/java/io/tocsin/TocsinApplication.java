@@ -5,8 +5,11 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.context.annotation.Bean;
 import org.springframework.scheduling.annotation.EnableScheduling;
 
-/** The server. Started by {@code tocsin serve}; every time-based decision reads this clock (invariant 3). */
-@SpringBootApplication
+/**
+ * The server. Started by {@code tocsin serve}; every time-based decision reads this clock (invariant 3).
+ * Boot's generated in-memory user is excluded: the API authenticates with bearer tokens only.
+ */
+@SpringBootApplication(exclude = org.springframework.boot.security.autoconfigure.UserDetailsServiceAutoConfiguration.class)
 @EnableScheduling
 public class TocsinApplication {
     @Bean

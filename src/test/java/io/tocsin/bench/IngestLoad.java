@@ -21,7 +21,6 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Primary;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
@@ -42,7 +41,7 @@ public final class IngestLoad {
     static final String ORCHESTRATOR = "0f1e2d3c4b5a69788796a5b4c3d2e1f0";
     static final String DOCLING = "1a2b3c4d5e6f708192a3b4c5d6e7f809";
 
-    @Configuration
+    /** Registered as a source, not annotated, so the tests' component scan never picks it up. */
     static class VirtualClock {
         @Bean
         @Primary
