@@ -151,6 +151,24 @@ public class Incidents {
         });
     }
 
+    /**
+     * Everyone paged for an incident hears when it is acknowledged (and by whom), escalated or
+     * resolved; people released by a de-escalation hear that they can stand down. Not the person who
+     * did it, and not someone paged by this same step (their page says it already).
+     */
+    private static List<String> noticeRecipients(TimelineEntry e, IncidentState s, String actor, Outcome o) {
+        if (e.kind() == TimelineEntry.Kind.DEESCALATED) {
+            return e.people();
+        }
+        if (e.kind() != TimelineEntry.Kind.ACKNOWLEDGED && e.kind() != TimelineEntry.Kind.RESOLVED
+                && e.kind() != TimelineEntry.Kind.ESCALATED) {
+            return List.of();
+        }
+        Set<String> pagedNow = new java.util.HashSet<>();
+        o.entries().stream().filter(x -> PAGES.containsKey(x.kind())).forEach(x -> pagedNow.addAll(x.people()));
+        return s.engaged().stream().filter(p -> !p.equals(actor) && !pagedNow.contains(p)).toList();
+    }
+
     /** Why a command changed nothing, in words for the person who sent it (a second acknowledgement is not an error). */
     private static String unchanged(IncidentState s, Command command) {
         if (command instanceof Command.Acknowledge && s.isAcknowledged()) {
@@ -210,6 +228,8 @@ public class Incidents {
             boolean automatic = AUTOMATIC.contains(e.kind());
             store.append(id, new EntryRow(0, id, e.at(), e.kind().name(), automatic ? "tocsin" : actor, automatic ? "engine" : via,
                     e.path(), e.level(), e.trigger(), e.people(), e.text()));
+            noticeRecipients(e, s, actor, o).forEach(person -> store.enqueue(id, "INC-" + id + "|notice:" + e.kind().name().toLowerCase()
+                    + "|" + e.at().toEpochMilli() + "|" + person, person, e.text(), "NOTICE", now));
             if (PAGES.containsKey(e.kind())) {
                 String step = e.kind() != TimelineEntry.Kind.NOTIFIED ? PAGES.get(e.kind())
                         : e.trigger() != null && e.level() == null ? "trigger:" + e.trigger() : e.path() + "/" + e.level();

@@ -123,14 +123,19 @@ public class IncidentStore {
                 .params(Timestamps.of(now), limit).query(Long.class).list();
     }
 
-    /** Queues one notification; a key already queued (a retry, another node) is ignored. */
+    /** Queues one page; a key already queued (a retry, another node) is ignored. */
     public boolean enqueue(long incidentId, String idempotencyKey, String personId, String reason, Instant now) {
+        return enqueue(incidentId, idempotencyKey, personId, reason, "PAGE", now);
+    }
+
+    /** Queues a page or a notice ({@code NOTICE}: acknowledged, escalated, resolved); duplicates of a key are ignored. */
+    public boolean enqueue(long incidentId, String idempotencyKey, String personId, String reason, String kind, Instant now) {
         Integer existing = jdbc.sql("SELECT COUNT(*) FROM outbox WHERE idempotency_key = ?").param(idempotencyKey).query(Integer.class).single();
         if (existing > 0) {
             return false;
         }
-        jdbc.sql("INSERT INTO outbox (incident_id, idempotency_key, person_id, reason, status, attempts, next_attempt_at, created_at) VALUES (?, ?, ?, ?, 'PENDING', 0, ?, ?)")
-                .params(incidentId, idempotencyKey, personId, reason, Timestamps.of(now), Timestamps.of(now)).update();
+        jdbc.sql("INSERT INTO outbox (incident_id, idempotency_key, person_id, reason, status, attempts, next_attempt_at, created_at, kind) VALUES (?, ?, ?, ?, 'PENDING', 0, ?, ?, ?)")
+                .params(incidentId, idempotencyKey, personId, reason, Timestamps.of(now), Timestamps.of(now), kind).update();
         return true;
     }
 

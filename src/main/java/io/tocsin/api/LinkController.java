@@ -1,0 +1,63 @@
+package io.tocsin.api;
+
+import io.tocsin.engine.Command;
+import io.tocsin.incident.Incidents;
+import io.tocsin.notify.AckLinks;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.util.HtmlUtils;
+
+/**
+ * The acknowledge and resolve links in every page. Opening a link shows one button; pressing it
+ * acts. The GET never changes anything, because mail scanners and chat unfurlers open links on
+ * their own and must not acknowledge a page nobody has read.
+ */
+@RestController
+class LinkController {
+    private final AckLinks links;
+    private final Incidents incidents;
+
+    LinkController(AckLinks links, Incidents incidents) {
+        this.links = links;
+        this.incidents = incidents;
+    }
+
+    @GetMapping(value = "/links/{token}", produces = MediaType.TEXT_HTML_VALUE)
+    ResponseEntity<String> show(@PathVariable String token) {
+        return links.verify(token).map(c -> {
+            String title = incidents.find(c.incidentId()).map(i -> i.number() + " " + i.severity() + " on " + i.serviceId() + ": "
+                    + i.summary() + " (" + i.status().toLowerCase() + ")").orElse("INC-" + c.incidentId());
+            String verb = "resolve".equals(c.action()) ? "Resolve" : "Acknowledge";
+            return ResponseEntity.ok(page(title, "<form method=\"post\"><button type=\"submit\" style=\"font-size:1.5em;padding:.5em 2em\">"
+                    + verb + " as " + HtmlUtils.htmlEscape(c.personId()) + "</button></form>"));
+        }).orElseGet(LinkController::invalid);
+    }
+
+    @PostMapping(value = "/links/{token}", produces = MediaType.TEXT_HTML_VALUE)
+    ResponseEntity<String> act(@PathVariable String token) {
+        return links.verify(token).map(c -> {
+            Command command = "resolve".equals(c.action()) ? new Command.Resolve(c.personId()) : new Command.Acknowledge(c.personId());
+            return incidents.command(c.incidentId(), command, c.personId(), "link")
+                    .map(r -> ResponseEntity.ok(page(r.incident().number() + " is " + r.incident().status().toLowerCase(),
+                            "<p>" + HtmlUtils.htmlEscape(r.changed() ? c.action() + "d by " + c.personId() : "no change: " + r.message()) + "</p>")))
+                    .orElseGet(() -> ResponseEntity.status(HttpStatus.NOT_FOUND).contentType(MediaType.TEXT_HTML)
+                            .body(page("No such incident", "")));
+        }).orElseGet(LinkController::invalid);
+    }
+
+    private static ResponseEntity<String> invalid() {
+        return ResponseEntity.status(HttpStatus.FORBIDDEN).contentType(MediaType.TEXT_HTML)
+                .body(page("This link is not valid", "<p>It has expired or was altered. Use the CLI, the API or the UI.</p>"));
+    }
+
+    private static String page(String title, String body) {
+        return "<!doctype html><html><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\">"
+                + "<title>Tocsin</title></head><body style=\"font-family:sans-serif;margin:2em\"><h1 style=\"font-size:1.3em\">"
+                + HtmlUtils.htmlEscape(title) + "</h1>" + body + "</body></html>";
+    }
+}

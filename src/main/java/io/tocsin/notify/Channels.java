@@ -1,0 +1,49 @@
+package io.tocsin.notify;
+
+import io.tocsin.store.NotificationStore;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.mail.javamail.JavaMailSender;
+import org.springframework.stereotype.Component;
+
+/**
+ * The channels this server can deliver on, built from its settings. Provider base URLs are settings
+ * so a self-hosted ntfy (or a test server speaking the provider's API) takes the place of the SaaS.
+ * A contact-method type with no channel here fails permanently and the person's next method is tried.
+ */
+@Component
+class Channels {
+    private final Map<String, Channel> byType = new LinkedHashMap<>();
+
+    Channels(ObjectProvider<JavaMailSender> mail, NotificationStore store, Clock clock,
+             @Value("${tocsin.notify.email.from:tocsin@localhost}") String from,
+             @Value("${tocsin.notify.webhook.signing-secret:}") String webhookSecret,
+             @Value("${tocsin.notify.ntfy.base-url:https://ntfy.sh}") String ntfyBase,
+             @Value("${tocsin.notify.ntfy.token:}") String ntfyToken,
+             @Value("${tocsin.notify.connect-timeout:5s}") Duration connectTimeout,
+             @Value("${tocsin.notify.timeout:10s}") Duration timeout) {
+        ProviderCall call = new ProviderCall(connectTimeout, timeout);
+        JavaMailSender sender = mail.getIfAvailable();
+        if (sender != null) {
+            add(new EmailChannel(sender, from));
+        }
+        String secret = webhookSecret.isBlank()
+                ? store.secret("webhook-signing", () -> java.util.UUID.randomUUID().toString() + java.util.UUID.randomUUID())
+                : webhookSecret;
+        add(new WebhookChannel(call, secret, clock));
+        add(new NtfyChannel(call, ntfyBase, ntfyToken));
+    }
+
+    private void add(Channel c) {
+        byType.put(c.type(), c);
+    }
+
+    Optional<Channel> forType(String type) {
+        return Optional.ofNullable(byType.get(type));
+    }
+}

@@ -1,0 +1,259 @@
+package io.tocsin.notify;
+
+import io.tocsin.config.Organisation;
+import io.tocsin.config.OrganisationConfig;
+import io.tocsin.incident.IncidentEngine;
+import io.tocsin.store.EntryRow;
+import io.tocsin.store.IncidentRow;
+import io.tocsin.store.IncidentStore;
+import io.tocsin.store.NotificationStore;
+import io.tocsin.store.NotificationStore.Delivery;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Delivers what the engine queued. Outbox rows are expanded into deliveries by the person's rules;
+ * each delivery is leased (so a node that dies mid-send is replaced), sent outside any transaction
+ * with a timeout, and its result recorded on the incident's timeline. Failures retry with
+ * exponential backoff and jitter (a 429's Retry-After wins); the first failure of a channel brings
+ * the person's next contact method forward at once; what cannot be delivered lands in the dead
+ * letters with the provider's answer. Pages still waiting when the incident is acknowledged or
+ * resolved are cancelled, never sent.
+ */
+@Component
+public class Dispatcher {
+    private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
+
+    private final NotificationStore deliveries;
+    private final IncidentStore incidents;
+    private final IncidentEngine engine;
+    private final Channels channels;
+    private final AckLinks links;
+    private final Clock clock;
+    private final TransactionTemplate tx;
+    private final MessageRenderer renderer = new MessageRenderer();
+    private final int maxAttempts;
+    private final Duration lease;
+    private final boolean enabled;
+
+    Dispatcher(NotificationStore deliveries, IncidentStore incidents, IncidentEngine engine, Channels channels, AckLinks links,
+               Clock clock, TransactionTemplate tx, @Value("${tocsin.notify.max-attempts:5}") int maxAttempts,
+               @Value("${tocsin.notify.lease:2m}") Duration lease, @Value("${tocsin.notify.enabled:true}") boolean enabled) {
+        this.deliveries = deliveries;
+        this.incidents = incidents;
+        this.engine = engine;
+        this.channels = channels;
+        this.links = links;
+        this.clock = clock;
+        this.tx = tx;
+        this.maxAttempts = maxAttempts;
+        this.lease = lease;
+        this.enabled = enabled;
+    }
+
+    @Scheduled(fixedDelayString = "${tocsin.notify.poll-interval:200ms}")
+    void run() {
+        if (!enabled) {
+            return;
+        }
+        try {
+            for (int i = 0; i < 200 && Boolean.TRUE.equals(tx.execute(s -> expandOne())); i++) {
+                // keep expanding
+            }
+            for (int i = 0; i < 200 && deliverOne(); i++) {
+                // keep delivering
+            }
+        } catch (RuntimeException e) {
+            LOG.error("notification dispatch failed; retrying on the next poll", e);
+        }
+    }
+
+    // ---- expansion ----
+
+    private boolean expandOne() {
+        Optional<NotificationStore.OutboxRow> claimed = deliveries.claimOutbox();
+        if (claimed.isEmpty()) {
+            return false;
+        }
+        NotificationStore.OutboxRow row = claimed.get();
+        Instant now = clock.instant();
+        Organisation org = engine.organisation();
+        Optional<OrganisationConfig.Person> person = org.person(row.personId());
+        if (person.isEmpty()) {
+            deliveries.finishOutbox(row.id(), "DEAD", "no person " + row.personId() + " in the running configuration");
+            timeline(row.incidentId(), "DELIVERY_DEAD", List.of(row.personId()), "cannot reach " + row.personId()
+                    + ": not in the running configuration");
+            return true;
+        }
+        boolean notice = "NOTICE".equals(row.kind());
+        List<PlannedDelivery> plan = notice ? NotificationRulesPlan.forNotice(person.get()).map(List::of).orElse(List.of())
+                : NotificationRulesPlan.forPage(person.get(), highUrgency(org, row.incidentId()));
+        if (plan.isEmpty()) {
+            deliveries.finishOutbox(row.id(), "DEAD", row.personId() + " has no contact methods");
+            timeline(row.incidentId(), "DELIVERY_DEAD", List.of(row.personId()), "cannot reach " + row.personId()
+                    + ": no contact methods configured");
+            return true;
+        }
+        for (PlannedDelivery p : plan) {
+            deliveries.create(new NotificationStore.NewDelivery(row.id(), row.incidentId(), row.personId(), row.kind(), p.step(),
+                    p.contactMethod(), p.channel(), p.address(), row.idempotencyKey() + "|" + p.step() + "|" + p.contactMethod(),
+                    row.reason(), row.createdAt().plus(p.after())), now);
+        }
+        deliveries.finishOutbox(row.id(), "EXPANDED", null);
+        return true;
+    }
+
+    private boolean highUrgency(Organisation org, long incidentId) {
+        String severity = incidents.find(incidentId).map(IncidentRow::severity).orElse(null);
+        return org.config().severities().stream().filter(s -> s.id().equals(severity)).findFirst()
+                .map(s -> "page".equals(s.response())).orElse(true);
+    }
+
+    // ---- delivery ----
+
+    private boolean deliverOne() {
+        Instant now = clock.instant();
+        Optional<Delivery> leased = tx.execute(s -> deliveries.lease(now, now.plus(lease)));
+        if (leased == null || leased.isEmpty()) {
+            return false;
+        }
+        Delivery d = leased.get();
+        Optional<IncidentRow> incident = d.incidentId() == null ? Optional.empty() : incidents.find(d.incidentId());
+        if ("PAGE".equals(d.kind()) && incident.isPresent() && !"TRIGGERED".equals(incident.get().status())) {
+            String why = incident.get().status().toLowerCase() + " before this page went out";
+            tx.executeWithoutResult(s -> {
+                deliveries.cancel(d.id(), why);
+                timeline(d.incidentId(), "DELIVERY_CANCELLED", List.of(d.personId()), d.channel() + " to " + d.personId()
+                        + " by " + d.contactMethod() + " not sent: " + why);
+            });
+            return true;
+        }
+        Optional<Channel> channel = channels.forType(d.channel());
+        long started = System.nanoTime();
+        SendResult result = channel.map(c -> c.send(message(d, incident)))
+                .orElseGet(() -> SendResult.permanent("no-provider", "no " + d.channel() + " provider is configured on this server"));
+        long millis = (System.nanoTime() - started) / 1_000_000;
+        tx.executeWithoutResult(s -> record(d, result, millis));
+        return true;
+    }
+
+    private void record(Delivery d, SendResult r, long millis) {
+        Instant now = clock.instant();
+        String what = d.channel() + " to " + d.personId() + " by " + d.contactMethod();
+        String attempt = "attempt " + d.attempts();
+        switch (r.outcome()) {
+            case SENT -> {
+                deliveries.markSent(d.id(), now, r.providerStatus());
+                timeline(d.incidentId(), "DELIVERED", List.of(d.personId()), what + " delivered (" + r.providerStatus() + ", "
+                        + millis + " ms, " + attempt + ")");
+            }
+            case RETRY -> {
+                if (d.attempts() >= maxAttempts) {
+                    dead(d, r, what + " failed " + d.attempts() + " times; last answer " + r.providerStatus() + detail(r));
+                } else {
+                    Duration wait = r.retryAfter() != null ? r.retryAfter() : backoff(d.attempts());
+                    deliveries.retryAt(d.id(), now.plus(wait), r.providerStatus(), r.detail());
+                    timeline(d.incidentId(), "DELIVERY_FAILED", List.of(d.personId()), what + " failed (" + r.providerStatus()
+                            + detail(r) + ", " + millis + " ms, " + attempt + "); retrying in " + wait.toMillis() / 1000.0 + " s");
+                    fallBack(d, now);
+                }
+            }
+            case PERMANENT -> dead(d, r, what + " failed for good (" + r.providerStatus() + detail(r) + ")");
+        }
+    }
+
+    private void dead(Delivery d, SendResult r, String text) {
+        deliveries.markDead(d.id(), r.providerStatus(), r.detail());
+        timeline(d.incidentId(), "DELIVERY_DEAD", List.of(d.personId()), text + "; in the dead letters as delivery " + d.id());
+        fallBack(d, clock.instant());
+    }
+
+    /** The person's next contact method is tried at once when one fails (once per failing delivery). */
+    private void fallBack(Delivery d, Instant now) {
+        if (d.outboxId() == null || d.attempts() > 1) {
+            return;
+        }
+        deliveries.advanceNextStep(d.outboxId(), d.step(), now).filter(next -> next.dueAt().isAfter(now))
+                .ifPresent(next -> timeline(d.incidentId(), "DELIVERY_FALLBACK", List.of(d.personId()), "trying "
+                        + d.personId() + "'s next contact method now: " + next.channel() + " by " + next.contactMethod()));
+    }
+
+    static Duration backoff(int attempts) {
+        long base = 1000L << Math.min(attempts - 1, 8);
+        long jitter = ThreadLocalRandom.current().nextLong(base / 2 + 1);
+        return Duration.ofMillis(Math.min(base + jitter, Duration.ofMinutes(5).toMillis()));
+    }
+
+    private static String detail(SendResult r) {
+        return r.detail() == null || r.detail().isBlank() ? "" : ": " + r.detail().lines().findFirst().orElse("");
+    }
+
+    private Message message(Delivery d, Optional<IncidentRow> incident) {
+        Map<String, Object> model = new LinkedHashMap<>();
+        boolean page = "PAGE".equals(d.kind());
+        String prefix = page ? "page" : "notice";
+        String ack = null;
+        String resolve = null;
+        if (incident.isPresent()) {
+            IncidentRow i = incident.get();
+            ack = links.url(i.id(), "acknowledge", d.personId());
+            resolve = links.url(i.id(), "resolve", d.personId());
+            model.put("incident", i.number());
+            model.put("severity", i.severity());
+            model.put("service", i.serviceId());
+            model.put("summary", i.summary());
+            model.put("status", i.status().toLowerCase());
+        }
+        model.put("reason", d.reason());
+        model.put("event", d.reason());
+        model.put("acknowledge_url", ack);
+        model.put("resolve_url", resolve);
+        return new Message(d.idempotencyKey(), d.address(), renderer.render(prefix + "-subject", model).strip(),
+                renderer.render(prefix + "-text", model), renderer.render(prefix + "-html", model),
+                page && incident.map(i -> highUrgency(engine.organisation(), i.id())).orElse(false),
+                incident.map(IncidentRow::number).orElse(null), page ? ack : null, page ? resolve : null);
+    }
+
+    private void timeline(Long incidentId, String kind, List<String> people, String text) {
+        if (incidentId == null) {
+            return;
+        }
+        incidents.append(incidentId, new EntryRow(0, incidentId, clock.instant(), kind, "tocsin", "notify", null, null, null,
+                people, text));
+    }
+
+    /** A test page through every contact method of a person, sent now; one result per method. */
+    public List<Map<String, Object>> testPage(OrganisationConfig.Person person) {
+        List<Map<String, Object>> out = new java.util.ArrayList<>();
+        for (OrganisationConfig.ContactMethod c : person.contactMethods()) {
+            Map<String, Object> model = Map.of("person", person.name() == null ? person.id() : person.name(), "contact_method", c.id());
+            Message m = new Message("test|" + person.id() + "|" + c.id() + "|" + clock.instant().toEpochMilli(), c.address(),
+                    renderer.render("test-subject", model).strip(), renderer.render("test-text", model),
+                    renderer.render("test-html", model), false, null, null, null);
+            long started = System.nanoTime();
+            SendResult r = channels.forType(c.type()).map(ch -> ch.send(m))
+                    .orElseGet(() -> SendResult.permanent("no-provider", "no " + c.type() + " provider is configured on this server"));
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("contact_method", c.id());
+            row.put("channel", c.type());
+            row.put("outcome", r.outcome().name().toLowerCase());
+            row.put("provider_status", r.providerStatus());
+            row.put("detail", r.detail());
+            row.put("millis", (System.nanoTime() - started) / 1_000_000);
+            out.add(row);
+        }
+        return out;
+    }
+}

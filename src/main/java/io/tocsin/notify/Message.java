@@ -1,0 +1,9 @@
+package io.tocsin.notify;
+
+/**
+ * What one delivery says, already rendered for its channel. {@code idempotencyKey} is the delivery's
+ * key, sent to providers that honour one so a retry after a timeout never pages twice.
+ */
+record Message(String idempotencyKey, String address, String subject, String text, String html, boolean highUrgency,
+               String incidentId, String acknowledgeUrl, String resolveUrl) {
+}

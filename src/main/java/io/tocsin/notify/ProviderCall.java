@@ -1,0 +1,85 @@
+package io.tocsin.notify;
+
+import java.io.IOException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Optional;
+
+/**
+ * One HTTP call to a provider with a hard timeout, its answer classified the same way for every
+ * provider: 2xx sent; 408, 425, 429 and 5xx worth retrying (429 with its Retry-After); other 4xx
+ * permanent; a timeout, a reset connection or a refused one worth retrying.
+ */
+final class ProviderCall {
+    static final Duration MAX_RETRY_AFTER = Duration.ofHours(1);
+
+    private final HttpClient client;
+    private final Duration timeout;
+
+    ProviderCall(Duration connectTimeout, Duration timeout) {
+        this.client = HttpClient.newBuilder().connectTimeout(connectTimeout).build();
+        this.timeout = timeout;
+    }
+
+    record Answer(int status, String body) {
+    }
+
+    /** Sends; {@code onSuccess} may still turn a 2xx with an unusable body into a failure. */
+    SendResult send(HttpRequest.Builder request, java.util.function.Function<Answer, SendResult> onSuccess) {
+        HttpResponse<String> r;
+        try {
+            r = client.send(request.timeout(timeout).build(), HttpResponse.BodyHandlers.ofString());
+        } catch (HttpTimeoutException e) {
+            return SendResult.retry("timeout", null, "no answer within " + timeout.toMillis() + " ms");
+        } catch (IOException e) {
+            return SendResult.retry("io-error", null, e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return SendResult.retry("interrupted", null, "interrupted");
+        } catch (IllegalArgumentException e) {
+            return SendResult.permanent("bad-address", e.getMessage());
+        }
+        int status = r.statusCode();
+        String body = r.body() == null ? "" : r.body();
+        String shortBody = body.length() > 500 ? body.substring(0, 500) + "..." : body;
+        if (status / 100 == 2) {
+            return onSuccess.apply(new Answer(status, body));
+        }
+        if (status == 429) {
+            return SendResult.retry("429", retryAfter(r).orElse(null), shortBody);
+        }
+        if (status == 408 || status == 425 || status / 100 == 5) {
+            return SendResult.retry(String.valueOf(status), retryAfter(r).orElse(null), shortBody);
+        }
+        return SendResult.permanent(String.valueOf(status), shortBody);
+    }
+
+    /** Retry-After in seconds or as an HTTP date, capped so a provider cannot park a page for days. */
+    static Optional<Duration> retryAfter(HttpResponse<?> r) {
+        Optional<String> header = r.headers().firstValue("Retry-After");
+        if (header.isEmpty()) {
+            return Optional.empty();
+        }
+        String v = header.get().trim();
+        Duration d;
+        try {
+            d = Duration.ofSeconds(Long.parseLong(v));
+        } catch (NumberFormatException notSeconds) {
+            try {
+                d = Duration.between(Instant.now(), ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant());
+            } catch (RuntimeException notADate) {
+                return Optional.empty();
+            }
+        }
+        if (d.isNegative()) {
+            d = Duration.ZERO;
+        }
+        return Optional.of(d.compareTo(MAX_RETRY_AFTER) > 0 ? MAX_RETRY_AFTER : d);
+    }
+}

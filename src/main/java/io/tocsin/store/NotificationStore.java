@@ -1,0 +1,150 @@
+package io.tocsin.store;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Optional;
+import org.springframework.jdbc.core.RowMapper;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/**
+ * Outbox rows waiting to be expanded into deliveries, and the deliveries themselves. Claims use
+ * {@code FOR UPDATE SKIP LOCKED} so any number of nodes share the work without sending twice.
+ */
+@Repository
+public class NotificationStore {
+    /** An outbox row: page (or tell) one person about one incident step. */
+    public record OutboxRow(long id, long incidentId, String idempotencyKey, String personId, String reason, String kind,
+                            Instant createdAt) {
+    }
+
+    /** One delivery to one contact method. */
+    public record Delivery(long id, Long outboxId, Long incidentId, String personId, String kind, int step, String contactMethod,
+                           String channel, String address, String idempotencyKey, String reason, String status, int attempts,
+                           Instant dueAt, Instant createdAt, Instant sentAt, String providerStatus, String lastError) {
+    }
+
+    /** A delivery to create. */
+    public record NewDelivery(Long outboxId, Long incidentId, String personId, String kind, int step, String contactMethod,
+                              String channel, String address, String idempotencyKey, String reason, Instant dueAt) {
+    }
+
+    private static final RowMapper<Delivery> DELIVERY = (rs, i) -> new Delivery(rs.getLong("id"),
+            (Long) rs.getObject("outbox_id", Long.class), (Long) rs.getObject("incident_id", Long.class), rs.getString("person_id"),
+            rs.getString("kind"), rs.getInt("step"), rs.getString("contact_method"), rs.getString("channel"), rs.getString("address"),
+            rs.getString("idempotency_key"), rs.getString("reason"), rs.getString("status"), rs.getInt("attempts"),
+            Timestamps.toInstant(rs.getObject("due_at", OffsetDateTime.class)),
+            Timestamps.toInstant(rs.getObject("created_at", OffsetDateTime.class)),
+            Timestamps.toInstant(rs.getObject("sent_at", OffsetDateTime.class)), rs.getString("provider_status"),
+            rs.getString("last_error"));
+
+    private final JdbcClient jdbc;
+
+    public NotificationStore(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** Locks one pending outbox row no other node holds. */
+    public Optional<OutboxRow> claimOutbox() {
+        return jdbc.sql("SELECT id, incident_id, idempotency_key, person_id, reason, kind, created_at FROM outbox WHERE status = 'PENDING' "
+                        + "ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED")
+                .query((rs, i) -> new OutboxRow(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                        rs.getString(6), Timestamps.toInstant(rs.getObject(7, OffsetDateTime.class))))
+                .optional();
+    }
+
+    public void finishOutbox(long id, String status, String error) {
+        jdbc.sql("UPDATE outbox SET status = ?, last_error = ? WHERE id = ?").params(status, error, id).update();
+    }
+
+    /** Creates a delivery unless one with its idempotency key exists; returns whether it was created. */
+    public boolean create(NewDelivery d, Instant now) {
+        Integer existing = jdbc.sql("SELECT COUNT(*) FROM notification WHERE idempotency_key = ?").param(d.idempotencyKey())
+                .query(Integer.class).single();
+        if (existing > 0) {
+            return false;
+        }
+        jdbc.sql("INSERT INTO notification (outbox_id, incident_id, person_id, kind, step, contact_method, channel, address, "
+                        + "idempotency_key, reason, status, attempts, due_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'PENDING', 0, ?, ?)")
+                .params(d.outboxId(), d.incidentId(), d.personId(), d.kind(), d.step(), d.contactMethod(), d.channel(), d.address(),
+                        d.idempotencyKey(), d.reason(), Timestamps.of(d.dueAt()), Timestamps.of(now))
+                .update();
+        return true;
+    }
+
+    /**
+     * Leases one due delivery for {@code leaseUntil}: it is sent outside any transaction, and if this
+     * node dies mid-send the lease runs out and another node sends it (at least once, same key).
+     */
+    public Optional<Delivery> lease(Instant now, Instant leaseUntil) {
+        Optional<Delivery> due = jdbc.sql("SELECT * FROM notification WHERE status = 'PENDING' AND due_at <= ? "
+                        + "AND (lease_until IS NULL OR lease_until <= ?) ORDER BY due_at LIMIT 1 FOR UPDATE SKIP LOCKED")
+                .params(Timestamps.of(now), Timestamps.of(now)).query(DELIVERY).optional();
+        due.ifPresent(d -> jdbc.sql("UPDATE notification SET lease_until = ?, attempts = attempts + 1 WHERE id = ?")
+                .params(Timestamps.of(leaseUntil), d.id()).update());
+        return due.map(d -> new Delivery(d.id(), d.outboxId(), d.incidentId(), d.personId(), d.kind(), d.step(), d.contactMethod(),
+                d.channel(), d.address(), d.idempotencyKey(), d.reason(), d.status(), d.attempts() + 1, d.dueAt(), d.createdAt(),
+                d.sentAt(), d.providerStatus(), d.lastError()));
+    }
+
+    public void markSent(long id, Instant at, String providerStatus) {
+        jdbc.sql("UPDATE notification SET status = 'SENT', sent_at = ?, provider_status = ?, lease_until = NULL WHERE id = ?")
+                .params(Timestamps.of(at), providerStatus, id).update();
+    }
+
+    public void retryAt(long id, Instant at, String providerStatus, String error) {
+        jdbc.sql("UPDATE notification SET due_at = ?, provider_status = ?, last_error = ?, lease_until = NULL WHERE id = ?")
+                .params(Timestamps.of(at), providerStatus, error, id).update();
+    }
+
+    public void markDead(long id, String providerStatus, String error) {
+        jdbc.sql("UPDATE notification SET status = 'DEAD', provider_status = ?, last_error = ?, lease_until = NULL WHERE id = ?")
+                .params(providerStatus, error, id).update();
+    }
+
+    public void cancel(long id, String why) {
+        jdbc.sql("UPDATE notification SET status = 'CANCELLED', last_error = ?, lease_until = NULL WHERE id = ?").params(why, id).update();
+    }
+
+    /** Brings the person's next pending contact method forward to now: the fallback after a failed channel. */
+    public Optional<Delivery> advanceNextStep(long outboxId, int afterStep, Instant now) {
+        Optional<Delivery> next = jdbc.sql("SELECT * FROM notification WHERE outbox_id = ? AND step > ? AND status = 'PENDING' ORDER BY step LIMIT 1")
+                .params(outboxId, afterStep).query(DELIVERY).optional();
+        next.filter(d -> d.dueAt().isAfter(now))
+                .ifPresent(d -> jdbc.sql("UPDATE notification SET due_at = ? WHERE id = ?").params(Timestamps.of(now), d.id()).update());
+        return next;
+    }
+
+    public Optional<Delivery> find(long id) {
+        return jdbc.sql("SELECT * FROM notification WHERE id = ?").param(id).query(DELIVERY).optional();
+    }
+
+    public List<Delivery> byIncident(long incidentId) {
+        return jdbc.sql("SELECT * FROM notification WHERE incident_id = ? ORDER BY id").param(incidentId).query(DELIVERY).list();
+    }
+
+    public List<Delivery> dead(int limit) {
+        return jdbc.sql("SELECT * FROM notification WHERE status = 'DEAD' ORDER BY id DESC LIMIT ?").param(limit).query(DELIVERY).list();
+    }
+
+    /** A dead delivery goes out again now, under the same idempotency key. */
+    public boolean replay(long id, Instant now) {
+        return jdbc.sql("UPDATE notification SET status = 'PENDING', attempts = 0, due_at = ?, lease_until = NULL WHERE id = ? AND status = 'DEAD'")
+                .params(Timestamps.of(now), id).update() == 1;
+    }
+
+    /** The value of a shared secret, created by the first node that asks. */
+    public String secret(String name, java.util.function.Supplier<String> create) {
+        Optional<String> existing = jdbc.sql("SELECT secret_value FROM server_secret WHERE name = ?").param(name).query(String.class).optional();
+        if (existing.isPresent()) {
+            return existing.get();
+        }
+        try {
+            jdbc.sql("INSERT INTO server_secret (name, secret_value) VALUES (?, ?)").params(name, create.get()).update();
+        } catch (org.springframework.dao.DuplicateKeyException anotherNodeWon) {
+            // another node created it first; use theirs
+        }
+        return jdbc.sql("SELECT secret_value FROM server_secret WHERE name = ?").param(name).query(String.class).single();
+    }
+}
