@@ -47,10 +47,14 @@ public class Dispatcher {
     private final int maxAttempts;
     private final Duration lease;
     private final boolean enabled;
+    private final int senderThreads;
+    private final java.util.concurrent.ExecutorService senders;
+    private final java.util.concurrent.atomic.AtomicInteger busySenders = new java.util.concurrent.atomic.AtomicInteger();
 
     Dispatcher(NotificationStore deliveries, IncidentStore incidents, IncidentEngine engine, Channels channels, AckLinks links,
                Clock clock, TransactionTemplate tx, @Value("${tocsin.notify.max-attempts:5}") int maxAttempts,
-               @Value("${tocsin.notify.lease:2m}") Duration lease, @Value("${tocsin.notify.enabled:true}") boolean enabled) {
+               @Value("${tocsin.notify.lease:2m}") Duration lease, @Value("${tocsin.notify.enabled:true}") boolean enabled,
+               @Value("${tocsin.notify.threads:4}") int senderThreads) {
         this.deliveries = deliveries;
         this.incidents = incidents;
         this.engine = engine;
@@ -61,6 +65,17 @@ public class Dispatcher {
         this.maxAttempts = maxAttempts;
         this.lease = lease;
         this.enabled = enabled;
+        this.senderThreads = Math.max(1, senderThreads);
+        this.senders = java.util.concurrent.Executors.newFixedThreadPool(this.senderThreads, r -> {
+            Thread t = new Thread(r, "tocsin-notify");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    @jakarta.annotation.PreDestroy
+    void stop() {
+        senders.shutdownNow();
     }
 
     @Scheduled(fixedDelayString = "${tocsin.notify.poll-interval:200ms}")
@@ -72,11 +87,26 @@ public class Dispatcher {
             for (int i = 0; i < 200 && Boolean.TRUE.equals(tx.execute(s -> expandOne())); i++) {
                 // keep expanding
             }
-            for (int i = 0; i < 200 && deliverOne(); i++) {
-                // keep delivering
+        } catch (RuntimeException e) {
+            LOG.error("notification expansion failed; retrying on the next poll", e);
+        }
+        // Sending happens on its own threads, several side by side: a provider that hangs until its
+        // timeout holds up one sender, not every page behind it, and never the scheduler.
+        while (busySenders.get() < senderThreads) {
+            busySenders.incrementAndGet();
+            senders.execute(this::drain);
+        }
+    }
+
+    private void drain() {
+        try {
+            while (deliverOne()) {
+                // keep delivering while anything is due
             }
         } catch (RuntimeException e) {
-            LOG.error("notification dispatch failed; retrying on the next poll", e);
+            LOG.error("notification delivery failed; retrying on the next poll", e);
+        } finally {
+            busySenders.decrementAndGet();
         }
     }
 

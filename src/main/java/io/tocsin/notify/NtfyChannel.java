@@ -11,6 +11,8 @@ import java.nio.charset.StandardCharsets;
  * button that opens the signed acknowledgement page.
  */
 final class NtfyChannel implements Channel {
+    private static final tools.jackson.databind.json.JsonMapper JSON = tools.jackson.databind.json.JsonMapper.builder().build();
+
     private final ProviderCall call;
     private final String baseUrl;
     private final String token;
@@ -39,7 +41,17 @@ final class NtfyChannel implements Channel {
         if (token != null && !token.isBlank()) {
             request.header("Authorization", "Bearer " + token);
         }
-        return call.send(request, a -> SendResult.sent(String.valueOf(a.status())));
+        // ntfy answers the published message as JSON; anything else (a proxy's error page with a 200)
+        // means the message may not have been published, so it is tried again under the same key.
+        return call.send(request, a -> {
+            try {
+                String id = JSON.readTree(a.body()).path("id").asString("");
+                return id.isEmpty() ? SendResult.retry("malformed-answer", null, "no message id in ntfy's answer")
+                        : SendResult.sent(a.status() + " " + id);
+            } catch (tools.jackson.core.JacksonException e) {
+                return SendResult.retry("malformed-answer", null, "ntfy's answer is not JSON: " + e.getOriginalMessage());
+            }
+        });
     }
 
     /** HTTP header values must be ASCII; ntfy documents RFC 2047 for more, plain replacement is enough for a title. */

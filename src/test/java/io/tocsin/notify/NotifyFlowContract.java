@@ -1,0 +1,399 @@
+package io.tocsin.notify;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.GreenMailUtil;
+import com.icegreen.greenmail.util.ServerSetup;
+import io.tocsin.testing.FakeProvider;
+import io.tocsin.testing.FakeProvider.Reply;
+import io.tocsin.testing.HttpCalls;
+import io.tocsin.testing.HttpCalls.Answer;
+import io.tocsin.testing.MutableClock;
+import io.tocsin.testing.TestClockConfig;
+import jakarta.mail.internet.MimeMessage;
+import jakarta.mail.internet.MimeMultipart;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Import;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Pages reach people end to end: an event posted over HTTP becomes a signed webhook call and an
+ * e-mail in a real SMTP server (GreenMail), the link in the page acknowledges, and providers that
+ * fail (500, 503, 429 with Retry-After, a hang, a reset connection, malformed JSON, a refusing SMTP
+ * server) still get the page delivered on retry, or it lands in the dead letters while the person's
+ * next contact method is tried.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        "tocsin.admin-token=" + NotifyFlowContract.TOKEN,
+        "tocsin.admin-token-file=target/test-admin-token",
+        "tocsin.timers.poll-interval=50ms",
+        "tocsin.notify.poll-interval=50ms",
+        "tocsin.notify.webhook.signing-secret=" + NotifyFlowContract.SIGNING_SECRET,
+        "tocsin.notify.timeout=700ms",
+        "tocsin.notify.connect-timeout=500ms",
+        "tocsin.notify.max-attempts=3",
+        "tocsin.notify.email.from=tocsin@example.com"})
+@Import(TestClockConfig.class)
+abstract class NotifyFlowContract {
+    static final String TOKEN = "notify-test-token-0123456789";
+    static final String SIGNING_SECRET = "webhook-signing-secret-for-tests";
+    static final String KEY = "b2222222222222222222222222222222";
+
+    static final FakeProvider HOOKS = new FakeProvider();
+    static volatile GreenMail mail = startMail(0);
+    static final int MAIL_PORT = mail.getSmtp().getPort();
+    static final Path ORG = writeOrganisation();
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    MutableClock clock;
+
+    HttpCalls api;
+
+    static GreenMail startMail(int port) {
+        GreenMail g = new GreenMail(port == 0 ? new ServerSetup(0, "127.0.0.1", "smtp").dynamicPort()
+                : new ServerSetup(port, "127.0.0.1", "smtp"));
+        g.start();
+        return g;
+    }
+
+    /** The test organisation with the fake provider's address put into its contact methods. */
+    static Path writeOrganisation() {
+        try {
+            Path dir = Files.createTempDirectory("tocsin-notify-org");
+            Path template = Path.of("src/test/resources/orgs/notify");
+            try (var files = Files.list(template)) {
+                for (Path f : files.toList()) {
+                    Files.writeString(dir.resolve(f.getFileName()), Files.readString(f).replace("${HOOK}", HOOKS.baseUrl()));
+                }
+            }
+            return dir;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static void providers(DynamicPropertyRegistry registry) {
+        registry.add("tocsin.config.path", ORG::toString);
+        registry.add("spring.mail.host", () -> "127.0.0.1");
+        registry.add("spring.mail.port", () -> MAIL_PORT);
+        registry.add("tocsin.notify.ntfy.base-url", () -> HOOKS.baseUrl() + "/ntfy");
+    }
+
+    @BeforeEach
+    void setUp() throws Exception {
+        api = new HttpCalls("http://localhost:" + port, TOKEN);
+        clock.set(TestClockConfig.START);
+        // Incidents left open by an earlier test would escalate too when this test moves the clock.
+        for (JsonNode i : api.get("/api/v1/incidents?open=true&limit=1000").json()) {
+            api.postJson("/api/v1/incidents/" + i.path("id").asString().replace("INC-", "") + "/resolve", "{}");
+        }
+        HOOKS.clear();
+        mail.purgeEmailFromAllMailboxes();
+    }
+
+    // ---- the happy path ----
+
+    @Test
+    void aPageReachesTheWebhookSignedAndItsLinkAcknowledgesAndStopsTheEscalation() throws Exception {
+        String summary = "disk full " + System.nanoTime();
+        String id = trigger(summary, "critical");
+
+        FakeProvider.Request call = awaitOne("/hook/alice", summary);
+        JsonNode body = HttpCalls.JSON.readTree(call.body());
+        assertThat(body.path("incident").asString()).isEqualTo("INC-" + id);
+        assertThat(body.path("urgency").asString()).isEqualTo("high");
+        assertThat(body.path("subject").asString()).contains("P1").contains("api").contains(summary);
+        assertThat(call.header("Idempotency-Key")).contains("INC-" + id);
+        String timestamp = call.header("X-Tocsin-Timestamp");
+        assertThat(call.header("X-Tocsin-Signature")).isEqualTo("v1=" + WebhookChannel.sign(SIGNING_SECRET, timestamp + "." + call.body()));
+        awaitTimeline(id, e -> e.path("kind").asString().equals("DELIVERED") && e.path("text").asString().startsWith("webhook to alice by hook delivered (200"));
+
+        // Opening the link shows a button and changes nothing: mail scanners open links on their own.
+        String link = local(body.path("acknowledge_url").asString());
+        Answer shown = api.withToken(null).get(link);
+        assertThat(shown.status()).isEqualTo(200);
+        assertThat(shown.body()).contains("Acknowledge as alice");
+        assertThat(status(id)).isEqualTo("TRIGGERED");
+
+        Answer pressed = api.withToken(null).post(link, "application/x-www-form-urlencoded", "");
+        assertThat(pressed.status()).isEqualTo(200);
+        assertThat(status(id)).isEqualTo("ACKNOWLEDGED");
+        assertThat(timeline(id)).anyMatch(e -> e.path("kind").asString().equals("ACKNOWLEDGED")
+                && e.path("actor").asString().equals("alice") && e.path("via").asString().equals("link"));
+        Answer again = api.withToken(null).post(link, "application/x-www-form-urlencoded", "");
+        assertThat(again.status()).isEqualTo(200);
+        assertThat(again.body()).contains("already acknowledged by alice");
+
+        // Alice's e-mail, due five minutes after the page, is cancelled; the secondary is never paged.
+        clock.advance(Duration.ofMinutes(5));
+        awaitTimeline(id, e -> e.path("kind").asString().equals("DELIVERY_CANCELLED") && e.path("text").asString().contains("email to alice"));
+        clock.advance(Duration.ofMinutes(11));
+        Thread.sleep(400);
+        assertThat(notified(id)).containsExactly("on-call:alice");
+        assertThat(mailsTo("alice@example.com", summary)).isEmpty();
+        assertThat(mailsTo("bob@example.com", summary)).isEmpty();
+        assertThat(HOOKS.requestsTo("/hook/alice")).hasSize(1);
+    }
+
+    @Test
+    void anEmailPageNamesSeverityServiceAndIncidentAndItsLinkAcknowledges() throws Exception {
+        String summary = "queue backlog " + System.nanoTime();
+        String id = trigger(summary, "critical");
+        awaitOne("/hook/alice", summary);
+        clock.advance(Duration.ofMinutes(15));
+        MimeMessage page = awaitMail("bob@example.com", summary);
+        assertThat(page.getSubject()).contains("P1").contains("api").contains("INC-" + id);
+        MimeMultipart parts = (MimeMultipart) page.getContent();
+        String all = GreenMailUtil.getBody(page);
+        assertThat(all).contains("text/plain").contains("text/html");
+        assertThat(parts.getCount()).isGreaterThanOrEqualTo(1);
+        Matcher m = Pattern.compile("Acknowledge: (\\S+)").matcher(GreenMailUtil.getBody(page).replace("=\r\n", ""));
+        assertThat(m.find()).as("the text part carries the acknowledgement link").isTrue();
+
+        Answer pressed = api.withToken(null).post(local(m.group(1).replace("=3D", "=")), "application/x-www-form-urlencoded", "");
+        assertThat(pressed.status()).isEqualTo(200);
+        assertThat(status(id)).isEqualTo("ACKNOWLEDGED");
+        // Everyone else already paged hears who acknowledged.
+        MimeMessage notice = awaitMail("alice@example.com", "acknowledged");
+        assertThat(GreenMailUtil.getBody(notice)).contains("bob");
+        clock.advance(Duration.ofMinutes(20));
+        Thread.sleep(400);
+        assertThat(notified(id)).containsExactly("on-call:alice", "secondary:bob");
+    }
+
+    // ---- faults ----
+
+    @Test
+    void a500ThenSuccessIsDeliveredOnRetryWithTheSameIdempotencyKeyWhileTheFallbackGoesOutAtOnce() throws Exception {
+        HOOKS.script("/hook/alice", Reply.status(500, "{\"error\":\"boom\"}"));
+        String summary = "five hundred " + System.nanoTime();
+        String id = trigger(summary, "critical");
+        awaitTimeline(id, e -> e.path("kind").asString().equals("DELIVERY_FAILED") && e.path("text").asString().contains("(500"));
+        // The next contact method is tried at once instead of five minutes later.
+        awaitMail("alice@example.com", summary);
+        assertThat(timeline(id)).anyMatch(e -> e.path("kind").asString().equals("DELIVERY_FALLBACK"));
+        clock.advance(Duration.ofSeconds(3));
+        awaitTimeline(id, e -> e.path("kind").asString().equals("DELIVERED") && e.path("text").asString().contains("webhook to alice"));
+        List<FakeProvider.Request> calls = HOOKS.requests(r -> r.path().equals("/hook/alice") && r.body().contains(summary));
+        assertThat(calls).hasSize(2);
+        assertThat(calls.get(0).header("Idempotency-Key")).isEqualTo(calls.get(1).header("Idempotency-Key"));
+    }
+
+    @Test
+    void a429IsRetriedNoSoonerThanItsRetryAfter() throws Exception {
+        HOOKS.script("/hook/alice", Reply.retryAfter(30));
+        String summary = "throttled " + System.nanoTime();
+        String id = trigger(summary, "critical");
+        awaitTimeline(id, e -> e.path("kind").asString().equals("DELIVERY_FAILED") && e.path("text").asString().contains("retrying in 30.0 s"));
+        clock.advance(Duration.ofSeconds(20));
+        Thread.sleep(400);
+        assertThat(HOOKS.requests(r -> r.path().equals("/hook/alice") && r.body().contains(summary))).hasSize(1);
+        clock.advance(Duration.ofSeconds(11));
+        awaitTimeline(id, e -> e.path("kind").asString().equals("DELIVERED") && e.path("text").asString().contains("webhook to alice"));
+        assertThat(HOOKS.requests(r -> r.path().equals("/hook/alice") && r.body().contains(summary))).hasSize(2);
+    }
+
+    @Test
+    void aProviderThatHangsPastTheTimeoutAndOneThatResetsTheConnectionAreRetried() throws Exception {
+        HOOKS.script("/hook/alice", Reply.hang(2_000), Reply.resetConnection());
+        String summary = "hang " + System.nanoTime();
+        String id = trigger(summary, "critical");
+        awaitTimeline(id, e -> e.path("kind").asString().equals("DELIVERY_FAILED") && e.path("text").asString().contains("(timeout"));
+        clock.advance(Duration.ofSeconds(3));
+        awaitTimeline(id, e -> e.path("kind").asString().equals("DELIVERY_FAILED") && e.path("text").asString().contains("(io-error"));
+        clock.advance(Duration.ofSeconds(5));
+        awaitTimeline(id, e -> e.path("kind").asString().equals("DELIVERED") && e.path("text").asString().contains("webhook to alice")
+                && e.path("text").asString().contains("attempt 3"));
+    }
+
+    @Test
+    void repeated503sLandInTheDeadLettersWithTheProvidersAnswerAndCanBeReplayed() throws Exception {
+        HOOKS.script("/hook/alice", Reply.status(503, "{\"error\":\"maintenance\"}"), Reply.status(503, "{\"error\":\"maintenance\"}"),
+                Reply.status(503, "{\"error\":\"maintenance\"}"));
+        String summary = "dead letter " + System.nanoTime();
+        String id = trigger(summary, "critical");
+        awaitTimeline(id, e -> e.path("kind").asString().equals("DELIVERY_FAILED"));
+        for (int i = 0; i < 3; i++) {
+            clock.advance(Duration.ofSeconds(10));
+            Thread.sleep(300);
+        }
+        awaitTimeline(id, e -> e.path("kind").asString().equals("DELIVERY_DEAD") && e.path("text").asString().contains("failed 3 times"));
+        awaitMail("alice@example.com", summary);
+
+        JsonNode dead = null;
+        for (JsonNode d : api.get("/api/v1/dlq").json()) {
+            if (d.path("incident_id").asLong() == Long.parseLong(id) && d.path("channel").asString().equals("webhook")) {
+                dead = d;
+            }
+        }
+        assertThat(dead).as("the webhook delivery is in the dead letters").isNotNull();
+        assertThat(dead.path("provider_status").asString()).isEqualTo("503");
+        assertThat(dead.path("last_error").asString()).contains("maintenance");
+
+        Answer replay = api.postJson("/api/v1/dlq/" + dead.path("id").asLong() + "/replay", "{}");
+        assertThat(replay.status()).isEqualTo(200);
+        awaitTimeline(id, e -> e.path("kind").asString().equals("DELIVERED") && e.path("text").asString().contains("webhook to alice"));
+        assertThat(api.postJson("/api/v1/dlq/" + dead.path("id").asLong() + "/replay", "{}").status()).isEqualTo(400);
+    }
+
+    @Test
+    void aPermanentRefusalGoesStraightToTheDeadLettersAndTheNextMethodIsUsed() throws Exception {
+        HOOKS.script("/hook/alice", Reply.status(410, "{\"error\":\"gone\"}"));
+        String summary = "gone " + System.nanoTime();
+        String id = trigger(summary, "critical");
+        awaitTimeline(id, e -> e.path("kind").asString().equals("DELIVERY_DEAD") && e.path("text").asString().contains("failed for good (410"));
+        awaitMail("alice@example.com", summary);
+        assertThat(HOOKS.requests(r -> r.path().equals("/hook/alice") && r.body().contains(summary))).hasSize(1);
+    }
+
+    @Test
+    void malformedJsonFromThePushProviderIsRetried() throws Exception {
+        HOOKS.script("/ntfy/dan-pager", Reply.status(200, "<html>proxy error"));
+        String summary = "push " + System.nanoTime();
+        String id = trigger(summary, "critical");
+        awaitOne("/hook/alice", summary);
+        clock.advance(Duration.ofMinutes(30));
+        awaitTimeline(id, e -> e.path("kind").asString().equals("DELIVERY_FAILED") && e.path("text").asString().contains("push to dan")
+                && e.path("text").asString().contains("malformed"));
+        clock.advance(Duration.ofSeconds(3));
+        awaitTimeline(id, e -> e.path("kind").asString().equals("DELIVERED") && e.path("text").asString().contains("push to dan"));
+        FakeProvider.Request push = HOOKS.requestsTo("/ntfy/dan-pager").get(1);
+        assertThat(push.header("Priority")).isEqualTo("5");
+        assertThat(push.header("Actions")).contains("Acknowledge").contains("/links/");
+    }
+
+    @Test
+    void anSmtpServerThatRefusesAndThenAcceptsStillGetsTheEmail() throws Exception {
+        String summary = "smtp down " + System.nanoTime();
+        String id = trigger(summary, "critical");
+        awaitOne("/hook/alice", summary);
+        mail.stop();
+        try {
+            clock.advance(Duration.ofMinutes(15));
+            awaitTimeline(id, e -> e.path("kind").asString().equals("DELIVERY_FAILED") && e.path("text").asString().contains("email to bob")
+                    && e.path("text").asString().contains("smtp-error"));
+        } finally {
+            mail = startMail(MAIL_PORT);
+        }
+        clock.advance(Duration.ofSeconds(3));
+        awaitMail("bob@example.com", summary);
+        awaitTimeline(id, e -> e.path("kind").asString().equals("DELIVERED") && e.path("text").asString().contains("email to bob"));
+    }
+
+    @Test
+    void aTestPageGoesThroughEveryContactMethodAndReportsEachResult() throws Exception {
+        HOOKS.script("/hook/alice", Reply.status(500));
+        Answer a = api.postJson("/api/v1/people/alice/test-page", "{}");
+        assertThat(a.status()).isEqualTo(200);
+        assertThat(a.json().path("all_sent").asBoolean()).isFalse();
+        List<String> outcomes = new ArrayList<>();
+        a.json().path("results").forEach(r -> outcomes.add(r.path("contact_method").asString() + "=" + r.path("outcome").asString()));
+        assertThat(outcomes).containsExactly("hook=retry", "email=sent");
+        awaitMail("alice@example.com", "test page");
+        assertThat(api.postJson("/api/v1/people/nobody/test-page", "{}").status()).isEqualTo(404);
+    }
+
+    // ---- helpers ----
+
+    String trigger(String summary, String severity) {
+        String dedup = "n-" + System.nanoTime();
+        Answer a = api.withToken(null).postJson("/v2/enqueue", Map.of("routing_key", KEY, "event_action", "trigger", "dedup_key", dedup,
+                "payload", Map.of("summary", summary, "source", "prometheus", "severity", severity)));
+        assertThat(a.status()).isEqualTo(202);
+        for (JsonNode i : api.get("/api/v1/incidents?limit=1000").json()) {
+            if (i.path("dedup_key").asString().equals(dedup)) {
+                return i.path("id").asString().replace("INC-", "");
+            }
+        }
+        throw new AssertionError("no incident for " + dedup);
+    }
+
+    String local(String url) {
+        return url.substring(url.indexOf("/links/"));
+    }
+
+    String status(String id) {
+        return api.get("/api/v1/incidents/" + id).json().path("incident").path("status").asString();
+    }
+
+    List<JsonNode> timeline(String id) {
+        List<JsonNode> out = new ArrayList<>();
+        api.get("/api/v1/incidents/" + id).json().path("timeline").forEach(out::add);
+        return out;
+    }
+
+    List<String> notified(String id) {
+        List<String> out = new ArrayList<>();
+        for (JsonNode e : timeline(id)) {
+            if (e.path("kind").asString().equals("NOTIFIED")) {
+                List<String> people = new ArrayList<>();
+                e.path("people").forEach(p -> people.add(p.asString()));
+                out.add(e.path("level").asString() + ":" + String.join(",", people));
+            }
+        }
+        return out;
+    }
+
+    void awaitTimeline(String id, java.util.function.Predicate<JsonNode> entry) throws InterruptedException {
+        await(() -> timeline(id).stream().anyMatch(entry), () -> "timeline of " + id + " never had the entry; it was:\n"
+                + String.join("\n", timeline(id).stream().map(e -> e.path("kind").asString() + " " + e.path("text").asString()).toList()));
+    }
+
+    FakeProvider.Request awaitOne(String path, String containing) throws InterruptedException {
+        await(() -> !HOOKS.requests(r -> r.path().equals(path) && r.body().contains(containing)).isEmpty(), () -> "no call to " + path);
+        return HOOKS.requests(r -> r.path().equals(path) && r.body().contains(containing)).get(0);
+    }
+
+    List<MimeMessage> mailsTo(String address, String containing) {
+        return Arrays.stream(mail.getReceivedMessages()).filter(m -> {
+            try {
+                return Arrays.stream(m.getAllRecipients()).anyMatch(r -> r.toString().equals(address))
+                        && (m.getSubject() + GreenMailUtil.getBody(m)).contains(containing);
+            } catch (jakarta.mail.MessagingException e) {
+                return false;
+            }
+        }).toList();
+    }
+
+    MimeMessage awaitMail(String address, String containing) throws InterruptedException {
+        await(() -> !mailsTo(address, containing).isEmpty(), () -> "no e-mail to " + address + " containing " + containing);
+        return mailsTo(address, containing).get(0);
+    }
+
+    static void await(BooleanSupplier condition, java.util.function.Supplier<String> failure) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (condition.getAsBoolean()) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError(failure.get());
+    }
+
+    static String utf8(byte[] b) {
+        return new String(b, StandardCharsets.UTF_8);
+    }
+}
