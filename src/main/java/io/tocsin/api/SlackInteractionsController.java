@@ -4,6 +4,7 @@ import io.tocsin.config.OrganisationConfig;
 import io.tocsin.engine.Command;
 import io.tocsin.incident.IncidentEngine;
 import io.tocsin.incident.Incidents;
+import io.tocsin.notify.SlackReplies;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.io.InputStream;
@@ -40,12 +41,14 @@ class SlackInteractionsController {
 
     private final Incidents incidents;
     private final IncidentEngine engine;
+    private final SlackReplies replies;
     private final SlackSignature signature;
 
-    SlackInteractionsController(Incidents incidents, IncidentEngine engine, Clock clock,
+    SlackInteractionsController(Incidents incidents, IncidentEngine engine, SlackReplies replies, Clock clock,
                                 @Value("${tocsin.notify.slack.signing-secret:}") String signingSecret) {
         this.incidents = incidents;
         this.engine = engine;
+        this.replies = replies;
         this.signature = new SlackSignature(signingSecret, clock);
     }
 
@@ -72,18 +75,25 @@ class SlackInteractionsController {
         if (payload == null || !payload.isObject()) {
             return ResponseEntity.badRequest().body(text("the form field payload must hold Slack's interaction JSON"));
         }
+        String answer = act(payload);
+        replies.tell(payload.path("response_url").asString(null), answer);
+        return ResponseEntity.ok(text(answer));
+    }
+
+    /** What the press did, in words for the person who pressed. */
+    private String act(JsonNode payload) {
         JsonNode action = payload.path("actions").path(0);
         String slackUser = payload.path("user").path("id").asString("");
         String actionId = action.path("action_id").asString("");
         String value = action.path("value").asString("");
         if (actionId.isEmpty()) {
             // Other interactions (shortcuts, view submissions) are not ours; Slack only needs the 200.
-            return ResponseEntity.ok(text("nothing to do"));
+            return "nothing to do";
         }
         Optional<OrganisationConfig.Person> person = personFor(slackUser);
         if (person.isEmpty()) {
-            return ResponseEntity.ok(text("Slack user " + slackUser + " is not linked to a Tocsin person: add a contact method "
-                    + "of type slack with address " + slackUser + " to your person in the configuration"));
+            return "Slack user " + slackUser + " is not linked to a Tocsin person: add a contact method "
+                    + "of type slack with address " + slackUser + " to your person in the configuration";
         }
         String who = person.get().id();
         Command command = switch (actionId) {
@@ -93,24 +103,24 @@ class SlackInteractionsController {
             default -> null;
         };
         if (command == null) {
-            return ResponseEntity.ok(text("unknown action " + actionId));
+            return "unknown action " + actionId;
         }
         long id;
         try {
             id = Long.parseLong(value.trim());
         } catch (NumberFormatException e) {
-            return ResponseEntity.ok(text("the button names no incident (value \"" + value + "\")"));
+            return "the button names no incident (value \"" + value + "\")";
         }
         Optional<Incidents.CommandResult> result;
         try {
             result = incidents.command(id, command, who, "slack");
         } catch (IllegalArgumentException | IllegalStateException e) {
-            return ResponseEntity.ok(text("INC-" + id + ": could not " + actionId + ": " + e.getMessage()));
+            return "INC-" + id + ": could not " + actionId + ": " + e.getMessage();
         }
-        return ResponseEntity.ok(text(result.map(r -> r.changed()
+        return result.map(r -> r.changed()
                 ? r.incident().number() + " " + past(actionId) + " by " + who + " (now " + r.incident().status().toLowerCase() + ")"
                 : r.incident().number() + ": no change, " + r.message())
-                .orElse("no incident INC-" + id)));
+                .orElse("no incident INC-" + id);
     }
 
     private Optional<OrganisationConfig.Person> personFor(String slackUser) {

@@ -25,6 +25,7 @@ import java.util.Map;
 import java.util.function.Predicate;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -72,6 +73,7 @@ abstract class SlackFlowContract {
     @DynamicPropertySource
     static void chat(DynamicPropertyRegistry registry) {
         registry.add("tocsin.notify.slack.base-url", FAKE::slackApi);
+        registry.add("tocsin.notify.slack.response-url-prefix", () -> FAKE.baseUrl() + "/actions/");
         registry.add("tocsin.config.path", SlackFlowContract::organisation);
     }
 
@@ -88,6 +90,12 @@ abstract class SlackFlowContract {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Incident numbers start again in each database: what the previous run recorded would match. */
+    @BeforeAll
+    static void freshFake() {
+        FAKE.clear();
     }
 
     @BeforeEach
@@ -135,6 +143,12 @@ abstract class SlackFlowContract {
         Answer pressed = press("U0ALICE", "acknowledge", String.valueOf(id));
         assertThat(pressed.status()).as(pressed.body()).isEqualTo(200);
         assertThat(pressed.json().path("text").asString()).isEqualTo("INC-" + id + " acknowledged by alice (now acknowledged)");
+        // Slack shows nothing from the HTTP answer to a press: the presser hears back through the response URL.
+        FakeChatServer.Request reply = FAKE.await(r -> r.path().equals("/actions/T0TOCSIN/" + id + "/U0ALICE"), WITHIN,
+                "the reply to alice's press");
+        assertThat(reply.json().path("response_type").asString()).isEqualTo("ephemeral");
+        assertThat(reply.json().path("replace_original").asBoolean(true)).isFalse();
+        assertThat(reply.json().path("text").asString()).isEqualTo("INC-" + id + " acknowledged by alice (now acknowledged)");
         JsonNode incident = api.get("/api/v1/incidents/" + id).json();
         assertThat(incident.path("incident").path("status").asString()).isEqualTo("ACKNOWLEDGED");
         JsonNode ack = entry(incident, "ACKNOWLEDGED");
@@ -177,6 +191,8 @@ abstract class SlackFlowContract {
         // The same body with a genuine signature is accepted: the refusals above were about the signature alone.
         assertThat(interactions(body, now, "v0=" + sign(SIGNING_SECRET, now, body)).status()).isEqualTo(200);
         assertThat(status(id)).isEqualTo("ACKNOWLEDGED");
+        FAKE.await(r -> r.path().startsWith("/actions/T0TOCSIN/" + id + "/"), WITHIN, "the reply to the genuine press");
+        assertThat(FAKE.matching(r -> r.path().startsWith("/actions/T0TOCSIN/" + id + "/"))).as("refused presses get no reply").hasSize(1);
     }
 
     @Test
@@ -189,6 +205,8 @@ abstract class SlackFlowContract {
         Answer again = press("U0BOB", "acknowledge", String.valueOf(id));
         assertThat(again.status()).isEqualTo(200);
         assertThat(again.json().path("text").asString()).startsWith("INC-" + id + ": no change, already acknowledged by alice");
+        FakeChatServer.Request reply = FAKE.await(r -> r.path().equals("/actions/T0TOCSIN/" + id + "/U0BOB"), WITHIN, "the reply to bob");
+        assertThat(reply.json().path("text").asString()).startsWith("INC-" + id + ": no change, already acknowledged by alice");
         assertThat(api.get("/api/v1/incidents/" + id).json().path("timeline").size()).isEqualTo(entries);
     }
 
@@ -377,7 +395,7 @@ abstract class SlackFlowContract {
                 "team", Map.of("id", "T0TOCSIN", "domain", "tocsin-test"),
                 "container", Map.of("type", "message", "message_ts", "1774746000.000101", "channel_id", "D0ALICE"),
                 "channel", Map.of("id", "D0ALICE", "name", "directmessage"),
-                "response_url", "https://hooks.slack.com/actions/T0TOCSIN/1/abc",
+                "response_url", FAKE.baseUrl() + "/actions/T0TOCSIN/" + value + "/" + user,
                 "trigger_id", "1.2.3",
                 "actions", List.of(Map.of("type", "button", "action_id", action, "block_id", "tocsin-incident-" + value,
                         "value", value, "text", Map.of("type", "plain_text", "text", "Press me"), "action_ts", "1774746001.1"))));

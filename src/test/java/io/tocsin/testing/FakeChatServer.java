@@ -21,7 +21,8 @@ import tools.jackson.databind.JsonNode;
  * A local server speaking what Tocsin's chat channels call, as the providers document it:
  * Slack's Web API {@code POST /api/chat.postMessage} (bearer bot token, HTTP 200 with
  * {@code ok:false} for most errors, HTTP 429 with Retry-After for {@code ratelimited}), Slack
- * incoming webhooks under {@code /hooks/} (plain {@code ok}), and Teams workflows under
+ * incoming webhooks under {@code /hooks/} and interaction response URLs under {@code /actions/}
+ * (both a plain {@code ok}), and Teams workflows under
  * {@code /teams/} (202). Every request is recorded; scripted answers are matched on the body, so a
  * stray page from another test cannot use up the one a test set up.
  */
@@ -126,7 +127,7 @@ public final class FakeChatServer implements AutoCloseable {
             respond(x, 202, "text/plain", "");
             return;
         }
-        if (path.startsWith("/hooks/")) {
+        if (path.startsWith("/hooks/") || path.startsWith("/actions/")) {
             respond(x, 200, "text/plain", "ok");
             return;
         }
