@@ -115,9 +115,9 @@ final class SlackChannel implements Channel {
                 .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
     }
 
-    /** What the phone notification and screen readers show; the blocks carry the full text. */
+    /** What the phone notification and screen readers show; the blocks carry the full text. Slack reads it as mrkdwn too. */
     private static String fallback(Message m) {
-        return m.subject() == null || m.subject().isBlank() ? m.text() : m.subject();
+        return escape(m.subject() == null || m.subject().isBlank() ? String.valueOf(m.text()) : m.subject());
     }
 
     static List<Map<String, Object>> blocks(Message m) {

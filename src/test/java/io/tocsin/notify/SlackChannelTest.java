@@ -46,7 +46,7 @@ class SlackChannelTest {
         assertThat(req.header("Authorization")).isEqualTo("Bearer " + TOKEN);
         JsonNode body = req.json();
         assertThat(body.path("channel").asString()).isEqualTo("U0ALICE");
-        assertThat(body.path("text").asString()).isEqualTo("[P1] api: disk <full> & @channel (INC-12)");
+        assertThat(body.path("text").asString()).isEqualTo("[P1] api: disk &lt;full&gt; &amp; @channel (INC-12)");
         // Slack reads <...> as links and mentions: the section shows the summary, it cannot ping or forge a link.
         assertThat(body.path("blocks").get(0).path("text").path("text").asString())
                 .isEqualTo("INC-12 P1 on api: disk &lt;full&gt; &amp; @channel");
