@@ -25,6 +25,8 @@ class Channels {
              @Value("${tocsin.notify.webhook.signing-secret:}") String webhookSecret,
              @Value("${tocsin.notify.ntfy.base-url:https://ntfy.sh}") String ntfyBase,
              @Value("${tocsin.notify.ntfy.token:}") String ntfyToken,
+             @Value("${tocsin.notify.slack.base-url:https://slack.com/api}") String slackBase,
+             @Value("${tocsin.notify.slack.bot-token:}") String slackToken,
              @Value("${tocsin.notify.connect-timeout:5s}") Duration connectTimeout,
              @Value("${tocsin.notify.timeout:10s}") Duration timeout) {
         ProviderCall call = new ProviderCall(connectTimeout, timeout);
@@ -37,6 +39,8 @@ class Channels {
                 : webhookSecret;
         add(new WebhookChannel(call, secret, clock));
         add(new NtfyChannel(call, ntfyBase, ntfyToken));
+        add(new SlackChannel(call, slackBase, slackToken));
+        add(new TeamsChannel(call));
     }
 
     private void add(Channel c) {
