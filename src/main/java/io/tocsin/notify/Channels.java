@@ -26,7 +26,8 @@ class Channels {
              @Value("${tocsin.notify.ntfy.base-url:https://ntfy.sh}") String ntfyBase,
              @Value("${tocsin.notify.ntfy.token:}") String ntfyToken,
              @Value("${tocsin.notify.connect-timeout:5s}") Duration connectTimeout,
-             @Value("${tocsin.notify.timeout:10s}") Duration timeout) {
+             @Value("${tocsin.notify.timeout:10s}") Duration timeout,
+             TwilioSettings twilio, AckLinks links) {
         ProviderCall call = new ProviderCall(connectTimeout, timeout);
         JavaMailSender sender = mail.getIfAvailable();
         if (sender != null) {
@@ -37,6 +38,11 @@ class Channels {
                 : webhookSecret;
         add(new WebhookChannel(call, secret, clock));
         add(new NtfyChannel(call, ntfyBase, ntfyToken));
+        if (twilio.configured()) {
+            TwilioApi api = new TwilioApi(call, twilio, store);
+            add(new SmsChannel(api));
+            add(new VoiceChannel(api, links));
+        }
     }
 
     private void add(Channel c) {
