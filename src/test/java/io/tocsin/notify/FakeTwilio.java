@@ -67,8 +67,10 @@ final class FakeTwilio {
         messageAnswers.add(new Canned(status, body, retryAfter));
     }
 
+    /** Forgets queued answers and recorded requests: the H2 and PostgreSQL contexts number incidents alike. */
     void reset() {
         messageAnswers.clear();
+        requests.clear();
     }
 
     List<Request> requests() {

@@ -272,7 +272,9 @@ abstract class TwilioFlowContract {
         assertThat(Instant.parse(first.path("due_at").asString())).isEqualTo(start.plusSeconds(20));
 
         clock.advance(Duration.ofSeconds(21));
-        await("the 500 is recorded", () -> delivery(id, "sms").filter(d -> d.path("attempts").asInt() == 2));
+        // Attempts count up when a delivery is leased; the answer is recorded after, and only then may the clock move.
+        await("the 500 is recorded", () -> delivery(id, "sms").filter(d -> d.path("attempts").asInt() == 2
+                && d.path("provider_status").asString().startsWith("500")));
         clock.advance(Duration.ofSeconds(30));
         JsonNode sent = await("the SMS is sent on the third attempt", () -> delivery(id, "sms")
                 .filter(d -> d.path("status").asString().equals("SENT")));
