@@ -26,6 +26,8 @@ public class AckLinks {
 
     private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
     private static final Base64.Decoder D64 = Base64.getUrlDecoder();
+    // Base64url never contains ':', so no link's signed text can equal a call token's.
+    private static final String CALL = "call:";
 
     private final NotificationStore store;
     private final Clock clock;
@@ -42,14 +44,34 @@ public class AckLinks {
     }
 
     public String url(long incidentId, String action, String personId) {
+        return publicUrl + "/links/" + token("", incidentId, action, personId);
+    }
+
+    /**
+     * Names the incident and person in a phone call's keypad callback. Signed under its own prefix,
+     * so a call token is no acknowledgement link and a link is no call token.
+     */
+    public String callToken(long incidentId, String personId) {
+        return token(CALL, incidentId, "call", personId);
+    }
+
+    public Optional<Claim> verifyCall(String token) {
+        return verify(CALL, token).filter(c -> "call".equals(c.action()));
+    }
+
+    private String token(String domain, long incidentId, String action, String personId) {
         Instant expires = clock.instant().plus(lifetime);
         String payload = incidentId + "|" + action + "|" + personId + "|" + expires.getEpochSecond();
         String encoded = B64.encodeToString(payload.getBytes(StandardCharsets.UTF_8));
-        return publicUrl + "/links/" + encoded + "." + B64.encodeToString(mac(encoded));
+        return encoded + "." + B64.encodeToString(mac(domain + encoded));
     }
 
     /** The claim of a genuine, unexpired link; empty for anything else (forged, altered, expired). */
     public Optional<Claim> verify(String token) {
+        return verify("", token);
+    }
+
+    private Optional<Claim> verify(String domain, String token) {
         int dot = token == null ? -1 : token.indexOf('.');
         if (dot <= 0) {
             return Optional.empty();
@@ -61,7 +83,7 @@ public class AckLinks {
         } catch (IllegalArgumentException e) {
             return Optional.empty();
         }
-        if (!MessageDigest.isEqual(mac(encoded), given)) {
+        if (!MessageDigest.isEqual(mac(domain + encoded), given)) {
             return Optional.empty();
         }
         String[] parts = new String(D64.decode(encoded), StandardCharsets.UTF_8).split("\\|");

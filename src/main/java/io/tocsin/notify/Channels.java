@@ -28,7 +28,8 @@ class Channels {
              @Value("${tocsin.notify.slack.base-url:https://slack.com/api}") String slackBase,
              @Value("${tocsin.notify.slack.bot-token:}") String slackToken,
              @Value("${tocsin.notify.connect-timeout:5s}") Duration connectTimeout,
-             @Value("${tocsin.notify.timeout:10s}") Duration timeout) {
+             @Value("${tocsin.notify.timeout:10s}") Duration timeout,
+             TwilioSettings twilio, AckLinks links) {
         ProviderCall call = new ProviderCall(connectTimeout, timeout);
         JavaMailSender sender = mail.getIfAvailable();
         if (sender != null) {
@@ -41,6 +42,11 @@ class Channels {
         add(new NtfyChannel(call, ntfyBase, ntfyToken));
         add(new SlackChannel(call, slackBase, slackToken));
         add(new TeamsChannel(call));
+        if (twilio.configured()) {
+            TwilioApi api = new TwilioApi(call, twilio, store);
+            add(new SmsChannel(api));
+            add(new VoiceChannel(api, links));
+        }
     }
 
     private void add(Channel c) {

@@ -134,6 +134,33 @@ public class NotificationStore {
                 .params(Timestamps.of(now), id).update() == 1;
     }
 
+    /**
+     * Remembers the provider's id for a delivery. Keyed by the idempotency key because that is what a
+     * channel knows of its delivery, and it is unique to one.
+     */
+    public void setProviderRef(String idempotencyKey, String ref) {
+        jdbc.sql("UPDATE notification SET provider_ref = ? WHERE idempotency_key = ?").params(ref, idempotencyKey).update();
+    }
+
+    public Optional<Delivery> findByProviderRef(String ref) {
+        return jdbc.sql("SELECT * FROM notification WHERE provider_ref = ? ORDER BY id LIMIT 1").param(ref).query(DELIVERY).optional();
+    }
+
+    /** What the provider later reported about a delivery it accepted (delivered, undelivered, busy...). */
+    public void reportProviderStatus(long id, String providerStatus) {
+        jdbc.sql("UPDATE notification SET provider_status = ? WHERE id = ?").params(providerStatus, id).update();
+    }
+
+    /**
+     * A delivery the provider accepted but could not deliver goes to the dead letters; false when it
+     * already was there, so a repeated callback does not fall back twice.
+     */
+    public boolean markUndelivered(long id, String providerStatus, String error) {
+        return jdbc.sql("UPDATE notification SET status = 'DEAD', provider_status = ?, last_error = ?, lease_until = NULL "
+                        + "WHERE id = ? AND status <> 'DEAD'")
+                .params(providerStatus, error, id).update() == 1;
+    }
+
     /** The value of a shared secret, created by the first node that asks. */
     public String secret(String name, java.util.function.Supplier<String> create) {
         Optional<String> existing = jdbc.sql("SELECT secret_value FROM server_secret WHERE name = ?").param(name).query(String.class).optional();
