@@ -37,20 +37,11 @@ class IncidentCommand {
 
         @java.lang.Override
         public Integer call() throws Exception {
+            JsonNode json = ServerCall.json(spec, server, path(), body());
+            if (json == null) {
+                return 1;
+            }
             PrintWriter out = spec.commandLine().getOut();
-            PrintWriter err = spec.commandLine().getErr();
-            ServerOptions.Reply reply;
-            try {
-                reply = server.send(path(), body());
-            } catch (IOException e) {
-                err.println("cannot reach " + server.server + ": " + e.getMessage());
-                return 1;
-            }
-            JsonNode json = reply.body().isBlank() ? null : Json.MAPPER.readTree(reply.body());
-            if (reply.status() / 100 != 2) {
-                err.printf("server answered %d: %s%n", reply.status(), json == null ? "" : json.path("detail").asString(reply.body()));
-                return 1;
-            }
             print(out, json);
             return 0;
         }

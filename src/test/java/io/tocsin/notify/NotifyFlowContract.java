@@ -252,10 +252,20 @@ abstract class NotifyFlowContract {
         assertThat(dead.path("provider_status").asString()).isEqualTo("503");
         assertThat(dead.path("last_error").asString()).contains("maintenance");
 
-        Answer replay = api.postJson("/api/v1/dlq/" + dead.path("id").asLong() + "/replay", "{}");
-        assertThat(replay.status()).isEqualTo(200);
+        String server = "http://localhost:" + port;
+        io.tocsin.cli.CliRun list = io.tocsin.cli.CliRun.run("dlq", "list", "--server", server, "--token", TOKEN);
+        assertThat(list.exitCode()).isZero();
+        assertThat(list.out()).contains(dead.path("id").asLong() + "  INC-" + id + "  webhook to alice by hook")
+                .contains("503").contains("maintenance");
+
+        io.tocsin.cli.CliRun replay = io.tocsin.cli.CliRun.run("dlq", "replay", dead.path("id").asString(), "--server", server, "--token", TOKEN);
+        assertThat(replay.exitCode()).as(replay.err()).isZero();
+        assertThat(replay.out()).contains("queued again");
         awaitTimeline(id, e -> e.path("kind").asString().equals("DELIVERED") && e.path("text").asString().contains("webhook to alice"));
         assertThat(api.postJson("/api/v1/dlq/" + dead.path("id").asLong() + "/replay", "{}").status()).isEqualTo(400);
+        io.tocsin.cli.CliRun again = io.tocsin.cli.CliRun.run("dlq", "replay", dead.path("id").asString(), "--server", server, "--token", TOKEN);
+        assertThat(again.exitCode()).isEqualTo(1);
+        assertThat(again.err()).contains("not in the dead letters");
     }
 
     @Test
@@ -313,6 +323,15 @@ abstract class NotifyFlowContract {
         assertThat(outcomes).containsExactly("hook=retry", "email=sent");
         awaitMail("alice@example.com", "test page");
         assertThat(api.postJson("/api/v1/people/nobody/test-page", "{}").status()).isEqualTo(404);
+
+        io.tocsin.cli.CliRun cli = io.tocsin.cli.CliRun.run("test-page", "bob", "--server", "http://localhost:" + port, "--token", TOKEN);
+        assertThat(cli.exitCode()).as(cli.err()).isZero();
+        assertThat(cli.out()).contains("email").contains("sent").contains("250");
+        awaitMail("bob@example.com", "test page");
+        HOOKS.script("/hook/alice", Reply.status(500));
+        io.tocsin.cli.CliRun failing = io.tocsin.cli.CliRun.run("test-page", "alice", "--server", "http://localhost:" + port, "--token", TOKEN);
+        assertThat(failing.exitCode()).isEqualTo(1);
+        assertThat(failing.out()).contains("webhook").contains("retry").contains("500");
     }
 
     // ---- helpers ----
