@@ -44,17 +44,20 @@ public class Dispatcher {
     private final Clock clock;
     private final TransactionTemplate tx;
     private final MessageRenderer renderer = new MessageRenderer();
+    private final DestinationLimits limits;
     private final int maxAttempts;
     private final Duration lease;
     private final boolean enabled;
     private final int senderThreads;
     private final java.util.concurrent.ExecutorService senders;
     private final java.util.concurrent.atomic.AtomicInteger busySenders = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicBoolean limitedLaneBusy = new java.util.concurrent.atomic.AtomicBoolean();
 
     Dispatcher(NotificationStore deliveries, IncidentStore incidents, IncidentEngine engine, Channels channels, AckLinks links,
                Clock clock, TransactionTemplate tx, @Value("${tocsin.notify.max-attempts:5}") int maxAttempts,
                @Value("${tocsin.notify.lease:2m}") Duration lease, @Value("${tocsin.notify.enabled:true}") boolean enabled,
-               @Value("${tocsin.notify.threads:4}") int senderThreads) {
+               @Value("${tocsin.notify.threads:4}") int senderThreads,
+               @Value("${tocsin.notify.rate-limits:sms=3,voice=2}") String rateLimits) {
         this.deliveries = deliveries;
         this.incidents = incidents;
         this.engine = engine;
@@ -65,7 +68,8 @@ public class Dispatcher {
         this.maxAttempts = maxAttempts;
         this.lease = lease;
         this.enabled = enabled;
-        this.senderThreads = Math.max(1, senderThreads);
+        this.senderThreads = Math.max(2, senderThreads);
+        this.limits = DestinationLimits.parse(rateLimits);
         this.senders = java.util.concurrent.Executors.newFixedThreadPool(this.senderThreads, r -> {
             Thread t = new Thread(r, "tocsin-notify");
             t.setDaemon(true);
@@ -92,21 +96,30 @@ public class Dispatcher {
         }
         // Sending happens on its own threads, several side by side: a provider that hangs until its
         // timeout holds up one sender, not every page behind it, and never the scheduler.
-        while (busySenders.get() < senderThreads) {
+        // Rate-limited channels (SMS, voice) go through one lane: two senders working on one number at
+        // once would each see room under its limit and bundle half of what waits.
+        if (!limits.perMinute().isEmpty() && limitedLaneBusy.compareAndSet(false, true)) {
+            senders.execute(() -> drain(true));
+        }
+        while (busySenders.get() < senderThreads - 1) {
             busySenders.incrementAndGet();
-            senders.execute(this::drain);
+            senders.execute(() -> drain(false));
         }
     }
 
-    private void drain() {
+    private void drain(boolean limitedLane) {
         try {
-            while (deliverOne()) {
+            while (deliverOne(limitedLane)) {
                 // keep delivering while anything is due
             }
         } catch (RuntimeException e) {
             LOG.error("notification delivery failed; retrying on the next poll", e);
         } finally {
-            busySenders.decrementAndGet();
+            if (limitedLane) {
+                limitedLaneBusy.set(false);
+            } else {
+                busySenders.decrementAndGet();
+            }
         }
     }
 
@@ -153,9 +166,9 @@ public class Dispatcher {
 
     // ---- delivery ----
 
-    private boolean deliverOne() {
+    private boolean deliverOne(boolean limitedLane) {
         Instant now = clock.instant();
-        Optional<Delivery> leased = tx.execute(s -> deliveries.lease(now, now.plus(lease)));
+        Optional<Delivery> leased = tx.execute(s -> deliveries.lease(now, now.plus(lease), limits.perMinute().keySet(), limitedLane));
         if (leased == null || leased.isEmpty()) {
             return false;
         }
@@ -170,13 +183,93 @@ public class Dispatcher {
             });
             return true;
         }
+        List<Delivery> bundle = List.of();
+        Integer limit = limits.perMinute(d.channel());
+        if (limit != null) {
+            List<Instant> recent = deliveries.sentTo(d.channel(), d.address(), now.minus(DestinationLimits.WINDOW));
+            if (recent.size() >= limit) {
+                Instant until = recent.get(recent.size() - limit).plus(DestinationLimits.WINDOW);
+                tx.executeWithoutResult(s -> {
+                    deliveries.throttle(d.id(), until);
+                    timeline(d.incidentId(), "DELIVERY_THROTTLED", List.of(d.personId()), d.channel() + " to " + d.personId() + " by "
+                            + d.contactMethod() + " held back: " + recent.size() + " sent to " + d.address() + " in the last minute (limit "
+                            + limit + "); it goes out at " + until + " with anything else waiting for that number");
+                });
+                return true;
+            }
+            // When one message each would go past the limit, one message carries everything waiting for
+            // the number: nothing is dropped and the phone does not ring ten times.
+            List<Delivery> waiting = bundleable(d, now);
+            if (recent.size() + 1 + waiting.size() > limit) {
+                bundle = waiting;
+            } else {
+                tx.executeWithoutResult(s -> waiting.forEach(w -> deliveries.releaseLease(w.id())));
+            }
+        }
+        Message message = bundle.isEmpty() ? message(d, incident) : bundled(d, bundle);
         Optional<Channel> channel = channels.forType(d.channel());
         long started = System.nanoTime();
-        SendResult result = channel.map(c -> c.send(message(d, incident)))
+        SendResult result = channel.map(c -> c.send(message))
                 .orElseGet(() -> SendResult.permanent("no-provider", "no " + d.channel() + " provider is configured on this server"));
         long millis = (System.nanoTime() - started) / 1_000_000;
-        tx.executeWithoutResult(s -> record(d, result, millis));
+        List<Delivery> carried = bundle;
+        tx.executeWithoutResult(s -> {
+            record(d, result, millis);
+            for (Delivery b : carried) {
+                if (result.outcome() == SendResult.Outcome.SENT) {
+                    deliveries.markBundled(b.id(), d.id(), clock.instant());
+                    timeline(b.incidentId(), "DELIVERED", List.of(b.personId()), b.channel() + " to " + b.personId() + " by "
+                            + b.contactMethod() + " delivered inside one message with " + (carried.size()) + " other(s) (delivery "
+                            + d.id() + ", " + result.providerStatus() + ")");
+                } else {
+                    deliveries.releaseLease(b.id());
+                }
+            }
+        });
         return true;
+    }
+
+    /** Other deliveries due for the same number; pages of incidents no longer triggered are cancelled, not bundled. */
+    private List<Delivery> bundleable(Delivery carrier, Instant now) {
+        List<Delivery> leased = tx.execute(s -> deliveries.leaseSameDestination(carrier, now, now.plus(lease)));
+        List<Delivery> out = new java.util.ArrayList<>();
+        for (Delivery b : leased == null ? List.<Delivery>of() : leased) {
+            Optional<IncidentRow> i = b.incidentId() == null ? Optional.empty() : incidents.find(b.incidentId());
+            if ("PAGE".equals(b.kind()) && i.isPresent() && !"TRIGGERED".equals(i.get().status())) {
+                String why = i.get().status().toLowerCase() + " before this page went out";
+                tx.executeWithoutResult(s -> {
+                    deliveries.cancel(b.id(), why);
+                    timeline(b.incidentId(), "DELIVERY_CANCELLED", List.of(b.personId()), b.channel() + " to " + b.personId()
+                            + " by " + b.contactMethod() + " not sent: " + why);
+                });
+            } else {
+                out.add(b);
+            }
+        }
+        return out;
+    }
+
+    /** One message for several incidents, each with its reply code on SMS (the links of one would act on one only). */
+    private Message bundled(Delivery carrier, List<Delivery> others) {
+        List<String> lines = new java.util.ArrayList<>();
+        boolean urgent = false;
+        for (Delivery x : java.util.stream.Stream.concat(java.util.stream.Stream.of(carrier), others.stream()).toList()) {
+            Optional<IncidentRow> i = x.incidentId() == null ? Optional.empty() : incidents.find(x.incidentId());
+            if (i.isEmpty()) {
+                lines.add(x.reason());
+                continue;
+            }
+            boolean page = "PAGE".equals(x.kind());
+            urgent |= page && highUrgency(engine.organisation(), i.get().id());
+            lines.add(i.get().number() + " " + i.get().severity() + " " + i.get().serviceId() + ": "
+                    + (page ? i.get().summary() : x.reason())
+                    + (page && "sms".equals(carrier.channel()) ? " (reply " + i.get().id() + "a)" : ""));
+        }
+        String subject = lines.size() + " pages: " + String.join("; ", lines);
+        String text = String.join("\n", lines);
+        String html = "<ul>" + lines.stream().map(l -> "<li>" + org.springframework.web.util.HtmlUtils.htmlEscape(l) + "</li>")
+                .collect(java.util.stream.Collectors.joining()) + "</ul>";
+        return new Message(carrier.idempotencyKey(), carrier.address(), subject, text, html, urgent, null, null, null);
     }
 
     private void record(Delivery d, SendResult r, long millis) {

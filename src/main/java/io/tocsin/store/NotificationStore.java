@@ -77,10 +77,14 @@ public class NotificationStore {
      * Leases one due delivery for {@code leaseUntil}: it is sent outside any transaction, and if this
      * node dies mid-send the lease runs out and another node sends it (at least once, same key).
      */
-    public Optional<Delivery> lease(Instant now, Instant leaseUntil) {
+    public Optional<Delivery> lease(Instant now, Instant leaseUntil, java.util.Collection<String> channels, boolean onlyThese) {
+        String lane = channels.isEmpty() ? (onlyThese ? "AND 1 = 0 " : "")
+                : "AND channel " + (onlyThese ? "" : "NOT ") + "IN (" + String.join(", ", java.util.Collections.nCopies(channels.size(), "?")) + ") ";
+        List<Object> params = new java.util.ArrayList<>(List.of(Timestamps.of(now), Timestamps.of(now)));
+        params.addAll(channels);
         Optional<Delivery> due = jdbc.sql("SELECT * FROM notification WHERE status = 'PENDING' AND due_at <= ? "
-                        + "AND (lease_until IS NULL OR lease_until <= ?) ORDER BY due_at LIMIT 1 FOR UPDATE SKIP LOCKED")
-                .params(Timestamps.of(now), Timestamps.of(now)).query(DELIVERY).optional();
+                        + "AND (lease_until IS NULL OR lease_until <= ?) " + lane + "ORDER BY due_at LIMIT 1 FOR UPDATE SKIP LOCKED")
+                .params(params).query(DELIVERY).optional();
         due.ifPresent(d -> jdbc.sql("UPDATE notification SET lease_until = ?, attempts = attempts + 1 WHERE id = ?")
                 .params(Timestamps.of(leaseUntil), d.id()).update());
         return due.map(d -> new Delivery(d.id(), d.outboxId(), d.incidentId(), d.personId(), d.kind(), d.step(), d.contactMethod(),
@@ -88,9 +92,43 @@ public class NotificationStore {
                 d.sentAt(), d.providerStatus(), d.lastError()));
     }
 
+    /** Sent; a provider's status callback that already reported it failed (it can arrive first) is kept. */
     public void markSent(long id, Instant at, String providerStatus) {
-        jdbc.sql("UPDATE notification SET status = 'SENT', sent_at = ?, provider_status = ?, lease_until = NULL WHERE id = ?")
+        jdbc.sql("UPDATE notification SET status = 'SENT', sent_at = ?, provider_status = ?, lease_until = NULL WHERE id = ? AND status = 'PENDING'")
                 .params(Timestamps.of(at), providerStatus, id).update();
+    }
+
+    /** When messages went to one destination (an SMS number, a phone) since {@code since}, oldest first. */
+    public List<Instant> sentTo(String channel, String address, Instant since) {
+        return jdbc.sql("SELECT sent_at FROM notification WHERE channel = ? AND address = ? AND status IN ('SENT', 'DEAD') "
+                        + "AND sent_at > ? ORDER BY sent_at")
+                .params(channel, address, Timestamps.of(since))
+                .query((rs, i) -> Timestamps.toInstant(rs.getObject(1, OffsetDateTime.class))).list();
+    }
+
+    /** A throttled delivery waits until {@code until}; the throttling is not a failed attempt. */
+    public void throttle(long id, Instant until) {
+        jdbc.sql("UPDATE notification SET due_at = ?, attempts = attempts - 1, provider_status = 'throttled', lease_until = NULL WHERE id = ?")
+                .params(Timestamps.of(until), id).update();
+    }
+
+    /** Leases every other due delivery to the same destination, to go out inside one bundled message. */
+    public List<Delivery> leaseSameDestination(Delivery carrier, Instant now, Instant leaseUntil) {
+        List<Delivery> due = jdbc.sql("SELECT * FROM notification WHERE channel = ? AND address = ? AND status = 'PENDING' AND id <> ? "
+                        + "AND due_at <= ? AND (lease_until IS NULL OR lease_until <= ?) ORDER BY id FOR UPDATE SKIP LOCKED")
+                .params(carrier.channel(), carrier.address(), carrier.id(), Timestamps.of(now), Timestamps.of(now)).query(DELIVERY).list();
+        due.forEach(d -> jdbc.sql("UPDATE notification SET lease_until = ? WHERE id = ?").params(Timestamps.of(leaseUntil), d.id()).update());
+        return due;
+    }
+
+    /** Went out inside delivery {@code carrierId}'s message. */
+    public void markBundled(long id, long carrierId, Instant at) {
+        jdbc.sql("UPDATE notification SET status = 'BUNDLED', sent_at = ?, provider_status = ?, lease_until = NULL WHERE id = ? AND status = 'PENDING'")
+                .params(Timestamps.of(at), "in delivery " + carrierId, id).update();
+    }
+
+    public void releaseLease(long id) {
+        jdbc.sql("UPDATE notification SET lease_until = NULL WHERE id = ?").param(id).update();
     }
 
     public void retryAt(long id, Instant at, String providerStatus, String error) {

@@ -60,6 +60,8 @@ abstract class TwilioFlowContract {
     static final String PUBLIC_URL = "https://tocsin.example.test";
     static final String PAT = "+15550000001";
     static final String QUINN = "+15550000002";
+    static final String ROSA = "+15550000003";
+    static final String BATCH_KEY = "p3333333333333333333333333333333";
     static final Duration DEADLINE = Duration.ofSeconds(10);
 
     static final FakeTwilio TWILIO = FakeTwilio.start(SID, AUTH);
@@ -75,6 +77,10 @@ abstract class TwilioFlowContract {
     @Autowired
     MutableClock clock;
 
+    static final java.util.concurrent.atomic.AtomicInteger RUNS = new java.util.concurrent.atomic.AtomicInteger();
+
+    java.time.Instant base;
+
     HttpCalls api;
     private final HttpClient http = HttpClient.newHttpClient();
 
@@ -82,7 +88,10 @@ abstract class TwilioFlowContract {
     void setUp() {
         api = new HttpCalls("http://localhost:" + port, TOKEN);
         TWILIO.reset();
-        clock.set(TestClockConfig.START);
+        // Each test starts ten minutes after the last one's start, as time does: a number's per-minute
+        // limit counts what earlier tests sent, and a clock set back would find them "in the last minute".
+        base = TestClockConfig.START.plus(Duration.ofMinutes(10L * RUNS.getAndIncrement()));
+        clock.set(base);
     }
 
     /** Resolved incidents cancel their pending pages, so nothing of one test reaches the fake during the next. */
@@ -109,6 +118,71 @@ abstract class TwilioFlowContract {
         JsonNode delivery = await("the SMS delivery is sent", () -> delivery(id, "sms").filter(d -> d.path("status").asString().equals("SENT")));
         assertThat(delivery.path("provider_status").asString()).isEqualTo("201 queued " + sms.sid());
         assertThat(timeline(id).toString()).contains("sms to pat by sms delivered (201 queued " + sms.sid());
+    }
+
+    @Test
+    void aNumberGetsNoMoreThanItsLimitAMinuteAndWhatWaitsGoesOutAsOneMessage() throws Exception {
+        long run = System.nanoTime();
+        List<String> all = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            String id = open(BATCH_KEY, "burst-" + run + "-" + i);
+            all.add(id);
+            await("SMS " + i, () -> requests("Messages", r -> r.form().getOrDefault("Body", "").contains("(" + id + ")")).stream().findFirst());
+        }
+        // The limit is 3 a minute: four more incidents in the same minute are held back, not dropped.
+        List<String> held = new ArrayList<>();
+        for (int i = 3; i < 7; i++) {
+            String id = open(BATCH_KEY, "burst-" + run + "-" + i);
+            await("held back", () -> entries(id, "DELIVERY_THROTTLED").stream().findFirst());
+            held.add(id);
+            all.add(id);
+        }
+        assertThat(entries(held.get(0), "DELIVERY_THROTTLED").get(0).path("text").asString())
+                .contains("3 sent to " + ROSA + " in the last minute (limit 3)");
+        assertThat(requests("Messages", r -> r.to().equals(ROSA))).hasSize(3);
+
+        clock.advance(Duration.ofSeconds(61));
+        FakeTwilio.Request bundle = await("one SMS for the four", () -> requests("Messages",
+                r -> r.form().getOrDefault("Body", "").startsWith("4 pages: ")).stream().findFirst());
+        assertThat(bundle.to()).isEqualTo(ROSA);
+        for (String id : held) {
+            assertThat(bundle.form().get("Body")).contains(id + " P1 batch: API 5xx above 5% (reply " + id.substring(4) + "a)");
+        }
+        for (String id : held) {
+            await("delivered on " + id, () -> entries(id, "DELIVERED").stream().findFirst());
+        }
+        Thread.sleep(300);
+        assertThat(requests("Messages", r -> r.to().equals(ROSA))).hasSize(4);
+
+        // A reply code from the bundle acknowledges its own incident only.
+        String first = held.get(0).substring(4);
+        Answer ack = signedPost("/api/v1/integrations/twilio/sms", inboundSms(ROSA, first + "a"));
+        assertThat(ack.status()).isEqualTo(200);
+        assertThat(status(held.get(0))).isEqualTo("ACKNOWLEDGED");
+        assertThat(status(held.get(1))).isEqualTo("TRIGGERED");
+
+        // Seven "resolved" notices arriving one by one within the same minute: no more than the limit
+        // goes out this minute, and what is held back goes out as one message in the next.
+        for (String id : all) {
+            api.postJson("/api/v1/incidents/" + id + "/resolve", "{}");
+        }
+        // Whether the senders catch them one by one (and hold the rest back) or several at once, this
+        // minute has room for two more messages, and the next minute carries what is left.
+        Thread.sleep(500);
+        assertThat(requests("Messages", r -> r.to().equals(ROSA))).hasSizeLessThanOrEqualTo(6);
+        clock.advance(Duration.ofSeconds(61));
+        await("all seven notices reached Rosa", () -> Optional.of(notices()).filter(n -> n.stream()
+                .mapToInt(b -> b.split("resolved by admin", -1).length - 1).sum() == 7));
+        Thread.sleep(300);
+        List<String> notices = notices();
+        assertThat(notices.stream().mapToInt(b -> b.split("resolved by admin", -1).length - 1).sum()).isEqualTo(7);
+        assertThat(notices.size()).as(notices.toString()).isLessThanOrEqualTo(3);
+        assertThat(notices.get(notices.size() - 1)).matches("\\d pages: .*");
+    }
+
+    static List<String> notices() {
+        return requests("Messages", r -> r.to().equals(ROSA) && r.form().getOrDefault("Body", "").contains("resolved by admin"))
+                .stream().map(r -> r.form().get("Body")).toList();
     }
 
     @Test
@@ -302,7 +376,7 @@ abstract class TwilioFlowContract {
 
         FakeTwilio.Request call = await("the call, brought forward", () -> calls(id).stream().findFirst());
         assertThat(call.to()).isEqualTo(PAT);
-        assertThat(clock.instant()).isEqualTo(TestClockConfig.START);
+        assertThat(clock.instant()).isEqualTo(base);
         assertThat(entries(id, "DELIVERY_DEAD").toString()).contains("400 code 21211");
         assertThat(entries(id, "DELIVERY_FALLBACK").toString()).contains("voice by voice");
     }
@@ -310,7 +384,11 @@ abstract class TwilioFlowContract {
     // ---- helpers ----
 
     String open(String dedup) {
-        Answer a = api.withToken(null).postJson("/v2/enqueue", Map.of("routing_key", KEY, "event_action", "trigger", "dedup_key", dedup,
+        return open(KEY, dedup);
+    }
+
+    String open(String key, String dedup) {
+        Answer a = api.withToken(null).postJson("/v2/enqueue", Map.of("routing_key", key, "event_action", "trigger", "dedup_key", dedup,
                 "payload", Map.of("summary", "API 5xx above 5%", "source", "prometheus", "severity", "critical")));
         assertThat(a.status()).as(a.body()).isEqualTo(202);
         for (JsonNode i : api.get("/api/v1/incidents?limit=1000").json()) {
