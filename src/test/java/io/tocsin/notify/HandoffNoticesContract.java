@@ -203,6 +203,14 @@ abstract class HandoffNoticesContract {
                     assertThat(h.openIncidents()).isEqualTo(1);
                     assertThat(h.shiftIncidents()).isEqualTo(2);
                 });
+        JsonNode listed = api.get("/api/v1/schedules/support/handoffs?from=2026-03-30&to=2026-03-31").json();
+        assertThat(listed).hasSize(1);
+        assertThat(listed.get(0).path("at").asString()).isEqualTo("2026-03-30T13:00:00Z");
+        assertThat(listed.get(0).path("outgoing").asString()).isEqualTo("carol");
+        assertThat(listed.get(0).path("incoming").asString()).isEqualTo("alice");
+        assertThat(listed.get(0).path("open_incidents").asInt()).isEqualTo(1);
+        assertThat(api.get("/api/v1/schedules/support/handoffs?from=2026-03-31&to=2026-04-01").json()).isEmpty();
+        assertThat(api.get("/api/v1/schedules/nope/handoffs?from=2026-03-30&to=2026-03-31").status()).isEqualTo(404);
     }
 
     @Test
