@@ -326,7 +326,7 @@ public class Dispatcher {
     private Message message(Delivery d, Optional<IncidentRow> incident) {
         Map<String, Object> model = new LinkedHashMap<>();
         boolean page = "PAGE".equals(d.kind());
-        String prefix = page ? "page" : "notice";
+        String prefix = page ? "page" : HandoffNotices.KIND.equals(d.kind()) ? "handoff" : "notice";
         String ack = null;
         String resolve = null;
         if (incident.isPresent()) {

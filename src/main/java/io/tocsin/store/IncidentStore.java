@@ -56,6 +56,26 @@ public class IncidentStore {
         return jdbc.sql("SELECT * FROM incident " + where + "ORDER BY id DESC LIMIT ?").param(limit).query(IncidentStore::map).list();
     }
 
+    /** Incidents not yet resolved on any of {@code serviceIds}, oldest first. */
+    public List<IncidentRow> openOn(java.util.Collection<String> serviceIds, int limit) {
+        if (serviceIds.isEmpty()) {
+            return List.of();
+        }
+        return jdbc.sql("SELECT * FROM incident WHERE status <> 'RESOLVED' AND service_id IN (:services) ORDER BY opened_at, id LIMIT :limit")
+                .param("services", serviceIds).param("limit", limit).query(IncidentStore::map).list();
+    }
+
+    /** Incidents of {@code serviceIds} opened in [from, to), whatever their status now, oldest first. */
+    public List<IncidentRow> openedBetween(java.util.Collection<String> serviceIds, Instant from, Instant to, int limit) {
+        if (serviceIds.isEmpty()) {
+            return List.of();
+        }
+        return jdbc.sql("SELECT * FROM incident WHERE service_id IN (:services) AND opened_at >= :from AND opened_at < :to "
+                        + "ORDER BY opened_at, id LIMIT :limit")
+                .param("services", serviceIds).param("from", Timestamps.of(from)).param("to", Timestamps.of(to)).param("limit", limit)
+                .query(IncidentStore::map).list();
+    }
+
     /** Writes the engine's new state; a resolved incident frees its dedup key for a new incident. */
     public void update(long id, String severity, String status, String state, Instant acknowledgedAt, Instant resolvedAt, Instant now) {
         jdbc.sql("""
