@@ -106,7 +106,7 @@ public final class ConfigLoader {
         }
         List<ConfigProblem> semantic = new ArrayList<>();
         for (ConfigValidator.Finding f : ConfigValidator.validate(config)) {
-            semantic.add(merged.problem(f.path(), f.message()));
+            semantic.add(merged.problem(f.path(), f.message(), f.line(), f.column()));
         }
         // Where both passes found the same spot, keep the reference pass's message: it says what to write.
         java.util.Set<String> spots = new java.util.HashSet<>();

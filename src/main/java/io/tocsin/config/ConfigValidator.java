@@ -28,7 +28,14 @@ import java.util.function.Function;
  * Collects every problem rather than stopping at the first.
  */
 final class ConfigValidator {
-    record Finding(ConfigPath path, String message) {
+    /**
+     * A problem at {@code path}; {@code line} and {@code column} (1-based, 0 when unknown) locate it
+     * inside the scalar at that path, for problems inside a template.
+     */
+    record Finding(ConfigPath path, String message, int line, int column) {
+        Finding(ConfigPath path, String message) {
+            this(path, message, 0, 0);
+        }
     }
 
     static final Set<String> DAYS = Set.of("mon", "tue", "wed", "thu", "fri", "sat", "sun");
@@ -106,6 +113,7 @@ final class ConfigValidator {
         services(root.key("services"));
         routingRules(root.key("routing_rules"));
         maintenanceWindows(root.key("maintenance_windows"));
+        notifications(root.key("notifications"));
     }
 
     private void organisation(ConfigPath p) {
@@ -559,6 +567,55 @@ final class ConfigValidator {
                     add(wp.key("end"), "maintenance window must end after it starts");
                 }
             }
+        }
+    }
+
+    /** Every template compiles and names only its kind's variables; sensitive fields are distinct. */
+    private void notifications(ConfigPath p) {
+        OrganisationConfig.Notifications n = config.notifications();
+        for (String kind : MessageTemplateSyntax.KINDS) {
+            OrganisationConfig.KindTemplates k = n.templates().kind(kind).orElse(null);
+            if (k == null) {
+                continue;
+            }
+            ConfigPath kp = p.key("templates").key(kind);
+            for (String part : MessageTemplateSyntax.PARTS) {
+                template(kp.key(part), kind, k.parts().part(part));
+            }
+            for (String channel : MessageTemplateSyntax.CHANNEL_PARTS.keySet()) {
+                OrganisationConfig.PartTemplates c = k.channel(channel).orElse(null);
+                if (c == null) {
+                    continue;
+                }
+                for (String part : MessageTemplateSyntax.PARTS) {
+                    template(kp.key(channel).key(part), kind, c.part(part));
+                }
+            }
+        }
+        Map<String, String> seen = new HashMap<>();
+        for (int i = 0; i < n.sensitiveFields().size(); i++) {
+            String field = n.sensitiveFields().get(i);
+            if (field == null || field.isBlank()) {
+                add(p.key("sensitive_fields").index(i), "a sensitive field needs a name");
+                continue;
+            }
+            String before = seen.putIfAbsent(SensitiveFields.normalise(field), field);
+            if (before != null) {
+                add(p.key("sensitive_fields").index(i), "\"" + field + "\" is the same field as \"" + before
+                        + "\" (names match ignoring case, _, -, . and spaces)");
+            }
+        }
+    }
+
+    private void template(ConfigPath p, String kind, String text) {
+        if (text == null) {
+            return;
+        }
+        boolean multiline = text.strip().contains("\n");
+        for (MessageTemplateSyntax.Problem problem : MessageTemplateSyntax.check(kind, text)) {
+            String where = multiline || problem.column() > 1
+                    ? "template line " + problem.line() + ", column " + problem.column() + ": " : "";
+            findings.add(new Finding(p, where + problem.message(), problem.line(), problem.column()));
         }
     }
 

@@ -56,6 +56,11 @@ final class MergedConfig {
 
     /** Locates a path of the merged tree in its source file. */
     ConfigProblem problem(ConfigPath mergedPath, String message) {
+        return problem(mergedPath, message, 0, 0);
+    }
+
+    /** Locates {@code line}:{@code column} inside the string value at a path of the merged tree (0, 0: the path itself). */
+    ConfigProblem problem(ConfigPath mergedPath, String message, int line, int column) {
         if (mergedPath.isRoot()) {
             YamlDocument first = documents.isEmpty() ? null : documents.get(0);
             return new ConfigProblem(first == null ? "(none)" : first.file(), 1, 1, mergedPath.toString(), message);
@@ -66,7 +71,7 @@ final class MergedConfig {
                 if (index >= slice.offset() && index < slice.offset() + slice.count()) {
                     List<Object> local = new ArrayList<>(mergedPath.elements());
                     local.set(1, index - slice.offset());
-                    return problem(slice.doc(), new ConfigPath(local), message);
+                    return problem(slice.doc(), new ConfigPath(local), message, line, column);
                 }
             }
         }
@@ -78,11 +83,16 @@ final class MergedConfig {
             owner = documents.isEmpty() ? null : documents.get(0);
         }
         return owner == null ? new ConfigProblem("(none)", 1, 1, mergedPath.toString(), message)
-                : problem(owner, mergedPath, message);
+                : problem(owner, mergedPath, message, line, column);
     }
 
     static ConfigProblem problem(YamlDocument doc, ConfigPath localPath, String message) {
         YamlDocument.Position pos = doc.positionOf(localPath);
+        return new ConfigProblem(doc.file(), pos.line(), pos.column(), localPath.toString(), message);
+    }
+
+    static ConfigProblem problem(YamlDocument doc, ConfigPath localPath, String message, int line, int column) {
+        YamlDocument.Position pos = doc.positionWithin(localPath, line, column);
         return new ConfigProblem(doc.file(), pos.line(), pos.column(), localPath.toString(), message);
     }
 }

@@ -21,7 +21,8 @@ public record OrganisationConfig(
         List<EscalationPolicy> escalationPolicies,
         List<Service> services,
         List<RoutingRule> routingRules,
-        List<MaintenanceWindow> maintenanceWindows) {
+        List<MaintenanceWindow> maintenanceWindows,
+        Notifications notifications) {
 
     public OrganisationConfig {
         people = orEmpty(people);
@@ -35,6 +36,7 @@ public record OrganisationConfig(
         services = orEmpty(services);
         routingRules = orEmpty(routingRules);
         maintenanceWindows = orEmpty(maintenanceWindows);
+        notifications = notifications == null ? Notifications.NONE : notifications;
     }
 
     static <T> List<T> orEmpty(List<T> list) {
@@ -245,6 +247,65 @@ public record OrganisationConfig(
                                     Restriction recurrence, String start, String end) {
         public MaintenanceWindow {
             services = orEmpty(services);
+        }
+    }
+
+    /** Message templates and the fields never sent outside; see {@link MessageTemplateSyntax}. */
+    public record Notifications(Templates templates, List<String> sensitiveFields) {
+        public static final Notifications NONE = new Notifications(null, null);
+
+        public Notifications {
+            templates = templates == null ? new Templates(null, null, null, null) : templates;
+            sensitiveFields = orEmpty(sensitiveFields);
+        }
+    }
+
+    /** Overrides of the bundled templates, per kind of message. */
+    public record Templates(KindTemplates page, KindTemplates notice, KindTemplates test, KindTemplates handoff) {
+        /** The overrides of one kind ({@code page}, {@code notice}, {@code test}, {@code handoff}), if any. */
+        public java.util.Optional<KindTemplates> kind(String kind) {
+            return java.util.Optional.ofNullable(switch (kind) {
+                case "page" -> page;
+                case "notice" -> notice;
+                case "test" -> test;
+                case "handoff" -> handoff;
+                default -> null;
+            });
+        }
+    }
+
+    /** The parts of one kind for every channel, and per channel overrides of them. */
+    public record KindTemplates(String subject, String text, String html, PartTemplates email, PartTemplates webhook,
+                                PartTemplates push, PartTemplates slack, PartTemplates teams, PartTemplates sms,
+                                PartTemplates voice) {
+        /** The overrides for a contact-method type, if any. */
+        public java.util.Optional<PartTemplates> channel(String type) {
+            return java.util.Optional.ofNullable(type == null ? null : switch (type) {
+                case "email" -> email;
+                case "webhook" -> webhook;
+                case "push" -> push;
+                case "slack" -> slack;
+                case "teams" -> teams;
+                case "sms" -> sms;
+                case "voice" -> voice;
+                default -> null;
+            });
+        }
+
+        public PartTemplates parts() {
+            return new PartTemplates(subject, text, html);
+        }
+    }
+
+    /** Template text of each part of a message; null where not overridden. */
+    public record PartTemplates(String subject, String text, String html) {
+        public String part(String part) {
+            return switch (part) {
+                case "subject" -> subject;
+                case "text" -> text;
+                case "html" -> html;
+                default -> null;
+            };
         }
     }
 }

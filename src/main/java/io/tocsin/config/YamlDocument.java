@@ -27,11 +27,13 @@ final class YamlDocument {
     private final String file;
     private final JsonNode root;
     private final Map<String, Position> positions;
+    private final String text;
 
-    private YamlDocument(String file, JsonNode root, Map<String, Position> positions) {
+    private YamlDocument(String file, JsonNode root, Map<String, Position> positions, String text) {
         this.file = file;
         this.root = root;
         this.positions = positions;
+        this.text = text;
     }
 
     String file() {
@@ -57,6 +59,74 @@ final class YamlDocument {
         }
     }
 
+    /**
+     * The position of {@code line}:{@code column} (1-based) inside the string value of the key at
+     * {@code path}: for a block scalar ({@code |} or {@code >}) the line below the indicator plus the
+     * block's indentation; for a one-line plain or quoted value the column after its start (escapes
+     * in quoted values are not counted). Anything else falls back to the key's position.
+     */
+    Position positionWithin(ConfigPath path, int line, int column) {
+        Position key = positions.get(path.pointer());
+        if (key == null || line <= 0 || column <= 0) {
+            return positionOf(path);
+        }
+        int offset = offsetOf(key);
+        int colon = offset < 0 ? -1 : text.indexOf(':', offset);
+        if (colon < 0) {
+            return key;
+        }
+        int i = colon + 1;
+        while (i < text.length() && (text.charAt(i) == ' ' || text.charAt(i) == '\t')) {
+            i++;
+        }
+        if (i >= text.length()) {
+            return key;
+        }
+        char c = text.charAt(i);
+        int valueLine = lineAt(i);
+        if (c == '|' || c == '>') {
+            int contentStart = text.indexOf('\n', i) + 1;
+            int indent = 0;
+            for (int at = contentStart; at > 0 && at < text.length(); at = text.indexOf('\n', at) + 1) {
+                int spaces = 0;
+                while (at + spaces < text.length() && text.charAt(at + spaces) == ' ') {
+                    spaces++;
+                }
+                if (at + spaces < text.length() && text.charAt(at + spaces) != '\n' && text.charAt(at + spaces) != '\r') {
+                    indent = spaces;
+                    break;
+                }
+            }
+            return new Position(valueLine + line, indent + column);
+        }
+        int valueColumn = i - text.lastIndexOf('\n', i - 1);
+        if (line == 1) {
+            return new Position(valueLine, valueColumn + column - 1 + (c == '"' || c == '\'' ? 1 : 0));
+        }
+        return new Position(valueLine, valueColumn);
+    }
+
+    private int offsetOf(Position p) {
+        int offset = 0;
+        for (int l = 1; l < p.line(); l++) {
+            offset = text.indexOf('\n', offset) + 1;
+            if (offset == 0) {
+                return -1;
+            }
+        }
+        return offset + p.column() - 1;
+    }
+
+    private int lineAt(int offset) {
+        int line = 1;
+        for (int i = 0; i < offset; i++) {
+            if (text.charAt(i) == '\n') {
+                line++;
+            }
+        }
+        return line;
+    }
+
     /** Parses {@code source}; syntax errors and duplicate keys are added to {@code problems}. */
     static YamlDocument parse(SourceFile source, List<ConfigProblem> problems) {
         Map<String, Position> positions = new HashMap<>();
@@ -64,11 +134,11 @@ final class YamlDocument {
         try (JsonParser parser = YAML.createParser(source.text())) {
             JsonToken first = parser.nextToken();
             if (first == null) {
-                return new YamlDocument(source.name(), JsonNodeFactory.instance.objectNode(), positions);
+                return new YamlDocument(source.name(), JsonNodeFactory.instance.objectNode(), positions, source.text());
             }
             Builder builder = new Builder(source.name(), parser, positions, problems);
             JsonNode root = builder.read(ConfigPath.ROOT);
-            return new YamlDocument(source.name(), root, positions);
+            return new YamlDocument(source.name(), root, positions, source.text());
         } catch (StreamReadException e) {
             TokenStreamLocation loc = e.getLocation();
             int line = loc == null ? 1 : Math.max(1, loc.getLineNr());

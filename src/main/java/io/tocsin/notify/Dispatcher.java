@@ -43,7 +43,7 @@ public class Dispatcher {
     private final AckLinks links;
     private final Clock clock;
     private final TransactionTemplate tx;
-    private final MessageRenderer renderer = new MessageRenderer();
+    private final MessageTemplates templates = new MessageTemplates();
     private final DestinationLimits limits;
     private final int maxAttempts;
     private final Duration lease;
@@ -334,6 +334,7 @@ public class Dispatcher {
             ack = links.url(i.id(), "acknowledge", d.personId());
             resolve = links.url(i.id(), "resolve", d.personId());
             model.put("incident", i.number());
+            model.put("number", i.id());
             model.put("severity", i.severity());
             model.put("service", i.serviceId());
             model.put("summary", i.summary());
@@ -343,8 +344,9 @@ public class Dispatcher {
         model.put("event", d.reason());
         model.put("acknowledge_url", ack);
         model.put("resolve_url", resolve);
-        return new Message(d.idempotencyKey(), d.address(), renderer.render(prefix + "-subject", model).strip(),
-                renderer.render(prefix + "-text", model), renderer.render(prefix + "-html", model),
+        MessageTemplates.Rendered r = templates.render(engine.organisation().config().notifications(), prefix, d.channel(),
+                incident.map(IncidentRow::details).orElse(null), model);
+        return new Message(d.idempotencyKey(), d.address(), r.subject(), r.text(), r.html(),
                 page && incident.map(i -> highUrgency(engine.organisation(), i.id())).orElse(false),
                 incident.map(IncidentRow::number).orElse(null), page ? ack : null, page ? resolve : null);
     }
@@ -362,9 +364,9 @@ public class Dispatcher {
         List<Map<String, Object>> out = new java.util.ArrayList<>();
         for (OrganisationConfig.ContactMethod c : person.contactMethods()) {
             Map<String, Object> model = Map.of("person", person.name() == null ? person.id() : person.name(), "contact_method", c.id());
+            MessageTemplates.Rendered t = templates.render(engine.organisation().config().notifications(), "test", c.type(), null, model);
             Message m = new Message("test|" + person.id() + "|" + c.id() + "|" + clock.instant().toEpochMilli(), c.address(),
-                    renderer.render("test-subject", model).strip(), renderer.render("test-text", model),
-                    renderer.render("test-html", model), false, null, null, null);
+                    t.subject(), t.text(), t.html(), false, null, null, null);
             long started = System.nanoTime();
             SendResult r = channels.forType(c.type()).map(ch -> ch.send(m))
                     .orElseGet(() -> SendResult.permanent("no-provider", "no " + c.type() + " provider is configured on this server"));

@@ -96,6 +96,59 @@ class ValidateCommandTest {
         assertThat(r.err()).contains("organisation.yaml:4:3: organisation.name: duplicate key \"name\"");
     }
 
+    @Test
+    void brokenTemplatesAndUnknownVariablesAreReportedInsideTheTemplateWithASuggestion() throws IOException {
+        Path copy = copy(ACME);
+        Path file = copy.resolve("notifications.yaml");
+        Files.writeString(file, """
+                notifications:
+                  sensitive_fields: [email, customer_id, Customer-ID]
+                  templates:
+                    page:
+                      subject: "[{{sevrity}}] {{summary}}"
+                      text: |
+                        {{incident}} on {{service}}
+                        {{#details}}{{key}}: {{value}}
+                    notice:
+                      sms: { subject: "{{incident}} {{status}}", text: "x" }
+                    digest:
+                      subject: "x"
+                """);
+        CliRun r = CliRun.run("validate", copy.toString());
+        assertThat(r.exitCode()).as(r.out()).isEqualTo(1);
+        String e = r.err();
+        assertThat(e).contains(file + ":5:18: notifications.templates.page.subject: template line 1, column 2: "
+                + "unknown variable \"sevrity\" (did you mean \"severity\"?)");
+        assertThat(e).contains(file + ":8:9: notifications.templates.page.text: template line 2, column 1: "
+                + "section \"details\" is never closed (add {{/details}})");
+        assertThat(e).containsPattern(java.util.regex.Pattern.quote(file.toString())
+                + ":10:\\d+: notifications\\.templates\\.notice\\.sms\\.text: unknown key \"text\"");
+        assertThat(e).containsPattern(java.util.regex.Pattern.quote(file.toString())
+                + ":11:\\d+: notifications\\.templates\\.digest: unknown key \"digest\"");
+        assertThat(e).contains(file + ":2:");
+        assertThat(e).contains("notifications.sensitive_fields[2]: \"Customer-ID\" is the same field as \"customer_id\"");
+    }
+
+    @Test
+    void templatesMaySitInAnyFileAndAValidOneValidates() throws IOException {
+        Path copy = copy(ACME);
+        Files.writeString(copy.resolve("notifications.yaml"), """
+                notifications:
+                  sensitive_fields: [email, phone, customer_id]
+                  templates:
+                    page:
+                      subject: "[{{severity}}] {{service}}: {{summary}} ({{incident}})"
+                      html: |
+                        <p>{{summary}}</p>
+                        <ul>{{#details}}<li>{{key}}: {{value}}</li>{{/details}}</ul>
+                      sms: { subject: "{{incident}} {{severity}} {{summary}}" }
+                    test:
+                      subject: "Test for {{person}}"
+                """);
+        CliRun r = CliRun.run("validate", copy.toString());
+        assertThat(r.exitCode()).as(r.err()).isZero();
+    }
+
     Path copy(Path dir) throws IOException {
         Path target = tmp.resolve("org");
         Files.createDirectories(target);

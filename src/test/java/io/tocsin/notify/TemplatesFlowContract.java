@@ -1,0 +1,182 @@
+package io.tocsin.notify;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.GreenMailUtil;
+import com.icegreen.greenmail.util.ServerSetup;
+import io.tocsin.testing.FakeProvider;
+import io.tocsin.testing.HttpCalls;
+import io.tocsin.testing.HttpCalls.Answer;
+import io.tocsin.testing.MutableClock;
+import io.tocsin.testing.TestClockConfig;
+import jakarta.mail.internet.MimeMessage;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Import;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The organisation's own templates word the pages, and its sensitive fields never leave: a
+ * PagerDuty event carrying a customer's e-mail, id and card number in its custom details becomes a
+ * webhook call and an e-mail (in a real SMTP server) worded by the configured templates, with the
+ * other details listed and none of the sensitive values anywhere in them.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        "tocsin.admin-token=" + TemplatesFlowContract.TOKEN,
+        "tocsin.admin-token-file=target/test-admin-token",
+        "tocsin.timers.poll-interval=50ms",
+        "tocsin.notify.poll-interval=50ms",
+        "tocsin.notify.timeout=700ms",
+        "tocsin.notify.connect-timeout=500ms",
+        "tocsin.notify.email.from=tocsin@example.com"})
+@Import(TestClockConfig.class)
+abstract class TemplatesFlowContract {
+    static final String TOKEN = "templates-test-token-0123456789";
+    static final String KEY = "b3333333333333333333333333333333";
+    static final String CUSTOMER_EMAIL = "jane.doe@customer.example";
+    static final String CUSTOMER_ID = "CUST-991733";
+    static final String CARD = "4111 1111 1111 1111";
+    static final String OTHER_EMAIL = "ops-team@other.example";
+    static final String PHONE = "+40 721 234 567";
+
+    static final FakeProvider HOOKS = new FakeProvider();
+    static final GreenMail MAIL = startMail();
+    static final Path ORG = writeOrganisation();
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    MutableClock clock;
+
+    HttpCalls api;
+
+    static GreenMail startMail() {
+        GreenMail g = new GreenMail(new ServerSetup(0, "127.0.0.1", "smtp").dynamicPort());
+        g.start();
+        return g;
+    }
+
+    static Path writeOrganisation() {
+        try {
+            Path dir = Files.createTempDirectory("tocsin-templates-org");
+            try (var files = Files.list(Path.of("src/test/resources/orgs/templates"))) {
+                for (Path f : files.toList()) {
+                    Files.writeString(dir.resolve(f.getFileName()), Files.readString(f).replace("${HOOK}", HOOKS.baseUrl()));
+                }
+            }
+            return dir;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static void providers(DynamicPropertyRegistry registry) {
+        registry.add("tocsin.config.path", ORG::toString);
+        registry.add("spring.mail.host", () -> "127.0.0.1");
+        registry.add("spring.mail.port", () -> MAIL.getSmtp().getPort());
+        registry.add("tocsin.notify.ntfy.base-url", () -> HOOKS.baseUrl() + "/ntfy");
+    }
+
+    @BeforeEach
+    void setUp() throws Exception {
+        api = new HttpCalls("http://localhost:" + port, TOKEN);
+        clock.set(TestClockConfig.START);
+        for (JsonNode i : api.get("/api/v1/incidents?open=true&limit=1000").json()) {
+            api.postJson("/api/v1/incidents/" + i.path("id").asString().replace("INC-", "") + "/resolve", "{}");
+        }
+        HOOKS.clear();
+        MAIL.purgeEmailFromAllMailboxes();
+    }
+
+    @Test
+    void pagesFollowTheConfiguredTemplatesAndCarryNoSensitiveValue() throws Exception {
+        String nonce = "n" + System.nanoTime();
+        String summary = "refund " + nonce + " failed for " + CUSTOMER_EMAIL + " (" + CUSTOMER_ID + "), tell " + OTHER_EMAIL
+                + " or call " + PHONE;
+        String dedup = "t-" + nonce;
+        Answer a = api.withToken(null).postJson("/v2/enqueue", Map.of("routing_key", KEY, "event_action", "trigger",
+                "dedup_key", dedup, "payload", Map.of("summary", summary, "source", "payments", "severity", "critical",
+                        "custom_details", Map.of("customer_email", CUSTOMER_EMAIL, "order", "A-1001",
+                                "customer", Map.of("Customer_ID", CUSTOMER_ID, "tier", "gold"),
+                                "payment", Map.of("card_number", CARD, "brand", "visa")))));
+        assertThat(a.status()).isEqualTo(202);
+        String id = incidentId(dedup);
+        String masked = "refund " + nonce + " failed for [redacted] ([redacted]), tell [email] or call [phone]";
+
+        // The webhook: its own subject template, the kind's text template with the details listed.
+        await(() -> !hooks(nonce).isEmpty(), () -> "no webhook call for " + nonce);
+        FakeProvider.Request call = hooks(nonce).get(0);
+        JsonNode body = HttpCalls.JSON.readTree(call.body());
+        assertThat(body.path("subject").asString()).isEqualTo("hook INC-" + id + ": " + masked);
+        assertThat(body.path("text").asString()).startsWith("INC-" + id + " (P1) on api: " + masked + "\n")
+                .contains("\norder: A-1001\n").contains("\ncustomer.tier: gold\n").contains("\npayment.brand: visa\n")
+                .contains("Acknowledge: http");
+        assertSensitiveFree(call.body());
+
+        // The e-mail five minutes later: the kind's subject template; text and HTML parts clean too.
+        clock.advance(Duration.ofMinutes(5));
+        await(() -> !mails(nonce).isEmpty(), () -> "no e-mail for " + nonce);
+        MimeMessage mail = mails(nonce).get(0);
+        assertThat(mail.getSubject()).isEqualTo("P1 #" + id + " on api: " + masked);
+        String raw = GreenMailUtil.getWholeMessage(mail).replace("=\r\n", "");
+        assertThat(raw).contains("order: A-1001");
+        assertSensitiveFree(raw);
+        assertSensitiveFree(mail.getSubject());
+    }
+
+    static void assertSensitiveFree(String sent) {
+        assertThat(sent).doesNotContain(CUSTOMER_EMAIL).doesNotContain(CUSTOMER_ID).doesNotContain(CARD)
+                .doesNotContain(OTHER_EMAIL).doesNotContain(PHONE).doesNotContain("customer_email")
+                .doesNotContain("card_number").doesNotContainIgnoringCase("customer_id");
+    }
+
+    List<FakeProvider.Request> hooks(String nonce) {
+        return HOOKS.requests(r -> r.path().equals("/hook/alice") && r.body().contains(nonce));
+    }
+
+    List<MimeMessage> mails(String nonce) {
+        return Arrays.stream(MAIL.getReceivedMessages()).filter(m -> {
+            try {
+                return Arrays.stream(m.getAllRecipients()).anyMatch(r -> r.toString().equals("alice@example.com"))
+                        && m.getSubject().contains(nonce);
+            } catch (jakarta.mail.MessagingException e) {
+                return false;
+            }
+        }).toList();
+    }
+
+    String incidentId(String dedup) {
+        for (JsonNode i : api.get("/api/v1/incidents?limit=1000").json()) {
+            if (i.path("dedup_key").asString().equals(dedup)) {
+                return i.path("id").asString().replace("INC-", "");
+            }
+        }
+        throw new AssertionError("no incident for " + dedup);
+    }
+
+    static void await(BooleanSupplier condition, java.util.function.Supplier<String> failure) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (condition.getAsBoolean()) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError(failure.get());
+    }
+}

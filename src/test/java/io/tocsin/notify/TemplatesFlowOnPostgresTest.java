@@ -1,0 +1,22 @@
+package io.tocsin.notify;
+
+import io.tocsin.testing.TestDatabases;
+import org.junit.jupiter.api.BeforeAll;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+class TemplatesFlowOnPostgresTest extends TemplatesFlowContract {
+    @BeforeAll
+    static void requirePostgres() {
+        TestDatabases.requirePostgres();
+    }
+
+    @DynamicPropertySource
+    static void database(DynamicPropertyRegistry registry) {
+        TestDatabases.Target db = TestDatabases.postgres();
+        registry.add("spring.datasource.url", db::url);
+        registry.add("spring.datasource.username", db::user);
+        registry.add("spring.datasource.password", db::password);
+        providers(registry);
+    }
+}
