@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
  * validates is exactly what renders.
  */
 public final class MessageTemplateSyntax {
-    public static final List<String> KINDS = List.of("page", "notice", "test", "handoff");
+    public static final List<String> KINDS = List.of("page", "notice", "test", "handoff", "chat");
     public static final List<String> PARTS = List.of("subject", "text", "html");
     /** The parts each channel sends; a channel override may set only these. */
     public static final Map<String, List<String>> CHANNEL_PARTS = channelParts();
@@ -36,6 +36,7 @@ public final class MessageTemplateSyntax {
     public static final Map<String, Map<String, String>> VARIABLES = Map.of(
             "page", INCIDENT_VARIABLES,
             "notice", INCIDENT_VARIABLES,
+            "chat", INCIDENT_VARIABLES,
             "test", ordered("person", "the person's name", "contact_method", "the contact method's id"),
             "handoff", ordered("reason", "the whole hand-off briefing: who hands to whom and when, the open incidents, the past "
                     + "shift's incidents and the checklist"));

@@ -255,13 +255,14 @@ public record OrganisationConfig(
         public static final Notifications NONE = new Notifications(null, null);
 
         public Notifications {
-            templates = templates == null ? new Templates(null, null, null, null) : templates;
+            templates = templates == null ? new Templates(null, null, null, null, null) : templates;
             sensitiveFields = orEmpty(sensitiveFields);
         }
     }
 
     /** Overrides of the bundled templates, per kind of message. */
-    public record Templates(KindTemplates page, KindTemplates notice, KindTemplates test, KindTemplates handoff) {
+    public record Templates(KindTemplates page, KindTemplates notice, KindTemplates test, KindTemplates handoff,
+                            KindTemplates chat) {
         /** The overrides of one kind ({@code page}, {@code notice}, {@code test}, {@code handoff}), if any. */
         public java.util.Optional<KindTemplates> kind(String kind) {
             return java.util.Optional.ofNullable(switch (kind) {
@@ -269,6 +270,7 @@ public record OrganisationConfig(
                 case "notice" -> notice;
                 case "test" -> test;
                 case "handoff" -> handoff;
+                case "chat" -> chat;
                 default -> null;
             });
         }

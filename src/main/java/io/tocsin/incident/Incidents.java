@@ -228,6 +228,12 @@ public class Incidents {
             boolean automatic = AUTOMATIC.contains(e.kind());
             store.append(id, new EntryRow(0, id, e.at(), e.kind().name(), automatic ? "tocsin" : actor, automatic ? "engine" : via,
                     e.path(), e.level(), e.trigger(), e.people(), e.text()));
+            if (ChatChannels.announces(e, s)) {
+                for (String channel : ChatChannels.of(engine.organisation().config(), s)) {
+                    store.enqueue(id, "INC-" + id + "|chat:" + e.kind().name().toLowerCase() + "|" + e.at().toEpochMilli() + "|"
+                            + e.level() + "|" + channel, channel, e.text(), "CHAT", now);
+                }
+            }
             noticeRecipients(e, s, actor, o).forEach(person -> store.enqueue(id, "INC-" + id + "|notice:" + e.kind().name().toLowerCase()
                     + "|" + e.at().toEpochMilli() + "|" + person, person, e.text(), "NOTICE", now));
             if (PAGES.containsKey(e.kind())) {

@@ -53,6 +53,19 @@ class Channels {
         byType.put(c.type(), c);
     }
 
+    /**
+     * Where a chat channel named in configuration goes: a Slack channel (#name or an id) through the
+     * bot, a Slack incoming webhook, or a Teams workflow URL. Empty when this server has no way to
+     * post there (no Slack bot token), so nothing is queued that can only fail.
+     */
+    Optional<String> chatType(String channel) {
+        String c = channel.trim();
+        if (c.startsWith("https://") || c.startsWith("http://")) {
+            return Optional.of(java.net.URI.create(c).getHost() != null && java.net.URI.create(c).getHost().endsWith("slack.com") ? "slack" : "teams");
+        }
+        return byType.get("slack") instanceof SlackChannel slack && slack.canReach(c) ? Optional.of("slack") : Optional.empty();
+    }
+
     Optional<Channel> forType(String type) {
         return Optional.ofNullable(byType.get(type));
     }

@@ -132,6 +132,10 @@ public class Dispatcher {
         }
         NotificationStore.OutboxRow row = claimed.get();
         Instant now = clock.instant();
+        if ("CHAT".equals(row.kind())) {
+            expandChatPost(row, now);
+            return true;
+        }
         Organisation org = engine.organisation();
         Optional<OrganisationConfig.Person> person = org.person(row.personId());
         if (person.isEmpty()) {
@@ -156,6 +160,24 @@ public class Dispatcher {
         }
         deliveries.finishOutbox(row.id(), "EXPANDED", null);
         return true;
+    }
+
+    /** A post in a chat channel: one delivery, no personal rules, no fallback. */
+    private void expandChatPost(NotificationStore.OutboxRow row, Instant now) {
+        String channel = row.personId();
+        Optional<String> type;
+        try {
+            type = channels.chatType(channel);
+        } catch (IllegalArgumentException badUrl) {
+            type = Optional.empty();
+        }
+        if (type.isEmpty()) {
+            deliveries.finishOutbox(row.id(), "SKIPPED", "no way to post to " + channel + " (no Slack bot token configured)");
+            return;
+        }
+        deliveries.create(new NotificationStore.NewDelivery(row.id(), row.incidentId(), channel, row.kind(), 0, "chat", type.get(),
+                channel, row.idempotencyKey(), row.reason(), row.createdAt()), now);
+        deliveries.finishOutbox(row.id(), "EXPANDED", null);
     }
 
     private boolean highUrgency(Organisation org, long incidentId) {
@@ -326,13 +348,16 @@ public class Dispatcher {
     private Message message(Delivery d, Optional<IncidentRow> incident) {
         Map<String, Object> model = new LinkedHashMap<>();
         boolean page = "PAGE".equals(d.kind());
-        String prefix = page ? "page" : HandoffNotices.KIND.equals(d.kind()) ? "handoff" : "notice";
+        String prefix = page ? "page" : HandoffNotices.KIND.equals(d.kind()) ? "handoff" : "CHAT".equals(d.kind()) ? "chat" : "notice";
         String ack = null;
         String resolve = null;
         if (incident.isPresent()) {
             IncidentRow i = incident.get();
-            ack = links.url(i.id(), "acknowledge", d.personId());
-            resolve = links.url(i.id(), "resolve", d.personId());
+            // A channel is not a person: a link signed for it would act as nobody in particular.
+            if (!"CHAT".equals(d.kind())) {
+                ack = links.url(i.id(), "acknowledge", d.personId());
+                resolve = links.url(i.id(), "resolve", d.personId());
+            }
             model.put("incident", i.number());
             model.put("number", i.id());
             model.put("severity", i.severity());

@@ -72,6 +72,11 @@ final class SlackChannel implements Channel {
         return rateLimitNamed(call.send(request, a -> webApiAnswer(a.body())));
     }
 
+    /** Whether a post to this address can work at all: a webhook needs nothing more, a channel needs the bot token. */
+    boolean canReach(String address) {
+        return isWebhook(address) || !botToken.isEmpty();
+    }
+
     static boolean isWebhook(String address) {
         return address.startsWith("https://") || address.startsWith("http://");
     }

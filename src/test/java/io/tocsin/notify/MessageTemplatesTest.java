@@ -34,7 +34,7 @@ class MessageTemplatesTest {
     static Notifications config(List<String> sensitive) {
         KindTemplates page = new KindTemplates("PAGE {{incident}} {{summary}}", null, "<b>{{summary}}</b>{{#details}}<i>{{key}}={{value}}</i>{{/details}}",
                 null, null, null, null, null, new PartTemplates("SMS {{number}}: {{summary}}", null, null), null);
-        return new Notifications(new Templates(page, null, null, null), sensitive);
+        return new Notifications(new Templates(page, null, null, null, null), sensitive);
     }
 
     @Test
@@ -58,7 +58,7 @@ class MessageTemplatesTest {
     void aChannelOverrideOfAPartTheChannelNeverSendsIsIgnored() {
         KindTemplates page = new KindTemplates("KIND", null, null, null, null, null, null, null,
                 new PartTemplates("SMS", "never used", null), null);
-        Notifications n = new Notifications(new Templates(page, null, null, null), List.of());
+        Notifications n = new Notifications(new Templates(page, null, null, null, null), List.of());
         assertThat(MessageTemplates.template(n, "page", "sms", "subject")).contains("SMS");
         assertThat(MessageTemplates.template(n, "page", "sms", "text")).isEmpty();
         assertThat(MessageTemplates.template(n, "page", "email", "subject")).contains("KIND");
@@ -84,7 +84,7 @@ class MessageTemplatesTest {
     @Test
     void htmlPartsEscapeValuesAndSubjectsStayOnOneLine() {
         KindTemplates page = new KindTemplates("{{summary}}\n({{incident}})", "{{summary}}", "{{summary}}", null, null, null, null, null, null, null);
-        Notifications n = new Notifications(new Templates(page, null, null, null), List.of());
+        Notifications n = new Notifications(new Templates(page, null, null, null, null), List.of());
         Map<String, Object> m = model();
         m.put("summary", "<script>x</script>");
         MessageTemplates.Rendered r = templates.render(n, "page", "email", null, m);
@@ -97,10 +97,10 @@ class MessageTemplatesTest {
     void templatesCannotCallMethodsOnValuesOrIncludeFiles() {
         KindTemplates methods = new KindTemplates("[{{summary.length}}][{{summary.class}}]", null, null,
                 null, null, null, null, null, null, null);
-        Notifications n = new Notifications(new Templates(methods, null, null, null), List.of());
+        Notifications n = new Notifications(new Templates(methods, null, null, null, null), List.of());
         assertThat(templates.render(n, "page", "email", null, model()).subject()).isEqualTo("[][]");
         KindTemplates include = new KindTemplates(null, "{{> /etc/passwd}}", null, null, null, null, null, null, null, null);
-        Notifications withInclude = new Notifications(new Templates(include, null, null, null), List.of());
+        Notifications withInclude = new Notifications(new Templates(include, null, null, null, null), List.of());
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> templates.render(withInclude, "page", "email", null, model()))
                 .hasStackTraceContaining("templates cannot include other templates");
     }

@@ -196,6 +196,31 @@ abstract class SlackFlowContract {
     }
 
     @Test
+    void theTeamsSlackChannelAndTheSeveritysTeamsChannelHearOpenedAcknowledgedAndResolved() {
+        String marker = marker("channel");
+        long id = trigger(API_KEY, marker, "error");
+        // The api service names no channel, so its owning team's #backend hears; P2's channel is a Teams workflow.
+        FakeChatServer.Request opened = FAKE.await(slackTo("#backend", marker), WITHIN, "the opening post in #backend");
+        assertThat(opened.body()).contains("opened as P2 on service api");
+        assertThat(opened.header("Authorization")).isEqualTo("Bearer " + BOT_TOKEN);
+        assertThat(opened.json().path("blocks").toString()).as("a channel post carries no personal buttons").doesNotContain("acknowledge");
+        FakeChatServer.Request teams = FAKE.await(r -> r.path().equals("/teams/incidents") && r.body().contains(marker), WITHIN,
+                "the opening card in the Teams channel");
+        assertThat(teams.body()).contains("AdaptiveCard").contains("opened as P2");
+
+        assertThat(press("U0ALICE", "acknowledge", String.valueOf(id)).status()).isEqualTo(200);
+        FAKE.await(r -> slackTo("#backend", marker).test(r) && r.body().contains("acknowledged by alice"), WITHIN, "the acknowledgement in #backend");
+        FAKE.await(r -> r.path().equals("/teams/incidents") && r.body().contains(marker) && r.body().contains("acknowledged by alice"),
+                WITHIN, "the acknowledgement in Teams");
+
+        api.postJson("/api/v1/incidents/" + id + "/resolve", "{}");
+        FAKE.await(r -> slackTo("#backend", marker).test(r) && r.body().contains("resolved by"), WITHIN, "the resolution in #backend");
+        FAKE.await(r -> r.path().equals("/teams/incidents") && r.body().contains(marker) && r.body().contains("resolved by"),
+                WITHIN, "the resolution in Teams");
+        assertThat(FAKE.matching(slackTo("#backend", marker))).hasSize(3);
+    }
+
+    @Test
     void aSecondPressSaysWhoAlreadyAcknowledged() {
         String marker = marker("twice");
         long id = trigger(API_KEY, marker);
@@ -247,7 +272,8 @@ abstract class SlackFlowContract {
     @Test
     void aRateLimitedPageIsSentAgainWhenSlackSaysItMay() {
         String marker = marker("ratelimited");
-        FAKE.rateLimit(marker, 30, 1);
+        // The page to alice, not the post in #backend that carries the same summary.
+        FAKE.rateLimit(FakeChatServer.allOf(marker, "\"U0ALICE\""), 30, 1);
         long id = trigger(API_KEY, marker);
         FAKE.await(slackTo("U0ALICE", marker), WITHIN, "the first, rate-limited attempt");
         JsonNode failed = awaitTimeline(id, "DELIVERY_FAILED", "slack to alice by slack failed (ratelimited");
@@ -262,7 +288,7 @@ abstract class SlackFlowContract {
     @Test
     void aRefusedTokenPutsTheDeliveryInTheDeadLettersAndTriesTheNextContactMethod() {
         String marker = marker("invalid-auth");
-        FAKE.failWith(marker, "invalid_auth", 1);
+        FAKE.failWith(FakeChatServer.allOf(marker, "\"U0ALICE\""), "invalid_auth", 1);
         long id = trigger(API_KEY, marker);
         // Teams is alice's step after 5 minutes; the clock does not move, so only the fallback can send it now.
         FakeChatServer.Request teams = FAKE.await(r -> r.path().equals("/teams/alice") && r.body().contains(marker), WITHIN,
@@ -324,8 +350,12 @@ abstract class SlackFlowContract {
 
     /** Opens an incident through the PagerDuty Events v2 endpoint; its summary is the marker. */
     long trigger(String key, String marker) {
+        return trigger(key, marker, "critical");
+    }
+
+    long trigger(String key, String marker, String severity) {
         Answer a = api.withToken(null).postJson("/v2/enqueue", Map.of("routing_key", key, "event_action", "trigger",
-                "dedup_key", marker, "payload", Map.of("summary", marker, "source", "prometheus", "severity", "critical")));
+                "dedup_key", marker, "payload", Map.of("summary", marker, "source", "prometheus", "severity", severity)));
         assertThat(a.status()).as(a.body()).isEqualTo(202);
         for (JsonNode i : api.get("/api/v1/incidents?limit=1000").json()) {
             if (i.path("dedup_key").asString().equals(marker)) {

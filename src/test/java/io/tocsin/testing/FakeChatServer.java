@@ -77,6 +77,11 @@ public final class FakeChatServer implements AutoCloseable {
         scripted.clear();
     }
 
+    /** Both strings, for a script that must hit one request among several carrying the same marker. */
+    public static String allOf(String... parts) {
+        return String.join("\u0000", parts);
+    }
+
     /** The next {@code times} Web API calls whose body contains {@code marker} get Slack's {@code ok:false} with this error. */
     public void failWith(String marker, String error, int times) {
         scripted.add(new Scripted(marker, 200, Map.of(), "{\"ok\":false,\"error\":\"" + error + "\"}", new AtomicInteger(times)));
@@ -136,7 +141,7 @@ public final class FakeChatServer implements AutoCloseable {
             return;
         }
         for (Scripted s : scripted) {
-            if (body.contains(s.bodyContains()) && s.left().getAndDecrement() > 0) {
+            if (java.util.Arrays.stream(s.bodyContains().split("\u0000")).allMatch(body::contains) && s.left().getAndDecrement() > 0) {
                 s.headers().forEach((k, v) -> x.getResponseHeaders().add(k, v));
                 respond(x, s.status(), "application/json; charset=utf-8", s.body());
                 return;
