@@ -45,6 +45,7 @@ public class Dispatcher {
     private final TransactionTemplate tx;
     private final MessageTemplates templates = new MessageTemplates();
     private final DestinationLimits limits;
+    private final io.micrometer.core.instrument.MeterRegistry meters;
     private final int maxAttempts;
     private final Duration lease;
     private final boolean enabled;
@@ -57,7 +58,8 @@ public class Dispatcher {
                Clock clock, TransactionTemplate tx, @Value("${tocsin.notify.max-attempts:5}") int maxAttempts,
                @Value("${tocsin.notify.lease:2m}") Duration lease, @Value("${tocsin.notify.enabled:true}") boolean enabled,
                @Value("${tocsin.notify.threads:4}") int senderThreads,
-               @Value("${tocsin.notify.rate-limits:sms=3,voice=2}") String rateLimits) {
+               @Value("${tocsin.notify.rate-limits:sms=3,voice=2}") String rateLimits,
+               io.micrometer.core.instrument.MeterRegistry meters) {
         this.deliveries = deliveries;
         this.incidents = incidents;
         this.engine = engine;
@@ -70,6 +72,7 @@ public class Dispatcher {
         this.enabled = enabled;
         this.senderThreads = Math.max(2, senderThreads);
         this.limits = DestinationLimits.parse(rateLimits);
+        this.meters = meters;
         this.senders = java.util.concurrent.Executors.newFixedThreadPool(this.senderThreads, r -> {
             Thread t = new Thread(r, "tocsin-notify");
             t.setDaemon(true);
@@ -296,6 +299,10 @@ public class Dispatcher {
 
     private void record(Delivery d, SendResult r, long millis) {
         Instant now = clock.instant();
+        // What an operator watches: attempts per channel and outcome, and how long providers take.
+        meters.counter("tocsin.notifications.attempts", "channel", d.channel(), "kind", d.kind().toLowerCase(),
+                "outcome", r.outcome().name().toLowerCase()).increment();
+        meters.timer("tocsin.notifications.latency", "channel", d.channel()).record(Duration.ofMillis(millis));
         String what = d.channel() + " to " + d.personId() + " by " + d.contactMethod();
         String attempt = "attempt " + d.attempts();
         switch (r.outcome()) {
@@ -320,6 +327,7 @@ public class Dispatcher {
     }
 
     private void dead(Delivery d, SendResult r, String text) {
+        meters.counter("tocsin.notifications.dead", "channel", d.channel()).increment();
         deliveries.markDead(d.id(), r.providerStatus(), r.detail());
         timeline(d.incidentId(), "DELIVERY_DEAD", List.of(d.personId()), text + "; in the dead letters as delivery " + d.id());
         fallBack(d, clock.instant());

@@ -249,6 +249,10 @@ abstract class NotifyFlowContract {
             }
         }
         assertThat(dead).as("the webhook delivery is in the dead letters").isNotNull();
+        String metrics = api.withToken(null).get("/actuator/prometheus").body();
+        assertThat(metrics).containsPattern("tocsin_notifications_attempts_total\\{channel=\"webhook\",kind=\"page\",outcome=\"retry\"[^}]*} [1-9]")
+                .containsPattern("tocsin_notifications_dead_total\\{channel=\"webhook\"[^}]*} [1-9]")
+                .contains("tocsin_notifications_latency_seconds");
         assertThat(dead.path("provider_status").asString()).isEqualTo("503");
         assertThat(dead.path("last_error").asString()).contains("maintenance");
 
