@@ -3,7 +3,6 @@ package io.tocsin.notify;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.icegreen.greenmail.util.GreenMail;
-import com.icegreen.greenmail.util.ServerSetup;
 import io.tocsin.config.LiveSchedules;
 import io.tocsin.store.HandoffStore;
 import io.tocsin.store.IncidentStore;
@@ -17,9 +16,6 @@ import jakarta.mail.BodyPart;
 import jakarta.mail.Multipart;
 import jakarta.mail.Part;
 import jakarta.mail.internet.MimeMessage;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -108,23 +104,11 @@ abstract class HandoffNoticesContract {
     HttpCalls api;
 
     static GreenMail startMail() {
-        GreenMail g = new GreenMail(new ServerSetup(0, "127.0.0.1", "smtp").dynamicPort());
-        g.start();
-        return g;
+        return io.tocsin.testing.LocalSmtp.start(0);
     }
 
     static Path writeOrganisation() {
-        try {
-            Path dir = Files.createTempDirectory("tocsin-handoff-org");
-            try (var files = Files.list(Path.of("src/test/resources/orgs/handoff"))) {
-                for (Path f : files.toList()) {
-                    Files.writeString(dir.resolve(f.getFileName()), Files.readString(f).replace("${HOOK}", HOOKS.baseUrl()));
-                }
-            }
-            return dir;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return io.tocsin.testing.TestOrganisations.copy("src/test/resources/orgs/handoff", "${HOOK}", HOOKS.baseUrl());
     }
 
     static void providers(DynamicPropertyRegistry registry) {
@@ -137,9 +121,7 @@ abstract class HandoffNoticesContract {
     void setUp() throws Exception {
         api = new HttpCalls("http://localhost:" + port, TOKEN);
         clock.set(TestClockConfig.START);
-        for (JsonNode i : api.get("/api/v1/incidents?open=true&limit=1000").json()) {
-            api.postJson("/api/v1/incidents/" + i.path("id").asString().replace("INC-", "") + "/resolve", "{}");
-        }
+        api.resolveAllOpen();
         HOOKS.clear();
         MAIL.purgeEmailFromAllMailboxes();
     }

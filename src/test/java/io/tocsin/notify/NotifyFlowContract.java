@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.GreenMailUtil;
-import com.icegreen.greenmail.util.ServerSetup;
 import io.tocsin.testing.FakeProvider;
 import io.tocsin.testing.FakeProvider.Reply;
 import io.tocsin.testing.HttpCalls;
@@ -13,10 +12,7 @@ import io.tocsin.testing.MutableClock;
 import io.tocsin.testing.TestClockConfig;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -72,26 +68,12 @@ abstract class NotifyFlowContract {
     HttpCalls api;
 
     static GreenMail startMail(int port) {
-        GreenMail g = new GreenMail(port == 0 ? new ServerSetup(0, "127.0.0.1", "smtp").dynamicPort()
-                : new ServerSetup(port, "127.0.0.1", "smtp"));
-        g.start();
-        return g;
+        return io.tocsin.testing.LocalSmtp.start(port);
     }
 
     /** The test organisation with the fake provider's address put into its contact methods. */
     static Path writeOrganisation() {
-        try {
-            Path dir = Files.createTempDirectory("tocsin-notify-org");
-            Path template = Path.of("src/test/resources/orgs/notify");
-            try (var files = Files.list(template)) {
-                for (Path f : files.toList()) {
-                    Files.writeString(dir.resolve(f.getFileName()), Files.readString(f).replace("${HOOK}", HOOKS.baseUrl()));
-                }
-            }
-            return dir;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return io.tocsin.testing.TestOrganisations.copy("src/test/resources/orgs/notify", "${HOOK}", HOOKS.baseUrl());
     }
 
     static void providers(DynamicPropertyRegistry registry) {
@@ -106,9 +88,7 @@ abstract class NotifyFlowContract {
         api = new HttpCalls("http://localhost:" + port, TOKEN);
         clock.set(TestClockConfig.START);
         // Incidents left open by an earlier test would escalate too when this test moves the clock.
-        for (JsonNode i : api.get("/api/v1/incidents?open=true&limit=1000").json()) {
-            api.postJson("/api/v1/incidents/" + i.path("id").asString().replace("INC-", "") + "/resolve", "{}");
-        }
+        api.resolveAllOpen();
         HOOKS.clear();
         mail.purgeEmailFromAllMailboxes();
     }

@@ -15,8 +15,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -79,17 +77,7 @@ abstract class SlackFlowContract {
 
     /** orgs/chat with the fake server's address where the Teams webhooks go. */
     static String organisation() {
-        try {
-            Path dir = Files.createTempDirectory("tocsin-chat-org");
-            try (var files = Files.list(Path.of("src/test/resources/orgs/chat"))) {
-                for (Path f : files.toList()) {
-                    Files.writeString(dir.resolve(f.getFileName()), Files.readString(f).replace("http://fake-chat.invalid", FAKE.baseUrl()));
-                }
-            }
-            return dir.toString();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return io.tocsin.testing.TestOrganisations.copy("src/test/resources/orgs/chat", "http://fake-chat.invalid", FAKE.baseUrl()).toString();
     }
 
     /** Incident numbers start again in each database: what the previous run recorded would match. */

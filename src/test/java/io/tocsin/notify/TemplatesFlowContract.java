@@ -4,16 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.GreenMailUtil;
-import com.icegreen.greenmail.util.ServerSetup;
 import io.tocsin.testing.FakeProvider;
 import io.tocsin.testing.HttpCalls;
 import io.tocsin.testing.HttpCalls.Answer;
 import io.tocsin.testing.MutableClock;
 import io.tocsin.testing.TestClockConfig;
 import jakarta.mail.internet.MimeMessage;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -66,23 +62,11 @@ abstract class TemplatesFlowContract {
     HttpCalls api;
 
     static GreenMail startMail() {
-        GreenMail g = new GreenMail(new ServerSetup(0, "127.0.0.1", "smtp").dynamicPort());
-        g.start();
-        return g;
+        return io.tocsin.testing.LocalSmtp.start(0);
     }
 
     static Path writeOrganisation() {
-        try {
-            Path dir = Files.createTempDirectory("tocsin-templates-org");
-            try (var files = Files.list(Path.of("src/test/resources/orgs/templates"))) {
-                for (Path f : files.toList()) {
-                    Files.writeString(dir.resolve(f.getFileName()), Files.readString(f).replace("${HOOK}", HOOKS.baseUrl()));
-                }
-            }
-            return dir;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return io.tocsin.testing.TestOrganisations.copy("src/test/resources/orgs/templates", "${HOOK}", HOOKS.baseUrl());
     }
 
     static void providers(DynamicPropertyRegistry registry) {
@@ -96,9 +80,7 @@ abstract class TemplatesFlowContract {
     void setUp() throws Exception {
         api = new HttpCalls("http://localhost:" + port, TOKEN);
         clock.set(TestClockConfig.START);
-        for (JsonNode i : api.get("/api/v1/incidents?open=true&limit=1000").json()) {
-            api.postJson("/api/v1/incidents/" + i.path("id").asString().replace("INC-", "") + "/resolve", "{}");
-        }
+        api.resolveAllOpen();
         HOOKS.clear();
         MAIL.purgeEmailFromAllMailboxes();
     }

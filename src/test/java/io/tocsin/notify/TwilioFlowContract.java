@@ -98,9 +98,7 @@ abstract class TwilioFlowContract {
     @AfterEach
     void resolveEverything() {
         TWILIO.reset();
-        for (JsonNode i : api.get("/api/v1/incidents?open=true&limit=1000").json()) {
-            api.postJson("/api/v1/incidents/" + i.path("id").asString() + "/resolve", "{}");
-        }
+        api.resolveAllOpen();
     }
 
     @Test

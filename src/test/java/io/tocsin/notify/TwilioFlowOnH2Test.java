@@ -8,8 +8,6 @@ class TwilioFlowOnH2Test extends TwilioFlowContract {
     @DynamicPropertySource
     static void database(DynamicPropertyRegistry registry) {
         TestDatabases.Target db = TestDatabases.h2();
-        registry.add("spring.datasource.url", db::url);
-        registry.add("spring.datasource.username", db::user);
-        registry.add("spring.datasource.password", db::password);
+        TestDatabases.use(registry, db);
     }
 }

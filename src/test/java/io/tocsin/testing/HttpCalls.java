@@ -44,6 +44,13 @@ public final class HttpCalls {
         return new HttpCalls(base, token, more);
     }
 
+    /** Resolves every open incident, so what an earlier test left open does not escalate into the next. */
+    public void resolveAllOpen() {
+        for (JsonNode i : get("/api/v1/incidents?open=true&limit=1000").json()) {
+            postJson("/api/v1/incidents/" + i.path("id").asString().replace("INC-", "") + "/resolve", "{}");
+        }
+    }
+
     public Answer get(String path) {
         return send(request(path).GET());
     }

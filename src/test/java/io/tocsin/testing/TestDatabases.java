@@ -52,6 +52,13 @@ public final class TestDatabases {
         return new Target(Kind.POSTGRES, PG_BASE + sep + "currentSchema=" + schema, PG_USER, "");
     }
 
+    /** Points the Spring context under test at this database. */
+    public static void use(org.springframework.test.context.DynamicPropertyRegistry registry, Target db) {
+        registry.add("spring.datasource.url", db::url);
+        registry.add("spring.datasource.username", db::user);
+        registry.add("spring.datasource.password", db::password);
+    }
+
     public static void requirePostgres() {
         try (Connection c = DriverManager.getConnection(PG_BASE, PG_USER, "")) {
             c.isValid(2);
