@@ -237,7 +237,7 @@ public record OrganisationConfig(
                               @JsonProperty("continue") Boolean continueMatching) {
     }
 
-    public record RoutingAction(String service, String severity, List<String> tags, String action) {
+    public record RoutingAction(String service, String severity, List<String> tags, String action, String chatChannel) {
         public RoutingAction {
             tags = orEmpty(tags);
         }

@@ -8,15 +8,16 @@ import java.util.Set;
 
 /**
  * Which chat channels hear about an incident, and about which of its moments. The severity's channel
- * (seed 002: SEV1/2 in #incidents, SEV3 in #incidents-low) and the service's own channel, or its
- * owning team's when the service names none, each get one post per moment.
+ * (seed 002: SEV1/2 in #incidents, SEV3 in #incidents-low), or the one a routing rule chose instead,
+ * and the service's own channel, or its owning team's when the service names none, each get one post
+ * per moment. The simulator names the same channels.
  */
-final class ChatChannels {
+public final class ChatChannels {
     private ChatChannels() {
     }
 
     /** The moments a channel hears: opened, acknowledged, escalated, resolved (and what undoes or changes them). */
-    static boolean announces(TimelineEntry e, IncidentState s) {
+    public static boolean announces(TimelineEntry e, IncidentState s) {
         return switch (e.kind()) {
             case OPENED, ACKNOWLEDGED, UNACKNOWLEDGED, ESCALATED, SEVERITY_CHANGED, PATH_SWITCHED, RESOLVED, DEESCALATED -> true;
             // A level notified after the incident opened is an escalation; the first levels are part of "opened".
@@ -25,11 +26,16 @@ final class ChatChannels {
         };
     }
 
-    static Set<String> of(OrganisationConfig config, IncidentState s) {
+    /** {@code routed}: the channel a routing rule chose instead of the severity's, or null. */
+    public static Set<String> of(OrganisationConfig config, String severity, String serviceId, String routed) {
         Set<String> out = new LinkedHashSet<>();
-        config.severities().stream().filter(v -> v.id().equals(s.severity())).findFirst()
-                .map(OrganisationConfig.Severity::chatChannel).filter(c -> c != null && !c.isBlank()).ifPresent(out::add);
-        config.services().stream().filter(v -> v.id().equals(s.service())).findFirst().ifPresent(service -> {
+        if (routed != null) {
+            out.add(routed);
+        } else {
+            config.severities().stream().filter(v -> v.id().equals(severity)).findFirst()
+                    .map(OrganisationConfig.Severity::chatChannel).filter(c -> c != null && !c.isBlank()).ifPresent(out::add);
+        }
+        config.services().stream().filter(v -> v.id().equals(serviceId)).findFirst().ifPresent(service -> {
             String own = service.chatChannel();
             if (own == null || own.isBlank()) {
                 own = config.teams().stream().filter(t -> t.id().equals(service.team())).findFirst()

@@ -108,7 +108,7 @@ public class Incidents {
         OrganisationConfig.Service service = org.config().services().stream().filter(x -> x.id().equals(s.serviceId()))
                 .findFirst().orElseThrow(() -> new IllegalArgumentException("unknown service " + s.serviceId()));
         long id = store.insert(s.serviceId(), s.dedupKey(), s.summary(), s.source(), s.severity(), IncidentStatus.TRIGGERED.name(),
-                s.paging().name(), "{}", s.details(), now);
+                s.paging().name(), "{}", s.details(), now, s.chatChannel());
         Outcome outcome;
         if (s.paging() == Signal.Paging.PAGE) {
             outcome = engine.engine().open("INC-" + id, s.serviceId(), service.escalationPolicy(), s.severity(), s.tags(),
@@ -229,7 +229,8 @@ public class Incidents {
             store.append(id, new EntryRow(0, id, e.at(), e.kind().name(), automatic ? "tocsin" : actor, automatic ? "engine" : via,
                     e.path(), e.level(), e.trigger(), e.people(), e.text()));
             if (ChatChannels.announces(e, s)) {
-                for (String channel : ChatChannels.of(engine.organisation().config(), s)) {
+                for (String channel : ChatChannels.of(engine.organisation().config(), s.severity(), s.service(),
+                        store.chatChannel(id).orElse(null))) {
                     store.enqueue(id, "INC-" + id + "|chat:" + e.kind().name().toLowerCase() + "|" + e.at().toEpochMilli() + "|"
                             + e.level() + "|" + channel, channel, e.text(), "CHAT", now);
                 }

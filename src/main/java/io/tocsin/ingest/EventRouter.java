@@ -58,6 +58,7 @@ public final class EventRouter {
         vars.put("local_hour", (long) local.getHour());
         vars.put("local_weekday", local.getDayOfWeek().name().substring(0, 3).toLowerCase(Locale.ROOT));
         boolean ruled = false;
+        String chatChannel = null;
         for (OrganisationConfig.RoutingRule rule : org.config().routingRules()) {
             RoutingCondition condition = compiled.computeIfAbsent(rule.when(), RoutingCondition::compile);
             if (!condition.matches(vars)) {
@@ -77,6 +78,9 @@ public final class EventRouter {
                     severity = set.severity();
                 }
                 tags.addAll(set.tags());
+                if (set.chatChannel() != null) {
+                    chatChannel = set.chatChannel();
+                }
                 if (set.action() != null) {
                     paging = Signal.Paging.valueOf(set.action().toUpperCase(Locale.ROOT));
                     ruled = true;
@@ -94,7 +98,7 @@ public final class EventRouter {
             tags.add("maintenance:" + inMaintenance(org, service, now).get());
         }
         return new Routed(new Signal(service, e.dedupKey(), e.action(), e.summary(), e.source(), severity, tags, paging, e.details(),
-                sustained),
+                sustained, chatChannel),
                 matched, sustained);
     }
 

@@ -153,6 +153,7 @@ public final class ScenarioRunner {
         String serviceId = declared.id();
         Set<String> tags = new LinkedHashSet<>(a.tags());
         Signal.Paging paging = Signal.Paging.PAGE;
+        String chatChannel = null;
         java.time.Duration sustained = null;
         if (a.severity() != null) {
             severity = severity(org, a.severity(), where + ".alert.severity");
@@ -165,16 +166,16 @@ public final class ScenarioRunner {
             serviceId = s.serviceId();
             tags.addAll(s.tags());
             paging = s.paging();
+            chatChannel = s.chatChannel();
             sustained = routed.sustainedFor();
             notes.add(note(at, "alert \"" + (a.summary() == null ? "" : a.summary()) + "\" routed by "
                     + (routed.rules().isEmpty() ? "no rule" : "rule " + String.join(", ", routed.rules())) + ": " + severity + ", "
                     + paging.name().toLowerCase() + (tags.isEmpty() ? "" : ", tags " + String.join(", ", tags))));
         }
         if (paging != Signal.Paging.PAGE) {
-            String channel = org.config().severities().stream().filter(x -> x.id().equals(severity)).findFirst()
-                    .map(OrganisationConfig.Severity::chatChannel).orElse(null);
+            java.util.Set<String> channels = io.tocsin.incident.ChatChannels.of(org.config(), severity, serviceId, chatChannel);
             notes.add(note(at, paging == Signal.Paging.CHAT
-                    ? "chat notification only" + (channel == null ? "" : " in " + channel) + ": nobody is paged"
+                    ? "chat notification only" + (channels.isEmpty() ? "" : " in " + String.join(", ", channels)) + ": nobody is paged"
                     : "recorded only: nobody is paged"));
             return;
         }

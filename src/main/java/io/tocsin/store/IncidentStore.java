@@ -27,13 +27,19 @@ public class IncidentStore {
 
     public long insert(String serviceId, String dedupKey, String summary, String source, String severity, String status,
                        String paging, String state, String details, Instant openedAt) {
+        return insert(serviceId, dedupKey, summary, source, severity, status, paging, state, details, openedAt, null);
+    }
+
+    /** {@code chatChannel}: where a routing rule sent the incident's chat posts, or null for its severity's channel. */
+    public long insert(String serviceId, String dedupKey, String summary, String source, String severity, String status,
+                       String paging, String state, String details, Instant openedAt, String chatChannel) {
         KeyHolder keys = new GeneratedKeyHolder();
         jdbc.sql("""
                 INSERT INTO incident (service_id, dedup_key, open_key, summary, source, severity, status, paging, state, details,
-                                      event_count, opened_at, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)""")
+                                      event_count, opened_at, updated_at, chat_channel)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)""")
                 .params(serviceId, dedupKey, openKey(serviceId, dedupKey), summary, source, severity, status, paging, state,
-                        details, Timestamps.of(openedAt), Timestamps.of(openedAt))
+                        details, Timestamps.of(openedAt), Timestamps.of(openedAt), chatChannel)
                 .update(keys, "id");
         return keys.getKey().longValue();
     }
@@ -84,6 +90,11 @@ public class IncidentStore {
                 WHERE id = ?""")
                 .params(severity, status, state, Timestamps.of(acknowledgedAt), Timestamps.of(resolvedAt), Timestamps.of(now), status, id)
                 .update();
+    }
+
+    public Optional<String> chatChannel(long id) {
+        return jdbc.sql("SELECT chat_channel FROM incident WHERE id = ?").param(id).query(String.class).optional()
+                .filter(c -> c != null && !c.isBlank());
     }
 
     public long countRepeat(long id, Instant now) {

@@ -209,6 +209,23 @@ abstract class SlackFlowContract {
     }
 
     @Test
+    void aRoutingRuleCanSendAChatOnlyIncidentToItsOwnChannelAndNobodyIsPaged() throws Exception {
+        String marker = marker("routed");
+        Answer a = api.withToken(null).postJson("/api/v1/integrations/alertmanager/am-chat-0123456789", Map.of("version", "4",
+                "status", "firing", "alerts", List.of(Map.of("status", "firing", "fingerprint", marker,
+                        "labels", Map.of("alertname", "ErrorRate", "error_rate", "3.1"), "annotations", Map.of("summary", marker)))));
+        assertThat(a.status()).as(a.body()).isEqualTo(200);
+        // The rule's #incidents replaces P2's Teams channel; the owning team's #backend hears too.
+        FakeChatServer.Request post = FAKE.await(slackTo("#incidents", marker), WITHIN, "the post in #incidents");
+        assertThat(post.body()).contains("chat notification only");
+        FAKE.await(slackTo("#backend", marker), WITHIN, "the post in #backend");
+        Thread.sleep(300);
+        assertThat(FAKE.matching(r -> r.path().equals("/teams/incidents") && r.body().contains(marker))).isEmpty();
+        assertThat(FAKE.matching(r -> r.body().contains(marker) && r.path().equals("/api/chat.postMessage")
+                && r.json().path("channel").asString().startsWith("U"))).as("nobody is paged").isEmpty();
+    }
+
+    @Test
     void aSecondPressSaysWhoAlreadyAcknowledged() {
         String marker = marker("twice");
         long id = trigger(API_KEY, marker);
