@@ -160,8 +160,10 @@ public class Incidents {
         if (e.kind() == TimelineEntry.Kind.DEESCALATED) {
             return e.people();
         }
+        // A level paged after the incident opened is an escalation too, whether a timer or a person did it.
+        boolean escalatedByLadder = e.kind() == TimelineEntry.Kind.NOTIFIED && e.at().isAfter(s.openedAt());
         if (e.kind() != TimelineEntry.Kind.ACKNOWLEDGED && e.kind() != TimelineEntry.Kind.RESOLVED
-                && e.kind() != TimelineEntry.Kind.ESCALATED) {
+                && e.kind() != TimelineEntry.Kind.ESCALATED && !escalatedByLadder) {
             return List.of();
         }
         Set<String> pagedNow = new java.util.HashSet<>();
@@ -235,8 +237,9 @@ public class Incidents {
                             + e.level() + "|" + channel, channel, e.text(), "CHAT", now);
                 }
             }
+            String notice = e.kind() == TimelineEntry.Kind.NOTIFIED ? "escalated: " + e.text() : e.text();
             noticeRecipients(e, s, actor, o).forEach(person -> store.enqueue(id, "INC-" + id + "|notice:" + e.kind().name().toLowerCase()
-                    + "|" + e.at().toEpochMilli() + "|" + person, person, e.text(), "NOTICE", now));
+                    + "|" + e.at().toEpochMilli() + "|" + e.level() + "|" + person, person, notice, "NOTICE", now));
             if (PAGES.containsKey(e.kind())) {
                 String step = e.kind() != TimelineEntry.Kind.NOTIFIED ? PAGES.get(e.kind())
                         : e.trigger() != null && e.level() == null ? "trigger:" + e.trigger() : e.path() + "/" + e.level();

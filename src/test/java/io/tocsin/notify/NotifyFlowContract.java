@@ -144,6 +144,10 @@ abstract class NotifyFlowContract {
         awaitOne("/hook/alice", summary);
         clock.advance(Duration.ofMinutes(15));
         MimeMessage page = awaitMail("bob@example.com", summary);
+        // Alice, paged first, hears that it went on to the secondary.
+        MimeMessage escalated = awaitMail("alice@example.com", "escalated");
+        assertThat(escalated.getSubject()).contains("INC-" + id);
+        assertThat(GreenMailUtil.getBody(escalated)).contains("bob");
         assertThat(page.getSubject()).contains("P1").contains("api").contains("INC-" + id);
         MimeMultipart parts = (MimeMultipart) page.getContent();
         String all = GreenMailUtil.getBody(page);
