@@ -75,12 +75,33 @@ public final class OrganisationDirectory implements Directory {
             case LEADS -> new Resolution(team.leads(), what + " leads");
             case ALL -> new Resolution(team.members(), what);
             case ROUND_ROBIN -> {
-                // Deterministic per incident, so a retry or another node picks the same person.
                 List<String> m = team.members();
-                yield new Resolution(m.isEmpty() ? List.of() : List.of(m.get(Math.floorMod(incident.id().hashCode(), m.size()))),
-                        what + " (round robin)");
+                yield new Resolution(m.isEmpty() ? List.of() : List.of(m.get(turn(incident.id(), m.size()))), what + " (round robin)");
             }
         };
+    }
+
+    /**
+     * Whose turn incident {@code id} is among {@code n} members. Incident numbers are handed out in
+     * sequence, so taking the number modulo n gives successive incidents to successive members without
+     * keeping a counter, and a retry or another node picks the same person. An id with no number
+     * (hand-made in a test) falls back to its hash, still deterministic.
+     */
+    static int turn(String id, int n) {
+        int end = id.length();
+        int start = end;
+        while (start > 0 && id.charAt(start - 1) >= '0' && id.charAt(start - 1) <= '9') {
+            start--;
+        }
+        if (start == end) {
+            return Math.floorMod(id.hashCode(), n);
+        }
+        long remainder = 0;
+        for (int i = start; i < end; i++) {
+            remainder = (remainder * 10 + (id.charAt(i) - '0')) % n;
+        }
+        // INC-1 goes to the first member.
+        return (int) Math.floorMod(remainder - 1, n);
     }
 
     private static <T> Map<String, T> index(List<T> items, Function<T, String> id) {

@@ -51,31 +51,66 @@ class ExamplesTest {
                 .contains(message);
     }
 
-    /** Mother-Harness hands off Mondays 09:00 New York time, including the Mondays after both 2026 DST changes. */
-    @ParameterizedTest
+    /**
+     * Mother-Harness hands off Mondays 09:00 New York time. Names worked out by hand: both layers start
+     * Monday 2026-01-05 09:00, so week k counted from then is primary[k mod 4] (ana, ben, chloe, diego)
+     * and secondary[k mod 4] (chloe, diego, ana, ben). 2026-03-02 is week 8 and 03-09 week 9 (DST began
+     * Sunday 03-08); 10-26 is week 42 and 11-02 week 43 (DST ended Sunday 11-01); 2027-03-15 is week 62
+     * (DST began Sunday 2027-03-14). At 08:59 the previous week's person is still on.
+     */
+    @ParameterizedTest(name = "{0} on {1}")
     @CsvSource({
-            "2026-03-09T08:59:00-04:00, ana-silva, 2026-03-09T09:00:00-04:00, ben-carter",
-            "2026-11-02T08:59:00-05:00, chloe-nguyen, 2026-11-02T09:00:00-05:00, diego-ramos",
-            "2027-03-15T08:59:00-04:00, ben-carter, 2027-03-15T09:00:00-04:00, chloe-nguyen"})
-    void motherHarnessHandsOffAtNineLocalAroundDst(String before, String outgoing, String at, String incoming) {
-        assertThat(person("mother-harness", "mother-harness-oncall", before)).isEqualTo(outgoing);
-        assertThat(person("mother-harness", "mother-harness-oncall", at)).isEqualTo(incoming);
+            "primary,   2026-03-02, -05:00, diego-ramos,  ana-silva",
+            "secondary, 2026-03-02, -05:00, ben-carter,   chloe-nguyen",
+            "primary,   2026-03-09, -04:00, ana-silva,    ben-carter",
+            "secondary, 2026-03-09, -04:00, chloe-nguyen, diego-ramos",
+            "primary,   2026-10-26, -04:00, ben-carter,   chloe-nguyen",
+            "secondary, 2026-10-26, -04:00, diego-ramos,  ana-silva",
+            "primary,   2026-11-02, -05:00, chloe-nguyen, diego-ramos",
+            "secondary, 2026-11-02, -05:00, ana-silva,    ben-carter",
+            "primary,   2027-03-15, -04:00, ben-carter,   chloe-nguyen",
+            "secondary, 2027-03-15, -04:00, diego-ramos,  ana-silva"})
+    void motherHarnessHandsOffAtNineLocalAroundDst(String layer, String monday, String offset, String outgoing, String incoming) {
+        assertThat(person("mother-harness", "mother-harness-oncall", layer, monday + "T08:59:00" + offset)).isEqualTo(outgoing);
+        assertThat(person("mother-harness", "mother-harness-oncall", layer, monday + "T09:00:00" + offset)).isEqualTo(incoming);
+    }
+
+    /**
+     * MedicalCor's weekly rotations (one layer each) hand off Mondays 09:00 Bucharest time. Names worked
+     * out by hand: every rotation starts Monday 2026-01-05 09:00, week k counted from then is
+     * participant[k mod n]. Primary: andrei, cristian, bianca, daria; infrastructure: cristian, daria,
+     * victor; security: ioana, irina, lucian. 2026-03-23 is week 11 and 03-30 week 12 (DST began Sunday
+     * 03-29); 10-19 is week 41 and 10-26 week 42 (DST ended Sunday 10-25).
+     */
+    @ParameterizedTest(name = "{0} on {1}")
+    @CsvSource({
+            "medicalcor-primary,  2026-03-23, +02:00, bianca-ionescu,   daria-stan",
+            "medicalcor-primary,  2026-03-30, +03:00, daria-stan,       andrei-popa",
+            "medicalcor-primary,  2026-10-19, +03:00, andrei-popa,      cristian-dumitru",
+            "medicalcor-primary,  2026-10-26, +02:00, cristian-dumitru, bianca-ionescu",
+            "medicalcor-infra,    2026-03-23, +02:00, daria-stan,       victor-zamfir",
+            "medicalcor-infra,    2026-03-30, +03:00, victor-zamfir,    cristian-dumitru",
+            "medicalcor-infra,    2026-10-19, +03:00, daria-stan,       victor-zamfir",
+            "medicalcor-infra,    2026-10-26, +02:00, victor-zamfir,    cristian-dumitru",
+            "medicalcor-security, 2026-03-23, +02:00, irina-vasile,     lucian-barbu",
+            "medicalcor-security, 2026-03-30, +03:00, lucian-barbu,     ioana-radu",
+            "medicalcor-security, 2026-10-19, +03:00, irina-vasile,     lucian-barbu",
+            "medicalcor-security, 2026-10-26, +02:00, lucian-barbu,     ioana-radu"})
+    void medicalcorHandsOffAtNineBucharestAroundDst(String schedule, String monday, String offset, String outgoing, String incoming) {
+        assertThat(person("medicalcor", schedule, "primary", monday + "T08:59:00" + offset)).isEqualTo(outgoing);
+        assertThat(person("medicalcor", schedule, "primary", monday + "T09:00:00" + offset)).isEqualTo(incoming);
     }
 
     @Test
-    void medicalcorHandsOffAtNineBucharestAroundDst() {
-        assertThat(person("medicalcor", "medicalcor-primary", "2026-03-30T08:59:00+03:00"))
-                .isNotEqualTo(person("medicalcor", "medicalcor-primary", "2026-03-30T09:00:00+03:00"));
-        assertThat(person("medicalcor", "medicalcor-primary", "2026-10-26T08:59:00+02:00"))
-                .isNotEqualTo(person("medicalcor", "medicalcor-primary", "2026-10-26T09:00:00+02:00"));
-        // Backend on-call covers business hours only: nobody on Sunday at 03:00.
+    void medicalcorBackendOnCallCoversBusinessHoursOnly() {
+        // Nobody on Sunday at 03:00, the night DST began.
         CliRun r = CliRun.run("oncall", "--config", "examples/medicalcor", "--schedule", "medicalcor-backend",
                 "--at", "2026-03-29T03:00:00+03:00", "--json");
         assertThat(Json.MAPPER.readTree(r.out()).path("layers").get(0).path("person").isNull()).isTrue();
     }
 
-    static String person(String example, String schedule, String at) {
-        CliRun r = CliRun.run("oncall", "--config", "examples/" + example, "--schedule", schedule, "--layer", "primary", "--at", at, "--json");
+    static String person(String example, String schedule, String layer, String at) {
+        CliRun r = CliRun.run("oncall", "--config", "examples/" + example, "--schedule", schedule, "--layer", layer, "--at", at, "--json");
         assertThat(r.exitCode()).as(r.err()).isZero();
         JsonNode doc = Json.MAPPER.readTree(r.out());
         return doc.path("layers").get(0).path("person").asString();

@@ -24,7 +24,8 @@ import net.jqwik.api.Provide;
 /**
  * Properties of schedules over random rotations, restrictions and overrides in 20 time zones,
  * including 30-minute DST (Lord Howe), 45-minute offsets (Chatham, Kathmandu) and zones that moved
- * their offsets (Apia, Casablanca).
+ * their offsets (Apia, Casablanca). Each schedule has one to three layers, each with its own rotation
+ * and restrictions, and several overrides on random layers, overlapping one another at random.
  */
 class ScheduleProperties {
     static final List<String> ZONES = List.of("Europe/Bucharest", "America/New_York", "Australia/Lord_Howe", "Asia/Kolkata",
@@ -33,41 +34,72 @@ class ScheduleProperties {
             "America/Los_Angeles", "Asia/Tokyo", "Australia/Adelaide", "Pacific/Apia", "America/Havana");
     static final List<String> SHIFTS = List.of("1h", "2h", "3h", "4h", "5h", "6h", "7h", "8h", "12h", "1d", "2d", "3d", "1w", "2w");
 
-    record Case(Layer layer, Instant from, Instant to) {
+    /** A schedule's layers (ids l0, l1, ...) and the range [from, to) the properties look at. */
+    record Case(ZoneId zone, List<Layer> layers, Instant from, Instant to) {
         Schedule schedule(List<ScheduleOverride> overrides) {
-            return new Schedule("s", "s", layer.zone(), List.of(layer), overrides);
+            return new Schedule("s", "s", zone, layers, overrides);
+        }
+
+        /** The same layer in a schedule of its own, to check that layers answer independently. */
+        Schedule alone(Layer layer) {
+            return new Schedule("s", "s", zone, List.of(layer), List.of());
+        }
+
+        long seconds() {
+            return Duration.between(from, to).getSeconds();
+        }
+
+        Instant at(double fraction) {
+            return from.plusSeconds((long) (seconds() * fraction));
+        }
+    }
+
+    /** One layer's rotation, before it gets its id, zone and start date. */
+    record LayerSpec(List<String> people, String shift, DayOfWeek day, LocalTime time, int startDelta, List<Restriction> restrictions) {
+        Layer layer(String id, ZoneId zone, LocalDate baseStart) {
+            ShiftLength length = ShiftLength.parse(shift);
+            Numbering numbering = length.days() == 7 && people.size() == 2 && time.getMinute() == 0 ? Numbering.ISO_WEEK : Numbering.SEQUENCE;
+            return new Layer(id, id, people, length, new Handoff(length.isWholeWeeks() ? day : null, time),
+                    baseStart.plusDays(startDelta), numbering, restrictions, zone);
         }
     }
 
     @Provide
     Arbitrary<Case> cases() {
-        return layers(true);
+        return schedules(true);
     }
 
     @Provide
     Arbitrary<Case> unrestricted() {
-        return layers(false);
+        return schedules(false);
     }
 
-    Arbitrary<Case> layers(boolean withRestrictions) {
+    Arbitrary<Case> schedules(boolean withRestrictions) {
         Arbitrary<ZoneId> zone = Arbitraries.of(ZONES).map(ZoneId::of);
+        Arbitrary<List<LayerSpec>> specs = layerSpec(withRestrictions).list().ofMinSize(1).ofMaxSize(3);
+        Arbitrary<LocalDate> start = Arbitraries.integers().between(0, 3650).map(d -> LocalDate.of(2020, 1, 1).plusDays(d));
+        Arbitrary<Integer> offsetDays = Arbitraries.integers().between(-3, 400);
+        Arbitrary<Integer> lengthHours = Arbitraries.integers().between(1, 24 * 45);
+        return Combinators.combine(zone, specs, start, offsetDays, lengthHours).as((z, sp, st, off, len) -> {
+            List<Layer> layers = new ArrayList<>();
+            for (int i = 0; i < sp.size(); i++) {
+                layers.add(sp.get(i).layer("l" + i, z, st));
+            }
+            Instant from = st.atStartOfDay(z).toInstant().plus(Duration.ofDays(off));
+            return new Case(z, layers, from, from.plus(Duration.ofHours(len)));
+        });
+    }
+
+    Arbitrary<LayerSpec> layerSpec(boolean withRestrictions) {
         Arbitrary<List<String>> people = Arbitraries.of("a", "b", "c", "d", "e").list().ofMinSize(1).ofMaxSize(5);
         Arbitrary<String> shift = Arbitraries.of(SHIFTS);
         Arbitrary<DayOfWeek> day = Arbitraries.of(DayOfWeek.class);
         Arbitrary<LocalTime> time = Arbitraries.integers().between(0, 47).map(i -> LocalTime.MIN.plusMinutes(30L * i));
-        Arbitrary<LocalDate> start = Arbitraries.integers().between(0, 3650).map(d -> LocalDate.of(2020, 1, 1).plusDays(d));
+        // Layers of one schedule start within a few weeks of each other, so the range usually sees all of them running.
+        Arbitrary<Integer> startDelta = Arbitraries.integers().between(-30, 30);
         Arbitrary<List<Restriction>> restrictions = withRestrictions
                 ? restriction().list().ofMaxSize(2) : Arbitraries.just(List.of());
-        Arbitrary<Integer> offsetDays = Arbitraries.integers().between(-3, 400);
-        Arbitrary<Integer> lengthHours = Arbitraries.integers().between(1, 24 * 45);
-        return Combinators.combine(zone, people, shift, day, time, start, restrictions, Combinators.combine(offsetDays, lengthHours).as(List::of))
-                .as((z, p, sh, d, t, st, r, range) -> {
-                    ShiftLength length = ShiftLength.parse(sh);
-                    Numbering numbering = length.days() == 7 && p.size() == 2 && t.getMinute() == 0 ? Numbering.ISO_WEEK : Numbering.SEQUENCE;
-                    Layer layer = new Layer("l", "l", p, length, new Handoff(length.isWholeWeeks() ? d : null, t), st, numbering, r, z);
-                    Instant from = st.atStartOfDay(z).toInstant().plus(Duration.ofDays(range.get(0)));
-                    return new Case(layer, from, from.plus(Duration.ofHours(range.get(1))));
-                });
+        return Combinators.combine(people, shift, day, time, startDelta, restrictions).as(LayerSpec::new);
     }
 
     Arbitrary<Restriction> restriction() {
@@ -76,152 +108,232 @@ class ScheduleProperties {
         return Combinators.combine(days, minute, minute).as(Restriction::new);
     }
 
+    /** An override as fractions of the case's range: which layer (index modulo the layer count), person, start, end. */
+    record OverrideSpec(int layer, String person, double a, double b) {
+        ScheduleOverride in(Case c, int n) {
+            Instant start = c.at(Math.min(a, b));
+            Instant end = c.at(Math.max(a, b)).plusSeconds(60);
+            return new ScheduleOverride("o" + n, c.layers().get(layer % c.layers().size()).id(), person, start, end, null);
+        }
+    }
+
     @Provide
-    Arbitrary<Case> withOverride() {
-        return cases();
+    Arbitrary<List<OverrideSpec>> overrides() {
+        Arbitrary<Double> fraction = Arbitraries.doubles().between(0, 0.999).ofScale(4);
+        // Covering people are not in any rotation (x, y, z), so an override is always visible in the answer.
+        return Combinators.combine(Arbitraries.integers().between(0, 2), Arbitraries.of("x", "y", "z"), fraction, fraction)
+                .as(OverrideSpec::new).list().ofMinSize(1).ofMaxSize(5);
     }
 
     @Property(tries = 400)
     void shiftsTileTimeWithoutOverlapAndHolesOnlyWhereRestrictionsSay(@ForAll("cases") Case c) {
         Schedule s = c.schedule(List.of());
-        List<Shift> shifts = s.shifts("l", c.from(), c.to());
-        for (int i = 0; i < shifts.size(); i++) {
-            Shift x = shifts.get(i);
-            assertThat(x.end()).isAfter(x.start());
-            assertThat(x.start()).isAfterOrEqualTo(c.from());
-            assertThat(x.end()).isBeforeOrEqualTo(c.to());
-            if (i > 0) {
-                assertThat(x.start()).isAfterOrEqualTo(shifts.get(i - 1).end());
+        for (Layer layer : c.layers()) {
+            List<Shift> shifts = s.shifts(layer.id(), c.from(), c.to());
+            for (int i = 0; i < shifts.size(); i++) {
+                Shift x = shifts.get(i);
+                assertThat(x.layer()).isEqualTo(layer.id());
+                assertThat(x.end()).isAfter(x.start());
+                assertThat(x.start()).isAfterOrEqualTo(c.from());
+                assertThat(x.end()).isBeforeOrEqualTo(c.to());
+                if (i > 0) {
+                    assertThat(x.start()).isAfterOrEqualTo(shifts.get(i - 1).end());
+                }
+                Instant mid = x.start().plus(Duration.between(x.start(), x.end()).dividedBy(2));
+                assertThat(inRestrictions(layer, mid)).as("shift midpoint inside the restriction windows").isTrue();
             }
-            Instant mid = x.start().plus(Duration.between(x.start(), x.end()).dividedBy(2));
-            assertThat(inRestrictions(c.layer(), mid)).as("shift midpoint inside the restriction windows").isTrue();
+            for (Gap g : s.gaps(layer.id(), c.from(), c.to())) {
+                Instant mid = g.start().plus(Duration.between(g.start(), g.end()).dividedBy(2));
+                assertThat(mid.isBefore(layer.firstHandoff()) || !inRestrictions(layer, mid))
+                        .as("a gap is before the rotation starts or outside the restrictions: %s", g).isTrue();
+            }
         }
-        for (Gap g : s.gaps("l", c.from(), c.to())) {
-            Instant mid = g.start().plus(Duration.between(g.start(), g.end()).dividedBy(2));
-            assertThat(mid.isBefore(c.layer().firstHandoff()) || !inRestrictions(c.layer(), mid))
-                    .as("a gap is before the rotation starts or outside the restrictions: %s", g).isTrue();
+    }
+
+    @Property(tries = 200)
+    void eachLayerAnswersOnItsOwn(@ForAll("cases") Case c, @ForAll("fractions") List<Double> at) {
+        Schedule s = c.schedule(List.of());
+        for (Layer layer : c.layers()) {
+            Schedule alone = c.alone(layer);
+            assertThat(s.shifts(layer.id(), c.from(), c.to())).isEqualTo(alone.shifts(layer.id(), c.from(), c.to()));
+            for (double f : at) {
+                assertThat(s.onCall(layer.id(), c.at(f))).isEqualTo(alone.onCall(layer.id(), c.at(f)));
+            }
         }
     }
 
     @Property(tries = 400)
     void withoutRestrictionsThereIsNoHoleAfterTheFirstHandoff(@ForAll("unrestricted") Case c) {
         Schedule s = c.schedule(List.of());
-        Instant from = c.from().isBefore(c.layer().firstHandoff()) ? c.layer().firstHandoff() : c.from();
-        if (!from.isBefore(c.to())) {
-            return;
+        for (Layer layer : c.layers()) {
+            Instant from = c.from().isBefore(layer.firstHandoff()) ? layer.firstHandoff() : c.from();
+            if (!from.isBefore(c.to())) {
+                continue;
+            }
+            List<Shift> shifts = s.shifts(layer.id(), from, c.to());
+            assertThat(shifts.get(0).start()).isEqualTo(from);
+            assertThat(shifts.get(shifts.size() - 1).end()).isEqualTo(c.to());
+            for (int i = 1; i < shifts.size(); i++) {
+                assertThat(shifts.get(i).start()).isEqualTo(shifts.get(i - 1).end());
+            }
+            assertThat(s.gaps(layer.id(), from, c.to())).isEmpty();
         }
-        List<Shift> shifts = s.shifts("l", from, c.to());
-        assertThat(shifts.get(0).start()).isEqualTo(from);
-        assertThat(shifts.get(shifts.size() - 1).end()).isEqualTo(c.to());
-        for (int i = 1; i < shifts.size(); i++) {
-            assertThat(shifts.get(i).start()).isEqualTo(shifts.get(i - 1).end());
-        }
-        assertThat(s.gaps("l", from, c.to())).isEmpty();
     }
 
     @Property(tries = 400)
     void everyHandoffFallsOnTheConfiguredLocalTime(@ForAll("unrestricted") Case c) {
-        Layer layer = c.layer();
-        ShiftLength length = layer.shift();
-        if (!length.isCalendar() && !length.tilesADay()) {
-            return;
-        }
-        Instant from = c.from().isBefore(layer.firstHandoff()) ? layer.firstHandoff() : c.from();
-        if (!from.isBefore(c.to())) {
-            return;
-        }
-        List<Shift> shifts = c.schedule(List.of()).shifts("l", from, c.to());
-        for (int i = 1; i < shifts.size(); i++) {
-            LocalDateTime local = LocalDateTime.ofInstant(shifts.get(i).start(), layer.zone());
-            List<LocalTime> allowed = new ArrayList<>();
-            int step = length.isCalendar() ? 24 : length.hours();
-            for (int h = 0; h < 24; h += step) {
-                allowed.add(layer.handoff().time().plusHours(h));
-            }
-            if (allowed.contains(local.toLocalTime())) {
-                if (length.isWholeWeeks()) {
-                    assertThat(local.getDayOfWeek()).isEqualTo(layer.handoff().day());
-                }
+        Schedule s = c.schedule(List.of());
+        for (Layer layer : c.layers()) {
+            ShiftLength length = layer.shift();
+            if (!length.isCalendar() && !length.tilesADay()) {
                 continue;
             }
-            // Only possible where the configured local time did not exist that day (a DST gap): java.time moves it forward.
-            boolean inGap = false;
-            for (LocalTime t : allowed) {
-                for (LocalDate d : List.of(local.toLocalDate(), local.toLocalDate().minusDays(1))) {
-                    LocalDateTime wanted = d.atTime(t);
-                    if (layer.zone().getRules().getValidOffsets(wanted).isEmpty()
-                            && !wanted.isAfter(local) && Duration.between(wanted, local).toHours() < 3) {
-                        inGap = true;
-                    }
-                }
+            Instant from = c.from().isBefore(layer.firstHandoff()) ? layer.firstHandoff() : c.from();
+            if (!from.isBefore(c.to())) {
+                continue;
             }
-            assertThat(inGap).as("hand-off at %s is the configured time or the first instant after a DST gap", local).isTrue();
+            List<Shift> shifts = s.shifts(layer.id(), from, c.to());
+            for (int i = 1; i < shifts.size(); i++) {
+                assertHandoffAtConfiguredTime(layer, LocalDateTime.ofInstant(shifts.get(i).start(), layer.zone()));
+            }
         }
     }
 
+    static void assertHandoffAtConfiguredTime(Layer layer, LocalDateTime local) {
+        ShiftLength length = layer.shift();
+        List<LocalTime> allowed = new ArrayList<>();
+        int step = length.isCalendar() ? 24 : length.hours();
+        for (int h = 0; h < 24; h += step) {
+            allowed.add(layer.handoff().time().plusHours(h));
+        }
+        if (allowed.contains(local.toLocalTime())) {
+            if (length.isWholeWeeks()) {
+                assertThat(local.getDayOfWeek()).isEqualTo(layer.handoff().day());
+            }
+            return;
+        }
+        // Only possible where the configured local time did not exist that day (a DST gap): java.time moves it forward.
+        boolean inGap = false;
+        for (LocalTime t : allowed) {
+            for (LocalDate d : List.of(local.toLocalDate(), local.toLocalDate().minusDays(1))) {
+                LocalDateTime wanted = d.atTime(t);
+                if (layer.zone().getRules().getValidOffsets(wanted).isEmpty()
+                        && !wanted.isAfter(local) && Duration.between(wanted, local).toHours() < 3) {
+                    inGap = true;
+                }
+            }
+        }
+        assertThat(inGap).as("hand-off at %s is the configured time or the first instant after a DST gap", local).isTrue();
+    }
+
+    /**
+     * The rule (OverrideTimeline, ScheduleOverride): overrides apply in the order they were added and a
+     * later one wins where it overlaps an earlier one on the same layer; an override also covers time the
+     * layer's restrictions leave empty; it never touches another layer.
+     */
+    static Optional<String> winningOverride(List<ScheduleOverride> overrides, String layer, Instant t) {
+        Optional<String> winner = Optional.empty();
+        for (ScheduleOverride o : overrides) {
+            if (o.layer().equals(layer) && !t.isBefore(o.start()) && t.isBefore(o.end())) {
+                winner = Optional.of(o.person());
+            }
+        }
+        return winner;
+    }
+
     @Property(tries = 400)
-    void anOverrideChangesExactlyItsInterval(@ForAll("withOverride") Case c, @ForAll("fractions") List<Double> at) {
+    void overridesChangeExactlyTheirIntervalsAndTheLaterOneWinsWhereTheyOverlap(@ForAll("cases") Case c,
+            @ForAll("overrides") List<OverrideSpec> specs, @ForAll("fractions") List<Double> at) {
         Schedule base = c.schedule(List.of());
-        long span = Duration.between(c.from(), c.to()).getSeconds();
-        Instant os = c.from().plusSeconds((long) (span * Math.min(at.get(0), at.get(1))));
-        Instant oe = c.from().plusSeconds((long) (span * Math.max(at.get(0), at.get(1))) + 60);
-        Schedule overridden = base.withOverrides(List.of(new ScheduleOverride("o", "l", "zed", os, oe, null)));
-        for (double f : at.subList(2, at.size())) {
-            Instant t = c.from().plusSeconds((long) (span * f));
-            OnCall answer = overridden.onCall("l", t);
-            if (!t.isBefore(os) && t.isBefore(oe)) {
-                assertThat(answer.person()).contains("zed");
-                assertThat(answer.override()).isTrue();
-            } else {
-                assertThat(answer).isEqualTo(base.onCall("l", t));
-            }
+        List<ScheduleOverride> overrides = new ArrayList<>();
+        for (OverrideSpec spec : specs) {
+            overrides.add(spec.in(c, overrides.size()));
         }
-        List<Shift> outside = new ArrayList<>();
-        for (Shift x : overridden.shifts("l", c.from(), c.to())) {
-            if (!x.override()) {
-                outside.add(x);
-            } else {
-                assertThat(x.start()).isAfterOrEqualTo(os);
-                assertThat(x.end()).isBeforeOrEqualTo(oe);
-            }
+        // Added one at a time, as people add them: precedence is the order of addition.
+        Schedule overridden = base;
+        for (ScheduleOverride o : overrides) {
+            overridden = overridden.withOverrides(List.of(o));
         }
-        List<Shift> expected = new ArrayList<>();
-        for (Shift x : base.shifts("l", c.from(), c.to())) {
-            if (x.end().isAfter(os) && x.start().isBefore(oe)) {
-                if (x.start().isBefore(os)) {
-                    expected.add(new Shift("l", x.person(), x.start(), os, false));
+        List<Instant> probes = new ArrayList<>();
+        at.forEach(f -> probes.add(c.at(f)));
+        for (ScheduleOverride o : overrides) {
+            // The edges are where an off-by-one would hide.
+            probes.addAll(List.of(o.start(), o.end(), o.start().minusSeconds(1), o.end().minusSeconds(1)));
+        }
+        for (Layer layer : c.layers()) {
+            for (Instant t : probes) {
+                OnCall answer = overridden.onCall(layer.id(), t);
+                Optional<String> winner = winningOverride(overrides, layer.id(), t);
+                if (winner.isPresent()) {
+                    assertThat(answer.person()).as("%s at %s", layer.id(), t).isEqualTo(winner);
+                    assertThat(answer.override()).isTrue();
+                } else {
+                    assertThat(answer).as("%s at %s, outside every override", layer.id(), t).isEqualTo(base.onCall(layer.id(), t));
                 }
-                if (x.end().isAfter(oe)) {
-                    expected.add(new Shift("l", x.person(), oe, x.end(), false));
-                }
-            } else {
-                expected.add(x);
             }
+            List<ScheduleOverride> mine = overrides.stream().filter(o -> o.layer().equals(layer.id())).toList();
+            List<Shift> outside = new ArrayList<>();
+            for (Shift x : overridden.shifts(layer.id(), c.from(), c.to())) {
+                if (!x.override()) {
+                    outside.add(x);
+                    continue;
+                }
+                // An override shift is one override's person over a stretch where that override is the latest.
+                Instant mid = x.start().plus(Duration.between(x.start(), x.end()).dividedBy(2));
+                assertThat(winningOverride(mine, layer.id(), x.start())).contains(x.person());
+                assertThat(winningOverride(mine, layer.id(), mid)).contains(x.person());
+                assertThat(winningOverride(mine, layer.id(), x.end().minusSeconds(1))).contains(x.person());
+            }
+            // Outside the overrides, the rotation's own shifts, cut at the edges of the union of the overrides.
+            List<Shift> expected = new ArrayList<>();
+            for (Shift x : base.shifts(layer.id(), c.from(), c.to())) {
+                List<Instant[]> pieces = new ArrayList<>();
+                pieces.add(new Instant[] {x.start(), x.end()});
+                for (ScheduleOverride o : mine) {
+                    List<Instant[]> next = new ArrayList<>();
+                    for (Instant[] p : pieces) {
+                        if (!p[1].isAfter(o.start()) || !p[0].isBefore(o.end())) {
+                            next.add(p);
+                            continue;
+                        }
+                        if (p[0].isBefore(o.start())) {
+                            next.add(new Instant[] {p[0], o.start()});
+                        }
+                        if (p[1].isAfter(o.end())) {
+                            next.add(new Instant[] {o.end(), p[1]});
+                        }
+                    }
+                    pieces = next;
+                }
+                pieces.sort(java.util.Comparator.comparing(p -> p[0]));
+                pieces.forEach(p -> expected.add(new Shift(layer.id(), x.person(), p[0], p[1], false)));
+            }
+            assertThat(outside).as(layer.id()).containsExactlyElementsOf(expected);
         }
-        assertThat(outside).containsExactlyElementsOf(expected);
     }
 
     @Property(tries = 400)
     void onCallAgreesWithTheShiftListingAndGapsAreItsComplement(@ForAll("cases") Case c, @ForAll("fractions") List<Double> at) {
         Schedule s = c.schedule(List.of());
-        List<Shift> shifts = s.shifts("l", c.from(), c.to());
-        List<Gap> gaps = s.gaps("l", c.from(), c.to());
-        long covered = 0;
-        for (Shift x : shifts) {
-            covered += Duration.between(x.start(), x.end()).getSeconds();
-        }
-        for (Gap g : gaps) {
-            covered += Duration.between(g.start(), g.end()).getSeconds();
-        }
-        assertThat(covered).isEqualTo(Duration.between(c.from(), c.to()).getSeconds());
-        long span = Duration.between(c.from(), c.to()).getSeconds();
-        for (double f : at) {
-            Instant t = c.from().plusSeconds((long) (span * f));
-            Optional<String> listed = shifts.stream().filter(x -> !t.isBefore(x.start()) && t.isBefore(x.end()))
-                    .map(Shift::person).findFirst();
-            boolean inGap = gaps.stream().anyMatch(g -> !t.isBefore(g.start()) && t.isBefore(g.end()));
-            assertThat(s.onCall("l", t).person()).isEqualTo(listed);
-            assertThat(inGap).isEqualTo(listed.isEmpty());
+        for (Layer layer : c.layers()) {
+            List<Shift> shifts = s.shifts(layer.id(), c.from(), c.to());
+            List<Gap> gaps = s.gaps(layer.id(), c.from(), c.to());
+            long covered = 0;
+            for (Shift x : shifts) {
+                covered += Duration.between(x.start(), x.end()).getSeconds();
+            }
+            for (Gap g : gaps) {
+                covered += Duration.between(g.start(), g.end()).getSeconds();
+            }
+            assertThat(covered).isEqualTo(c.seconds());
+            for (double f : at) {
+                Instant t = c.at(f);
+                Optional<String> listed = shifts.stream().filter(x -> !t.isBefore(x.start()) && t.isBefore(x.end()))
+                        .map(Shift::person).findFirst();
+                boolean inGap = gaps.stream().anyMatch(g -> !t.isBefore(g.start()) && t.isBefore(g.end()));
+                assertThat(s.onCall(layer.id(), t).person()).isEqualTo(listed);
+                assertThat(inGap).isEqualTo(listed.isEmpty());
+            }
         }
     }
 
