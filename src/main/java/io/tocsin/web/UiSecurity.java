@@ -8,6 +8,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.access.AccessDeniedHandlerImpl;
 import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
 
 /**
@@ -23,6 +24,7 @@ class UiSecurity {
     @Order(1)
     SecurityFilterChain ui(HttpSecurity http, ApiTokenStore tokens, IncidentEngine engine) throws Exception {
         LoginUrlAuthenticationEntryPoint toLogin = new LoginUrlAuthenticationEntryPoint("/login");
+        AccessDeniedHandlerImpl denied = new AccessDeniedHandlerImpl();
         http.securityMatcher(PATHS)
                 .authenticationProvider(new TokenLogin(tokens, engine))
                 .formLogin(f -> f.loginPage("/login")
@@ -34,7 +36,14 @@ class UiSecurity {
                         .permitAll())
                 .logout(l -> l.logoutUrl("/logout").logoutSuccessUrl("/login?logout").permitAll())
                 .httpBasic(b -> b.disable())
-                .exceptionHandling(e -> e.authenticationEntryPoint((req, res, ex) -> {
+                .exceptionHandling(e -> e.accessDeniedHandler((req, res, ex) -> {
+                    // A stale CSRF token (the session expired behind an open page) would make a button do
+                    // nothing at all under htmx; reloading gives a fresh token or the login page.
+                    if (req.getHeader("HX-Request") != null) {
+                        res.setHeader("HX-Refresh", "true");
+                    }
+                    denied.handle(req, res, ex);
+                }).authenticationEntryPoint((req, res, ex) -> {
                     // htmx would swap the login page into a fragment; tell it to load the whole page instead.
                     if (req.getHeader("HX-Request") != null) {
                         res.setHeader("HX-Redirect", req.getContextPath() + "/login");

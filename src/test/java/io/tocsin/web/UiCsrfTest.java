@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Import;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
@@ -34,6 +35,8 @@ import tools.jackson.databind.JsonNode;
         "tocsin.config.path=src/test/resources/orgs/acme",
         "tocsin.admin-token-file=target/test-admin-token"})
 @Import(TestClockConfig.class)
+// No other test class shares this context; closing it gives its database connections back to the suite.
+@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
 class UiCsrfTest {
     static final String TOKEN = "ui-csrf-token-0123456789";
     static final Pattern CSRF_FIELD = Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"");
@@ -74,6 +77,7 @@ class UiCsrfTest {
 
         HttpResponse<String> forged = post("/ui/incidents/" + id + "/acknowledge", Map.of(), Map.of("HX-Request", "true"));
         assertThat(forged.statusCode()).isEqualTo(403);
+        assertThat(forged.headers().firstValue("HX-Refresh")).contains("true");
         HttpResponse<String> wrong = post("/ui/incidents/" + id + "/resolve", Map.of("_csrf", "made-up"), Map.of("HX-Request", "true"));
         assertThat(wrong.statusCode()).isEqualTo(403);
         JsonNode detail = api.get("/api/v1/incidents/" + id).json();

@@ -20,6 +20,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Import;
+import org.springframework.test.annotation.DirtiesContext;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -32,6 +33,8 @@ import tools.jackson.databind.JsonNode;
         "tocsin.admin-token-file=target/test-admin-token",
         "tocsin.timers.poll-interval=50ms"})
 @Import(TestClockConfig.class)
+// No other test class shares this context; closing it gives its database connections back to the suite.
+@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
 abstract class UiFlowContract {
     static final String TOKEN = "ui-test-token-0123456789";
     static final String KEY = "a1111111111111111111111111111111";
