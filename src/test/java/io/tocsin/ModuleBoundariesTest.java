@@ -50,6 +50,20 @@ class ModuleBoundariesTest {
         noClasses().that().resideInAPackage("io.tocsin.api..")
                 .should().dependOnClassesThat().resideInAnyPackage("io.tocsin.cli..", "io.tocsin.web..")
                 .check(TOCSIN);
+        noClasses().that().resideOutsideOfPackage("io.tocsin.web..")
+                .should().dependOnClassesThat().resideInAPackage("io.tocsin.web..")
+                .because("the browser UI is a shell: nothing may need it")
+                .check(TOCSIN);
+    }
+
+    @Test
+    void theUiIsAThinShellOverTheModules() {
+        noClasses().that().resideInAPackage("io.tocsin.web..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.tocsin.api..", "io.tocsin.cli..", "io.tocsin.ingest..",
+                        "io.tocsin.notify..", "io.tocsin.simulation..", "io.tocsin.schedule..")
+                .because("the UI acts through incident (the same engine path as the API and CLI) and reads config and store; "
+                        + "it never goes through another shell")
+                .check(TOCSIN);
     }
 
     @Test

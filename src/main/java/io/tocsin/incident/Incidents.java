@@ -209,6 +209,11 @@ public class Incidents {
         return store.timeline(id);
     }
 
+    /** The engine's view of a stored incident: who is engaged and who acknowledged live only there, not in columns. */
+    public IncidentState state(IncidentRow row) {
+        return StateCodec.read(row.state());
+    }
+
     private Outcome apply(IncidentRow row, Command command, String actor, String via, Instant now) {
         IncidentState state = StateCodec.read(row.state());
         Outcome o;

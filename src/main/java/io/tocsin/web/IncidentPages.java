@@ -1,0 +1,196 @@
+package io.tocsin.web;
+
+import io.tocsin.engine.Command;
+import io.tocsin.engine.IncidentState;
+import io.tocsin.incident.IncidentEngine;
+import io.tocsin.incident.Incidents;
+import io.tocsin.store.EntryRow;
+import io.tocsin.store.IncidentRow;
+import jakarta.servlet.http.HttpServletResponse;
+import java.security.Principal;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.springframework.security.web.csrf.CsrfToken;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.ModelAttribute;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.servlet.mvc.support.RedirectAttributes;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The open incidents and one incident with its actions. Every action goes through
+ * {@link Incidents#command} like the API's and the CLI's, with the signed-in person as the actor and
+ * "ui" as the interface, so the timeline says who pressed the button and where.
+ */
+@Controller
+@RequestMapping("/ui")
+class IncidentPages {
+    record IncidentLine(long id, String number, String severity, String service, String summary, String status,
+                        String opened, String ago, String acknowledgedBy) {
+    }
+
+    record EntryLine(String at, String kind, String actor, String via, String text) {
+    }
+
+    record IncidentDetail(IncidentLine incident, boolean open, List<String> engaged, List<EntryLine> timeline) {
+    }
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final DateTimeFormatter MINUTES = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm");
+    private static final DateTimeFormatter SECONDS = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
+    private static final int LIST_LIMIT = 200;
+
+    private final Incidents incidents;
+    private final IncidentEngine engine;
+    private final Clock clock;
+
+    IncidentPages(Incidents incidents, IncidentEngine engine, Clock clock) {
+        this.incidents = incidents;
+        this.engine = engine;
+        this.clock = clock;
+    }
+
+    /** What the header of every page shows, and the CSRF header htmx sends with every request it makes. */
+    @ModelAttribute
+    void page(Model model, Principal who, CsrfToken csrf) {
+        model.addAttribute("organisation", engine.organisation().name());
+        model.addAttribute("person", who == null ? null : who.getName());
+        if (csrf != null) {
+            model.addAttribute("csrfHeaders", JSON.writeValueAsString(Map.of(csrf.getHeaderName(), csrf.getToken())));
+        }
+    }
+
+    @GetMapping({"", "/"})
+    String list(Model model) {
+        model.addAttribute("incidents", openIncidents());
+        return "ui/incidents";
+    }
+
+    /** The list alone, which the page fetches again every 15 seconds. */
+    @GetMapping("/fragments/open-incidents")
+    String listFragment(Model model) {
+        model.addAttribute("incidents", openIncidents());
+        return "ui/incidents :: list";
+    }
+
+    @GetMapping("/incidents/{id}")
+    String show(@PathVariable String id, Model model, HttpServletResponse response) {
+        Optional<IncidentRow> row = number(id).flatMap(incidents::find);
+        if (row.isEmpty()) {
+            return notFound(id, model, response);
+        }
+        model.addAttribute("detail", detail(row.get()));
+        return "ui/incident";
+    }
+
+    @PostMapping("/incidents/{id}/{action}")
+    String act(@PathVariable String id, @PathVariable String action, Principal who, Model model, HttpServletResponse response,
+               @RequestHeader(value = "HX-Request", required = false) String htmx, RedirectAttributes redirect) {
+        String actor = who.getName();
+        Optional<Command> command = switch (action) {
+            case "acknowledge" -> Optional.of(new Command.Acknowledge(actor));
+            case "resolve" -> Optional.of(new Command.Resolve(actor));
+            case "escalate" -> Optional.of(new Command.Escalate(actor, null));
+            default -> Optional.empty();
+        };
+        Optional<Long> n = number(id);
+        if (command.isEmpty() || n.isEmpty()) {
+            return notFound(id, model, response);
+        }
+        Optional<Incidents.CommandResult> result = incidents.command(n.get(), command.get(), actor, "ui");
+        if (result.isEmpty()) {
+            return notFound(id, model, response);
+        }
+        Incidents.CommandResult r = result.get();
+        String message = r.changed() ? past(action) + " by " + actor : "no change: " + r.message();
+        if (htmx == null) {
+            // Without JavaScript the button is a plain form post: answer with the whole page, not a fragment.
+            redirect.addFlashAttribute("message", message);
+            return "redirect:/ui/incidents/" + n.get();
+        }
+        model.addAttribute("detail", detail(r.incident()));
+        model.addAttribute("message", message);
+        return "ui/incident :: detail";
+    }
+
+    /** Any other address under /ui: the same page as an unknown incident rather than the API's JSON 404. */
+    @GetMapping("/**")
+    String unknown(Model model, HttpServletResponse response) {
+        response.setStatus(HttpServletResponse.SC_NOT_FOUND);
+        model.addAttribute("what", "This page");
+        return "ui/not-found";
+    }
+
+    private static String notFound(String id, Model model, HttpServletResponse response) {
+        response.setStatus(HttpServletResponse.SC_NOT_FOUND);
+        model.addAttribute("what", "Incident " + id);
+        return "ui/not-found";
+    }
+
+    private static String past(String action) {
+        return switch (action) {
+            case "acknowledge" -> "acknowledged";
+            case "resolve" -> "resolved";
+            default -> "escalated";
+        };
+    }
+
+    /** "INC-42" or "42", as the API and the CLI take it; anything else is simply not an incident. */
+    static Optional<Long> number(String id) {
+        String digits = id.regionMatches(true, 0, "INC-", 0, 4) ? id.substring(4) : id;
+        try {
+            return Optional.of(Long.parseLong(digits));
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    private List<IncidentLine> openIncidents() {
+        ZoneId zone = engine.organisation().zone();
+        Instant now = clock.instant();
+        return incidents.list(true, LIST_LIMIT).stream().map(r -> line(r, zone, now)).toList();
+    }
+
+    private IncidentDetail detail(IncidentRow row) {
+        ZoneId zone = engine.organisation().zone();
+        IncidentState state = incidents.state(row);
+        List<EntryLine> timeline = incidents.timeline(row.id()).stream()
+                .map(e -> entry(e, zone)).toList();
+        return new IncidentDetail(line(row, zone, clock.instant()), state.isOpen(), List.copyOf(state.engaged()), timeline);
+    }
+
+    private IncidentLine line(IncidentRow r, ZoneId zone, Instant now) {
+        return new IncidentLine(r.id(), r.number(), r.severity(), r.serviceId(), r.summary(), r.status(),
+                MINUTES.format(r.openedAt().atZone(zone)), ago(Duration.between(r.openedAt(), now)), incidents.state(r).acknowledgedBy());
+    }
+
+    private static EntryLine entry(EntryRow e, ZoneId zone) {
+        return new EntryLine(SECONDS.format(e.at().atZone(zone)), e.kind(), e.actor(), e.via(), e.text());
+    }
+
+    /** Coarse on purpose: at 03:00 "2 h 5 min ago" reads faster than a timestamp. */
+    static String ago(Duration d) {
+        long minutes = Math.max(0, d.toMinutes());
+        if (minutes < 1) {
+            return "just now";
+        }
+        if (minutes < 60) {
+            return minutes + " min ago";
+        }
+        if (minutes < 48 * 60) {
+            return minutes / 60 + " h " + minutes % 60 + " min ago";
+        }
+        return minutes / (24 * 60) + " d ago";
+    }
+}

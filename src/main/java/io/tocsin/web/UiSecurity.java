@@ -1,0 +1,62 @@
+package io.tocsin.web;
+
+import io.tocsin.incident.IncidentEngine;
+import io.tocsin.store.ApiTokenStore;
+import jakarta.servlet.http.HttpServletResponse;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.access.AccessDeniedHandlerImpl;
+import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
+
+/**
+ * The browser UI signs in once and keeps a session, unlike the API: a person at 03:00 pastes their
+ * token once, not on every click. Because a session cookie is sent by the browser on its own, every
+ * change needs the CSRF token. Ordered before the API chain, which matches everything else.
+ */
+@Configuration
+class UiSecurity {
+    static final String[] PATHS = {"/ui", "/ui/**", "/login", "/logout", "/webjars/**", "/css/**"};
+
+    @Bean
+    @Order(1)
+    SecurityFilterChain ui(HttpSecurity http, ApiTokenStore tokens, IncidentEngine engine) throws Exception {
+        LoginUrlAuthenticationEntryPoint toLogin = new LoginUrlAuthenticationEntryPoint("/login");
+        AccessDeniedHandlerImpl denied = new AccessDeniedHandlerImpl();
+        http.securityMatcher(PATHS)
+                .authenticationProvider(new TokenLogin(tokens, engine))
+                .formLogin(f -> f.loginPage("/login")
+                        .usernameParameter("person")
+                        .passwordParameter("token")
+                        .defaultSuccessUrl("/ui", false)
+                        .failureHandler((req, res, ex) -> res.sendRedirect(req.getContextPath() + "/login?error="
+                                + (ex instanceof TokenLogin.UnknownPerson ? "person" : "token")))
+                        .permitAll())
+                .logout(l -> l.logoutUrl("/logout").logoutSuccessUrl("/login?logout").permitAll())
+                .httpBasic(b -> b.disable())
+                .exceptionHandling(e -> e.accessDeniedHandler((req, res, ex) -> {
+                    // A stale CSRF token (the session expired behind an open page) would make a button do
+                    // nothing at all under htmx; reloading gives a fresh token or the login page.
+                    if (req.getHeader("HX-Request") != null) {
+                        res.setHeader("HX-Refresh", "true");
+                    }
+                    denied.handle(req, res, ex);
+                }).authenticationEntryPoint((req, res, ex) -> {
+                    // htmx would swap the login page into a fragment; tell it to load the whole page instead.
+                    if (req.getHeader("HX-Request") != null) {
+                        res.setHeader("HX-Redirect", req.getContextPath() + "/login");
+                        res.setStatus(HttpServletResponse.SC_UNAUTHORIZED);
+                        return;
+                    }
+                    toLogin.commence(req, res, ex);
+                }))
+                .authorizeHttpRequests(a -> a
+                        // with its ?error=... variants, which form login's own permitAll does not cover
+                        .requestMatchers("/login").permitAll()
+                        .requestMatchers("/webjars/**", "/css/**").permitAll()
+                        .anyRequest().authenticated());
+        return http.build();
+    }
+}

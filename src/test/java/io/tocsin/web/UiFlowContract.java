@@ -1,0 +1,200 @@
+package io.tocsin.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tocsin.testing.HeadlessChromium;
+import io.tocsin.testing.HttpCalls;
+import io.tocsin.testing.TestClockConfig;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Import;
+import org.springframework.test.annotation.DirtiesContext;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The 03:00 path in a real browser: sign in with a token, see the incident a monitor just opened,
+ * acknowledge and resolve it, and find the timeline naming the person and "ui".
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        "tocsin.admin-token=" + UiFlowContract.TOKEN,
+        "tocsin.config.path=src/test/resources/orgs/acme",
+        "tocsin.admin-token-file=target/test-admin-token",
+        "tocsin.timers.poll-interval=50ms"})
+@Import(TestClockConfig.class)
+// No other test class shares this context; closing it gives its database connections back to the suite.
+@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
+abstract class UiFlowContract {
+    static final String TOKEN = "ui-test-token-0123456789";
+    static final String KEY = "a1111111111111111111111111111111";
+
+    static HeadlessChromium chromium;
+
+    @LocalServerPort
+    int port;
+
+    HttpCalls api;
+    WebDriver browser;
+    WebDriverWait wait;
+
+    @BeforeAll
+    static void startBrowser() {
+        chromium = HeadlessChromium.start();
+    }
+
+    @AfterAll
+    static void stopBrowser() {
+        if (chromium != null) {
+            chromium.close();
+            chromium = null;
+        }
+    }
+
+    @BeforeEach
+    void setUp() {
+        api = new HttpCalls(base(), TOKEN);
+        browser = chromium.driver();
+        wait = new WebDriverWait(browser, Duration.ofSeconds(10));
+        // Each case starts signed out: the session cookie is the only state the browser keeps.
+        browser.get(base() + "/login");
+        browser.manage().deleteAllCookies();
+    }
+
+    String base() {
+        return "http://localhost:" + port;
+    }
+
+    /** Opens an incident the way a monitor does, over HTTP, and answers its number. */
+    long openIncident(String summary) {
+        String dedup = "ui-" + System.nanoTime();
+        HttpCalls.Answer a = api.withToken(null).postJson("/v2/enqueue", Map.of("routing_key", KEY, "event_action", "trigger",
+                "dedup_key", dedup, "payload", Map.of("summary", summary, "source", "prometheus", "severity", "critical")));
+        assertThat(a.status()).as(a.body()).isEqualTo(202);
+        for (JsonNode i : api.get("/api/v1/incidents?limit=1000").json()) {
+            if (dedup.equals(i.path("dedup_key").asString())) {
+                return Long.parseLong(i.path("id").asString().substring(4));
+            }
+        }
+        throw new AssertionError("no incident with dedup key " + dedup);
+    }
+
+    void signIn(String token, String person) {
+        browser.get(base() + "/login");
+        browser.findElement(By.id("token")).sendKeys(token);
+        if (person != null) {
+            browser.findElement(By.id("person")).sendKeys(person);
+        }
+        browser.findElement(By.id("sign-in")).click();
+    }
+
+    WebElement waitFor(By by) {
+        return wait.until(ExpectedConditions.visibilityOfElementLocated(by));
+    }
+
+    @Test
+    void anUnauthenticatedVisitIsSentToTheLoginPage() {
+        browser.get(base() + "/ui");
+        wait.until(ExpectedConditions.urlToBe(base() + "/login"));
+        assertThat(browser.findElement(By.id("token")).getAttribute("type")).isEqualTo("password");
+        browser.get(base() + "/ui/incidents/1");
+        wait.until(ExpectedConditions.urlToBe(base() + "/login"));
+    }
+
+    @Test
+    void aWrongTokenIsRefusedWithAVisibleMessage() {
+        signIn("not-a-real-token", "carol");
+        assertThat(waitFor(By.id("error")).getText()).isEqualTo("That token is not valid.");
+        assertThat(browser.getPageSource()).doesNotContain("not-a-real-token");
+        browser.get(base() + "/ui");
+        wait.until(ExpectedConditions.urlToBe(base() + "/login"));
+    }
+
+    @Test
+    void aPersonWhoIsNotInTheOrganisationIsRefused() {
+        signIn(TOKEN, "mallory");
+        assertThat(waitFor(By.id("error")).getText()).contains("not in the organisation");
+    }
+
+    @Test
+    void signingInAsCarolShowsTheIncidentAMonitorOpened() {
+        long id = openIncident("Checkout latency above 2s");
+        signIn(TOKEN, "carol@example.com");
+        wait.until(ExpectedConditions.urlToBe(base() + "/ui"));
+        assertThat(waitFor(By.id("person")).getText()).isEqualTo("carol");
+        assertThat(browser.findElement(By.cssSelector("header .org")).getText()).isEqualTo("Acme Test Org");
+        WebElement row = waitFor(By.id("incident-" + id));
+        assertThat(row.getText()).contains("INC-" + id, "P1", "api", "Checkout latency above 2s", "TRIGGERED",
+                // opened at 01:00Z, shown in the organisation's zone (Bucharest)
+                "2026-03-29 04:00");
+        // The list refreshes itself from a fragment every 15 s.
+        assertThat(browser.findElement(By.id("open-incidents")).getAttribute("hx-trigger")).isEqualTo("every 15s");
+    }
+
+    @Test
+    void carolAcknowledgesAndResolvesAndTheTimelineSaysSheDidItInTheUi() {
+        long id = openIncident("Database connections exhausted");
+        signIn(TOKEN, "carol");
+        waitFor(By.id("incident-" + id)).findElement(By.linkText("INC-" + id)).click();
+        wait.until(ExpectedConditions.urlToBe(base() + "/ui/incidents/" + id));
+        assertThat(waitFor(By.id("status")).getText()).isEqualTo("TRIGGERED");
+        assertThat(browser.findElement(By.id("summary")).getText()).isEqualTo("Database connections exhausted");
+        assertThat(browser.findElement(By.id("engaged")).getText()).contains("carol");
+
+        browser.findElement(By.id("acknowledge")).click();
+        wait.until(ExpectedConditions.textToBe(By.id("status"), "ACKNOWLEDGED"));
+        assertThat(browser.findElement(By.id("message")).getText()).isEqualTo("acknowledged by carol");
+        assertThat(browser.findElement(By.id("acknowledged-by")).getText()).isEqualTo("carol");
+        assertThat(timelineRows()).contains(List.of("ACKNOWLEDGED", "carol", "ui"));
+
+        JsonNode detail = api.get("/api/v1/incidents/" + id).json();
+        assertThat(detail.path("incident").path("status").asString()).isEqualTo("ACKNOWLEDGED");
+        assertThat(detail.path("timeline").toString()).contains("\"kind\":\"ACKNOWLEDGED\",\"actor\":\"carol\",\"via\":\"ui\"");
+
+        browser.findElement(By.id("acknowledge")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("message"), "already acknowledged by carol"));
+        assertThat(browser.findElement(By.id("message")).getText()).startsWith("no change: already acknowledged by carol");
+
+        browser.findElement(By.id("resolve")).click();
+        wait.until(ExpectedConditions.textToBe(By.id("status"), "RESOLVED"));
+        assertThat(browser.findElement(By.id("message")).getText()).isEqualTo("resolved by carol");
+        assertThat(browser.findElements(By.id("acknowledge"))).isEmpty();
+        assertThat(timelineRows()).contains(List.of("RESOLVED", "carol", "ui"));
+        assertThat(api.get("/api/v1/incidents/" + id).json().path("incident").path("status").asString()).isEqualTo("RESOLVED");
+
+        browser.get(base() + "/ui");
+        waitFor(By.id("open-incidents"));
+        assertThat(browser.findElements(By.id("incident-" + id))).isEmpty();
+    }
+
+    @Test
+    void anUnknownIncidentIsAPageThatSaysNotFound() {
+        signIn(TOKEN, null);
+        wait.until(ExpectedConditions.urlToBe(base() + "/ui"));
+        // Without a person the token's name acts.
+        assertThat(waitFor(By.id("person")).getText()).isEqualTo("admin");
+        browser.get(base() + "/ui/incidents/987654321");
+        assertThat(waitFor(By.id("not-found")).getText()).isEqualTo("Not found");
+        assertThat(browser.findElement(By.tagName("main")).getText()).contains("Incident 987654321 does not exist");
+        browser.get(base() + "/ui/incidents/not-a-number");
+        assertThat(waitFor(By.id("not-found")).getText()).isEqualTo("Not found");
+    }
+
+    /** Each timeline row as (kind, actor, via). */
+    List<List<String>> timelineRows() {
+        return browser.findElements(By.cssSelector("#timeline tr.entry")).stream()
+                .map(r -> List.of(r.findElement(By.className("kind")).getText(), r.findElement(By.className("actor")).getText(),
+                        r.findElement(By.className("via")).getText()))
+                .toList();
+    }
+}
