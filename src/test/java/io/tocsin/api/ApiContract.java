@@ -32,6 +32,9 @@ import tools.jackson.databind.JsonNode;
         "tocsin.admin-token=" + ApiContract.TOKEN,
         "tocsin.config.path=src/test/resources/orgs/acme",
         "tocsin.admin-token-file=target/test-admin-token"})
+// Each subclass has a database of its own, so its context is never reused: close it and give back
+// its connections (PostgreSQL allows a hundred in all).
+@org.springframework.test.annotation.DirtiesContext(classMode = org.springframework.test.annotation.DirtiesContext.ClassMode.AFTER_CLASS)
 abstract class ApiContract {
     static final String TOKEN = "test-admin-token-0123456789";
     static final ZoneId BUCHAREST = ZoneId.of("Europe/Bucharest");

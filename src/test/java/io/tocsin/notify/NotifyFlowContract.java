@@ -49,6 +49,9 @@ import tools.jackson.databind.JsonNode;
         "tocsin.notify.max-attempts=3",
         "tocsin.notify.email.from=tocsin@example.com"})
 @Import(TestClockConfig.class)
+// Each subclass has a database of its own, so its context is never reused: close it and give back
+// its connections (PostgreSQL allows a hundred in all).
+@org.springframework.test.annotation.DirtiesContext(classMode = org.springframework.test.annotation.DirtiesContext.ClassMode.AFTER_CLASS)
 abstract class NotifyFlowContract {
     static final String TOKEN = "notify-test-token-0123456789";
     static final String SIGNING_SECRET = "webhook-signing-secret-for-tests";

@@ -40,6 +40,9 @@ import tools.jackson.databind.JsonNode;
         "tocsin.notify.connect-timeout=500ms",
         "tocsin.notify.email.from=tocsin@example.com"})
 @Import(TestClockConfig.class)
+// Each subclass has a database of its own, so its context is never reused: close it and give back
+// its connections (PostgreSQL allows a hundred in all).
+@org.springframework.test.annotation.DirtiesContext(classMode = org.springframework.test.annotation.DirtiesContext.ClassMode.AFTER_CLASS)
 abstract class TemplatesFlowContract {
     static final String TOKEN = "templates-test-token-0123456789";
     static final String KEY = "b3333333333333333333333333333333";

@@ -51,6 +51,9 @@ import tools.jackson.databind.JsonNode;
         "tocsin.notify.twilio.auth-token=" + TwilioFlowContract.AUTH,
         "tocsin.notify.twilio.from=" + TwilioFlowContract.FROM})
 @Import(TestClockConfig.class)
+// Each subclass has a database of its own, so its context is never reused: close it and give back
+// its connections (PostgreSQL allows a hundred in all).
+@org.springframework.test.annotation.DirtiesContext(classMode = org.springframework.test.annotation.DirtiesContext.ClassMode.AFTER_CLASS)
 abstract class TwilioFlowContract {
     static final String TOKEN = "twilio-test-token-0123456789";
     static final String KEY = "p2222222222222222222222222222222";
