@@ -66,6 +66,40 @@ class ApiProblems extends ResponseEntityExceptionHandler {
         return ResponseEntity.badRequest().body(p);
     }
 
+    /**
+     * Malformed JSON or a value of the wrong type: the framework's answer says only "Failed to read
+     * request", so name the field Jackson was reading (or the body as a whole) as every other 400 does.
+     */
+    @java.lang.Override
+    protected ResponseEntity<Object> handleHttpMessageNotReadable(org.springframework.http.converter.HttpMessageNotReadableException ex,
+                                                                  HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        String field = "(body)";
+        String message = "not valid JSON";
+        for (Throwable t = ex; t != null; t = t.getCause()) {
+            if (t instanceof tools.jackson.core.JacksonException j) {
+                StringBuilder path = new StringBuilder();
+                for (tools.jackson.core.JacksonException.Reference r : j.getPath()) {
+                    if (r.getPropertyName() != null) {
+                        path.append(path.isEmpty() ? "" : ".").append(r.getPropertyName());
+                    } else if (r.getIndex() >= 0) {
+                        path.append('[').append(r.getIndex()).append(']');
+                    }
+                }
+                if (!path.isEmpty()) {
+                    field = path.toString();
+                    message = "wrong type of value";
+                }
+                break;
+            }
+        }
+        if (ex.getCause() == null) {
+            message = "a JSON body is required";
+        }
+        ProblemDetail p = problem(HttpStatus.BAD_REQUEST, "Invalid request", field + ": " + message);
+        p.setProperty("errors", List.of(Map.of("field", field, "message", message)));
+        return ResponseEntity.badRequest().body(p);
+    }
+
     /** A bug, not bad input: logged with its stack, answered without internals. */
     @ExceptionHandler(RuntimeException.class)
     ProblemDetail unexpected(RuntimeException e) {

@@ -68,9 +68,17 @@ class ConfigController {
     }
 
     @PostMapping(value = "/validate", consumes = MediaType.APPLICATION_JSON_VALUE)
-    ValidationView validate(@RequestBody FilesBody body) {
+    ResponseEntity<Object> validate(@RequestBody FilesBody body) {
         LoadedConfig loaded = ConfigLoader.loadSources(files(body));
-        return new ValidationView(loaded.isValid(), loaded.problems());
+        if (loaded.isValid()) {
+            return ResponseEntity.ok(new ValidationView(true, loaded.problems()));
+        }
+        // The same answer as activating these files would give, so a CI check and an apply agree.
+        ProblemDetail p = ApiProblems.problem(HttpStatus.UNPROCESSABLE_CONTENT, "Invalid configuration",
+                loaded.problems().size() + " problem(s); nothing was activated");
+        p.setProperty("errors", loaded.problems());
+        p.setProperty("valid", false);
+        return ResponseEntity.unprocessableContent().body(p);
     }
 
     @GetMapping("/versions")

@@ -107,7 +107,11 @@ class IncidentsController {
 
     @PostMapping("/{id}/escalate")
     ActionAnswer escalate(@PathVariable String id, @RequestBody(required = false) EscalateBody body, @RequestHeader(value = "From", required = false) String from, Principal who) {
-        return run(id, new Command.Escalate(actor(from, who), body == null ? null : body.level()), from, who);
+        String level = body == null ? null : body.level();
+        if (level != null) {
+            requireLevel(number(id), level);
+        }
+        return run(id, new Command.Escalate(actor(from, who), level), from, who);
     }
 
     @PostMapping("/{id}/notes")
@@ -156,8 +160,37 @@ class IncidentsController {
 
     @PostMapping("/{id}/deescalate")
     ActionAnswer deescalate(@PathVariable String id, @RequestBody(required = false) DeescalateBody body, @RequestHeader(value = "From", required = false) String from, Principal who) {
-        Set<String> keep = body == null || body.keep() == null ? Set.of() : Set.copyOf(body.keep());
+        Set<String> keep = body == null || body.keep() == null ? Set.of() : new LinkedHashSet<>(body.keep());
+        // A misspelt name would silently release the person meant to stay.
+        List<String> listed = body == null || body.keep() == null ? List.of() : body.keep();
+        for (int i = 0; i < listed.size(); i++) {
+            String p = listed.get(i);
+            if (p == null || !engine.organisation().people().containsKey(p)) {
+                throw new BadRequestException("keep[" + i + "]", "no person \"" + p + "\" in the organisation");
+            }
+        }
         return run(id, new Command.Deescalate(actor(from, who), keep, body == null ? null : body.reason()), from, who);
+    }
+
+    /**
+     * The engine ignores a level its policy does not have, which would record an escalation that paged
+     * nobody; refuse it instead. An unknown incident is left for {@link #run} to answer 404.
+     */
+    private void requireLevel(long n, String level) {
+        IncidentRow row = incidents.find(n).orElse(null);
+        if (row == null) {
+            return;
+        }
+        var config = engine.organisation().config();
+        String policy = config.services().stream().filter(s -> s.id().equals(row.serviceId())).findFirst()
+                .map(io.tocsin.config.OrganisationConfig.Service::escalationPolicy).orElse(null);
+        List<String> levels = config.escalationPolicies().stream().filter(p -> p.id().equals(policy))
+                .flatMap(p -> p.paths().stream()).flatMap(p -> p.levels().stream())
+                .map(io.tocsin.config.OrganisationConfig.Level::id).distinct().toList();
+        if (!levels.contains(level)) {
+            throw new BadRequestException("level", "no level \"" + level + "\" in escalation policy " + policy
+                    + " (levels: " + String.join(", ", levels) + ")");
+        }
     }
 
     private ActionAnswer run(String id, Command command, String from, Principal who) {

@@ -13,11 +13,11 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 import tools.jackson.databind.JsonNode;
 
-@Command(name = "incident", description = "Act on incidents of a running server: list, show, ack, unack, resolve, escalate, note, update, severity, tag, reassign.",
+@Command(name = "incident", description = "Act on incidents of a running server: list, show, ack, unack, resolve, escalate, note, update, severity, tag, reassign, deescalate.",
         subcommands = {IncidentCommand.ListIncidents.class, IncidentCommand.Show.class, IncidentCommand.Ack.class,
                 IncidentCommand.Unack.class, IncidentCommand.Resolve.class, IncidentCommand.Escalate.class,
                 IncidentCommand.NoteCmd.class, IncidentCommand.Update.class, IncidentCommand.SeverityCmd.class,
-                IncidentCommand.Tag.class, IncidentCommand.Reassign.class})
+                IncidentCommand.Tag.class, IncidentCommand.Reassign.class, IncidentCommand.Deescalate.class})
 class IncidentCommand {
 
     /** Shared behaviour: call the server, print the answer, exit 0 on 2xx, 1 otherwise. */
@@ -233,6 +233,28 @@ class IncidentCommand {
             }
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("to", targets);
+            if (reason != null) {
+                body.put("reason", reason);
+            }
+            return Json.write(body);
+        }
+    }
+
+    @Command(name = "deescalate", description = "Release the people paged so far, except those kept; the ladder stops, and the timeline says who was released.")
+    static class Deescalate extends OnIncident {
+        @Option(names = "--keep", split = ",", paramLabel = "PERSON", description = "People who stay on the incident (repeat or comma-separate).")
+        java.util.List<String> keep = new java.util.ArrayList<>();
+
+        @Option(names = "--reason", description = "Why, for the timeline.")
+        String reason;
+
+        String path() {
+            return "/api/v1/incidents/" + id + "/deescalate";
+        }
+
+        String body() {
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("keep", keep);
             if (reason != null) {
                 body.put("reason", reason);
             }

@@ -269,12 +269,17 @@ class IntegrationsController {
 
     @org.springframework.web.bind.annotation.ExceptionHandler(DisabledService.class)
     ProblemDetail disabled(DisabledService e) {
-        return problem(HttpStatus.FORBIDDEN, "Service disabled", e.getMessage());
+        ProblemDetail p = problem(HttpStatus.FORBIDDEN, "Service disabled", e.getMessage());
+        // The key is right but its service is switched off: name the key, as for an unknown one.
+        p.setProperty("errors", List.of(Map.of("field", "key", "message", e.getMessage())));
+        return p;
     }
 
     @org.springframework.web.bind.annotation.ExceptionHandler(TooLarge.class)
     ProblemDetail tooLarge() {
-        return problem(HttpStatus.CONTENT_TOO_LARGE, "Event too large", "the body exceeds 512 KB");
+        ProblemDetail p = problem(HttpStatus.CONTENT_TOO_LARGE, "Event too large", "the body exceeds 512 KB");
+        p.setProperty("errors", List.of(Map.of("field", "(body)", "message", "exceeds 512 KB")));
+        return p;
     }
 
     @org.springframework.web.bind.annotation.ExceptionHandler(Throttled.class)

@@ -179,6 +179,16 @@ public class IncidentStore {
                 .params(serviceId, Timestamps.of(at), summary, source, details).update();
     }
 
+    /** Newest first; ties on the instant (a test clock, a burst from CI) fall back to arrival order. */
+    public List<ServiceChange> changes(String serviceId, int limit) {
+        return jdbc.sql("SELECT * FROM service_change WHERE service_id = ? ORDER BY at DESC, id DESC LIMIT ?")
+                .params(serviceId, limit)
+                .query((rs, i) -> new ServiceChange(rs.getLong("id"), rs.getString("service_id"),
+                        Timestamps.toInstant(rs.getObject("at", OffsetDateTime.class)), rs.getString("summary"),
+                        rs.getString("source"), rs.getString("details")))
+                .list();
+    }
+
     public long changeCount(String serviceId) {
         return jdbc.sql("SELECT COUNT(*) FROM service_change WHERE service_id = ?").param(serviceId).query(Long.class).single();
     }

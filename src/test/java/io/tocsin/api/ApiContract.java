@@ -301,6 +301,99 @@ abstract class ApiContract {
         assertThat(badToken.err()).contains("401");
     }
 
+    @Test
+    void validateReportsEveryProblemWithFileAndLineAndActivatesNothing() throws Exception {
+        List<Map<String, String>> original = files(ACME);
+        long active = api.get("/api/v1/config/active").json().path("version").asLong();
+        int versions = api.get("/api/v1/config/versions?limit=1000").json().size();
+        String primaryOn31st = "/api/v1/schedules/backend-primary/oncall?layer=primary&at=2026-03-31T12:00:00Z";
+
+        Answer valid = api.postJson("/api/v1/config/validate", Map.of("files", original));
+        assertThat(valid.status()).as(valid.body()).isEqualTo(200);
+        assertThat(valid.json().path("valid").asBoolean()).isTrue();
+        assertThat(valid.json().path("problems").size()).isZero();
+
+        // Valid and different: still only checked, so dan does not take over.
+        List<Map<String, String>> changed = new ArrayList<>();
+        for (Map<String, String> f : original) {
+            changed.add(Map.of("name", f.get("name"), "text", f.get("text").replace("participants: [alice, bob, carol]", "participants: [dan, bob, carol]")));
+        }
+        assertThat(api.postJson("/api/v1/config/validate", Map.of("files", changed)).status()).isEqualTo(200);
+        assertThat(layers(api.get(primaryOn31st).json())).containsExactly("primary=alice");
+
+        List<Map<String, String>> broken = new ArrayList<>();
+        for (Map<String, String> f : original) {
+            broken.add(Map.of("name", f.get("name"), "text", f.get("text")
+                    .replace("- { schedule: backend-primary, layer: secondary }", "- { schedule: backend-primry, layer: secondary }")
+                    .replace("shift: 1d", "shift: 1x")
+                    .replace("participants: [alice, bob, carol]", "participants: [dan, bob, carol]")));
+        }
+        Answer invalid = api.postJson("/api/v1/config/validate", Map.of("files", broken));
+        assertThat(invalid.status()).as(invalid.body()).isEqualTo(422);
+        assertThat(invalid.contentType()).startsWith("application/problem+json");
+        assertThat(invalid.json().path("valid").asBoolean()).isFalse();
+        List<String> problems = new ArrayList<>();
+        for (JsonNode p : invalid.json().path("errors")) {
+            problems.add(p.path("file").asString() + ":" + p.path("line").asInt() + ": " + p.path("path").asString() + ": " + p.path("message").asString());
+        }
+        assertThat(problems).hasSize(2);
+        assertThat(problems).anySatisfy(p -> assertThat(p).startsWith("escalation.yaml:14: escalation_policies[0].paths[0].levels[1].notify[0].schedule")
+                .contains("unknown schedule \"backend-primry\" (did you mean \"backend-primary\"?)"));
+        assertThat(problems).anySatisfy(p -> assertThat(p).matches("schedules\\.yaml:\\d+: schedules\\[0\\]\\.layers\\[2\\]\\.shift: .*"));
+        assertThat(invalid.json().path("detail").asString()).contains("2 problem(s)").contains("nothing was activated");
+
+        assertField(api.postJson("/api/v1/config/validate", Map.of("files", List.of())), "files");
+        assertThat(api.get("/api/v1/config/active").json().path("version").asLong()).isEqualTo(active);
+        assertThat(api.get("/api/v1/config/versions?limit=1000").json().size()).isEqualTo(versions);
+        assertThat(layers(api.get(primaryOn31st).json())).containsExactly("primary=alice");
+        assertThat(api.get("/api/v1/audit").json().toString()).doesNotContain("config.validate");
+    }
+
+    @Test
+    void schedulesAreListedWithTheirLayersAndWhenTheAnswerNextChanges() {
+        JsonNode all = api.get("/api/v1/schedules").json();
+        assertThat(all.size()).isEqualTo(1);
+        JsonNode s = all.get(0);
+        assertThat(s.path("id").asString()).isEqualTo("backend-primary");
+        assertThat(s.path("name").asString()).isEqualTo("Backend on-call");
+        assertThat(s.path("time_zone").asString()).isEqualTo("Europe/Bucharest");
+        List<String> layerIds = new ArrayList<>();
+        s.path("layers").forEach(l -> layerIds.add(l.path("id").asString()));
+        assertThat(layerIds).containsExactly("primary", "secondary", "business-hours");
+        JsonNode primary = s.path("layers").get(0);
+        assertThat(primary.path("participants").toString()).isEqualTo("[\"alice\",\"bob\",\"carol\"]");
+        assertThat(primary.path("start").asString()).isEqualTo("2026-01-05");
+        assertThat(primary.path("handoff").asString()).containsIgnoringCase("mon").contains("09:00");
+        assertThat(s.path("layers").get(2).path("restrictions").asInt()).isEqualTo(1);
+
+        Answer one = api.get("/api/v1/schedules/backend-primary");
+        assertThat(one.status()).isEqualTo(200);
+        assertThat(one.json()).isEqualTo(s);
+        Answer missing = api.get("/api/v1/schedules/backend-primry");
+        assertThat(missing.status()).isEqualTo(404);
+        assertThat(missing.contentType()).startsWith("application/problem+json");
+
+        // Sunday 03:00 on the night of the change to summer time: the Monday 09:00 hand-off is at 06:00Z.
+        JsonNode next = api.get("/api/v1/schedules/backend-primary/next-handoff?layer=primary&at=2026-03-29T03:00:00%2B02:00").json();
+        assertThat(next.path("layer").asString()).isEqualTo("primary");
+        assertThat(next.path("next_handoff").asString()).isEqualTo("2026-03-30T06:00:00Z");
+        assertThat(api.get("/api/v1/schedules/backend-primary/next-handoff?at=2026-03-29T01:00:00Z").json().path("layer").asString())
+                .isEqualTo("primary");
+        // Friday evening, outside business hours: nobody until Monday 09:00 local.
+        JsonNode weekend = api.get("/api/v1/schedules/backend-primary/next-handoff?layer=business-hours&at=2026-04-03T15:00:00Z").json();
+        assertThat(weekend.path("next_handoff").asString()).isEqualTo("2026-04-06T06:00:00Z");
+        assertField(api.get("/api/v1/schedules/backend-primary/next-handoff?layer=tertiary"), "layer");
+        assertField(api.get("/api/v1/schedules/backend-primary/next-handoff?at=soon"), "at");
+        assertThat(api.get("/api/v1/schedules/nope/next-handoff").status()).isEqualTo(404);
+    }
+
+    @Test
+    void healthIsAnsweredWithoutAToken() {
+        Answer health = api.withToken(null).get("/actuator/health");
+        assertThat(health.status()).as(health.body()).isEqualTo(200);
+        assertThat(health.json().path("status").asString()).isEqualTo("UP");
+    }
+
     static List<Map<String, String>> files(String dir) throws Exception {
         try (Stream<Path> s = Files.list(Path.of(dir))) {
             List<Map<String, String>> out = new ArrayList<>();
