@@ -1,0 +1,40 @@
+package io.tocsin.store;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.InitializingBean;
+import org.springframework.stereotype.Component;
+
+/**
+ * The embedded H2 database writes committed changes to its file up to half a second later by
+ * default, so a {@code kill -9} right after a 202 could lose the event it acknowledged (invariant 1).
+ * With no write delay every commit reaches the file (the operating system's cache, which outlives
+ * the process) before it returns. The setting is stored in the database; PostgreSQL needs nothing.
+ */
+@Component
+class H2Durability implements InitializingBean {
+    private static final Logger LOG = LoggerFactory.getLogger(H2Durability.class);
+
+    private final DataSource dataSource;
+
+    H2Durability(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    @java.lang.Override
+    public void afterPropertiesSet() throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            if (!"H2".equals(c.getMetaData().getDatabaseProductName())) {
+                return;
+            }
+            try (Statement st = c.createStatement()) {
+                st.execute("SET WRITE_DELAY 0");
+            }
+            LOG.info("H2: every commit is written to the database file before it returns");
+        }
+    }
+}
