@@ -86,7 +86,15 @@ class TimerWorker {
                         return false;
                     }
                     claimed[0] = due.get(0);
-                    incidents.wakeLocked(due.get(0));
+                    // A savepoint lets a failure be postponed while this transaction still holds the
+                    // timer's lock: no other claimer can try the broken incident again before its backoff.
+                    Object savepoint = status.createSavepoint();
+                    try {
+                        incidents.wakeLocked(due.get(0));
+                    } catch (RuntimeException e) {
+                        status.rollbackToSavepoint(savepoint);
+                        postponeLocked(due.get(0), e);
+                    }
                     return true;
                 });
             } catch (RuntimeException e) {
@@ -107,18 +115,21 @@ class TimerWorker {
     /** 1 s, 2 s, 4 s ... capped at 5 minutes, and said on the incident's timeline so it is never silent. */
     private void postpone(long incidentId, RuntimeException cause) {
         try {
-            tx.executeWithoutResult(status -> {
-                int failures = store.timerFailures(incidentId);
-                Duration wait = backoff(failures);
-                store.postponeTimer(incidentId, clock.instant().plus(wait));
-                store.append(incidentId, new io.tocsin.store.EntryRow(0, incidentId, clock.instant(), "NOTE", "tocsin", "timer", null,
-                        null, null, List.of(), "processing a due timer failed (" + cause.getClass().getSimpleName() + ": "
-                        + cause.getMessage() + "); retrying in " + wait.toSeconds() + "s"));
-            });
-            LOG.error("timer of incident {} failed; postponed", incidentId, cause);
+            tx.executeWithoutResult(status -> postponeLocked(incidentId, cause));
         } catch (RuntimeException e) {
             LOG.error("timer of incident {} failed and could not be postponed", incidentId, e);
         }
+    }
+
+    /** Inside a transaction: moves the timer by its backoff and says so on the incident's timeline. */
+    private void postponeLocked(long incidentId, RuntimeException cause) {
+        int failures = store.timerFailures(incidentId);
+        Duration wait = backoff(failures);
+        store.postponeTimer(incidentId, clock.instant().plus(wait));
+        store.append(incidentId, new io.tocsin.store.EntryRow(0, incidentId, clock.instant(), "NOTE", "tocsin", "timer", null,
+                null, null, List.of(), "processing a due timer failed (" + cause.getClass().getSimpleName() + ": "
+                + cause.getMessage() + "); retrying in " + wait.toSeconds() + "s"));
+        LOG.error("timer of incident {} failed; postponed", incidentId, cause);
     }
 
     static Duration backoff(int failures) {

@@ -23,7 +23,7 @@ class Channels {
     Channels(ObjectProvider<JavaMailSender> mail, NotificationStore store, Clock clock,
              @Value("${tocsin.notify.email.from:tocsin@localhost}") String from,
              @Value("${tocsin.notify.webhook.signing-secret:}") String webhookSecret,
-             @Value("${tocsin.notify.ntfy.base-url:https://ntfy.sh}") String ntfyBase,
+             @Value("${tocsin.notify.ntfy.base-url:}") String ntfyBase,
              @Value("${tocsin.notify.ntfy.token:}") String ntfyToken,
              @Value("${tocsin.notify.slack.base-url:https://slack.com/api}") String slackBase,
              @Value("${tocsin.notify.slack.bot-token:}") String slackToken,
@@ -39,7 +39,11 @@ class Channels {
                 ? store.secret("webhook-signing", () -> java.util.UUID.randomUUID().toString() + java.util.UUID.randomUUID())
                 : webhookSecret;
         add(new WebhookChannel(call, secret, clock));
-        add(new NtfyChannel(call, ntfyBase, ntfyToken));
+        // No default server: pages name incidents and people, so they go to a public ntfy.sh only
+        // when an operator says so, never because a setting was left out.
+        if (!ntfyBase.isBlank()) {
+            add(new NtfyChannel(call, ntfyBase, ntfyToken));
+        }
         add(new SlackChannel(call, slackBase, slackToken));
         add(new TeamsChannel(call));
         if (twilio.configured()) {
