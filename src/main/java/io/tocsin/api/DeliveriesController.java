@@ -2,7 +2,7 @@ package io.tocsin.api;
 
 import io.tocsin.config.OrganisationConfig;
 import io.tocsin.incident.IncidentEngine;
-import io.tocsin.notify.Dispatcher;
+import io.tocsin.notify.TestPages;
 import io.tocsin.store.NotificationStore;
 import java.time.Clock;
 import java.util.List;
@@ -17,13 +17,13 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 class DeliveriesController {
     private final NotificationStore deliveries;
-    private final Dispatcher dispatcher;
+    private final TestPages testPages;
     private final IncidentEngine engine;
     private final Clock clock;
 
-    DeliveriesController(NotificationStore deliveries, Dispatcher dispatcher, IncidentEngine engine, Clock clock) {
+    DeliveriesController(NotificationStore deliveries, TestPages testPages, IncidentEngine engine, Clock clock) {
         this.deliveries = deliveries;
-        this.dispatcher = dispatcher;
+        this.testPages = testPages;
         this.engine = engine;
         this.clock = clock;
     }
@@ -55,7 +55,7 @@ class DeliveriesController {
     Map<String, Object> testPage(@PathVariable String id) {
         OrganisationConfig.Person person = engine.organisation().person(id)
                 .orElseThrow(() -> new NotFoundException("no person " + id));
-        List<Map<String, Object>> results = dispatcher.testPage(person);
+        List<Map<String, Object>> results = testPages.send(person);
         boolean allSent = results.stream().allMatch(r -> "sent".equals(r.get("outcome")));
         return Map.of("person", id, "all_sent", allSent, "results", results);
     }

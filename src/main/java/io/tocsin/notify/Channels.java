@@ -70,6 +70,12 @@ class Channels {
         return byType.get("slack") instanceof SlackChannel slack && slack.canReach(c) ? Optional.of("slack") : Optional.empty();
     }
 
+    /** Sends on the channel of this contact-method type; a type this server cannot deliver fails for good. */
+    SendResult send(String type, Message m) {
+        Channel c = byType.get(type);
+        return c == null ? SendResult.permanent("no-provider", "no " + type + " provider is configured on this server") : c.send(m);
+    }
+
     Optional<Channel> forType(String type) {
         return Optional.ofNullable(byType.get(type));
     }

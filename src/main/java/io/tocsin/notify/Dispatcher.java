@@ -1,9 +1,5 @@
 package io.tocsin.notify;
 
-import io.tocsin.config.Organisation;
-import io.tocsin.config.OrganisationConfig;
-import io.tocsin.incident.IncidentEngine;
-import io.tocsin.store.EntryRow;
 import io.tocsin.store.IncidentRow;
 import io.tocsin.store.IncidentStore;
 import io.tocsin.store.NotificationStore;
@@ -11,9 +7,7 @@ import io.tocsin.store.NotificationStore.Delivery;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
@@ -24,13 +18,14 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Delivers what the engine queued. Outbox rows are expanded into deliveries by the person's rules;
+ * Delivers what the engine queued. Outbox rows are expanded into deliveries ({@link OutboxExpansion});
  * each delivery is leased (so a node that dies mid-send is replaced), sent outside any transaction
  * with a timeout, and its result recorded on the incident's timeline. Failures retry with
  * exponential backoff and jitter (a 429's Retry-After wins); the first failure of a channel brings
  * the person's next contact method forward at once; what cannot be delivered lands in the dead
  * letters with the provider's answer. Pages still waiting when the incident is acknowledged or
- * resolved are cancelled, never sent.
+ * resolved are cancelled, never sent. A number over its per-minute limit waits, and what waits for
+ * it goes out as one message.
  */
 @Component
 public class Dispatcher {
@@ -38,12 +33,12 @@ public class Dispatcher {
 
     private final NotificationStore deliveries;
     private final IncidentStore incidents;
-    private final IncidentEngine engine;
     private final Channels channels;
-    private final AckLinks links;
+    private final OutboxExpansion expansion;
+    private final MessageComposer composer;
+    private final DeliveryTimeline timeline;
     private final Clock clock;
     private final TransactionTemplate tx;
-    private final MessageTemplates templates = new MessageTemplates();
     private final DestinationLimits limits;
     private final io.micrometer.core.instrument.MeterRegistry meters;
     private final int maxAttempts;
@@ -54,17 +49,18 @@ public class Dispatcher {
     private final java.util.concurrent.atomic.AtomicInteger busySenders = new java.util.concurrent.atomic.AtomicInteger();
     private final java.util.concurrent.atomic.AtomicBoolean limitedLaneBusy = new java.util.concurrent.atomic.AtomicBoolean();
 
-    Dispatcher(NotificationStore deliveries, IncidentStore incidents, IncidentEngine engine, Channels channels, AckLinks links,
-               Clock clock, TransactionTemplate tx, @Value("${tocsin.notify.max-attempts:5}") int maxAttempts,
+    Dispatcher(NotificationStore deliveries, IncidentStore incidents, Channels channels,
+               OutboxExpansion expansion, MessageComposer composer, DeliveryTimeline timeline, Clock clock, TransactionTemplate tx, @Value("${tocsin.notify.max-attempts:5}") int maxAttempts,
                @Value("${tocsin.notify.lease:2m}") Duration lease, @Value("${tocsin.notify.enabled:true}") boolean enabled,
                @Value("${tocsin.notify.threads:4}") int senderThreads,
                @Value("${tocsin.notify.rate-limits:sms=3,voice=2}") String rateLimits,
                io.micrometer.core.instrument.MeterRegistry meters) {
         this.deliveries = deliveries;
         this.incidents = incidents;
-        this.engine = engine;
         this.channels = channels;
-        this.links = links;
+        this.expansion = expansion;
+        this.composer = composer;
+        this.timeline = timeline;
         this.clock = clock;
         this.tx = tx;
         this.maxAttempts = maxAttempts;
@@ -91,7 +87,7 @@ public class Dispatcher {
             return;
         }
         try {
-            for (int i = 0; i < 200 && Boolean.TRUE.equals(tx.execute(s -> expandOne())); i++) {
+            for (int i = 0; i < 200 && Boolean.TRUE.equals(tx.execute(s -> expansion.expandOne())); i++) {
                 // keep expanding
             }
         } catch (RuntimeException e) {
@@ -126,69 +122,6 @@ public class Dispatcher {
         }
     }
 
-    // ---- expansion ----
-
-    private boolean expandOne() {
-        Optional<NotificationStore.OutboxRow> claimed = deliveries.claimOutbox();
-        if (claimed.isEmpty()) {
-            return false;
-        }
-        NotificationStore.OutboxRow row = claimed.get();
-        Instant now = clock.instant();
-        if ("CHAT".equals(row.kind())) {
-            expandChatPost(row, now);
-            return true;
-        }
-        Organisation org = engine.organisation();
-        Optional<OrganisationConfig.Person> person = org.person(row.personId());
-        if (person.isEmpty()) {
-            deliveries.finishOutbox(row.id(), "DEAD", "no person " + row.personId() + " in the running configuration");
-            timeline(row.incidentId(), "DELIVERY_DEAD", List.of(row.personId()), "cannot reach " + row.personId()
-                    + ": not in the running configuration");
-            return true;
-        }
-        boolean notice = "NOTICE".equals(row.kind());
-        List<PlannedDelivery> plan = notice ? NotificationRulesPlan.forNotice(person.get()).map(List::of).orElse(List.of())
-                : NotificationRulesPlan.forPage(person.get(), highUrgency(org, row.incidentId()));
-        if (plan.isEmpty()) {
-            deliveries.finishOutbox(row.id(), "DEAD", row.personId() + " has no contact methods");
-            timeline(row.incidentId(), "DELIVERY_DEAD", List.of(row.personId()), "cannot reach " + row.personId()
-                    + ": no contact methods configured");
-            return true;
-        }
-        for (PlannedDelivery p : plan) {
-            deliveries.create(new NotificationStore.NewDelivery(row.id(), row.incidentId(), row.personId(), row.kind(), p.step(),
-                    p.contactMethod(), p.channel(), p.address(), row.idempotencyKey() + "|" + p.step() + "|" + p.contactMethod(),
-                    row.reason(), row.createdAt().plus(p.after())), now);
-        }
-        deliveries.finishOutbox(row.id(), "EXPANDED", null);
-        return true;
-    }
-
-    /** A post in a chat channel: one delivery, no personal rules, no fallback. */
-    private void expandChatPost(NotificationStore.OutboxRow row, Instant now) {
-        String channel = row.personId();
-        Optional<String> type;
-        try {
-            type = channels.chatType(channel);
-        } catch (IllegalArgumentException badUrl) {
-            type = Optional.empty();
-        }
-        if (type.isEmpty()) {
-            deliveries.finishOutbox(row.id(), "SKIPPED", "no way to post to " + channel + " (no Slack bot token configured)");
-            return;
-        }
-        deliveries.create(new NotificationStore.NewDelivery(row.id(), row.incidentId(), channel, row.kind(), 0, "chat", type.get(),
-                channel, row.idempotencyKey(), row.reason(), row.createdAt()), now);
-        deliveries.finishOutbox(row.id(), "EXPANDED", null);
-    }
-
-    private boolean highUrgency(Organisation org, long incidentId) {
-        String severity = incidents.find(incidentId).map(IncidentRow::severity).orElse(null);
-        return org.config().severities().stream().filter(s -> s.id().equals(severity)).findFirst()
-                .map(s -> "page".equals(s.response())).orElse(true);
-    }
-
     // ---- delivery ----
 
     private boolean deliverOne(boolean limitedLane) {
@@ -203,7 +136,7 @@ public class Dispatcher {
             String why = incident.get().status().toLowerCase() + " before this page went out";
             tx.executeWithoutResult(s -> {
                 deliveries.cancel(d.id(), why);
-                timeline(d.incidentId(), "DELIVERY_CANCELLED", List.of(d.personId()), d.channel() + " to " + d.personId()
+                timeline.say(d.incidentId(), "DELIVERY_CANCELLED", List.of(d.personId()), d.channel() + " to " + d.personId()
                         + " by " + d.contactMethod() + " not sent: " + why);
             });
             return true;
@@ -216,7 +149,7 @@ public class Dispatcher {
                 Instant until = recent.get(recent.size() - limit).plus(DestinationLimits.WINDOW);
                 tx.executeWithoutResult(s -> {
                     deliveries.throttle(d.id(), until);
-                    timeline(d.incidentId(), "DELIVERY_THROTTLED", List.of(d.personId()), d.channel() + " to " + d.personId() + " by "
+                    timeline.say(d.incidentId(), "DELIVERY_THROTTLED", List.of(d.personId()), d.channel() + " to " + d.personId() + " by "
                             + d.contactMethod() + " held back: " + recent.size() + " sent to " + d.address() + " in the last minute (limit "
                             + limit + "); it goes out at " + until + " with anything else waiting for that number");
                 });
@@ -231,11 +164,9 @@ public class Dispatcher {
                 tx.executeWithoutResult(s -> waiting.forEach(w -> deliveries.releaseLease(w.id())));
             }
         }
-        Message message = bundle.isEmpty() ? message(d, incident) : bundled(d, bundle);
-        Optional<Channel> channel = channels.forType(d.channel());
+        Message message = bundle.isEmpty() ? composer.of(d, incident) : composer.bundled(d, bundle);
         long started = System.nanoTime();
-        SendResult result = channel.map(c -> c.send(message))
-                .orElseGet(() -> SendResult.permanent("no-provider", "no " + d.channel() + " provider is configured on this server"));
+        SendResult result = channels.send(d.channel(), message);
         long millis = (System.nanoTime() - started) / 1_000_000;
         List<Delivery> carried = bundle;
         tx.executeWithoutResult(s -> {
@@ -243,7 +174,7 @@ public class Dispatcher {
             for (Delivery b : carried) {
                 if (result.outcome() == SendResult.Outcome.SENT) {
                     deliveries.markBundled(b.id(), d.id(), clock.instant());
-                    timeline(b.incidentId(), "DELIVERED", List.of(b.personId()), b.channel() + " to " + b.personId() + " by "
+                    timeline.say(b.incidentId(), "DELIVERED", List.of(b.personId()), b.channel() + " to " + b.personId() + " by "
                             + b.contactMethod() + " delivered inside one message with " + (carried.size()) + " other(s) (delivery "
                             + d.id() + ", " + result.providerStatus() + ")");
                 } else {
@@ -264,7 +195,7 @@ public class Dispatcher {
                 String why = i.get().status().toLowerCase() + " before this page went out";
                 tx.executeWithoutResult(s -> {
                     deliveries.cancel(b.id(), why);
-                    timeline(b.incidentId(), "DELIVERY_CANCELLED", List.of(b.personId()), b.channel() + " to " + b.personId()
+                    timeline.say(b.incidentId(), "DELIVERY_CANCELLED", List.of(b.personId()), b.channel() + " to " + b.personId()
                             + " by " + b.contactMethod() + " not sent: " + why);
                 });
             } else {
@@ -272,29 +203,6 @@ public class Dispatcher {
             }
         }
         return out;
-    }
-
-    /** One message for several incidents, each with its reply code on SMS (the links of one would act on one only). */
-    private Message bundled(Delivery carrier, List<Delivery> others) {
-        List<String> lines = new java.util.ArrayList<>();
-        boolean urgent = false;
-        for (Delivery x : java.util.stream.Stream.concat(java.util.stream.Stream.of(carrier), others.stream()).toList()) {
-            Optional<IncidentRow> i = x.incidentId() == null ? Optional.empty() : incidents.find(x.incidentId());
-            if (i.isEmpty()) {
-                lines.add(x.reason());
-                continue;
-            }
-            boolean page = "PAGE".equals(x.kind());
-            urgent |= page && highUrgency(engine.organisation(), i.get().id());
-            lines.add(i.get().number() + " " + i.get().severity() + " " + i.get().serviceId() + ": "
-                    + (page ? i.get().summary() : x.reason())
-                    + (page && "sms".equals(carrier.channel()) ? " (reply " + i.get().id() + "a)" : ""));
-        }
-        String subject = lines.size() + " pages: " + String.join("; ", lines);
-        String text = String.join("\n", lines);
-        String html = "<ul>" + lines.stream().map(l -> "<li>" + org.springframework.web.util.HtmlUtils.htmlEscape(l) + "</li>")
-                .collect(java.util.stream.Collectors.joining()) + "</ul>";
-        return new Message(carrier.idempotencyKey(), carrier.address(), subject, text, html, urgent, null, null, null);
     }
 
     private void record(Delivery d, SendResult r, long millis) {
@@ -308,7 +216,7 @@ public class Dispatcher {
         switch (r.outcome()) {
             case SENT -> {
                 deliveries.markSent(d.id(), now, r.providerStatus());
-                timeline(d.incidentId(), "DELIVERED", List.of(d.personId()), what + " delivered (" + r.providerStatus() + ", "
+                timeline.say(d.incidentId(), "DELIVERED", List.of(d.personId()), what + " delivered (" + r.providerStatus() + ", "
                         + millis + " ms, " + attempt + ")");
             }
             case RETRY -> {
@@ -317,7 +225,7 @@ public class Dispatcher {
                 } else {
                     Duration wait = r.retryAfter() != null ? r.retryAfter() : backoff(d.attempts());
                     deliveries.retryAt(d.id(), now.plus(wait), r.providerStatus(), r.detail());
-                    timeline(d.incidentId(), "DELIVERY_FAILED", List.of(d.personId()), what + " failed (" + r.providerStatus()
+                    timeline.say(d.incidentId(), "DELIVERY_FAILED", List.of(d.personId()), what + " failed (" + r.providerStatus()
                             + detail(r) + ", " + millis + " ms, " + attempt + "); retrying in " + wait.toMillis() / 1000.0 + " s");
                     fallBack(d, now);
                 }
@@ -329,7 +237,7 @@ public class Dispatcher {
     private void dead(Delivery d, SendResult r, String text) {
         meters.counter("tocsin.notifications.dead", "channel", d.channel()).increment();
         deliveries.markDead(d.id(), r.providerStatus(), r.detail());
-        timeline(d.incidentId(), "DELIVERY_DEAD", List.of(d.personId()), text + "; in the dead letters as delivery " + d.id());
+        timeline.say(d.incidentId(), "DELIVERY_DEAD", List.of(d.personId()), text + "; in the dead letters as delivery " + d.id());
         fallBack(d, clock.instant());
     }
 
@@ -339,7 +247,7 @@ public class Dispatcher {
             return;
         }
         deliveries.advanceNextStep(d.outboxId(), d.step(), now).filter(next -> next.dueAt().isAfter(now))
-                .ifPresent(next -> timeline(d.incidentId(), "DELIVERY_FALLBACK", List.of(d.personId()), "trying "
+                .ifPresent(next -> timeline.say(d.incidentId(), "DELIVERY_FALLBACK", List.of(d.personId()), "trying "
                         + d.personId() + "'s next contact method now: " + next.channel() + " by " + next.contactMethod()));
     }
 
@@ -351,67 +259,5 @@ public class Dispatcher {
 
     private static String detail(SendResult r) {
         return r.detail() == null || r.detail().isBlank() ? "" : ": " + r.detail().lines().findFirst().orElse("");
-    }
-
-    private Message message(Delivery d, Optional<IncidentRow> incident) {
-        Map<String, Object> model = new LinkedHashMap<>();
-        boolean page = "PAGE".equals(d.kind());
-        String prefix = page ? "page" : HandoffNotices.KIND.equals(d.kind()) ? "handoff" : "CHAT".equals(d.kind()) ? "chat" : "notice";
-        String ack = null;
-        String resolve = null;
-        if (incident.isPresent()) {
-            IncidentRow i = incident.get();
-            // A channel is not a person: a link signed for it would act as nobody in particular.
-            if (!"CHAT".equals(d.kind())) {
-                ack = links.url(i.id(), "acknowledge", d.personId());
-                resolve = links.url(i.id(), "resolve", d.personId());
-            }
-            model.put("incident", i.number());
-            model.put("number", i.id());
-            model.put("severity", i.severity());
-            model.put("service", i.serviceId());
-            model.put("summary", i.summary());
-            model.put("status", i.status().toLowerCase());
-        }
-        model.put("reason", d.reason());
-        model.put("event", d.reason());
-        model.put("acknowledge_url", ack);
-        model.put("resolve_url", resolve);
-        MessageTemplates.Rendered r = templates.render(engine.organisation().config().notifications(), prefix, d.channel(),
-                incident.map(IncidentRow::details).orElse(null), model);
-        return new Message(d.idempotencyKey(), d.address(), r.subject(), r.text(), r.html(),
-                page && incident.map(i -> highUrgency(engine.organisation(), i.id())).orElse(false),
-                incident.map(IncidentRow::number).orElse(null), page ? ack : null, page ? resolve : null);
-    }
-
-    private void timeline(Long incidentId, String kind, List<String> people, String text) {
-        if (incidentId == null) {
-            return;
-        }
-        incidents.append(incidentId, new EntryRow(0, incidentId, clock.instant(), kind, "tocsin", "notify", null, null, null,
-                people, text));
-    }
-
-    /** A test page through every contact method of a person, sent now; one result per method. */
-    public List<Map<String, Object>> testPage(OrganisationConfig.Person person) {
-        List<Map<String, Object>> out = new java.util.ArrayList<>();
-        for (OrganisationConfig.ContactMethod c : person.contactMethods()) {
-            Map<String, Object> model = Map.of("person", person.name() == null ? person.id() : person.name(), "contact_method", c.id());
-            MessageTemplates.Rendered t = templates.render(engine.organisation().config().notifications(), "test", c.type(), null, model);
-            Message m = new Message("test|" + person.id() + "|" + c.id() + "|" + clock.instant().toEpochMilli(), c.address(),
-                    t.subject(), t.text(), t.html(), false, null, null, null);
-            long started = System.nanoTime();
-            SendResult r = channels.forType(c.type()).map(ch -> ch.send(m))
-                    .orElseGet(() -> SendResult.permanent("no-provider", "no " + c.type() + " provider is configured on this server"));
-            Map<String, Object> row = new LinkedHashMap<>();
-            row.put("contact_method", c.id());
-            row.put("channel", c.type());
-            row.put("outcome", r.outcome().name().toLowerCase());
-            row.put("provider_status", r.providerStatus());
-            row.put("detail", r.detail());
-            row.put("millis", (System.nanoTime() - started) / 1_000_000);
-            out.add(row);
-        }
-        return out;
     }
 }

@@ -1,0 +1,94 @@
+package io.tocsin.notify;
+
+import io.tocsin.config.Organisation;
+import io.tocsin.config.OrganisationConfig;
+import io.tocsin.incident.IncidentEngine;
+import io.tocsin.store.IncidentRow;
+import io.tocsin.store.IncidentStore;
+import io.tocsin.store.NotificationStore;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.springframework.stereotype.Component;
+
+/**
+ * Turns what the engine queued ("page this person for this step", "tell this channel") into
+ * deliveries, one per contact method at the time the person's rules say, each with an idempotency
+ * key that names incident, step, person, rule step and contact method.
+ */
+@Component
+class OutboxExpansion {
+    private final NotificationStore deliveries;
+    private final IncidentStore incidents;
+    private final IncidentEngine engine;
+    private final Channels channels;
+    private final DeliveryTimeline timeline;
+    private final Clock clock;
+
+    OutboxExpansion(NotificationStore deliveries, IncidentStore incidents, IncidentEngine engine, Channels channels,
+                    DeliveryTimeline timeline, Clock clock) {
+        this.deliveries = deliveries;
+        this.incidents = incidents;
+        this.engine = engine;
+        this.channels = channels;
+        this.timeline = timeline;
+        this.clock = clock;
+    }
+
+    /** Expands one waiting outbox row; false when none waits. Runs inside the caller's transaction. */
+    boolean expandOne() {
+        Optional<NotificationStore.OutboxRow> claimed = deliveries.claimOutbox();
+        if (claimed.isEmpty()) {
+            return false;
+        }
+        NotificationStore.OutboxRow row = claimed.get();
+        Instant now = clock.instant();
+        if ("CHAT".equals(row.kind())) {
+            expandChatPost(row, now);
+            return true;
+        }
+        Organisation org = engine.organisation();
+        Optional<OrganisationConfig.Person> person = org.person(row.personId());
+        if (person.isEmpty()) {
+            deliveries.finishOutbox(row.id(), "DEAD", "no person " + row.personId() + " in the running configuration");
+            timeline.say(row.incidentId(), "DELIVERY_DEAD", List.of(row.personId()), "cannot reach " + row.personId()
+                    + ": not in the running configuration");
+            return true;
+        }
+        boolean notice = "NOTICE".equals(row.kind());
+        List<PlannedDelivery> plan = notice ? NotificationRulesPlan.forNotice(person.get()).map(List::of).orElse(List.of())
+                : NotificationRulesPlan.forPage(person.get(), Urgency.high(org, incidents.find(row.incidentId()).map(IncidentRow::severity).orElse(null)));
+        if (plan.isEmpty()) {
+            deliveries.finishOutbox(row.id(), "DEAD", row.personId() + " has no contact methods");
+            timeline.say(row.incidentId(), "DELIVERY_DEAD", List.of(row.personId()), "cannot reach " + row.personId()
+                    + ": no contact methods configured");
+            return true;
+        }
+        for (PlannedDelivery p : plan) {
+            deliveries.create(new NotificationStore.NewDelivery(row.id(), row.incidentId(), row.personId(), row.kind(), p.step(),
+                    p.contactMethod(), p.channel(), p.address(), row.idempotencyKey() + "|" + p.step() + "|" + p.contactMethod(),
+                    row.reason(), row.createdAt().plus(p.after())), now);
+        }
+        deliveries.finishOutbox(row.id(), "EXPANDED", null);
+        return true;
+    }
+
+    /** A post in a chat channel: one delivery, no personal rules, no fallback. */
+    private void expandChatPost(NotificationStore.OutboxRow row, Instant now) {
+        String channel = row.personId();
+        Optional<String> type;
+        try {
+            type = channels.chatType(channel);
+        } catch (IllegalArgumentException badUrl) {
+            type = Optional.empty();
+        }
+        if (type.isEmpty()) {
+            deliveries.finishOutbox(row.id(), "SKIPPED", "no way to post to " + channel + " (no Slack bot token configured)");
+            return;
+        }
+        deliveries.create(new NotificationStore.NewDelivery(row.id(), row.incidentId(), channel, row.kind(), 0, "chat", type.get(),
+                channel, row.idempotencyKey(), row.reason(), row.createdAt()), now);
+        deliveries.finishOutbox(row.id(), "EXPANDED", null);
+    }
+}
