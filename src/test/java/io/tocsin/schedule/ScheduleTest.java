@@ -104,6 +104,17 @@ class ScheduleTest {
     }
 
     @Test
+    void aRestrictionWindowInsideTheSpringForwardGapIsEmptyThatNightAndWholeOnOthers() {
+        // Bucharest jumps from 03:00 to 04:00 on 2026-03-29: 03:15-03:45 does not exist that night.
+        Restriction inTheGap = new Restriction(EnumSet.allOf(DayOfWeek.class), 3 * 60 + 15, 3 * 60 + 45);
+        Schedule s = schedule(layer(List.of("a"), "1d", null, "09:00", "2026-03-01", BUCHAREST, inTheGap));
+        List<Shift> shifts = s.shifts("l", local("2026-03-28T00:00", BUCHAREST), local("2026-03-31T00:00", BUCHAREST));
+        assertThat(shifts).extracting(x -> x.start().atZone(BUCHAREST).toLocalDate().toString())
+                .containsExactly("2026-03-28", "2026-03-30");
+        assertThat(s.onCall("l", local("2026-03-30T03:30", BUCHAREST)).person()).contains("a");
+    }
+
+    @Test
     void laterOverridesWinWhereTheyOverlap() {
         Schedule s = schedule(layer(List.of("a"), "1w", DayOfWeek.MONDAY, "09:00", "2026-01-05", BUCHAREST)).withOverrides(List.of(
                 new ScheduleOverride("1", "l", "b", Instant.parse("2026-02-01T00:00:00Z"), Instant.parse("2026-02-03T00:00:00Z"), null),
