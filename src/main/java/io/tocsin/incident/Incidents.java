@@ -116,8 +116,10 @@ public class Incidents {
         } else {
             IncidentState quiet = new IncidentState("INC-" + id, s.serviceId(), service.escalationPolicy(), s.severity(),
                     IncidentStatus.TRIGGERED, s.tags(), Set.of(s.serviceId()), now, now, null, null, null, null, List.of(), Set.of(), Set.of(), Set.of(), null);
+            Set<String> channels = ChatChannels.of(org.config(), s.severity(), s.serviceId(), s.chatChannel());
             String text = s.paging() == Signal.Paging.CHAT
-                    ? "opened as " + s.severity() + " on service " + s.serviceId() + ": chat notification only, nobody is paged"
+                    ? "opened as " + s.severity() + " on service " + s.serviceId() + ": chat notification only"
+                    + (channels.isEmpty() ? "" : " in " + String.join(", ", channels)) + ", nobody is paged"
                     : "opened as " + s.severity() + " on service " + s.serviceId() + ": recorded only, nobody is paged";
             outcome = new Outcome(quiet, List.of(new TimelineEntry(now, TimelineEntry.Kind.OPENED, null, null, null, List.of(), text)),
                     Optional.empty());

@@ -217,7 +217,7 @@ abstract class SlackFlowContract {
         assertThat(a.status()).as(a.body()).isEqualTo(200);
         // The rule's #incidents replaces P2's Teams channel; the owning team's #backend hears too.
         FakeChatServer.Request post = FAKE.await(slackTo("#incidents", marker), WITHIN, "the post in #incidents");
-        assertThat(post.body()).contains("chat notification only");
+        assertThat(post.body()).contains("chat notification only in #incidents, #backend");
         FAKE.await(slackTo("#backend", marker), WITHIN, "the post in #backend");
         Thread.sleep(300);
         assertThat(FAKE.matching(r -> r.path().equals("/teams/incidents") && r.body().contains(marker))).isEmpty();
