@@ -74,8 +74,8 @@ abstract class HandoffNoticesContract {
     static final Instant ALICE_TO_BOB_LATER = Instant.parse("2026-04-27T13:00:00Z");
 
     static final FakeProvider HOOKS = new FakeProvider();
-    static final GreenMail MAIL = startMail();
-    static final Path ORG = writeOrganisation();
+    static final GreenMail MAIL = io.tocsin.testing.LocalSmtp.start(0);
+    static final Path ORG = io.tocsin.testing.TestOrganisations.copy("src/test/resources/orgs/handoff", "${HOOK}", HOOKS.baseUrl());
 
     @LocalServerPort
     int port;
@@ -106,18 +106,9 @@ abstract class HandoffNoticesContract {
 
     HttpCalls api;
 
-    static GreenMail startMail() {
-        return io.tocsin.testing.LocalSmtp.start(0);
-    }
-
-    static Path writeOrganisation() {
-        return io.tocsin.testing.TestOrganisations.copy("src/test/resources/orgs/handoff", "${HOOK}", HOOKS.baseUrl());
-    }
-
     static void providers(DynamicPropertyRegistry registry) {
         registry.add("tocsin.config.path", ORG::toString);
-        registry.add("spring.mail.host", () -> "127.0.0.1");
-        registry.add("spring.mail.port", () -> MAIL.getSmtp().getPort());
+        io.tocsin.testing.LocalSmtp.use(registry, MAIL);
     }
 
     @BeforeEach

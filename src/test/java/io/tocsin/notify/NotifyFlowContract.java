@@ -60,7 +60,7 @@ abstract class NotifyFlowContract {
     static final FakeProvider HOOKS = new FakeProvider();
     static volatile GreenMail mail = startMail(0);
     static final int MAIL_PORT = mail.getSmtp().getPort();
-    static final Path ORG = writeOrganisation();
+    static final Path ORG = io.tocsin.testing.TestOrganisations.copy("src/test/resources/orgs/notify", "${HOOK}", HOOKS.baseUrl());
 
     @LocalServerPort
     int port;
@@ -75,10 +75,6 @@ abstract class NotifyFlowContract {
     }
 
     /** The test organisation with the fake provider's address put into its contact methods. */
-    static Path writeOrganisation() {
-        return io.tocsin.testing.TestOrganisations.copy("src/test/resources/orgs/notify", "${HOOK}", HOOKS.baseUrl());
-    }
-
     static void providers(DynamicPropertyRegistry registry) {
         registry.add("tocsin.config.path", ORG::toString);
         registry.add("spring.mail.host", () -> "127.0.0.1");

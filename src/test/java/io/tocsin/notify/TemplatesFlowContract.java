@@ -53,8 +53,8 @@ abstract class TemplatesFlowContract {
     static final String PHONE = "+40 721 234 567";
 
     static final FakeProvider HOOKS = new FakeProvider();
-    static final GreenMail MAIL = startMail();
-    static final Path ORG = writeOrganisation();
+    static final GreenMail MAIL = io.tocsin.testing.LocalSmtp.start(0);
+    static final Path ORG = io.tocsin.testing.TestOrganisations.copy("src/test/resources/orgs/templates", "${HOOK}", HOOKS.baseUrl());
 
     @LocalServerPort
     int port;
@@ -64,18 +64,9 @@ abstract class TemplatesFlowContract {
 
     HttpCalls api;
 
-    static GreenMail startMail() {
-        return io.tocsin.testing.LocalSmtp.start(0);
-    }
-
-    static Path writeOrganisation() {
-        return io.tocsin.testing.TestOrganisations.copy("src/test/resources/orgs/templates", "${HOOK}", HOOKS.baseUrl());
-    }
-
     static void providers(DynamicPropertyRegistry registry) {
         registry.add("tocsin.config.path", ORG::toString);
-        registry.add("spring.mail.host", () -> "127.0.0.1");
-        registry.add("spring.mail.port", () -> MAIL.getSmtp().getPort());
+        io.tocsin.testing.LocalSmtp.use(registry, MAIL);
         registry.add("tocsin.notify.ntfy.base-url", () -> HOOKS.baseUrl() + "/ntfy");
     }
 
