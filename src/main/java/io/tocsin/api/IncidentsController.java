@@ -90,6 +90,22 @@ class IncidentsController {
         return new Detail(IncidentView.of(row), incidents.timeline(n).stream().map(EntryView::of).toList());
     }
 
+    /** One message the incident sent: a page or notice to a person, or a chat post, and the step of the policy that sent it. */
+    record MessageView(String kind, String recipient, Instant at, String cause, String path, String level, String trigger, String text,
+                       String status) {
+        static MessageView of(io.tocsin.store.IncidentStore.MessageRow m) {
+            return new MessageView(m.kind(), m.recipient(), m.at(), m.cause(), m.path(), m.level(), m.trigger(), m.text(), m.status());
+        }
+    }
+
+    /** Every page, notice and chat post the incident sent, oldest first; its deliveries say how each went out. */
+    @GetMapping("/{id}/messages")
+    List<MessageView> messages(@PathVariable String id) {
+        long n = number(id);
+        incidents.find(n).orElseThrow(() -> new NotFoundException("no incident " + id));
+        return incidents.messages(n).stream().map(MessageView::of).toList();
+    }
+
     @PostMapping("/{id}/acknowledge")
     ActionAnswer acknowledge(@PathVariable String id, @RequestHeader(value = "From", required = false) String from, Principal who) {
         return run(id, new Command.Acknowledge(actor(from, who)), from, who);

@@ -126,8 +126,15 @@ final class ConfigValidator {
         for (int i = 0; i < org.workingWeek().size(); i++) {
             day(p.key("working_week").index(i), org.workingWeek().get(i));
         }
-        time(p.key("business_hours").key("start"), org.businessHours().start(), false);
-        time(p.key("business_hours").key("end"), org.businessHours().end(), true);
+        if (org.workingWeek().isEmpty()) {
+            add(p.key("working_week"), "the working week needs at least one day (business-day targets count on it)");
+        }
+        int opens = time(p.key("business_hours").key("start"), org.businessHours().start(), false);
+        int closes = time(p.key("business_hours").key("end"), org.businessHours().end(), true);
+        if (opens >= 0 && closes >= 0 && closes <= opens) {
+            add(p.key("business_hours").key("end"), "business hours must end after they start (" + org.businessHours().start()
+                    + "-" + org.businessHours().end() + ")");
+        }
         for (int i = 0; i < org.holidays().size(); i++) {
             date(p.key("holidays").index(i).key("date"), org.holidays().get(i).date());
         }
@@ -692,14 +699,17 @@ final class ConfigValidator {
         }
     }
 
-    private void time(ConfigPath p, String value, boolean allow24) {
+    /** The minute of day, or -1 after reporting the problem. */
+    private int time(ConfigPath p, String value, boolean allow24) {
         if (value == null) {
             add(p, "missing time of day");
-            return;
+            return -1;
         }
-        if (TimesOfDay.minuteOfDay(value, allow24) < 0) {
+        int minute = TimesOfDay.minuteOfDay(value, allow24);
+        if (minute < 0) {
             add(p, "bad time of day \"" + value + "\": use HH:MM" + (allow24 ? " (24:00 allowed)" : ""));
         }
+        return minute;
     }
 
     private void date(ConfigPath p, String value) {

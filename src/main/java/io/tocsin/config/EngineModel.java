@@ -1,6 +1,10 @@
 package io.tocsin.config;
 
+import io.tocsin.engine.BusinessCalendar;
+import io.tocsin.engine.Deadline;
+import io.tocsin.engine.EscalationEngine;
 import io.tocsin.engine.EscalationPath;
+import io.tocsin.engine.EscalationRules;
 import io.tocsin.engine.EscalationPolicy;
 import io.tocsin.engine.Level;
 import io.tocsin.engine.ResponseTarget;
@@ -8,19 +12,48 @@ import io.tocsin.engine.Severity;
 import io.tocsin.engine.StartCondition;
 import io.tocsin.engine.Target;
 import io.tocsin.engine.Trigger;
+import java.time.DayOfWeek;
 import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.EnumSet;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** Compiles validated declarations into the engine's model (policies, severities). */
+/**
+ * Compiles validated declarations into the engine's model (policies, severities, which policy each
+ * service follows, the business calendar), and assembles the engine. The server, the simulator and
+ * the coverage report all get their engine from {@link #engine}, so they decide alike.
+ */
 public final class EngineModel {
     /** Repeat a ladder this long after its last level when the path does not say. */
     static final Duration DEFAULT_REPEAT_AFTER = Duration.ofMinutes(15);
 
     private EngineModel() {
+    }
+
+    /** The engine for a validated organisation, resolving targets against it. */
+    public static EscalationEngine engine(Organisation org) {
+        return new EscalationEngine(rules(org.config()), new OrganisationDirectory(org));
+    }
+
+    public static EscalationRules rules(OrganisationConfig config) {
+        Map<String, String> servicePolicies = new LinkedHashMap<>();
+        config.services().forEach(s -> servicePolicies.put(s.id(), s.escalationPolicy()));
+        return new EscalationRules(policies(config), severities(config), servicePolicies, calendar(config.organisation()));
+    }
+
+    /** The working week, business hours and holidays that business-day targets count on. */
+    static BusinessCalendar calendar(OrganisationConfig.Organisation org) {
+        Set<DayOfWeek> days = EnumSet.noneOf(DayOfWeek.class);
+        org.workingWeek().forEach(d -> days.add(ScheduleCompiler.day(d)));
+        Set<LocalDate> holidays = new java.util.HashSet<>();
+        org.holidays().forEach(h -> holidays.add(LocalDate.parse(h.date())));
+        return new BusinessCalendar(ZoneId.of(org.timeZone()), days, TimesOfDay.minuteOfDay(org.businessHours().start(), false),
+                TimesOfDay.minuteOfDay(org.businessHours().end(), true), holidays);
     }
 
     public static Map<String, EscalationPolicy> policies(OrganisationConfig config) {
@@ -47,9 +80,8 @@ public final class EngineModel {
         List<OrganisationConfig.Severity> scale = config.severities();
         for (int i = 0; i < scale.size(); i++) {
             OrganisationConfig.Severity s = scale.get(i);
-            out.put(s.id(), new Severity(s.id(), i, "page".equals(s.response()), duration(s.targets().acknowledge()),
-                    duration(s.targets().firstUpdate()),
-                    Durations.isBusinessDays(s.targets().resolve()) ? null : duration(s.targets().resolve())));
+            out.put(s.id(), new Severity(s.id(), i, "page".equals(s.response()), deadline(s.targets().acknowledge()),
+                    deadline(s.targets().firstUpdate()), deadline(s.targets().resolve())));
         }
         return out;
     }
@@ -127,6 +159,15 @@ public final class EngineModel {
             out.add(new Trigger(t.id() != null ? t.id() : owner + "#" + (i + 1), condition, action));
         }
         return out;
+    }
+
+    /** A response target: business days ({@code 1bd}) count working time only, anything else is a plain duration. */
+    static Deadline deadline(String text) {
+        if (text == null) {
+            return null;
+        }
+        return Durations.isBusinessDays(text) ? new Deadline.BusinessDays(Durations.businessDays(text))
+                : new Deadline.Fixed(Durations.parse(text));
     }
 
     private static Duration duration(String text) {

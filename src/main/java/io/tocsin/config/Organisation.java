@@ -60,6 +60,25 @@ public final class Organisation {
         return people;
     }
 
+    /** The severity a name stands for: its id or one of its aliases, ignoring case. */
+    public Optional<String> severityNamed(String name) {
+        if (name == null) {
+            return Optional.empty();
+        }
+        for (OrganisationConfig.Severity s : config.severities()) {
+            if (s.id().equalsIgnoreCase(name) || s.aliases().stream().anyMatch(a -> a.equalsIgnoreCase(name))) {
+                return Optional.of(s.id());
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The severity of an event that names none the organisation knows: its default, else its least severe. */
+    public String defaultSeverity() {
+        return Optional.ofNullable(config.organisation().defaultSeverity())
+                .orElse(config.severities().get(config.severities().size() - 1).id());
+    }
+
     /** The schedules with {@code extra} overrides layered on top (runtime overrides from the database). */
     public Organisation withScheduleOverrides(Map<String, List<io.tocsin.schedule.ScheduleOverride>> extra) {
         List<Schedule> merged = schedules.values().stream()

@@ -67,6 +67,35 @@ public final class OrganisationDirectory implements Directory {
                 + Optional.ofNullable(vendor).map(x -> x.priorityLine()).map(line -> " (priority line " + line + ")").orElse(""));
     }
 
+    /**
+     * The severity's channel (seed 002: SEV1/2 in #incidents, SEV3 in #incidents-low), or the one a
+     * routing rule chose instead, and the service's own channel, or its owning team's when the service
+     * names none.
+     */
+    @java.lang.Override
+    public java.util.Set<String> chatChannels(IncidentState incident) {
+        java.util.Set<String> out = new java.util.LinkedHashSet<>();
+        OrganisationConfig c = org.config();
+        if (incident.chatChannel() != null && !incident.chatChannel().isBlank()) {
+            out.add(incident.chatChannel());
+        } else {
+            c.severities().stream().filter(v -> v.id().equals(incident.severity())).findFirst()
+                    .map(OrganisationConfig.Severity::chatChannel).filter(ch -> ch != null && !ch.isBlank()).ifPresent(out::add);
+        }
+        OrganisationConfig.Service service = services.get(incident.service());
+        if (service != null) {
+            String own = service.chatChannel();
+            if (own == null || own.isBlank()) {
+                OrganisationConfig.Team team = teams.get(service.team());
+                own = team == null ? null : team.chatChannel();
+            }
+            if (own != null && !own.isBlank()) {
+                out.add(own);
+            }
+        }
+        return out;
+    }
+
     private Resolution team(OrganisationConfig.Team team, Target.TeamMembers members, IncidentState incident, String what) {
         if (team == null) {
             return new Resolution(List.of(), what);

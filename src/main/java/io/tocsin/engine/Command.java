@@ -5,6 +5,11 @@ import java.util.Set;
 
 /** What can happen to an open incident, from any interface; {@link Wake} is a timer coming due. */
 public sealed interface Command {
+    /** Who gives the command (a person, an integration); null for a timer or a source firing again. */
+    default String by() {
+        return null;
+    }
+
     record Wake() implements Command {
     }
 

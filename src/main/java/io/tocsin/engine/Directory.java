@@ -2,10 +2,12 @@ package io.tocsin.engine;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 
 /**
- * Resolves targets to people at an instant (schedules, teams, roles...). Implementations are pure
- * data lookups, so the engine stays a function of its inputs.
+ * Resolves targets to people at an instant (schedules, teams, roles...), and says which chat channels
+ * hear about an incident. Implementations are pure data lookups, so the engine stays a function of its
+ * inputs.
  */
 public interface Directory {
     /**
@@ -19,4 +21,9 @@ public interface Directory {
     }
 
     Resolution resolve(Target target, IncidentState incident, Instant at);
+
+    /** The chat channels that hear about this incident's moments (its severity's or its routed channel, its service's). */
+    default Set<String> chatChannels(IncidentState incident) {
+        return Set.of();
+    }
 }

@@ -12,6 +12,9 @@ import java.util.Optional;
  */
 public record EscalationPolicy(String id, String name, String defaultPath, List<EscalationPath> paths, List<Trigger> triggers,
                                Duration acknowledgementTimeout) {
+    /** What an incident follows when neither its policy nor its service's exists any more: nothing escalates. */
+    static final EscalationPolicy NONE = new EscalationPolicy("(none)", "no escalation policy", null, List.of(), List.of(), null);
+
     public EscalationPolicy {
         paths = List.copyOf(paths);
         triggers = List.copyOf(triggers);
@@ -27,6 +30,9 @@ public record EscalationPolicy(String id, String name, String defaultPath, List<
 
     /** The path an incident of this severity starts on: the first that names the severity, else the default, else the first. */
     public EscalationPath pathFor(String severity) {
+        if (paths.isEmpty()) {
+            return null;
+        }
         return paths.stream().filter(p -> p.severities().contains(severity)).findFirst()
                 .or(() -> defaultPath == null ? Optional.empty() : path(defaultPath))
                 .orElse(paths.get(0));

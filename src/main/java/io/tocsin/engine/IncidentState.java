@@ -11,7 +11,14 @@ import java.util.Set;
  * or un-acknowledged, so "unacknowledged for 15 minutes" counts from then. {@code assignees} are the
  * people an incident was explicitly handed to by a reassignment (empty: whoever the ladder paged).
  * {@code pendingUntil} is set while a signal that must be sustained waits: nobody is paged before
- * then, and a source that clears in time resolves the incident without a page.
+ * then, and a source that clears in time resolves the incident without a page. {@code paging} says how
+ * loudly it opened ({@link Paging}); {@code chatChannel} is where a routing rule sent its chat posts
+ * (null: its severity's channel). {@code paged} are the people paged since it last (re)triggered: a
+ * later level or trigger naming them again does not page them again (one page per person per cycle),
+ * and neither is the person who acknowledged it while it stays acknowledged. {@code eventCount} counts
+ * the source's events for its dedup key. {@code pagingSince} is when it started paging (at opening, when
+ * its signal was sustained, or when a quiet incident was raised); a level notified after that is an
+ * escalation. Null while it pages nobody.
  */
 public record IncidentState(
         String id,
@@ -31,7 +38,12 @@ public record IncidentState(
         Set<String> firedTriggers,
         Set<String> engaged,
         Set<String> assignees,
-        Instant pendingUntil) {
+        Instant pendingUntil,
+        Paging paging,
+        String chatChannel,
+        Set<String> paged,
+        long eventCount,
+        Instant pagingSince) {
 
     public IncidentState {
         // Insertion order is kept (Set.copyOf would not) so timelines are the same on every run.
@@ -42,6 +54,13 @@ public record IncidentState(
         engaged = ordered(engaged);
         // States stored before reassignment existed have no assignees.
         assignees = assignees == null ? Set.of() : ordered(assignees);
+        // States stored before these existed: a paging incident, everyone engaged counts as paged, one event.
+        paging = paging == null ? Paging.PAGE : paging;
+        paged = paged == null ? engaged : ordered(paged);
+        eventCount = Math.max(1, eventCount);
+        if (pagingSince == null && paging == Paging.PAGE && pendingUntil == null && !paths.isEmpty()) {
+            pagingSince = openedAt;
+        }
     }
 
     static Set<String> ordered(Set<String> set) {
@@ -59,10 +78,6 @@ public record IncidentState(
     /** When progress was last shown: the last status update, or the opening. */
     public Instant progressSince() {
         return lastUpdateAt == null ? openedAt : lastUpdateAt;
-    }
-
-    IncidentState with(Builder b) {
-        return b.build();
     }
 
     Builder toBuilder() {
@@ -88,6 +103,11 @@ public record IncidentState(
         Set<String> engaged;
         Set<String> assignees;
         Instant pendingUntil;
+        Paging paging;
+        String chatChannel;
+        Set<String> paged;
+        long eventCount;
+        Instant pagingSince;
 
         Builder(IncidentState s) {
             id = s.id;
@@ -108,11 +128,17 @@ public record IncidentState(
             engaged = new LinkedHashSet<>(s.engaged);
             assignees = new LinkedHashSet<>(s.assignees);
             pendingUntil = s.pendingUntil;
+            paging = s.paging;
+            chatChannel = s.chatChannel;
+            paged = new LinkedHashSet<>(s.paged);
+            eventCount = s.eventCount;
+            pagingSince = s.pagingSince;
         }
 
         IncidentState build() {
             return new IncidentState(id, service, policy, severity, status, tags, services, openedAt, unacknowledgedSince,
-                    acknowledgedAt, acknowledgedBy, resolvedAt, lastUpdateAt, paths, firedTriggers, engaged, assignees, pendingUntil);
+                    acknowledgedAt, acknowledgedBy, resolvedAt, lastUpdateAt, paths, firedTriggers, engaged, assignees, pendingUntil, paging,
+                    chatChannel, paged, eventCount, pagingSince);
         }
     }
 }

@@ -5,73 +5,83 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 
 /**
- * Replays a scenario on a virtual clock through the same engine the server runs: timers fire exactly
- * at their instants, interleaved with the scenario's events in time order.
+ * Replays events on a virtual clock through the same engine the server runs: timers fire exactly at
+ * their instants, interleaved with the events in time order (a timer due at an event's instant fires
+ * first, as on a server whose timer came due a moment before the request arrived). Alerts go through
+ * {@link EscalationEngine#receive} as the server's ingestion does, so a second alert while an incident
+ * is open is a repeat and one after it resolved opens the next incident.
  */
 public final class Simulation {
     public sealed interface Event {
         Instant at();
     }
 
-    /** {@code sustainedFor} (null: page at once) as the router decided it. */
-    public record Open(Instant at, String incidentId, String service, String policy, String severity, Set<String> tags,
-                       java.time.Duration sustainedFor) implements Event {
-        public Open(Instant at, String incidentId, String service, String policy, String severity, Set<String> tags) {
-            this(at, incidentId, service, policy, severity, tags, null);
-        }
+    /** A monitoring source's alert for the scenario's dedup key. */
+    public record Signal(Instant at, Alert alert) implements Event {
     }
 
+    /** A command on the current incident. */
     public record Apply(Instant at, Command command) implements Event {
     }
 
-    public record Result(List<TimelineEntry> timeline, Optional<IncidentState> finalState) {
+    /** Everything that happened, and every message sent, in order. */
+    public record Result(List<TimelineEntry> timeline, List<Outgoing> messages, Optional<IncidentState> finalState) {
     }
 
     private Simulation() {
     }
 
-    public static Result run(EscalationEngine engine, List<Event> events, Instant until) {
+    /** {@code idPrefix}: incidents are numbered {@code idPrefix + 1}, {@code + 2}... in the order they open. */
+    public static Result run(EscalationEngine engine, List<Event> events, Instant until, String idPrefix) {
         List<Event> ordered = new ArrayList<>(events);
         ordered.sort(Comparator.comparing(Event::at));
         List<TimelineEntry> timeline = new ArrayList<>();
+        List<Outgoing> messages = new ArrayList<>();
         IncidentState state = null;
         Optional<Instant> wake = Optional.empty();
+        int opened = 0;
         for (Event event : ordered) {
             while (state != null && wake.isPresent() && !wake.get().isAfter(event.at())) {
                 Instant at = wake.get();
                 Outcome o = engine.apply(state, new Command.Wake(), at);
                 timeline.addAll(o.entries());
+                messages.addAll(o.messages());
                 state = o.state();
                 wake = next(o, at);
             }
-            Outcome o;
-            if (event instanceof Open open) {
-                if (state != null && state.isOpen()) {
-                    o = engine.apply(state, new Command.Retrigger(), open.at());
-                } else {
-                    o = engine.open(open.incidentId(), open.service(), open.policy(), open.severity(), open.tags(), open.sustainedFor(),
-                            open.at());
+            Optional<Outcome> step;
+            if (event instanceof Signal signal) {
+                int number = opened + 1;
+                Intake intake = engine.receive(Optional.ofNullable(state).filter(IncidentState::isOpen), signal.alert(),
+                        () -> idPrefix + number, signal.at());
+                if (intake.result() == Intake.Result.OPENED) {
+                    opened++;
                 }
+                step = intake.outcome();
             } else if (state == null) {
                 continue;
             } else {
-                o = engine.apply(state, ((Apply) event).command(), event.at());
+                step = Optional.of(engine.apply(state, ((Apply) event).command(), event.at()));
             }
-            timeline.addAll(o.entries());
-            state = o.state();
-            wake = o.nextWake();
+            if (step.isPresent()) {
+                Outcome o = step.get();
+                timeline.addAll(o.entries());
+                messages.addAll(o.messages());
+                state = o.state();
+                wake = o.nextWake();
+            }
         }
         while (state != null && wake.isPresent() && !wake.get().isAfter(until)) {
             Instant at = wake.get();
             Outcome o = engine.apply(state, new Command.Wake(), at);
             timeline.addAll(o.entries());
+            messages.addAll(o.messages());
             state = o.state();
             wake = next(o, at);
         }
-        return new Result(timeline, Optional.ofNullable(state));
+        return new Result(timeline, messages, Optional.ofNullable(state));
     }
 
     /** A wake that changed nothing and asks to be woken at the same instant again would loop forever. */

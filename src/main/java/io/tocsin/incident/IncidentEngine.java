@@ -3,7 +3,6 @@ package io.tocsin.incident;
 import io.tocsin.config.EngineModel;
 import io.tocsin.config.LiveSchedules;
 import io.tocsin.config.Organisation;
-import io.tocsin.config.OrganisationDirectory;
 import io.tocsin.engine.EscalationEngine;
 import org.springframework.stereotype.Component;
 
@@ -32,8 +31,7 @@ public class IncidentEngine {
         Organisation org = live.organisation();
         Built b = built;
         if (b == null || b.organisation() != org) {
-            b = new Built(org, new EscalationEngine(EngineModel.policies(org.config()), EngineModel.severities(org.config()),
-                    new OrganisationDirectory(org)));
+            b = new Built(org, EngineModel.engine(org));
             built = b;
         }
         return b;

@@ -1,19 +1,20 @@
 package io.tocsin.incident;
 
-import io.tocsin.config.Organisation;
-import io.tocsin.config.OrganisationConfig;
 import io.tocsin.engine.Command;
+import io.tocsin.engine.EscalationEngine;
 import io.tocsin.engine.IncidentState;
 import io.tocsin.engine.IncidentStatus;
+import io.tocsin.engine.Intake;
 import io.tocsin.engine.Outcome;
+import io.tocsin.engine.Outgoing;
 import io.tocsin.engine.TimelineEntry;
 import io.tocsin.store.EntryRow;
 import io.tocsin.store.IncidentRow;
 import io.tocsin.store.IncidentStore;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.springframework.dao.DuplicateKeyException;
@@ -21,22 +22,24 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Incidents over the engine: every change runs the engine on the locked incident row and writes the
- * new state, its timeline entries, its next wake-up and its notifications in one transaction
- * (invariant 2).
+ * Incidents over the engine: every change runs the engine on the locked incident row and writes what
+ * it decided — the new state, its timeline entries, its messages and its next wake-up — in one
+ * transaction (invariant 2). Nothing here decides anything: this class only loads and stores.
  */
 @Service
 public class Incidents {
     /** Kinds the engine produces on its own account, not the actor's. */
     private static final Set<TimelineEntry.Kind> AUTOMATIC = Set.of(TimelineEntry.Kind.NOTIFIED, TimelineEntry.Kind.LEVEL_SKIPPED,
             TimelineEntry.Kind.TRIGGER_FIRED, TimelineEntry.Kind.LADDER_REPEATED, TimelineEntry.Kind.LADDER_EXHAUSTED,
-            TimelineEntry.Kind.PATH_SWITCHED, TimelineEntry.Kind.PATH_ADDED, TimelineEntry.Kind.ACKNOWLEDGEMENT_TIMED_OUT);
-    /** Entries whose people are paged (a de-escalation names people too, but releases them). */
-    private static final Map<TimelineEntry.Kind, String> PAGES = Map.of(TimelineEntry.Kind.NOTIFIED, "",
-            TimelineEntry.Kind.REASSIGNED, "reassigned", TimelineEntry.Kind.ACKNOWLEDGEMENT_TIMED_OUT, "acknowledgement-timeout");
+            TimelineEntry.Kind.PATH_SWITCHED, TimelineEntry.Kind.PATH_ADDED, TimelineEntry.Kind.ACKNOWLEDGEMENT_TIMED_OUT,
+            TimelineEntry.Kind.PAGING_STARTED, TimelineEntry.Kind.POLICY_CHANGED, TimelineEntry.Kind.SUSTAINED);
 
     /** The result of a command: the incident after it, and whether anything changed (a second ack changes nothing). */
     public record CommandResult(IncidentRow incident, boolean changed, String message) {
+    }
+
+    /** An open incident whose escalation policy a new configuration removes, and what happens to it. */
+    public record PolicyChange(String incident, String service, String policy, String effect) {
     }
 
     private final IncidentStore store;
@@ -73,59 +76,16 @@ public class Incidents {
     private SignalResult acceptLocked(Signal s, String via) {
         Instant now = clock.instant();
         Optional<IncidentRow> open = store.findOpenForUpdate(s.serviceId(), s.dedupKey());
-        switch (s.action()) {
-            case ACKNOWLEDGE -> {
-                if (open.isEmpty()) {
-                    return new SignalResult(SignalResult.Outcome.NO_OPEN_INCIDENT, null, s.dedupKey());
-                }
-                apply(open.get(), new Command.Acknowledge(s.source()), s.source(), via, now);
-                return new SignalResult(SignalResult.Outcome.ACKNOWLEDGED, open.get().id(), s.dedupKey());
-            }
-            case RESOLVE -> {
-                if (open.isEmpty()) {
-                    return new SignalResult(SignalResult.Outcome.NO_OPEN_INCIDENT, null, s.dedupKey());
-                }
-                apply(open.get(), new Command.Resolve(s.source()), s.source(), via, now);
-                return new SignalResult(SignalResult.Outcome.RESOLVED, open.get().id(), s.dedupKey());
-            }
-            default -> {
-                if (open.isPresent()) {
-                    long count = store.countRepeat(open.get().id(), now);
-                    // A duplicate storm costs a counter; the timeline records repeats 2, 3, 5, 9, 17... only.
-                    if (Long.bitCount(count - 1) == 1) {
-                        store.append(open.get().id(), new EntryRow(0, open.get().id(), now, TimelineEntry.Kind.RETRIGGERED.name(),
-                                s.source(), via, null, null, null, List.of(), "the source fired again (" + count + " events so far)"));
-                    }
-                    return new SignalResult(SignalResult.Outcome.DEDUPLICATED, open.get().id(), s.dedupKey());
-                }
-                return new SignalResult(SignalResult.Outcome.OPENED, open(s, via, now), s.dedupKey());
-            }
-        }
-    }
-
-    private long open(Signal s, String via, Instant now) {
-        Organisation org = engine.organisation();
-        OrganisationConfig.Service service = org.config().services().stream().filter(x -> x.id().equals(s.serviceId()))
-                .findFirst().orElseThrow(() -> new IllegalArgumentException("unknown service " + s.serviceId()));
-        long id = store.insert(s.serviceId(), s.dedupKey(), s.summary(), s.source(), s.severity(), IncidentStatus.TRIGGERED.name(),
-                s.paging().name(), "{}", s.details(), now, s.chatChannel());
-        Outcome outcome;
-        if (s.paging() == Signal.Paging.PAGE) {
-            outcome = engine.engine().open("INC-" + id, s.serviceId(), service.escalationPolicy(), s.severity(), s.tags(),
-                    s.sustainedFor(), now);
-        } else {
-            IncidentState quiet = new IncidentState("INC-" + id, s.serviceId(), service.escalationPolicy(), s.severity(),
-                    IncidentStatus.TRIGGERED, s.tags(), Set.of(s.serviceId()), now, now, null, null, null, null, List.of(), Set.of(), Set.of(), Set.of(), null);
-            Set<String> channels = ChatChannels.of(org.config(), s.severity(), s.serviceId(), s.chatChannel());
-            String text = s.paging() == Signal.Paging.CHAT
-                    ? "opened as " + s.severity() + " on service " + s.serviceId() + ": chat notification only"
-                    + (channels.isEmpty() ? "" : " in " + String.join(", ", channels)) + ", nobody is paged"
-                    : "opened as " + s.severity() + " on service " + s.serviceId() + ": recorded only, nobody is paged";
-            outcome = new Outcome(quiet, List.of(new TimelineEntry(now, TimelineEntry.Kind.OPENED, null, null, null, List.of(), text)),
-                    Optional.empty());
-        }
-        persist(id, outcome, s.source(), via, now);
-        return id;
+        long[] created = {-1};
+        Intake intake = engine.engine().receive(open.map(r -> StateCodec.read(r.state())), s.alert(s.source()), () -> {
+            created[0] = store.insert(s.serviceId(), s.dedupKey(), s.summary(), s.source(), s.severity(),
+                    IncidentStatus.TRIGGERED.name(), s.paging().name(), "{}", s.details(), now, s.chatChannel());
+            return "INC-" + created[0];
+        }, now);
+        Long id = created[0] >= 0 ? Long.valueOf(created[0]) : open.map(IncidentRow::id).orElse(null);
+        intake.outcome().ifPresent(o -> persist(id, o, s.source(), via, now));
+        return new SignalResult(SignalResult.Outcome.valueOf(intake.result().name()),
+                intake.result() == Intake.Result.NO_OPEN_INCIDENT ? null : id, s.dedupKey());
     }
 
     /** Runs a command on an incident; a command that changes nothing (second acknowledgement) is a no-op, not an error. */
@@ -146,31 +106,11 @@ public class Incidents {
             if (!state.isOpen() && !(command instanceof Command.Note)) {
                 return Optional.of(new CommandResult(row.get(), false, "the incident is resolved"));
             }
-            IncidentState before = StateCodec.read(row.get().state());
-            Outcome o = apply(row.get(), command, actor, via, clock.instant());
-            return Optional.of(new CommandResult(store.find(id).orElseThrow(), !o.entries().isEmpty(),
-                    o.entries().isEmpty() ? unchanged(before, command) : "done"));
+            Outcome o = engine.engine().apply(state, command, clock.instant());
+            persist(id, o, actor, via, clock.instant());
+            boolean changed = o.entries().stream().anyMatch(e -> e.kind() != TimelineEntry.Kind.POLICY_CHANGED);
+            return Optional.of(new CommandResult(store.find(id).orElseThrow(), changed, changed ? "done" : unchanged(state, command)));
         });
-    }
-
-    /**
-     * Everyone paged for an incident hears when it is acknowledged (and by whom), escalated or
-     * resolved; people released by a de-escalation hear that they can stand down. Not the person who
-     * did it, and not someone paged by this same step (their page says it already).
-     */
-    private static List<String> noticeRecipients(TimelineEntry e, IncidentState s, String actor, Outcome o) {
-        if (e.kind() == TimelineEntry.Kind.DEESCALATED) {
-            return e.people();
-        }
-        // A level paged after the incident opened is an escalation too, whether a timer or a person did it.
-        boolean escalatedByLadder = e.kind() == TimelineEntry.Kind.NOTIFIED && e.at().isAfter(s.openedAt());
-        if (e.kind() != TimelineEntry.Kind.ACKNOWLEDGED && e.kind() != TimelineEntry.Kind.RESOLVED
-                && e.kind() != TimelineEntry.Kind.ESCALATED && !escalatedByLadder) {
-            return List.of();
-        }
-        Set<String> pagedNow = new java.util.HashSet<>();
-        o.entries().stream().filter(x -> PAGES.containsKey(x.kind())).forEach(x -> pagedNow.addAll(x.people()));
-        return s.engaged().stream().filter(p -> !p.equals(actor) && !pagedNow.contains(p)).toList();
     }
 
     /** Why a command changed nothing, in words for the person who sent it (a second acknowledgement is not an error). */
@@ -191,7 +131,28 @@ public class Incidents {
             store.setTimer(id, null);
             return;
         }
-        apply(row.get(), new Command.Wake(), null, "timer", clock.instant());
+        Instant now = clock.instant();
+        persist(id, engine.engine().apply(StateCodec.read(row.get().state()), new Command.Wake(), now), null, "timer", now);
+    }
+
+    /**
+     * The open incidents whose escalation policy (or a path they run) {@code next} no longer has, and what
+     * happens to each; the same engine rule that moves them decides the words. Read-only.
+     */
+    public List<PolicyChange> policyChanges(EscalationEngine next) {
+        Instant now = clock.instant();
+        List<PolicyChange> out = new ArrayList<>();
+        for (IncidentRow row : store.list(true, 10_000)) {
+            IncidentState s = StateCodec.read(row.state());
+            next.whenPolicyChanges(s, now).ifPresent(effect -> out.add(new PolicyChange(row.number(), s.service(), s.policy(), effect)));
+        }
+        return out;
+    }
+
+    /** Wakes these incidents now, so a change of policy shows on their timelines at once rather than at their next step. */
+    public void wakeNow(List<PolicyChange> changed) {
+        Instant now = clock.instant();
+        tx.executeWithoutResult(status -> changed.forEach(c -> store.setTimer(Long.parseLong(c.incident().substring(4)), now)));
     }
 
     /** A change event (deploy, config change): recorded on the service's timeline, never pages. */
@@ -211,49 +172,28 @@ public class Incidents {
         return store.timeline(id);
     }
 
+    /** The messages an incident sent (pages, notices, chat posts), oldest first. */
+    public List<IncidentStore.MessageRow> messages(long id) {
+        return store.messages(id);
+    }
+
     /** The engine's view of a stored incident: who is engaged and who acknowledged live only there, not in columns. */
     public IncidentState state(IncidentRow row) {
         return StateCodec.read(row.state());
     }
 
-    private Outcome apply(IncidentRow row, Command command, String actor, String via, Instant now) {
-        IncidentState state = StateCodec.read(row.state());
-        Outcome o;
-        try {
-            o = engine.engine().apply(state, command, now);
-        } catch (IllegalArgumentException policyGone) {
-            // The policy was removed by a later configuration: keep the incident, stop its timer, say why.
-            o = new Outcome(state, List.of(new TimelineEntry(now, TimelineEntry.Kind.NOTE, null, null, null, List.of(),
-                    "cannot escalate: " + policyGone.getMessage())), Optional.empty());
-        }
-        persist(row.id(), o, actor, via, now);
-        return o;
-    }
-
+    /** Stores what the engine decided: state, entries, messages (each once, by idempotency key) and the next wake-up. */
     private void persist(long id, Outcome o, String actor, String via, Instant now) {
         IncidentState s = o.state();
-        store.update(id, s.severity(), s.status().name(), StateCodec.write(s), s.acknowledgedAt(), s.resolvedAt(), now);
+        store.update(id, s.severity(), s.status().name(), s.paging().name(), StateCodec.write(s), s.eventCount(), s.acknowledgedAt(),
+                s.resolvedAt(), now);
         for (TimelineEntry e : o.entries()) {
             boolean automatic = AUTOMATIC.contains(e.kind());
             store.append(id, new EntryRow(0, id, e.at(), e.kind().name(), automatic ? "tocsin" : actor, automatic ? "engine" : via,
                     e.path(), e.level(), e.trigger(), e.people(), e.text()));
-            if (ChatChannels.announces(e, s)) {
-                for (String channel : ChatChannels.of(engine.organisation().config(), s.severity(), s.service(),
-                        store.chatChannel(id).orElse(null))) {
-                    store.enqueue(id, "INC-" + id + "|chat:" + e.kind().name().toLowerCase() + "|" + e.at().toEpochMilli() + "|"
-                            + e.level() + "|" + channel, channel, e.text(), "CHAT", now);
-                }
-            }
-            String notice = e.kind() == TimelineEntry.Kind.NOTIFIED ? "escalated: " + e.text() : e.text();
-            noticeRecipients(e, s, actor, o).forEach(person -> store.enqueue(id, "INC-" + id + "|notice:" + e.kind().name().toLowerCase()
-                    + "|" + e.at().toEpochMilli() + "|" + e.level() + "|" + person, person, notice, "NOTICE", now));
-            if (PAGES.containsKey(e.kind())) {
-                String step = e.kind() != TimelineEntry.Kind.NOTIFIED ? PAGES.get(e.kind())
-                        : e.trigger() != null && e.level() == null ? "trigger:" + e.trigger() : e.path() + "/" + e.level();
-                for (String person : e.people()) {
-                    store.enqueue(id, "INC-" + id + "|" + step + "|" + e.at().toEpochMilli() + "|" + person, person, e.text(), now);
-                }
-            }
+        }
+        for (Outgoing m : o.messages()) {
+            store.enqueue(id, m, now);
         }
         store.setTimer(id, o.nextWake().orElse(null));
     }

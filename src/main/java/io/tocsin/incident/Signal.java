@@ -1,5 +1,8 @@
 package io.tocsin.incident;
 
+import io.tocsin.engine.Alert;
+import io.tocsin.engine.Opening;
+import io.tocsin.engine.Paging;
 import java.util.Set;
 
 /**
@@ -12,8 +15,6 @@ public record Signal(String serviceId, String dedupKey, Action action, String su
                      Set<String> tags, Paging paging, String details, java.time.Duration sustainedFor, String chatChannel) {
     public enum Action { TRIGGER, ACKNOWLEDGE, RESOLVE }
 
-    public enum Paging { PAGE, CHAT, RECORD }
-
     public Signal(String serviceId, String dedupKey, Action action, String summary, String source, String severity,
                   Set<String> tags, Paging paging, String details) {
         this(serviceId, dedupKey, action, summary, source, severity, tags, paging, details, null, null);
@@ -21,5 +22,11 @@ public record Signal(String serviceId, String dedupKey, Action action, String su
 
     public Signal {
         tags = tags == null ? Set.of() : java.util.Collections.unmodifiableSet(new java.util.LinkedHashSet<>(tags));
+    }
+
+    /** What the engine is told: {@code by} names who acknowledges or resolves. */
+    public Alert alert(String by) {
+        return new Alert(Alert.Action.valueOf(action.name()), by,
+                new Opening(serviceId, severity, tags, paging, sustainedFor, chatChannel));
     }
 }

@@ -1,5 +1,6 @@
 package io.tocsin.ingest;
 
+import io.tocsin.engine.Paging;
 import io.tocsin.config.Organisation;
 import io.tocsin.config.OrganisationConfig;
 import io.tocsin.config.RoutingCondition;
@@ -42,7 +43,7 @@ public final class EventRouter {
         String service = e.serviceId();
         String severity = mapSeverity(org, e.integrationType(), e.sourceSeverity());
         Set<String> tags = new LinkedHashSet<>();
-        Signal.Paging paging = Signal.Paging.PAGE;
+        Paging paging = Paging.PAGE;
         ZonedDateTime local = now.atZone(org.zone());
         Map<String, Object> vars = new HashMap<>();
         Map<String, Object> event = new HashMap<>();
@@ -82,7 +83,7 @@ public final class EventRouter {
                     chatChannel = set.chatChannel();
                 }
                 if (set.action() != null) {
-                    paging = Signal.Paging.valueOf(set.action().toUpperCase(Locale.ROOT));
+                    paging = Paging.valueOf(set.action().toUpperCase(Locale.ROOT));
                     ruled = true;
                 }
             }
@@ -91,10 +92,10 @@ public final class EventRouter {
             }
         }
         if (!ruled && !severityPages(org, severity)) {
-            paging = Signal.Paging.CHAT;
+            paging = Paging.CHAT;
         }
-        if (paging == Signal.Paging.PAGE && inMaintenance(org, service, now).isPresent()) {
-            paging = Signal.Paging.RECORD;
+        if (paging == Paging.PAGE && inMaintenance(org, service, now).isPresent()) {
+            paging = Paging.RECORD;
             tags.add("maintenance:" + inMaintenance(org, service, now).get());
         }
         return new Routed(new Signal(service, e.dedupKey(), e.action(), e.summary(), e.source(), severity, tags, paging, e.details(),
@@ -104,20 +105,13 @@ public final class EventRouter {
 
     /** The configured mapping, else a severity named like the source's (by id or alias), else the default. */
     static String mapSeverity(Organisation org, String integration, String sourceSeverity) {
-        OrganisationConfig config = org.config();
         if (sourceSeverity != null) {
-            Map<String, String> mapping = config.organisation().sourceSeverities().get(integration);
+            Map<String, String> mapping = org.config().organisation().sourceSeverities().get(integration);
             if (mapping != null && mapping.containsKey(sourceSeverity)) {
                 return mapping.get(sourceSeverity);
             }
-            for (OrganisationConfig.Severity s : config.severities()) {
-                if (s.id().equalsIgnoreCase(sourceSeverity) || s.aliases().stream().anyMatch(a -> a.equalsIgnoreCase(sourceSeverity))) {
-                    return s.id();
-                }
-            }
         }
-        return Optional.ofNullable(config.organisation().defaultSeverity())
-                .orElse(config.severities().get(config.severities().size() - 1).id());
+        return org.severityNamed(sourceSeverity).orElseGet(org::defaultSeverity);
     }
 
     static boolean severityPages(Organisation org, String severity) {

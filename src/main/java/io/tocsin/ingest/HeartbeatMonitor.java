@@ -1,5 +1,6 @@
 package io.tocsin.ingest;
 
+import io.tocsin.engine.Paging;
 import io.tocsin.incident.IncidentEngine;
 import io.tocsin.incident.Incidents;
 import io.tocsin.incident.Signal;
@@ -58,7 +59,7 @@ class HeartbeatMonitor {
                 }
                 String severity = EventRouter.mapSeverity(engine.organisation(), "heartbeat", "critical");
                 incidents.accept(new Signal(still.get().service().id(), dedupKey(beat.key()), Signal.Action.TRIGGER,
-                        "heartbeat missed for service " + beat.serviceId(), "heartbeat", severity, Set.of(), Signal.Paging.PAGE, null),
+                        "heartbeat missed for service " + beat.serviceId(), "heartbeat", severity, Set.of(), Paging.PAGE, null),
                         "heartbeat");
                 return true;
             });

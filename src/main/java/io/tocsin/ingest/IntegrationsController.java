@@ -1,5 +1,6 @@
 package io.tocsin.ingest;
 
+import io.tocsin.engine.Paging;
 import io.tocsin.config.Organisation;
 import io.tocsin.config.OrganisationConfig;
 import io.tocsin.config.Durations;
@@ -158,7 +159,7 @@ class IntegrationsController {
         tx.executeWithoutResult(status -> {
             if (heartbeats.beat(key, match.service().id(), now, next)) {
                 incidents.accept(new Signal(match.service().id(), HeartbeatMonitor.dedupKey(key), Signal.Action.RESOLVE,
-                        "heartbeat received", "heartbeat", null, Set.of(), Signal.Paging.PAGE, null), "heartbeat");
+                        "heartbeat received", "heartbeat", null, Set.of(), Paging.PAGE, null), "heartbeat");
             }
         });
         return ResponseEntity.accepted().body(Map.of("status", "accepted", "next_due", next.toString()));

@@ -26,9 +26,8 @@ public record Scenario(String name, String description, String start, String run
      * to open directly, or {@code source_severity} and {@code labels} to go through the routing rules.
      */
     public record Alert(String service, String severity, String sourceSeverity, String integration, String summary,
-                        List<String> tags, Map<String, String> labels) {
+                        Map<String, String> labels) {
         public Alert {
-            tags = tags == null ? List.of() : tags;
             labels = labels == null ? Map.of() : labels;
         }
     }

@@ -5,9 +5,10 @@ import io.tocsin.config.TargetSpecs;
 import io.tocsin.config.EngineModel;
 import io.tocsin.config.Organisation;
 import io.tocsin.config.OrganisationConfig;
-import io.tocsin.config.OrganisationDirectory;
+import io.tocsin.engine.Alert;
 import io.tocsin.engine.Command;
 import io.tocsin.engine.EscalationEngine;
+import io.tocsin.engine.Outgoing;
 import io.tocsin.engine.Simulation;
 import io.tocsin.engine.TimelineEntry;
 import io.tocsin.incident.Signal;
@@ -47,21 +48,28 @@ public final class ScenarioRunner {
         }
     }
 
-    public record Run(Scenario scenario, Instant start, ZoneId zone, List<TimelineEntry> timeline) {
-        /** One line per entry: offset, local time, kind, what happened. */
+    /** A replayed scenario: what happened, and every message it sent (pages, notices, chat posts). */
+    public record Run(Scenario scenario, Instant start, ZoneId zone, List<TimelineEntry> timeline, List<Outgoing> messages) {
+        /** One line per entry (offset, local time, kind, what happened), each followed by the messages it sent. */
         public String text() {
             StringBuilder sb = new StringBuilder();
             sb.append("# ").append(scenario.name()).append('\n');
             sb.append("# start ").append(start.atZone(zone).format(LOCAL)).append(' ').append(zone.getId()).append('\n');
+            java.util.Map<TimelineEntry, List<Outgoing>> sent = new java.util.IdentityHashMap<>();
+            messages.forEach(m -> sent.computeIfAbsent(m.entry(), k -> new ArrayList<>()).add(m));
             for (TimelineEntry e : timeline) {
                 long minutes = Duration.between(start, e.at()).toMinutes();
                 sb.append(String.format(Locale.ROOT, "+%02d:%02d  %s  %-16s %s%n", minutes / 60, minutes % 60,
                         e.at().atZone(zone).format(LOCAL), e.kind(), e.text()));
+                java.util.Map<Outgoing.Kind, List<String>> byKind = new java.util.EnumMap<>(Outgoing.Kind.class);
+                sent.getOrDefault(e, List.of()).forEach(m -> byKind.computeIfAbsent(m.kind(), k -> new ArrayList<>()).add(m.recipient()));
+                byKind.forEach((kind, to) -> sb.append(String.format(Locale.ROOT, "%30s%-16s %s%n", "",
+                        "> " + kind.name().toLowerCase(Locale.ROOT), String.join(", ", to))));
             }
             return sb.toString();
         }
 
-        /** The same timeline as data, for {@code simulate --json} and {@code POST /api/v1/simulate}. */
+        /** The same timeline and messages as data, for {@code simulate --json} and {@code POST /api/v1/simulate}. */
         public java.util.Map<String, Object> json() {
             List<java.util.Map<String, Object>> entries = new ArrayList<>();
             for (TimelineEntry e : timeline) {
@@ -76,11 +84,26 @@ public final class ScenarioRunner {
                 m.put("text", e.text());
                 entries.add(m);
             }
+            List<java.util.Map<String, Object>> sent = new ArrayList<>();
+            for (Outgoing o : messages) {
+                java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+                m.put("at", o.at().toString());
+                m.put("offset_minutes", Duration.between(start, o.at()).toMinutes());
+                m.put("kind", o.kind().name());
+                m.put("recipient", o.recipient());
+                m.put("cause", o.cause().name());
+                m.put("path", o.path());
+                m.put("level", o.level());
+                m.put("trigger", o.trigger());
+                m.put("key", o.key());
+                sent.add(m);
+            }
             java.util.Map<String, Object> doc = new java.util.LinkedHashMap<>();
             doc.put("scenario", scenario.name());
             doc.put("start", start.toString());
             doc.put("time_zone", zone.getId());
             doc.put("timeline", entries);
+            doc.put("messages", sent);
             return doc;
         }
     }
@@ -119,8 +142,8 @@ public final class ScenarioRunner {
             // A server answers simulations on request: keep each one bounded.
             throw new ScenarioException("run_for: at most " + Durations.format(MAX_RUN) + ", got " + scenario.runFor());
         }
-        EscalationEngine engine = new EscalationEngine(EngineModel.policies(org.config()), EngineModel.severities(org.config()),
-                new OrganisationDirectory(org));
+        EscalationEngine engine = EngineModel.engine(org);
+        EventRouter router = new EventRouter();
         List<Simulation.Event> events = new ArrayList<>();
         List<TimelineEntry> notes = new ArrayList<>();
         List<Scenario.ScenarioEvent> script = scenario.events();
@@ -129,59 +152,59 @@ public final class ScenarioRunner {
             String where = "events[" + n + "]";
             Instant at = start.plus(duration(where + ".at", e.at()));
             if (e.alert() != null) {
-                alert(org, e.alert(), at, where, events, notes);
+                Signal signal = route(org, router, e.alert(), at, where, notes);
+                events.add(new Simulation.Signal(at, signal.alert(MONITORING)));
             } else if (Boolean.TRUE.equals(e.clear())) {
                 // As live: the source's resolve event resolves the incident.
-                events.add(new Simulation.Apply(at, new Command.Resolve("the monitoring source")));
+                events.add(new Simulation.Signal(at, Alert.resolve(MONITORING)));
             } else {
                 events.add(new Simulation.Apply(at, command(org, e, where)));
             }
         }
-        Simulation.Result result = Simulation.run(engine, events, start.plus(runFor));
+        Simulation.Result result = Simulation.run(engine, events, start.plus(runFor), "SIM-");
         List<TimelineEntry> timeline = new ArrayList<>(result.timeline());
         timeline.addAll(notes);
         // Stable: notes about routing come before what the engine did at the same instant.
         timeline.sort(java.util.Comparator.comparing(TimelineEntry::at)
-                .thenComparing(x -> x.kind() == TimelineEntry.Kind.NOTE ? 0 : 1));
-        return new Run(scenario, start, org.zone(), timeline);
+                .thenComparing(x -> x.kind() == TimelineEntry.Kind.NOTE && notes.contains(x) ? 0 : 1));
+        return new Run(scenario, start, org.zone(), timeline, result.messages());
     }
 
-    private static void alert(Organisation org, Scenario.Alert a, Instant at, String where,
-                              List<Simulation.Event> events, List<TimelineEntry> notes) {
+    /** Who the timeline names when the monitoring source itself resolves what it opened. */
+    static final String MONITORING = "the monitoring source";
+
+    /**
+     * The alert as the server receives it: through the routing rules, the source's severity mapping
+     * and the maintenance windows of {@link EventRouter}, exactly as ingestion does. {@code severity}
+     * (a severity of the organisation) arrives as a generic event naming it; otherwise the alert comes
+     * through its {@code integration} (default alertmanager) with its source severity and labels.
+     */
+    static Signal route(Organisation org, EventRouter router, Scenario.Alert a, Instant at, String where, List<TimelineEntry> notes) {
         OrganisationConfig.Service declared = service(org, a.service(), where + ".alert.service");
-        String severity;
-        String serviceId = declared.id();
-        Set<String> tags = new LinkedHashSet<>(a.tags());
-        Signal.Paging paging = Signal.Paging.PAGE;
-        String chatChannel = null;
-        java.time.Duration sustained = null;
-        if (a.severity() != null) {
-            severity = severity(org, a.severity(), where + ".alert.severity");
-        } else {
-            EventRouter.Routed routed = new EventRouter().routeDetailed(org, new InboundEvent(declared.id(),
-                    a.integration() == null ? "alertmanager" : a.integration(), "scenario", Signal.Action.TRIGGER,
-                    a.summary() == null ? "" : a.summary(), "scenario", a.sourceSeverity(), a.labels(), null), at);
-            Signal s = routed.signal();
-            severity = s.severity();
-            serviceId = s.serviceId();
-            tags.addAll(s.tags());
-            paging = s.paging();
-            chatChannel = s.chatChannel();
-            sustained = routed.sustainedFor();
-            notes.add(note(at, "alert \"" + (a.summary() == null ? "" : a.summary()) + "\" routed by "
-                    + (routed.rules().isEmpty() ? "no rule" : "rule " + String.join(", ", routed.rules())) + ": " + severity + ", "
-                    + paging.name().toLowerCase() + (tags.isEmpty() ? "" : ", tags " + String.join(", ", tags))));
-        }
-        if (paging != Signal.Paging.PAGE) {
-            java.util.Set<String> channels = io.tocsin.incident.ChatChannels.of(org.config(), severity, serviceId, chatChannel);
-            notes.add(note(at, paging == Signal.Paging.CHAT
-                    ? "chat notification only" + (channels.isEmpty() ? "" : " in " + String.join(", ", channels)) + ": nobody is paged"
-                    : "recorded only: nobody is paged"));
-            return;
-        }
-        OrganisationConfig.Service service = service(org, serviceId, where + ".alert.service");
-        events.add(new Simulation.Open(at, "SIM-1", service.id(), service.escalationPolicy(), severity, tags, sustained));
+        String sourceSeverity = a.severity() != null ? severity(org, a.severity(), where + ".alert.severity") : a.sourceSeverity();
+        String integration = integration(a);
+        EventRouter.Routed routed = router.routeDetailed(org, new InboundEvent(declared.id(), integration, DEDUP_KEY,
+                io.tocsin.incident.Signal.Action.TRIGGER, a.summary() == null ? "" : a.summary(), "scenario", sourceSeverity,
+                a.labels(), null), at);
+        Signal s = routed.signal();
+        Set<String> tags = s.tags();
+        Signal signal = s;
+        notes.add(note(at, "alert \"" + (a.summary() == null ? "" : a.summary()) + "\" routed by "
+                + (routed.rules().isEmpty() ? "no rule" : "rule " + String.join(", ", routed.rules())) + ": " + signal.severity() + ", "
+                + signal.paging().name().toLowerCase() + (tags.isEmpty() ? "" : ", tags " + String.join(", ", tags))));
+        return signal;
     }
+
+    /** The integration an alert comes through: a named severity comes as a generic event, anything else as Alertmanager's. */
+    public static String integration(Scenario.Alert a) {
+        if (a.integration() != null) {
+            return a.integration();
+        }
+        return a.severity() != null ? "generic" : "alertmanager";
+    }
+
+    /** Every alert of a scenario is about the same source, so a second one while the incident is open is a repeat. */
+    public static final String DEDUP_KEY = "scenario";
 
     private static OrganisationConfig.Service service(Organisation org, String id, String where) {
         return org.config().services().stream().filter(s -> s.id().equals(id)).findFirst()
@@ -223,18 +246,12 @@ public final class ScenarioRunner {
         throw new ScenarioException(where + ": an event needs one of alert, clear, acknowledge, unacknowledge, resolve, update, severity, tag, service, escalate, deescalate, reassign, note");
     }
 
-    /** A severity by id or alias, case-insensitively. */
+    /** A severity by id or alias, case-insensitively; the organisation's default when none is named. */
     public static String severity(Organisation org, String name, String where) {
         if (name == null) {
-            return Optional.ofNullable(org.config().organisation().defaultSeverity())
-                    .orElse(org.config().severities().get(org.config().severities().size() - 1).id());
+            return org.defaultSeverity();
         }
-        for (OrganisationConfig.Severity s : org.config().severities()) {
-            if (s.id().equalsIgnoreCase(name) || s.aliases().stream().anyMatch(a -> a.equalsIgnoreCase(name))) {
-                return s.id();
-            }
-        }
-        throw new ScenarioException(where + ": unknown severity \"" + name + "\"");
+        return org.severityNamed(name).orElseThrow(() -> new ScenarioException(where + ": unknown severity \"" + name + "\""));
     }
 
     private static Duration duration(String where, String text) {

@@ -83,23 +83,20 @@ public class IncidentStore {
     }
 
     /** Writes the engine's new state; a resolved incident frees its dedup key for a new incident. */
-    public void update(long id, String severity, String status, String state, Instant acknowledgedAt, Instant resolvedAt, Instant now) {
+    public void update(long id, String severity, String status, String paging, String state, long eventCount, Instant acknowledgedAt,
+                       Instant resolvedAt, Instant now) {
         jdbc.sql("""
-                UPDATE incident SET severity = ?, status = ?, state = ?, acknowledged_at = ?, resolved_at = ?, updated_at = ?,
-                       open_key = CASE WHEN ? = 'RESOLVED' THEN NULL ELSE open_key END
+                UPDATE incident SET severity = ?, status = ?, paging = ?, state = ?, event_count = ?, acknowledged_at = ?, resolved_at = ?,
+                       updated_at = ?, open_key = CASE WHEN ? = 'RESOLVED' THEN NULL ELSE open_key END
                 WHERE id = ?""")
-                .params(severity, status, state, Timestamps.of(acknowledgedAt), Timestamps.of(resolvedAt), Timestamps.of(now), status, id)
+                .params(severity, status, paging, state, eventCount, Timestamps.of(acknowledgedAt), Timestamps.of(resolvedAt),
+                        Timestamps.of(now), status, id)
                 .update();
     }
 
     public Optional<String> chatChannel(long id) {
         return jdbc.sql("SELECT chat_channel FROM incident WHERE id = ?").param(id).query(String.class).optional()
                 .filter(c -> c != null && !c.isBlank());
-    }
-
-    public long countRepeat(long id, Instant now) {
-        jdbc.sql("UPDATE incident SET event_count = event_count + 1, updated_at = ? WHERE id = ?").params(Timestamps.of(now), id).update();
-        return jdbc.sql("SELECT event_count FROM incident WHERE id = ?").param(id).query(Long.class).single();
     }
 
     public void append(long incidentId, EntryRow e) {
@@ -154,20 +151,34 @@ public class IncidentStore {
                 .params(Timestamps.of(now), limit).query(Long.class).list();
     }
 
-    /** Queues one page; a key already queued (a retry, another node) is ignored. */
-    public boolean enqueue(long incidentId, String idempotencyKey, String personId, String reason, Instant now) {
-        return enqueue(incidentId, idempotencyKey, personId, reason, "PAGE", now);
+    /** A message an incident sent, as queued: what, to whom, for which step of the policy, and when. */
+    public record MessageRow(long id, String kind, String recipient, Instant at, String cause, String path, String level,
+                             String trigger, String text, String status) {
     }
 
-    /** Queues a page or a notice ({@code NOTICE}: acknowledged, escalated, resolved); duplicates of a key are ignored. */
-    public boolean enqueue(long incidentId, String idempotencyKey, String personId, String reason, String kind, Instant now) {
-        Integer existing = jdbc.sql("SELECT COUNT(*) FROM outbox WHERE idempotency_key = ?").param(idempotencyKey).query(Integer.class).single();
+    /** Queues one message the engine decided; a key already queued (a retry, another node) is ignored. */
+    public boolean enqueue(long incidentId, io.tocsin.engine.Outgoing m, Instant now) {
+        Integer existing = jdbc.sql("SELECT COUNT(*) FROM outbox WHERE idempotency_key = ?").param(m.key()).query(Integer.class).single();
         if (existing > 0) {
             return false;
         }
-        jdbc.sql("INSERT INTO outbox (incident_id, idempotency_key, person_id, reason, status, attempts, next_attempt_at, created_at, kind) VALUES (?, ?, ?, ?, 'PENDING', 0, ?, ?, ?)")
-                .params(incidentId, idempotencyKey, personId, reason, Timestamps.of(now), Timestamps.of(now), kind).update();
+        jdbc.sql("""
+                INSERT INTO outbox (incident_id, idempotency_key, person_id, reason, status, attempts, next_attempt_at, created_at, kind,
+                                    cause, path_id, level_id, trigger_id)
+                VALUES (?, ?, ?, ?, 'PENDING', 0, ?, ?, ?, ?, ?, ?, ?)""")
+                .params(incidentId, m.key(), m.recipient(), m.text(), Timestamps.of(now), Timestamps.of(m.at()), m.kind().name(),
+                        m.cause().name(), m.path(), m.level(), m.trigger())
+                .update();
         return true;
+    }
+
+    public List<MessageRow> messages(long incidentId) {
+        return jdbc.sql("SELECT * FROM outbox WHERE incident_id = ? ORDER BY id").param(incidentId)
+                .query((rs, i) -> new MessageRow(rs.getLong("id"), rs.getString("kind"), rs.getString("person_id"),
+                        Timestamps.toInstant(rs.getObject("created_at", OffsetDateTime.class)), rs.getString("cause"),
+                        rs.getString("path_id"), rs.getString("level_id"), rs.getString("trigger_id"), rs.getString("reason"),
+                        rs.getString("status")))
+                .list();
     }
 
     public List<String> outboxKeys(long incidentId) {

@@ -3,6 +3,7 @@ package io.tocsin.config;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tocsin.engine.EscalationEngine;
+import io.tocsin.engine.Opening;
 import io.tocsin.engine.Outcome;
 import io.tocsin.engine.TimelineEntry;
 import java.io.IOException;
@@ -43,6 +44,8 @@ class RoundRobinTest {
                         name: One backend engineer per incident
                         levels:
                           - { id: next-member, start: { after: 0m }, notify: [{ team: backend, members: round_robin }] }
+                services:
+                  - { id: turns-api, name: API taking turns, team: backend, escalation_policy: backend-turns }
                 """);
         LoadedConfig loaded = ConfigLoader.load(List.of(tmp));
         assertThat(loaded.problems()).isEmpty();
@@ -50,7 +53,7 @@ class RoundRobinTest {
     }
 
     List<String> paged(EscalationEngine engine, String incident) {
-        Outcome o = engine.open(incident, "api", "backend-turns", "P3", Set.of(), T0);
+        Outcome o = engine.open(incident, Opening.paging("turns-api", "P3", Set.of()), T0);
         List<String> people = new ArrayList<>();
         o.entries().stream().filter(e -> e.kind() == TimelineEntry.Kind.NOTIFIED).forEach(e -> people.addAll(e.people()));
         return people;
@@ -59,8 +62,7 @@ class RoundRobinTest {
     @Test
     void successiveIncidentsPageSuccessiveMembersOfTheTeam() throws IOException {
         Organisation org = medicalcorWithRoundRobinPolicy();
-        EscalationEngine engine = new EscalationEngine(EngineModel.policies(org.config()), EngineModel.severities(org.config()),
-                new OrganisationDirectory(org));
+        EscalationEngine engine = EngineModel.engine(org);
         List<String> first = new ArrayList<>();
         // INC-9 to INC-10 crosses a digit boundary, where a hash of the id would jump.
         for (int n = 1; n <= 12; n++) {
@@ -78,8 +80,7 @@ class RoundRobinTest {
     @Test
     void theSameIncidentAlwaysResolvesToTheSameMember() throws IOException {
         Organisation org = medicalcorWithRoundRobinPolicy();
-        EscalationEngine engine = new EscalationEngine(EngineModel.policies(org.config()), EngineModel.severities(org.config()),
-                new OrganisationDirectory(org));
+        EscalationEngine engine = EngineModel.engine(org);
         // A retried step or another node must page the person already chosen, not the next one.
         assertThat(paged(engine, "INC-1000000000000000000007")).isEqualTo(paged(engine, "INC-1000000000000000000007"))
                 .containsExactly("bianca-ionescu");

@@ -44,12 +44,22 @@ class EscalationEngineTest {
         return new Trigger.Condition(tag, raised, null, null, null, noUpdate, services, Set.of(), Set.of());
     }
 
-    static final Severity P1 = new Severity("P1", 0, true, Duration.ofMinutes(5), Duration.ofMinutes(15), Duration.ofHours(1));
-    static final Severity P2 = new Severity("P2", 1, true, Duration.ofMinutes(15), null, null);
+    static final Severity P1 = new Severity("P1", 0, true, fixed(Duration.ofMinutes(5)), fixed(Duration.ofMinutes(15)),
+            fixed(Duration.ofHours(1)));
+    static final Severity P2 = new Severity("P2", 1, true, fixed(Duration.ofMinutes(15)), null, null);
+
+    static Deadline fixed(Duration d) {
+        return new Deadline.Fixed(d);
+    }
 
     static EscalationEngine engine(List<EscalationPath> paths, List<Trigger> triggers) {
-        EscalationPolicy policy = new EscalationPolicy("pol", "Policy", null, paths, triggers);
-        return new EscalationEngine(Map.of("pol", policy), Map.of("P1", P1, "P2", P2), DIRECTORY);
+        return engine(new EscalationPolicy("pol", "Policy", null, paths, triggers));
+    }
+
+    /** Service "api" follows {@code policy}. */
+    static EscalationEngine engine(EscalationPolicy policy) {
+        return new EscalationEngine(new EscalationRules(Map.of("pol", policy), Map.of("P1", P1, "P2", P2), Map.of("api", "pol"), null),
+                DIRECTORY);
     }
 
     static EscalationPath path(String id, int repeat, Level... levels) {
@@ -60,9 +70,9 @@ class EscalationEngineTest {
     static List<String> run(EscalationEngine engine, Outcome opened, Instant until, Map<Instant, Command> commands) {
         List<Simulation.Event> events = new ArrayList<>();
         commands.forEach((at, c) -> events.add(new Simulation.Apply(at, c)));
-        events.add(0, new Simulation.Open(T0, "INC-1", "api", "pol", opened.state().severity(), opened.state().tags()));
+        events.add(0, new Simulation.Signal(T0, Alert.trigger(Opening.paging("api", opened.state().severity(), opened.state().tags()))));
         List<String> out = new ArrayList<>();
-        for (TimelineEntry e : Simulation.run(engine, events, until).timeline()) {
+        for (TimelineEntry e : Simulation.run(engine, events, until, "INC-").timeline()) {
             out.add(Duration.between(T0, e.at()).toMinutes() + " " + e.kind() + (e.people().isEmpty() ? "" : " " + String.join(",", e.people())));
         }
         return out;
@@ -78,7 +88,7 @@ class EscalationEngineTest {
                 level("l1", after(0), new Target.OnCall("primary", null)),
                 level("l2", after(15), new Target.OnCall("secondary", null)),
                 level("l3", after(15), new Target.Role("em")))), List.of());
-        Outcome opened = engine.open("INC-1", "api", "pol", "P2", Set.of(), T0);
+        Outcome opened = engine.open("INC-1", Opening.paging("api", "P2", Set.of()), T0);
         assertThat(opened.nextWake()).contains(at(15));
         assertThat(run(engine, opened, at(120), Map.of(at(20), new Command.Acknowledge("secondary-oncall"))))
                 .containsExactly("0 OPENED", "0 NOTIFIED primary-oncall", "15 NOTIFIED secondary-oncall", "20 ACKNOWLEDGED");
@@ -91,7 +101,7 @@ class EscalationEngineTest {
                 level("em", unresolved(15), new Target.Role("em")),
                 level("vp", unresolved(30), new Target.Role("vp")),
                 level("cto", unresolved(60), new Target.Role("cto")))), List.of());
-        Outcome opened = engine.open("INC-1", "api", "pol", "P1", Set.of(), T0);
+        Outcome opened = engine.open("INC-1", Opening.paging("api", "P1", Set.of()), T0);
         assertThat(run(engine, opened, at(240), Map.of(at(3), new Command.Acknowledge("primary-oncall"), at(45), new Command.Resolve("x"))))
                 .containsExactly("0 OPENED", "0 NOTIFIED primary-oncall", "3 ACKNOWLEDGED", "15 NOTIFIED em", "30 NOTIFIED vp", "45 RESOLVED");
     }
@@ -101,7 +111,7 @@ class EscalationEngineTest {
         EscalationEngine engine = engine(List.of(path("tech", 0,
                 level("l1", after(0), new Target.OnCall("gap", null)),
                 level("l2", after(15), new Target.Role("em")))), List.of());
-        Outcome opened = engine.open("INC-1", "api", "pol", "P2", Set.of(), T0);
+        Outcome opened = engine.open("INC-1", Opening.paging("api", "P2", Set.of()), T0);
         assertThat(opened.entries()).extracting(TimelineEntry::kind)
                 .containsExactly(Kind.OPENED, Kind.LEVEL_SKIPPED, Kind.NOTIFIED);
         assertThat(opened.entries().get(1).text()).contains("nobody to notify (on call in gap)");
@@ -113,9 +123,10 @@ class EscalationEngineTest {
         EscalationEngine engine = engine(List.of(path("tech", 1,
                 level("l1", after(0), new Target.Person("a")),
                 level("l2", after(5), new Target.Person("b")))), List.of());
-        Outcome opened = engine.open("INC-1", "api", "pol", "P2", Set.of(), T0);
+        Outcome opened = engine.open("INC-1", Opening.paging("api", "P2", Set.of()), T0);
         assertThat(run(engine, opened, at(120), Map.of()))
-                .containsExactly("0 OPENED", "0 NOTIFIED a", "5 NOTIFIED b", "15 LADDER_REPEATED", "15 NOTIFIED a", "20 NOTIFIED b");
+                .containsExactly("0 OPENED", "0 NOTIFIED a", "5 NOTIFIED b", "15 LADDER_REPEATED", "15 NOTIFIED a", "20 NOTIFIED b",
+                        "30 LADDER_EXHAUSTED");
     }
 
     @Test
@@ -126,12 +137,12 @@ class EscalationEngineTest {
         EscalationEngine engine = engine(List.of(path("tech", 0, level("l1", after(0), new Target.Person("a")),
                 level("l2", after(30), new Target.Person("b"))), security),
                 List.of(new Trigger("security", on("security", false, null, null), new Trigger.Action.SwitchPath("security"))));
-        Outcome opened = engine.open("INC-1", "api", "pol", "P2", Set.of(), T0);
+        Outcome opened = engine.open("INC-1", Opening.paging("api", "P2", Set.of()), T0);
         List<String> timeline = run(engine, opened, at(120), Map.of(at(10), new Command.AddTags("a", Set.of("security"))));
         assertThat(timeline).containsExactly("0 OPENED", "0 NOTIFIED a", "10 TAG_ADDED", "10 TRIGGER_FIRED", "10 PATH_SWITCHED",
-                "10 NOTIFIED security-oncall", "10 NOTIFIED legal,vp");
+                "10 NOTIFIED security-oncall", "10 NOTIFIED legal,vp", "20 LADDER_EXHAUSTED");
 
-        Outcome taggedAtOpen = engine.open("INC-2", "api", "pol", "P2", Set.of("security"), T0);
+        Outcome taggedAtOpen = engine.open("INC-2", Opening.paging("api", "P2", Set.of("security")), T0);
         assertThat(taggedAtOpen.entries().stream().filter(e -> e.kind() == Kind.NOTIFIED).map(TimelineEntry::people).toList())
                 .containsExactly(List.of("security-oncall"), List.of("legal", "vp"));
     }
@@ -144,7 +155,7 @@ class EscalationEngineTest {
         EscalationEngine engine = engine(List.of(path("tech", 0, level("l1", after(0), new Target.Person("a")),
                 level("l2", after(30), new Target.Person("b"))), security),
                 List.of(new Trigger("security", on("security", false, null, null), new Trigger.Action.SwitchPath("security"))));
-        Outcome opened = engine.open("INC-1", "api", "pol", "P2", Set.of(), T0);
+        Outcome opened = engine.open("INC-1", Opening.paging("api", "P2", Set.of()), T0);
         assertThat(run(engine, opened, at(120), Map.of(at(2), new Command.Acknowledge("a"), at(5), new Command.AddTags("a", Set.of("security")))))
                 .containsExactly("0 OPENED", "0 NOTIFIED a", "2 ACKNOWLEDGED", "5 TAG_ADDED", "5 TRIGGER_FIRED", "5 PATH_SWITCHED",
                         "5 NOTIFIED security-oncall", "15 NOTIFIED security-lead");
@@ -157,10 +168,10 @@ class EscalationEngineTest {
                 level("l2", after(60), new Target.Person("b")),
                 level("l3", after(60), new Target.Person("c")))),
                 List.of(new Trigger("impact", on(null, true, null, null), new Trigger.Action.Escalate(1))));
-        Outcome opened = engine.open("INC-1", "api", "pol", "P2", Set.of(), T0);
+        Outcome opened = engine.open("INC-1", Opening.paging("api", "P2", Set.of()), T0);
         assertThat(run(engine, opened, at(90), Map.of(at(10), new Command.ChangeSeverity("a", "P1"), at(20), new Command.ChangeSeverity("a", "P2"))))
                 .containsExactly("0 OPENED", "0 NOTIFIED a", "10 SEVERITY_CHANGED", "10 TRIGGER_FIRED", "10 NOTIFIED b",
-                        "20 SEVERITY_CHANGED", "70 NOTIFIED c");
+                        "20 SEVERITY_CHANGED", "70 NOTIFIED c", "80 LADDER_EXHAUSTED");
     }
 
     @Test
@@ -170,7 +181,7 @@ class EscalationEngineTest {
                 level("l2", after(600), new Target.Person("b")),
                 level("l3", after(600), new Target.Person("c")))),
                 List.of(new Trigger("stalled", on(null, false, Duration.ofMinutes(30), null), new Trigger.Action.Escalate(1))));
-        Outcome opened = engine.open("INC-1", "api", "pol", "P2", Set.of(), T0);
+        Outcome opened = engine.open("INC-1", Opening.paging("api", "P2", Set.of()), T0);
         assertThat(run(engine, opened, at(100), Map.of(at(1), new Command.Acknowledge("a"), at(40), new Command.PostUpdate("a", "identified", "found it"))))
                 .containsExactly("0 OPENED", "0 NOTIFIED a", "1 ACKNOWLEDGED", "30 TRIGGER_FIRED", "30 NOTIFIED b",
                         "40 STATUS_UPDATE", "70 TRIGGER_FIRED", "70 NOTIFIED c");
@@ -180,9 +191,10 @@ class EscalationEngineTest {
     void aSecondServiceAffectedFiresItsTriggerOnce() {
         EscalationEngine engine = engine(List.of(path("tech", 0, level("l1", after(0), new Target.Person("a")))),
                 List.of(new Trigger("multi", on(null, false, null, 2), new Trigger.Action.Notify(List.of(new Target.Role("vp"))))));
-        Outcome opened = engine.open("INC-1", "api", "pol", "P2", Set.of(), T0);
+        Outcome opened = engine.open("INC-1", Opening.paging("api", "P2", Set.of()), T0);
         assertThat(run(engine, opened, at(60), Map.of(at(5), new Command.AddService(null, "db"), at(6), new Command.AddService(null, "cache"))))
-                .containsExactly("0 OPENED", "0 NOTIFIED a", "5 SERVICE_ADDED", "5 TRIGGER_FIRED", "5 NOTIFIED vp", "6 SERVICE_ADDED");
+                .containsExactly("0 OPENED", "0 NOTIFIED a", "5 SERVICE_ADDED", "5 TRIGGER_FIRED", "5 NOTIFIED vp", "6 SERVICE_ADDED",
+                        "10 LADDER_EXHAUSTED");
     }
 
     @Test
@@ -191,7 +203,7 @@ class EscalationEngineTest {
                 level("oncall", after(0), new Target.Person("a")),
                 level("em", unresolved(15), new Target.Role("em")),
                 level("vp", unresolved(30), new Target.Role("vp")))), List.of());
-        Outcome opened = engine.open("INC-1", "api", "pol", "P1", Set.of(), T0);
+        Outcome opened = engine.open("INC-1", Opening.paging("api", "P1", Set.of()), T0);
         Outcome o = engine.apply(engine.apply(opened.state(), new Command.Wake(), at(15)).state(),
                 new Command.Deescalate("em", Set.of("a"), "contained"), at(20));
         assertThat(o.entries()).singleElement().satisfies(e -> {
@@ -207,16 +219,16 @@ class EscalationEngineTest {
     void unacknowledgingRestartsTheAcknowledgementClock() {
         EscalationEngine engine = engine(List.of(path("tech", 0, level("l1", after(0), new Target.Person("a")),
                 level("l2", new StartCondition.UnacknowledgedFor(Duration.ofMinutes(15)), new Target.Person("b")))), List.of());
-        Outcome opened = engine.open("INC-1", "api", "pol", "P2", Set.of(), T0);
+        Outcome opened = engine.open("INC-1", Opening.paging("api", "P2", Set.of()), T0);
         assertThat(run(engine, opened, at(120), Map.of(at(5), new Command.Acknowledge("a"), at(30), new Command.Unacknowledge("a"))))
-                .containsExactly("0 OPENED", "0 NOTIFIED a", "5 ACKNOWLEDGED", "30 UNACKNOWLEDGED", "45 NOTIFIED b");
+                .containsExactly("0 OPENED", "0 NOTIFIED a", "5 ACKNOWLEDGED", "30 UNACKNOWLEDGED", "45 NOTIFIED b", "55 LADDER_EXHAUSTED");
     }
 
     @Test
     void resolvingStopsEverythingAndLaterCommandsChangeNothing() {
         EscalationEngine engine = engine(List.of(path("tech", 0, level("l1", after(0), new Target.Person("a")),
                 level("l2", after(15), new Target.Person("b")))), List.of());
-        Outcome opened = engine.open("INC-1", "api", "pol", "P2", Set.of(), T0);
+        Outcome opened = engine.open("INC-1", Opening.paging("api", "P2", Set.of()), T0);
         Outcome resolved = engine.apply(opened.state(), new Command.Resolve("a"), at(5));
         assertThat(resolved.nextWake()).isEmpty();
         Outcome again = engine.apply(resolved.state(), new Command.Acknowledge("a"), at(6));
@@ -228,7 +240,7 @@ class EscalationEngineTest {
     void manualEscalationGoesToTheNextOrANamedLevel() {
         EscalationEngine engine = engine(List.of(path("tech", 0, level("l1", after(0), new Target.Person("a")),
                 level("l2", after(30), new Target.Person("b")), level("l3", after(30), new Target.Person("c")))), List.of());
-        Outcome opened = engine.open("INC-1", "api", "pol", "P2", Set.of(), T0);
+        Outcome opened = engine.open("INC-1", Opening.paging("api", "P2", Set.of()), T0);
         Outcome next = engine.apply(opened.state(), new Command.Escalate("a", null), at(2));
         assertThat(next.entries()).extracting(TimelineEntry::kind).containsExactly(Kind.ESCALATED, Kind.NOTIFIED);
         assertThat(next.entries().get(1).people()).containsExactly("b");
@@ -243,20 +255,20 @@ class EscalationEngineTest {
                 level("l1", after(0), new Target.OnCall("primary", null)),
                 level("l2", new StartCondition.UnacknowledgedFor(Duration.ofMinutes(15)), new Target.Role("em")))),
                 List.of(), Duration.ofMinutes(30));
-        EscalationEngine engine = new EscalationEngine(Map.of("pol", policy), Map.of("P2", P2), DIRECTORY);
-        Outcome opened = engine.open("INC-1", "api", "pol", "P2", Set.of(), T0);
+        EscalationEngine engine = engine(policy);
+        Outcome opened = engine.open("INC-1", Opening.paging("api", "P2", Set.of()), T0);
         // Acknowledged at 5 and then slept on: at 35 it is triggered again, at 50 the next level is due.
         assertThat(run(engine, opened, at(120), Map.of(at(5), new Command.Acknowledge("primary-oncall"))))
                 .containsExactly("0 OPENED", "0 NOTIFIED primary-oncall", "5 ACKNOWLEDGED",
-                        "35 ACKNOWLEDGEMENT_TIMED_OUT primary-oncall", "50 NOTIFIED em");
+                        "35 ACKNOWLEDGEMENT_TIMED_OUT primary-oncall", "50 NOTIFIED em", "60 LADDER_EXHAUSTED");
     }
 
     @Test
     void resolvingBeforeTheAcknowledgementTimeoutEndsEverything() {
         EscalationPolicy policy = new EscalationPolicy("pol", "Policy", null, List.of(path("tech", 0,
                 level("l1", after(0), new Target.OnCall("primary", null)))), List.of(), Duration.ofMinutes(30));
-        EscalationEngine engine = new EscalationEngine(Map.of("pol", policy), Map.of("P2", P2), DIRECTORY);
-        Outcome opened = engine.open("INC-1", "api", "pol", "P2", Set.of(), T0);
+        EscalationEngine engine = engine(policy);
+        Outcome opened = engine.open("INC-1", Opening.paging("api", "P2", Set.of()), T0);
         assertThat(run(engine, opened, at(120), Map.of(at(5), new Command.Acknowledge("primary-oncall"), at(20), new Command.Resolve("x"))))
                 .containsExactly("0 OPENED", "0 NOTIFIED primary-oncall", "5 ACKNOWLEDGED", "20 RESOLVED");
     }
@@ -266,18 +278,18 @@ class EscalationEngineTest {
         EscalationEngine engine = engine(List.of(path("tech", 0,
                 level("l1", after(0), new Target.OnCall("primary", null)),
                 level("l2", new StartCondition.UnacknowledgedFor(Duration.ofMinutes(15)), new Target.Role("em")))), List.of());
-        Outcome opened = engine.open("INC-1", "api", "pol", "P2", Set.of(), T0);
+        Outcome opened = engine.open("INC-1", Opening.paging("api", "P2", Set.of()), T0);
         List<String> timeline = run(engine, opened, at(120), Map.of(
                 at(5), new Command.Acknowledge("primary-oncall"),
                 at(10), new Command.Reassign("primary-oncall", List.of(new Target.Person("dba")), "database expertise")));
         assertThat(timeline).containsExactly("0 OPENED", "0 NOTIFIED primary-oncall", "5 ACKNOWLEDGED",
-                "10 REASSIGNED dba", "25 NOTIFIED em");
+                "10 REASSIGNED dba", "25 NOTIFIED em", "35 LADDER_EXHAUSTED");
     }
 
     @Test
     void reassigningToNobodyLeavesTheIncidentWhereItWas() {
         EscalationEngine engine = engine(List.of(path("tech", 0, level("l1", after(0), new Target.OnCall("primary", null)))), List.of());
-        Outcome opened = engine.open("INC-1", "api", "pol", "P2", Set.of(), T0);
+        Outcome opened = engine.open("INC-1", Opening.paging("api", "P2", Set.of()), T0);
         Outcome acked = engine.apply(opened.state(), new Command.Acknowledge("primary-oncall"), at(1));
         Outcome r = engine.apply(acked.state(), new Command.Reassign("x", List.of(new Target.OnCall("gap", null)), null), at(2));
         assertThat(r.state().status()).isEqualTo(IncidentStatus.ACKNOWLEDGED);
@@ -289,7 +301,7 @@ class EscalationEngineTest {
         EscalationEngine engine = engine(List.of(path("tech", 0,
                 level("l1", after(0), new Target.OnCall("primary", null)),
                 level("mgr", unresolved(30), new Target.Role("em")))), List.of());
-        Outcome opened = engine.open("INC-1", "api", "pol", "P2", Set.of(), Duration.ofMinutes(5), T0);
+        Outcome opened = engine.open("INC-1", new Opening("api", "P2", Set.of(), Paging.PAGE, Duration.ofMinutes(5), null), T0);
         assertThat(opened.entries()).extracting(TimelineEntry::kind).containsExactly(Kind.OPENED);
         assertThat(opened.nextWake()).contains(at(5));
         Outcome acked = engine.apply(opened.state(), new Command.Acknowledge("primary-oncall"), at(2));
@@ -302,7 +314,7 @@ class EscalationEngineTest {
     @Test
     void escalatingASignalThatIsStillWaitingPagesAtOnce() {
         EscalationEngine engine = engine(List.of(path("tech", 0, level("l1", after(0), new Target.OnCall("primary", null)))), List.of());
-        Outcome opened = engine.open("INC-1", "api", "pol", "P2", Set.of("security"), Duration.ofMinutes(5), T0);
+        Outcome opened = engine.open("INC-1", new Opening("api", "P2", Set.of("security"), Paging.PAGE, Duration.ofMinutes(5), null), T0);
         Outcome escalated = engine.apply(opened.state(), new Command.Escalate("someone", null), at(1));
         assertThat(escalated.entries()).extracting(TimelineEntry::kind)
                 .containsExactly(Kind.ESCALATED, Kind.SUSTAINED, Kind.NOTIFIED);

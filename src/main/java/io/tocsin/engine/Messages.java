@@ -1,0 +1,93 @@
+package io.tocsin.engine;
+
+import io.tocsin.engine.TimelineEntry.Kind;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Which messages a step sends, computed from what it did: the server stores exactly these (one outbox
+ * row each, keyed by {@link Outgoing#key()}) and the simulator prints exactly these.
+ * <ul>
+ * <li>Pages: everyone a level, a trigger or a reassignment named, and whoever an acknowledgement
+ * timeout pages again.</li>
+ * <li>Notices: everyone already engaged hears when the incident is acknowledged (and by whom),
+ * escalated (by hand or by the ladder) or resolved; people released by a de-escalation hear that they
+ * can stand down. Not the person who did it, and not someone paged by this same step (their page says
+ * it already).</li>
+ * <li>Chat posts: each of the incident's channels hears its moments (opened, acknowledged, escalated,
+ * severity or path changed, exhausted, resolved). An incident kept on record only (a maintenance
+ * window, or a signal that cleared before it was sustained) posts nothing, and neither does a signal
+ * while it waits to be sustained: its channels first hear of it when it is.</li>
+ * </ul>
+ */
+public final class Messages {
+    /** Entries whose people are paged, with the step name their key carries when they have no level. */
+    private static final Map<Kind, String> PAGES = Map.of(Kind.NOTIFIED, "", Kind.REASSIGNED, "reassigned",
+            Kind.ACKNOWLEDGEMENT_TIMED_OUT, "acknowledgement-timeout");
+
+    private Messages() {
+    }
+
+    static List<Outgoing> of(IncidentState s, List<TimelineEntry> entries, String actor, Set<String> channels) {
+        List<Outgoing> out = new ArrayList<>();
+        Set<String> pagedNow = new HashSet<>();
+        entries.stream().filter(e -> PAGES.containsKey(e.kind())).forEach(e -> pagedNow.addAll(e.people()));
+        for (TimelineEntry e : entries) {
+            if (s.paging() != Paging.RECORD && s.pendingUntil() == null && announced(e, s)) {
+                for (String channel : channels) {
+                    out.add(message(Outgoing.Kind.CHAT, channel, s, e, "chat:" + name(e), e.text()));
+                }
+            }
+            String notice = e.kind() == Kind.NOTIFIED ? "escalated: " + e.text() : e.text();
+            for (String person : noticeRecipients(e, s, actor, pagedNow)) {
+                out.add(message(Outgoing.Kind.NOTICE, person, s, e, "notice:" + name(e), notice));
+            }
+            if (PAGES.containsKey(e.kind())) {
+                String step = e.kind() != Kind.NOTIFIED ? PAGES.get(e.kind())
+                        : e.trigger() != null && e.level() == null ? "trigger:" + e.trigger() : e.path() + "/" + e.level();
+                for (String person : e.people()) {
+                    out.add(new Outgoing(Outgoing.Kind.PAGE, person, s.id() + "|" + step + "|" + e.at().toEpochMilli() + "|" + person,
+                            e.text(), e));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The moments a channel hears; a level notified after the incident opened is an escalation, the first levels are "opened". */
+    public static boolean announced(TimelineEntry e, IncidentState s) {
+        return switch (e.kind()) {
+            case OPENED, SUSTAINED, ACKNOWLEDGED, UNACKNOWLEDGED, ESCALATED, SEVERITY_CHANGED, PATH_SWITCHED, RESOLVED, DEESCALATED,
+                 PAGING_STARTED, LADDER_EXHAUSTED -> true;
+            case NOTIFIED -> escalation(e, s);
+            default -> false;
+        };
+    }
+
+    /** A level notified after paging began is an escalation; the first levels are part of "opened" (or "sustained"). */
+    private static boolean escalation(TimelineEntry e, IncidentState s) {
+        return s.pagingSince() != null && e.at().isAfter(s.pagingSince());
+    }
+
+    private static List<String> noticeRecipients(TimelineEntry e, IncidentState s, String actor, Set<String> pagedNow) {
+        if (e.kind() == Kind.DEESCALATED) {
+            return e.people();
+        }
+        boolean escalatedByLadder = e.kind() == Kind.NOTIFIED && escalation(e, s);
+        if (e.kind() != Kind.ACKNOWLEDGED && e.kind() != Kind.RESOLVED && e.kind() != Kind.ESCALATED && !escalatedByLadder) {
+            return List.of();
+        }
+        return s.engaged().stream().filter(p -> !p.equals(actor) && !pagedNow.contains(p)).toList();
+    }
+
+    private static Outgoing message(Outgoing.Kind kind, String recipient, IncidentState s, TimelineEntry e, String what, String text) {
+        return new Outgoing(kind, recipient, s.id() + "|" + what + "|" + e.at().toEpochMilli() + "|" + e.level() + "|" + recipient, text, e);
+    }
+
+    private static String name(TimelineEntry e) {
+        return e.kind().name().toLowerCase(java.util.Locale.ROOT);
+    }
+}
