@@ -61,7 +61,7 @@ public final class Messages {
     public static boolean announced(TimelineEntry e, IncidentState s) {
         return switch (e.kind()) {
             case OPENED, SUSTAINED, ACKNOWLEDGED, UNACKNOWLEDGED, ESCALATED, SEVERITY_CHANGED, PATH_SWITCHED, RESOLVED, DEESCALATED,
-                 PAGING_STARTED, LADDER_EXHAUSTED -> true;
+                 LADDER_EXHAUSTED -> true;
             case NOTIFIED -> escalation(e, s);
             default -> false;
         };
