@@ -5,10 +5,14 @@ import io.tocsin.config.ConfigLoader;
 import io.tocsin.config.ConfigProblem;
 import io.tocsin.config.ConfigSchema;
 import io.tocsin.config.LoadedConfig;
+import io.tocsin.config.Organisation;
 import io.tocsin.config.SourceFile;
+import io.tocsin.coverage.Coverage;
+import io.tocsin.coverage.CoverageReport;
 import io.tocsin.store.ConfigVersion;
 import io.tocsin.store.ConfigVersionStore;
 import java.security.Principal;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,21 +38,24 @@ class ConfigController {
     record FilesBody(List<FileBody> files) {
     }
 
-    record VersionView(long version, Instant appliedAt, String appliedBy, boolean unchanged, String diff) {
+    /** {@code coverage}: whether every page of the activated organisation has someone to reach (see {@link Coverage}). */
+    record VersionView(long version, Instant appliedAt, String appliedBy, boolean unchanged, String diff, Map<String, Object> coverage) {
     }
 
     record VersionSummary(long version, Instant appliedAt, String appliedBy, String checksum) {
     }
 
-    record ValidationView(boolean valid, List<ConfigProblem> problems) {
+    record ValidationView(boolean valid, List<ConfigProblem> problems, Map<String, Object> coverage) {
     }
 
     private final ActiveConfiguration active;
     private final ConfigVersionStore versions;
+    private final Clock clock;
 
-    ConfigController(ActiveConfiguration active, ConfigVersionStore versions) {
+    ConfigController(ActiveConfiguration active, ConfigVersionStore versions, Clock clock) {
         this.active = active;
         this.versions = versions;
+        this.clock = clock;
     }
 
     @GetMapping(value = "/schema", produces = "application/schema+json")
@@ -56,22 +63,52 @@ class ConfigController {
         return ConfigSchema.text();
     }
 
+    /** The coverage horizon of a request: {@code from} (an instant, default now) and {@code weeks} (default 8). */
+    private record Horizon(Instant from, int weeks) {
+        CoverageReport of(Organisation org) {
+            return Coverage.of(org, from, weeks);
+        }
+    }
+
+    private Horizon horizon(String from, String weeks) {
+        Instant start = from == null ? clock.instant() : RequestValues.instant("from", from);
+        int n = Coverage.DEFAULT_WEEKS;
+        if (weeks != null) {
+            try {
+                n = Integer.parseInt(weeks.trim());
+            } catch (NumberFormatException e) {
+                n = -1;
+            }
+            if (n < 1 || n > Coverage.MAX_WEEKS) {
+                throw new BadRequestException("weeks", "a whole number of weeks from 1 to " + Coverage.MAX_WEEKS + ", got \"" + weeks + "\"");
+            }
+        }
+        return new Horizon(start, n);
+    }
+
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
-    ResponseEntity<Object> applyFiles(@RequestBody FilesBody body, Principal principal) {
-        return apply(files(body), principal);
+    ResponseEntity<Object> applyFiles(@RequestBody FilesBody body, @RequestParam(required = false) String from,
+                                      @RequestParam(required = false) String weeks, Principal principal) {
+        Horizon horizon = horizon(from, weeks);
+        return apply(files(body), horizon, principal);
     }
 
     /** A single YAML document, for {@code curl --data-binary @org.yaml}. */
     @PostMapping(consumes = {"application/yaml", "application/x-yaml", "text/yaml", "text/plain"})
-    ResponseEntity<Object> applyYaml(@RequestBody String yaml, Principal principal) {
-        return apply(List.of(new SourceFile("config.yaml", yaml)), principal);
+    ResponseEntity<Object> applyYaml(@RequestBody String yaml, @RequestParam(required = false) String from,
+                                     @RequestParam(required = false) String weeks, Principal principal) {
+        Horizon horizon = horizon(from, weeks);
+        return apply(List.of(new SourceFile("config.yaml", yaml)), horizon, principal);
     }
 
     @PostMapping(value = "/validate", consumes = MediaType.APPLICATION_JSON_VALUE)
-    ResponseEntity<Object> validate(@RequestBody FilesBody body) {
+    ResponseEntity<Object> validate(@RequestBody FilesBody body, @RequestParam(required = false) String from,
+                                    @RequestParam(required = false) String weeks) {
+        Horizon horizon = horizon(from, weeks);
         LoadedConfig loaded = ConfigLoader.loadSources(files(body));
         if (loaded.isValid()) {
-            return ResponseEntity.ok(new ValidationView(true, loaded.problems()));
+            // Valid, and whether every page would have someone to reach: gaps are reported, not refused.
+            return ResponseEntity.ok(new ValidationView(true, loaded.problems(), horizon.of(loaded.organisationOrNull()).json()));
         }
         // The same answer as activating these files would give, so a CI check and an apply agree.
         ProblemDetail p = ApiProblems.problem(HttpStatus.UNPROCESSABLE_CONTENT, "Invalid configuration",
@@ -103,7 +140,7 @@ class ConfigController {
         return Map.of("version", active.currentVersion(), "organisation", active.current().id(), "name", active.current().name());
     }
 
-    private ResponseEntity<Object> apply(List<SourceFile> files, Principal principal) {
+    private ResponseEntity<Object> apply(List<SourceFile> files, Horizon horizon, Principal principal) {
         ActiveConfiguration.Activation result = active.apply(files, principal.getName());
         if (!result.activated()) {
             ProblemDetail p = ApiProblems.problem(HttpStatus.UNPROCESSABLE_CONTENT, "Invalid configuration",
@@ -112,7 +149,8 @@ class ConfigController {
             return ResponseEntity.unprocessableContent().body(p);
         }
         ConfigVersion v = result.version();
-        VersionView view = new VersionView(v.version(), v.appliedAt(), v.appliedBy(), result.unchanged(), v.diff());
+        VersionView view = new VersionView(v.version(), v.appliedAt(), v.appliedBy(), result.unchanged(), v.diff(),
+                horizon.of(result.organisation()).json());
         return ResponseEntity.status(result.unchanged() ? HttpStatus.OK : HttpStatus.CREATED).body(view);
     }
 

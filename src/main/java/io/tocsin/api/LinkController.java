@@ -1,8 +1,10 @@
 package io.tocsin.api;
 
+import io.tocsin.config.ActiveConfiguration;
 import io.tocsin.engine.Command;
 import io.tocsin.incident.Incidents;
 import io.tocsin.notify.AckLinks;
+import io.tocsin.notify.Redaction;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -21,17 +23,21 @@ import org.springframework.web.util.HtmlUtils;
 class LinkController {
     private final AckLinks links;
     private final Incidents incidents;
+    private final ActiveConfiguration config;
 
-    LinkController(AckLinks links, Incidents incidents) {
+    LinkController(AckLinks links, Incidents incidents, ActiveConfiguration config) {
         this.links = links;
         this.incidents = incidents;
+        this.config = config;
     }
 
     @GetMapping(value = "/links/{token}", produces = MediaType.TEXT_HTML_VALUE)
     ResponseEntity<String> show(@PathVariable String token) {
         return links.verify(token).map(c -> {
+            // Whoever holds the link sees this page without an API token: it shows what a page may show, no more.
             String title = incidents.find(c.incidentId()).map(i -> i.number() + " " + i.severity() + " on " + i.serviceId() + ": "
-                    + i.summary() + " (" + i.status().toLowerCase() + ")").orElse("INC-" + c.incidentId());
+                    + Redaction.forIncident(config.current(), i).text(i.summary()) + " (" + i.status().toLowerCase() + ")")
+                    .orElse("INC-" + c.incidentId());
             String verb = "resolve".equals(c.action()) ? "Resolve" : "Acknowledge";
             return ResponseEntity.ok(page(title, "<form method=\"post\"><button type=\"submit\" style=\"font-size:1.5em;padding:.5em 2em\">"
                     + verb + " as " + HtmlUtils.htmlEscape(c.personId()) + "</button></form>"));
@@ -44,7 +50,8 @@ class LinkController {
             Command command = "resolve".equals(c.action()) ? new Command.Resolve(c.personId()) : new Command.Acknowledge(c.personId());
             return incidents.command(c.incidentId(), command, c.personId(), "link")
                     .map(r -> ResponseEntity.ok(page(r.incident().number() + " is " + r.incident().status().toLowerCase(),
-                            "<p>" + HtmlUtils.htmlEscape(r.changed() ? c.action() + "d by " + c.personId() : "no change: " + r.message()) + "</p>")))
+                            "<p>" + HtmlUtils.htmlEscape(Redaction.forIncident(config.current(), r.incident())
+                                    .text(r.changed() ? c.action() + "d by " + c.personId() : "no change: " + r.message())) + "</p>")))
                     .orElseGet(() -> ResponseEntity.status(HttpStatus.NOT_FOUND).contentType(MediaType.TEXT_HTML)
                             .body(page("No such incident", "")));
         }).orElseGet(LinkController::invalid);

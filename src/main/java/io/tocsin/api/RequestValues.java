@@ -1,5 +1,6 @@
 package io.tocsin.api;
 
+import io.tocsin.schedule.LocalTimes;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -26,7 +27,7 @@ final class RequestValues {
     static Instant instantOrDate(String field, String value, ZoneId zone) {
         if (value != null && value.length() == 10) {
             try {
-                return LocalDate.parse(value).atStartOfDay(zone).toInstant();
+                return LocalTimes.startOfDay(LocalDate.parse(value), zone);
             } catch (DateTimeException e) {
                 throw new BadRequestException(field, "bad date \"" + value + "\": use YYYY-MM-DD or an ISO-8601 instant");
             }

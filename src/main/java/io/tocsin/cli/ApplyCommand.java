@@ -4,6 +4,7 @@ import io.tocsin.config.ConfigLoader;
 import io.tocsin.config.ConfigProblem;
 import io.tocsin.config.LoadedConfig;
 import io.tocsin.config.SourceFile;
+import io.tocsin.coverage.CoverageReport;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -56,6 +57,10 @@ class ApplyCommand implements Callable<Integer> {
                 out.printf("unchanged: version %d is already active%n", version);
             } else {
                 out.printf("activated version %d%n%s%n", version, body.path("diff").asString());
+            }
+            // Gaps are reported, not refused: the version is active either way (`tocsin coverage` fails on them).
+            if (body.path("coverage").isObject()) {
+                out.printf("%n%s", CoverageReport.fromJson(body.path("coverage")).text());
             }
             return 0;
         }

@@ -2,6 +2,7 @@ package io.tocsin.cli;
 
 import io.tocsin.config.Organisation;
 import io.tocsin.schedule.Gap;
+import io.tocsin.schedule.LocalTimes;
 import io.tocsin.schedule.Schedule;
 import io.tocsin.schedule.Shift;
 import java.io.PrintWriter;
@@ -64,8 +65,8 @@ class ShiftsCommand implements Callable<Integer> {
             return 1;
         }
         ZoneId zone = s.zone();
-        Instant start = from.atStartOfDay(zone).toInstant();
-        Instant end = to.atStartOfDay(zone).toInstant();
+        Instant start = LocalTimes.startOfDay(from, zone);
+        Instant end = LocalTimes.startOfDay(to, zone);
         List<Shift> shifts = layer == null ? s.shifts(start, end) : s.shifts(layer, start, end);
         List<Gap> gaps = new ArrayList<>(layer == null ? s.gaps(start, end) : s.gaps(layer, start, end));
         if (json) {

@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 @Command(name = "tocsin", mixinStandardHelpOptions = true, version = "tocsin 0.1.0",
         description = "On-call and escalation: server and command line.",
         subcommands = {ServeCommand.class, ValidateCommand.class, ApplyCommand.class, OnCallCommand.class,
-                ShiftsCommand.class, SimulateCommand.class, IncidentCommand.class, DeadLetterCommand.class,
+                ShiftsCommand.class, CoverageCommand.class, SimulateCommand.class, IncidentCommand.class, DeadLetterCommand.class,
                 TestPageCommand.class, CommandLine.HelpCommand.class})
 public class TocsinCommand {
     private boolean serving;

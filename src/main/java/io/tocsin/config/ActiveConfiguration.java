@@ -26,8 +26,9 @@ import org.springframework.transaction.support.TransactionTemplate;
 public class ActiveConfiguration {
     private static final Logger LOG = LoggerFactory.getLogger(ActiveConfiguration.class);
 
-    /** Result of an apply: either a new (or unchanged) version, or the problems that refused it. */
-    public record Activation(boolean activated, boolean unchanged, ConfigVersion version, List<ConfigProblem> problems) {
+    /** Result of an apply: either a new (or unchanged) version and the organisation it holds, or the problems that refused it. */
+    public record Activation(boolean activated, boolean unchanged, ConfigVersion version, List<ConfigProblem> problems,
+                             Organisation organisation) {
     }
 
     private record Active(Organisation organisation, long version) {
@@ -63,14 +64,14 @@ public class ActiveConfiguration {
     public synchronized Activation apply(List<SourceFile> sources, String actor) {
         LoadedConfig loaded = ConfigLoader.loadSources(sources);
         if (!loaded.isValid()) {
-            return new Activation(false, false, null, loaded.problems());
+            return new Activation(false, false, null, loaded.problems(), null);
         }
         String text = ConfigText.join(sources);
         String checksum = ConfigText.checksum(text);
         Optional<ConfigVersion> previous = versions.latest();
         if (previous.isPresent() && previous.get().checksum().equals(checksum)) {
             active.set(new Active(loaded.organisationOrNull(), previous.get().version()));
-            return new Activation(true, true, previous.get(), List.of());
+            return new Activation(true, true, previous.get(), List.of(), loaded.organisationOrNull());
         }
         long next = previous.map(v -> v.version() + 1).orElse(1L);
         String diff = diff(previous.map(ConfigVersion::sourceText).orElse(""), text, next);
@@ -87,7 +88,7 @@ public class ActiveConfiguration {
         }
         active.set(new Active(loaded.organisationOrNull(), next));
         LOG.info("activated configuration version {} of organisation {} (applied by {})", next, loaded.organisationOrNull().id(), actor);
-        return new Activation(true, false, version, List.of());
+        return new Activation(true, false, version, List.of(), loaded.organisationOrNull());
     }
 
     /** Activates the newest stored version, if any; used at start and to follow other nodes. */

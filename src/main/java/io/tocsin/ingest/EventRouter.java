@@ -141,8 +141,8 @@ public final class EventRouter {
                 LocalTime from = LocalTime.parse(w.recurrence().from());
                 boolean endOfDay = "24:00".equals(w.recurrence().to());
                 LocalTime to = endOfDay ? LocalTime.MIDNIGHT : LocalTime.parse(w.recurrence().to());
-                Instant start = d.atTime(from).atZone(zone).toInstant();
-                Instant end = (endOfDay || !to.isAfter(from) ? d.plusDays(1) : d).atTime(to).atZone(zone).toInstant();
+                Instant start = io.tocsin.schedule.LocalTimes.instant(d.atTime(from), zone);
+                Instant end = io.tocsin.schedule.LocalTimes.instant((endOfDay || !to.isAfter(from) ? d.plusDays(1) : d).atTime(to), zone);
                 if (!now.isBefore(start) && now.isBefore(end)) {
                     return Optional.of(w.id());
                 }

@@ -284,12 +284,14 @@ public class HandoffNotices {
             return rows.size() > LIST_LIMIT ? "more than " + LIST_LIMIT : Integer.toString(rows.size());
         }
 
-        private static void list(StringBuilder b, List<IncidentRow> rows, ZoneId zone, boolean withOpened) {
+        private void list(StringBuilder b, List<IncidentRow> rows, ZoneId zone, boolean withOpened) {
             if (rows.isEmpty()) {
                 b.append("- none\n");
             }
             for (IncidentRow i : rows.subList(0, Math.min(rows.size(), LIST_LIMIT))) {
-                String summary = i.summary() == null ? "" : i.summary();
+                // Each summary masked with its own incident's details, as its pages were, and before it is
+                // cut, so a cut never leaves half of a sensitive value behind.
+                String summary = i.summary() == null ? "" : Redaction.forIncident(org, i).text(i.summary());
                 if (summary.length() > MAX_SUMMARY) {
                     summary = summary.substring(0, MAX_SUMMARY - 1) + "\u2026";
                 }

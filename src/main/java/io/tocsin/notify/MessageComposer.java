@@ -66,13 +66,15 @@ class MessageComposer {
         for (Delivery x : java.util.stream.Stream.concat(java.util.stream.Stream.of(carrier), others.stream()).toList()) {
             Optional<IncidentRow> i = x.incidentId() == null ? Optional.empty() : incidents.find(x.incidentId());
             if (i.isEmpty()) {
-                lines.add(x.reason());
+                lines.add(new Redaction(engine.organisation().config().notifications().sensitiveFields()).apply(null).text(x.reason()));
                 continue;
             }
             boolean page = "PAGE".equals(x.kind());
             urgent |= page && Urgency.high(engine.organisation(), i.get().severity());
+            // A bundle skips the templates, not the redaction: each line is masked with its own incident's details.
+            Redaction.Applied redaction = Redaction.forIncident(engine.organisation(), i.get());
             lines.add(i.get().number() + " " + i.get().severity() + " " + i.get().serviceId() + ": "
-                    + (page ? i.get().summary() : x.reason())
+                    + redaction.text(page ? i.get().summary() : x.reason())
                     + (page && "sms".equals(carrier.channel()) ? " (reply " + i.get().id() + "a)" : ""));
         }
         String subject = lines.size() + " pages: " + String.join("; ", lines);

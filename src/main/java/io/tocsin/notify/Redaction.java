@@ -1,6 +1,8 @@
 package io.tocsin.notify;
 
+import io.tocsin.config.Organisation;
 import io.tocsin.config.SensitiveFields;
+import io.tocsin.store.IncidentRow;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -26,8 +28,10 @@ import tools.jackson.databind.node.ObjectNode;
  *     digits (single spaces, dots, hyphens or parentheses between them allowed), or 10 to 15 digits
  *     in a row.</li>
  * </ul>
+ * The one implementation of that rule: messages of every kind and channel, hand-off briefings and the
+ * signed-link page (everything a person sees without an API token) go through it.
  */
-final class Redaction {
+public final class Redaction {
     static final String MASK = "[redacted]";
     static final String EMAIL_MASK = "[email]";
     static final String PHONE_MASK = "[phone]";
@@ -46,10 +50,15 @@ final class Redaction {
     private final boolean emails;
     private final boolean phones;
 
-    Redaction(Collection<String> sensitiveFields) {
+    public Redaction(Collection<String> sensitiveFields) {
         sensitiveFields.forEach(f -> fields.add(SensitiveFields.normalise(f)));
         emails = fields.contains("email");
         phones = fields.contains("phone");
+    }
+
+    /** The redaction of one stored incident under the organisation's {@code notifications.sensitive_fields}. */
+    public static Applied forIncident(Organisation org, IncidentRow incident) {
+        return new Redaction(org.config().notifications().sensitiveFields()).apply(incident.details());
     }
 
     boolean sensitive(String key) {
@@ -57,7 +66,7 @@ final class Redaction {
     }
 
     /** The redaction of one incident's stored details (the event as received, JSON; may be null). */
-    Applied apply(String detailsJson) {
+    public Applied apply(String detailsJson) {
         JsonNode tree = null;
         if (detailsJson != null && !detailsJson.isBlank()) {
             try {
@@ -103,7 +112,7 @@ final class Redaction {
     }
 
     /** One incident's details with the sensitive fields gone, and a mask for free text. */
-    final class Applied {
+    public final class Applied {
         private final JsonNode kept;
         private final List<Pattern> values = new ArrayList<>();
 
@@ -115,7 +124,7 @@ final class Redaction {
         }
 
         /** Free text with the dropped values, and (when listed) e-mail addresses and phone numbers, masked. */
-        String text(String s) {
+        public String text(String s) {
             if (s == null || s.isEmpty()) {
                 return s;
             }

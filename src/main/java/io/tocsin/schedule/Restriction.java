@@ -25,25 +25,16 @@ public record Restriction(Set<DayOfWeek> days, int fromMinute, int toMinute) {
         return days.contains(date.getDayOfWeek());
     }
 
-    public Interval windowOpeningOn(LocalDate date, ZoneId zone) {
-        long start = instant(date, fromMinute, zone);
-        LocalDate endDate = toMinute > fromMinute ? date : date.plusDays(1);
-        long end = instant(endDate, toMinute, zone);
-        return new Interval(start, Math.max(start, end));
-    }
-
     /**
-     * A window edge that falls in a daylight-saving gap is the moment the gap ends: the window covers
-     * exactly the part of its local hours that exist that night (02:00-03:30 when clocks jump from
-     * 03:00 to 04:00 ends at the jump; 03:15-03:45 does not exist at all). Moving the edge by the
-     * gap's length instead would stretch or invert the window.
+     * The window opening on {@code date}. Its edges are local times converted by {@link LocalTimes}, the
+     * rule hand-offs use too: an edge in a daylight-saving gap moves forward by the gap's length, so a
+     * window and a rotation sharing a local time share the instant. A window whose opening moves past
+     * its closing that night is empty.
      */
-    private static long instant(LocalDate date, int minuteOfDay, ZoneId zone) {
-        java.time.LocalDateTime local = date.atStartOfDay().plusMinutes(minuteOfDay);
-        java.time.zone.ZoneOffsetTransition t = zone.getRules().getTransition(local);
-        if (t != null && t.isGap()) {
-            return t.getInstant().getEpochSecond();
-        }
-        return LocalTimes.epochSecond(local, zone);
+    public Interval windowOpeningOn(LocalDate date, ZoneId zone) {
+        long start = LocalTimes.epochSecond(date, fromMinute, zone);
+        LocalDate endDate = toMinute > fromMinute ? date : date.plusDays(1);
+        long end = LocalTimes.epochSecond(endDate, toMinute, zone);
+        return new Interval(start, Math.max(start, end));
     }
 }

@@ -349,6 +349,62 @@ abstract class ApiContract {
         assertThat(api.get("/api/v1/audit").json().toString()).doesNotContain("config.validate");
     }
 
+    /**
+     * Validating and activating answer whether every page has someone to reach: the organisation whose
+     * secondary layer is empty every night is valid, and its report names those nights; activating it
+     * answers the same report, and {@code tocsin apply} prints it. Gaps are reported, never refused.
+     */
+    @Test
+    void validateAndApplyReportThePeriodsInWhichAPageReachesNobody(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
+        String nights = "src/test/resources/orgs/coverage-nights";
+        String week = "?from=2026-04-05T21:00:00Z&weeks=1";
+        Answer acme = api.postJson("/api/v1/config/validate" + week, Map.of("files", files(ACME)));
+        assertThat(acme.status()).as(acme.body()).isEqualTo(200);
+        assertThat(acme.json().path("coverage").path("gaps").asBoolean()).isFalse();
+
+        Answer valid = api.postJson("/api/v1/config/validate" + week, Map.of("files", files(nights)));
+        assertThat(valid.status()).as(valid.body()).isEqualTo(200);
+        assertThat(valid.json().path("valid").asBoolean()).isTrue();
+        JsonNode coverage = valid.json().path("coverage");
+        assertThat(coverage.path("gaps").asBoolean()).isTrue();
+        assertThat(coverage.path("from").asString()).isEqualTo("2026-04-05T21:00:00Z");
+        assertThat(coverage.path("to").asString()).isEqualTo("2026-04-12T21:00:00Z");
+        JsonNode webP2 = coverage.path("checks").get(1);
+        assertThat(webP2.path("service").asString() + "/" + webP2.path("severity").asString()).isEqualTo("web/P2");
+        JsonNode nightGaps = webP2.path("first_level_gaps");
+        assertThat(nightGaps.size()).isEqualTo(8);
+        assertThat(nightGaps.get(1).path("local_start").asString()).isEqualTo("2026-04-06T20:00+03:00");
+        assertThat(nightGaps.get(1).path("local_end").asString()).isEqualTo("2026-04-07T08:00+03:00");
+        assertThat(nightGaps.get(1).path("reason").asString()).isEqualTo("level secondary reaches nobody (on call in web/secondary)");
+
+        // The horizon's fields are checked like any other, before anything else.
+        assertField(api.postJson("/api/v1/config/validate?weeks=0", Map.of("files", files(nights))), "weeks");
+        assertField(api.postJson("/api/v1/config/validate?weeks=many", Map.of("files", files(nights))), "weeks");
+        assertField(api.postJson("/api/v1/config/validate?from=monday", Map.of("files", files(nights))), "from");
+        long before = api.get("/api/v1/config/active").json().path("version").asLong();
+        assertField(api.postJson("/api/v1/config?weeks=53", Map.of("files", files(nights))), "weeks");
+        assertThat(api.get("/api/v1/config/active").json().path("version").asLong()).isEqualTo(before);
+
+        try {
+            Answer applied = api.postJson("/api/v1/config" + week, Map.of("files", files(nights)));
+            assertThat(applied.status()).as(applied.body()).isEqualTo(201);
+            assertThat(applied.json().path("coverage")).isEqualTo(coverage);
+            assertThat(api.get("/api/v1/config/active").json().path("organisation").asString()).isEqualTo("coverage-nights");
+
+            io.tocsin.cli.CliRun cli = io.tocsin.cli.CliRun.run("apply", nights, "--server", "http://localhost:" + port, "--token", TOKEN);
+            assertThat(cli.exitCode()).as(cli.err()).isZero();
+            assertThat(cli.out()).containsPattern("unchanged: version \\d+ is already active|activated version \\d+")
+                    .contains("Coverage of coverage-nights from ")
+                    .contains("service web, severity P1 (path major, first level primary)\n  first level primary: no gap\n")
+                    .containsPattern("first level secondary: \\d+ gap\\(s\\)\n    \\w{3} \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d [+]0[23]:00 to ")
+                    .contains("08:00 +0").contains("20:00 +0").contains("  level secondary reaches nobody (on call in web/secondary)\n")
+                    .contains("gap period(s) in 3 of 4 service/severity pair(s).");
+        } finally {
+            api.postJson("/api/v1/config", Map.of("files", files(ACME)));
+        }
+        assertThat(api.get("/api/v1/config/active").json().path("organisation").asString()).isEqualTo("acme");
+    }
+
     @Test
     void schedulesAreListedWithTheirLayersAndWhenTheAnswerNextChanges() {
         JsonNode all = api.get("/api/v1/schedules").json();

@@ -26,6 +26,24 @@ class ExamplesTest {
         assertThat(r.out()).startsWith("valid: organisation " + example);
     }
 
+    /**
+     * Every page of every seed organisation has someone to reach: over eight weeks around each
+     * daylight-saving change of 2026 (and its seed's own zone), no service's paging severity meets a
+     * first level that reaches nobody or a ladder that reaches nobody within the acknowledge target.
+     */
+    @ParameterizedTest(name = "{0} from {1}")
+    @CsvSource({
+            "support-automation, 2026-03-02T00:00:00Z", "support-automation, 2026-10-05T00:00:00Z",
+            "mother-harness, 2026-03-02T00:00:00Z", "mother-harness, 2026-10-05T00:00:00Z",
+            "web-platform, 2026-03-02T00:00:00Z", "web-platform, 2026-10-05T00:00:00Z",
+            "medicalcor, 2026-03-02T00:00:00Z", "medicalcor, 2026-10-05T00:00:00Z",
+            "sankofa-phoenix, 2026-03-02T00:00:00Z", "sankofa-phoenix, 2026-10-05T00:00:00Z"})
+    void everyPageOfEveryExampleHasSomeoneToReach(String example, String from) {
+        CliRun r = CliRun.run("coverage", "--config", "examples/" + example, "--from", from, "--weeks", "8");
+        assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
+        assertThat(r.out()).startsWith("Coverage of " + example).contains("No gap: every page of the");
+    }
+
     @ParameterizedTest
     @CsvSource({
             "support-automation, oncall.yaml, 'layer: secondary }', 'layer: secondry }', 'unknown layer of schedule \"support-automation-oncall\" \"secondry\" (did you mean \"secondary\"?)'",

@@ -44,6 +44,35 @@ class ScheduleCommandsTest {
         assertThat(table.out()).contains("nobody (gap)").contains("Mon 2026-04-06 09:00 +03:00");
     }
 
+    /**
+     * Lord Howe Island jumps from 02:00 to 02:30 on Sunday 2027-10-03. The rotation hands over at 02:15
+     * and the layer is on call from 02:15: both mean 02:45 (+11:00) that night, so ben (Saturday's
+     * person) does not cover 02:30-02:45 of ana's window; the layer is empty until ana starts.
+     */
+    @Test
+    void aHandOffAndARestrictionWindowInTheLordHoweGapStartTogether() {
+        String org = "src/test/resources/orgs/lord-howe";
+        assertThat(person(org, "island", "2027-10-03T02:35:00+11:00")).isNull();
+        assertThat(person(org, "island", "2027-10-03T02:44:59+11:00")).isNull();
+        assertThat(person(org, "island", "2027-10-03T02:45:00+11:00")).isEqualTo("ana");
+        assertThat(person(org, "island", "2027-10-02T07:59:00+10:30")).isEqualTo("ben");
+        CliRun text = CliRun.run("oncall", "--config", org, "--schedule", "island", "--at", "2027-10-03T02:35:00+11:00");
+        assertThat(text.out()).containsPattern("early\\s+nobody \\(gap\\)");
+        JsonNode doc = json(CliRun.run("shifts", "--config", org, "--schedule", "island", "--from", "2027-10-02", "--to", "2027-10-05",
+                "--json"));
+        assertThat(doc.path("shifts")).extracting(x -> x.path("person").asString() + " " + x.path("local_start").asString() + " "
+                + x.path("local_end").asString()).containsExactly(
+                "ben 2027-10-02T02:15+10:30 2027-10-02T08:00+10:30",
+                "ana 2027-10-03T02:45+11:00 2027-10-03T08:00+11:00",
+                "ben 2027-10-04T02:15+11:00 2027-10-04T08:00+11:00");
+    }
+
+    static String person(String org, String schedule, String at) {
+        JsonNode doc = json(CliRun.run("oncall", "--config", org, "--schedule", schedule, "--at", at, "--json"));
+        JsonNode p = doc.path("layers").get(0).path("person");
+        return p.isNull() ? null : p.asString();
+    }
+
     @Test
     void unknownScheduleOrBadInstantExitOne() {
         CliRun r = CliRun.run("oncall", "--config", ACME, "--schedule", "nope");

@@ -72,6 +72,7 @@ abstract class HandoffNoticesContract {
     static final Instant BOB_TO_CAROL = Instant.parse("2026-04-13T13:00:00Z");
     static final Instant CAROL_TO_ALICE_LATER = Instant.parse("2026-04-20T13:00:00Z");
     static final Instant ALICE_TO_BOB_LATER = Instant.parse("2026-04-27T13:00:00Z");
+    static final Instant BOB_TO_CAROL_LATER = Instant.parse("2026-05-04T13:00:00Z");
 
     static final FakeProvider HOOKS = new FakeProvider();
     static final GreenMail MAIL = io.tocsin.testing.LocalSmtp.start(0);
@@ -250,6 +251,34 @@ abstract class HandoffNoticesContract {
         awaitMail("bob@example.com");
         awaitHook("/hook/alice");
         assertThat(handoffRows(ALICE_TO_BOB_LATER)).containsExactlyInAnyOrder("alice:webhook:SENT", "bob:email:SENT");
+    }
+
+    /**
+     * A briefing lists incident summaries to people reading it without an API token: each is masked
+     * with its own incident's sensitive fields, as its pages were (an e-mail address, and the value of
+     * a sensitive detail wherever the summary repeats it).
+     */
+    @Test
+    void aBriefingListsSummariesMaskedAsTheirPagesWere() throws Exception {
+        String nonce = "n" + System.nanoTime();
+        String customer = "CUST-" + nonce;
+        String summary = "refund " + nonce + " failed for jane.doe@customer.example (" + customer + ")";
+        String dedup = "h-" + nonce;
+        Answer a = api.withToken(null).postJson("/v2/enqueue", Map.of("routing_key", WEB, "event_action", "trigger", "dedup_key", dedup,
+                "payload", Map.of("summary", summary, "source", "payments", "severity", "critical",
+                        "custom_details", Map.of("customer_id", customer))));
+        assertThat(a.status()).isEqualTo(202);
+
+        clock.set(BOB_TO_CAROL_LATER.plusSeconds(30));
+        String masked = "refund " + nonce + " failed for [email] ([redacted])";
+        await(() -> !mails("bob@example.com", masked).isEmpty(), () -> "no handoff e-mail to bob listing " + masked);
+        await(() -> !mails("carol@example.com", masked).isEmpty(), () -> "no handoff e-mail to carol listing " + masked);
+        for (String to : List.of("bob@example.com", "carol@example.com")) {
+            MimeMessage mail = mails(to, masked).get(0);
+            assertThat(text(mail)).contains("Bob Popescu (bob) hands over to Carol Dinu (carol)").contains(masked + " [triggered");
+            String raw = com.icegreen.greenmail.util.GreenMailUtil.getWholeMessage(mail).replace("=\r\n", "");
+            assertThat(raw).doesNotContain("jane.doe@customer.example").doesNotContain(customer);
+        }
     }
 
     // ---- helpers ----

@@ -115,6 +115,38 @@ abstract class TemplatesFlowContract {
         assertSensitiveFree(mail.getSubject());
     }
 
+    /**
+     * The signed link in a page opens a page anyone holding the link sees, without an API token: it
+     * shows the summary masked exactly as the page was, before and after the button is pressed.
+     */
+    @Test
+    void theSignedLinkPageShowsTheSummaryMaskedAsThePageWas() throws Exception {
+        String nonce = "n" + System.nanoTime();
+        String summary = "refund " + nonce + " failed for " + CUSTOMER_EMAIL + " (" + CUSTOMER_ID + "), tell " + OTHER_EMAIL;
+        String dedup = "l-" + nonce;
+        Answer a = api.withToken(null).postJson("/v2/enqueue", Map.of("routing_key", KEY, "event_action", "trigger",
+                "dedup_key", dedup, "payload", Map.of("summary", summary, "source", "payments", "severity", "critical",
+                        "custom_details", Map.of("customer", Map.of("customer_id", CUSTOMER_ID)))));
+        assertThat(a.status()).isEqualTo(202);
+        String id = incidentId(dedup);
+        await(() -> !hooks(nonce).isEmpty(), () -> "no webhook call for " + nonce);
+        String url = HttpCalls.JSON.readTree(hooks(nonce).get(0).body()).path("acknowledge_url").asString();
+        String link = url.substring(url.indexOf("/links/"));
+
+        Answer shown = api.withToken(null).get(link);
+        assertThat(shown.status()).isEqualTo(200);
+        assertThat(shown.body()).contains("INC-" + id + " P1 on api: refund " + nonce + " failed for [email] ([redacted]), tell [email]")
+                .contains("Acknowledge as alice");
+        assertSensitiveFree(shown.body());
+
+        Answer pressed = api.withToken(null).post(link, "application/x-www-form-urlencoded", "");
+        assertThat(pressed.status()).isEqualTo(200);
+        assertThat(pressed.body()).contains("INC-" + id + " is acknowledged");
+        assertSensitiveFree(pressed.body());
+        // The incident itself, read with a token, keeps the event as it was received.
+        assertThat(api.get("/api/v1/incidents/" + id).json().path("incident").path("summary").asString()).isEqualTo(summary);
+    }
+
     static void assertSensitiveFree(String sent) {
         assertThat(sent).doesNotContain(CUSTOMER_EMAIL).doesNotContain(CUSTOMER_ID).doesNotContain(CARD)
                 .doesNotContain(OTHER_EMAIL).doesNotContain(PHONE).doesNotContain("customer_email")

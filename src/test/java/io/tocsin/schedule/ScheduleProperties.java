@@ -9,17 +9,21 @@ import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.time.zone.ZoneOffsetTransition;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Assume;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.constraints.IntRange;
 
 /**
  * Properties of schedules over random rotations, restrictions and overrides in 20 time zones,
@@ -335,6 +339,72 @@ class ScheduleProperties {
                 assertThat(inGap).isEqualTo(listed.isEmpty());
             }
         }
+    }
+
+    /** A daylight-saving (or other offset) transition of one of {@link #ZONES}. */
+    record ZoneTransition(ZoneId zone, ZoneOffsetTransition transition) {
+    }
+
+    @Provide
+    Arbitrary<ZoneTransition> transitions() {
+        List<ZoneTransition> all = new ArrayList<>();
+        Instant end = Instant.parse("2036-01-01T00:00:00Z");
+        for (String id : ZONES) {
+            ZoneId zone = ZoneId.of(id);
+            for (ZoneOffsetTransition t = zone.getRules().nextTransition(Instant.parse("2020-01-01T00:00:00Z"));
+                 t != null && t.getInstant().isBefore(end); t = zone.getRules().nextTransition(t.getInstant())) {
+                all.add(new ZoneTransition(zone, t));
+            }
+        }
+        return Arbitraries.of(all);
+    }
+
+    /**
+     * The one rule (LocalTimes): a local time in a gap is the instant it has with the offset before the
+     * gap, i.e. it moves forward by the gap's length; a local time that happens twice is its first occurrence.
+     */
+    @Property(tries = 1000)
+    void aLocalTimeInAGapMovesForwardByTheGapAndOneThatHappensTwiceIsItsFirstOccurrence(
+            @ForAll("transitions") ZoneTransition zt, @ForAll @IntRange(min = -180, max = 180) int minutes) {
+        ZoneOffsetTransition t = zt.transition();
+        LocalDateTime local = t.getDateTimeBefore().plusMinutes(minutes);
+        Instant got = LocalTimes.instant(local, zt.zone());
+        List<ZoneOffset> valid = zt.zone().getRules().getValidOffsets(local);
+        if (valid.isEmpty()) {
+            assertThat(got).isEqualTo(local.toInstant(t.getOffsetBefore()));
+            assertThat(LocalDateTime.ofInstant(got, zt.zone())).isEqualTo(local.plus(t.getDuration()));
+        } else {
+            Instant first = valid.stream().map(local::toInstant).min(Instant::compareTo).orElseThrow();
+            assertThat(got).isEqualTo(first);
+            assertThat(LocalDateTime.ofInstant(got, zt.zone())).isEqualTo(local);
+        }
+    }
+
+    /**
+     * A daily rotation handing over at local time T, on call in a window opening at T: on the day of a
+     * transition, whatever T is (before, in or after a gap or an overlap), the window opens exactly when
+     * that day's person starts, so the previous day's person never covers the window's first minutes.
+     */
+    @Property(tries = 1000)
+    void aHandoffAndARestrictionEdgeAtTheSameLocalTimeFallOnTheSameInstant(@ForAll("transitions") ZoneTransition zt,
+            @ForAll @IntRange(min = -8, max = 12) int quarters, @ForAll @IntRange(min = 1, max = 16) int windowQuarters) {
+        LocalDateTime handoff = zt.transition().getDateTimeBefore().plusMinutes(15L * quarters);
+        LocalDate day = handoff.toLocalDate();
+        Assume.that(day.equals(zt.transition().getDateTimeBefore().toLocalDate()));
+        int from = handoff.getHour() * 60 + handoff.getMinute();
+        Restriction window = new Restriction(all(), from, (from + 15 * windowQuarters) % Restriction.DAY_MINUTES);
+        // Three people from ten days before: that day is shift 10 (b), the day before shift 9 (a).
+        Layer layer = new Layer("l", "l", List.of("a", "b", "c"), ShiftLength.ofDays(1), Handoff.daily(handoff.toLocalTime()),
+                day.minusDays(10), Numbering.SEQUENCE, List.of(window), zt.zone());
+        Interval open = window.windowOpeningOn(day, zt.zone());
+        Assume.that(!open.isEmpty());
+        Instant start = Instant.ofEpochSecond(open.start());
+        Instant end = Instant.ofEpochSecond(open.end());
+        assertThat(start).isEqualTo(LocalTimes.instant(handoff, zt.zone()));
+        Schedule s = new Schedule("s", "s", zt.zone(), List.of(layer), List.of());
+        assertThat(s.shifts("l", start.minus(Duration.ofHours(6)), end).stream().filter(x -> x.end().isAfter(start)).toList())
+                .containsExactly(new Shift("l", "b", start, end, false));
+        assertThat(s.onCall("l", start.minusSeconds(1)).person()).isEmpty();
     }
 
     @Provide

@@ -104,14 +104,25 @@ class ScheduleTest {
     }
 
     @Test
-    void aRestrictionWindowInsideTheSpringForwardGapIsEmptyThatNightAndWholeOnOthers() {
-        // Bucharest jumps from 03:00 to 04:00 on 2026-03-29: 03:15-03:45 does not exist that night.
+    void aRestrictionWindowInsideTheSpringForwardGapMovesForwardByTheGapThatNight() {
+        // Bucharest jumps from 03:00 to 04:00 on 2026-03-29: 03:15-03:45 does not exist that night, so
+        // (like a hand-off at 03:15) the window is 04:15-04:45 that night and 03:15-03:45 on the others.
         Restriction inTheGap = new Restriction(EnumSet.allOf(DayOfWeek.class), 3 * 60 + 15, 3 * 60 + 45);
         Schedule s = schedule(layer(List.of("a"), "1d", null, "09:00", "2026-03-01", BUCHAREST, inTheGap));
         List<Shift> shifts = s.shifts("l", local("2026-03-28T00:00", BUCHAREST), local("2026-03-31T00:00", BUCHAREST));
-        assertThat(shifts).extracting(x -> x.start().atZone(BUCHAREST).toLocalDate().toString())
-                .containsExactly("2026-03-28", "2026-03-30");
+        assertThat(shifts).extracting(x -> x.start().atZone(BUCHAREST).toLocalDateTime().toString() + "/"
+                        + Duration.between(x.start(), x.end()).toMinutes())
+                .containsExactly("2026-03-28T03:15/30", "2026-03-29T04:15/30", "2026-03-30T03:15/30");
         assertThat(s.onCall("l", local("2026-03-30T03:30", BUCHAREST)).person()).contains("a");
+    }
+
+    @Test
+    void aWindowWhoseOpeningMovesPastItsClosingIsEmptyThatNight() {
+        // 03:30-04:10 on 2026-03-29 in Bucharest: 03:30 means 04:30, after 04:10.
+        Restriction r = new Restriction(EnumSet.allOf(DayOfWeek.class), 3 * 60 + 30, 4 * 60 + 10);
+        Schedule s = schedule(layer(List.of("a"), "1d", null, "09:00", "2026-03-01", BUCHAREST, r));
+        assertThat(s.shifts("l", local("2026-03-28T00:00", BUCHAREST), local("2026-03-31T00:00", BUCHAREST)))
+                .extracting(x -> x.start().atZone(BUCHAREST).toLocalDate().toString()).containsExactly("2026-03-28", "2026-03-30");
     }
 
     @Test
