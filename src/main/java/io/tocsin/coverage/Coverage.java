@@ -55,7 +55,7 @@ public final class Coverage {
                     continue;
                 }
                 if (!service.enabled()) {
-                    checks.add(new CoverageReport.Check(service.id(), severity.id(), false, null, null, severity.acknowledge(),
+                    checks.add(new CoverageReport.Check(service.id(), severity.id(), false, null, null, describe(severity.acknowledge()),
                             List.of(), List.of()));
                     continue;
                 }
@@ -63,6 +63,10 @@ public final class Coverage {
             }
         }
         return new CoverageReport(org.id(), org.zone(), from, to, checks);
+    }
+
+    private static String describe(io.tocsin.engine.Deadline d) {
+        return d == null ? null : d.describe();
     }
 
     /** What a hypothetical incident opened at one instant meets. */
@@ -93,17 +97,16 @@ public final class Coverage {
             t = next;
         }
         return new CoverageReport.Check(service, severity.id(), true, v == null ? null : v.path(), v == null ? null : v.firstLevel(),
-                severity.acknowledge(), first.periods, acknowledge.periods);
+                describe(severity.acknowledge()), first.periods, acknowledge.periods);
     }
 
     /** Opens a hypothetical incident at {@code at} and follows it until both questions are answered. */
     private static Verdict verdict(EngineProbe probe, String service, EscalationPolicy policy, Severity severity, Instant at) {
-        EngineProbe.Run run = probe.open(service, policy.id(), severity.id(), at);
+        EngineProbe.Run run = probe.open(service, severity.id(), at);
         String path = run.entries().stream().filter(e -> e.kind() == Kind.OPENED).map(TimelineEntry::path).filter(Objects::nonNull)
                 .findFirst().orElseThrow(() -> new IllegalStateException("the engine opened no path for " + severity.id()));
         Level level = policy.path(path).orElseThrow().levels().get(0);
-        Duration target = severity.acknowledge();
-        Instant deadline = target == null ? null : at.plus(target);
+        Instant deadline = severity.acknowledge() == null ? null : probe.deadline(severity.acknowledge(), at);
         Instant limit = at.plus(FOLLOW_FOR);
         for (int wakes = 0; wakes < MAX_WAKES; wakes++) {
             if (firstLevelEntry(run, path, level).isPresent() && (deadline == null || firstNotified(run).isPresent())) {

@@ -32,7 +32,7 @@ public record CoverageReport(String organisation, ZoneId zone, Instant from, Ins
      * One service and paging severity. {@code acknowledge} is null when the severity sets no acknowledge
      * target (then only the first level is checked); a disabled service is listed but not checked.
      */
-    public record Check(String service, String severity, boolean enabled, String path, String firstLevel, Duration acknowledge,
+    public record Check(String service, String severity, boolean enabled, String path, String firstLevel, String acknowledge,
                         List<Period> firstLevelGaps, List<Period> acknowledgeGaps) {
         public Check {
             firstLevelGaps = List.copyOf(firstLevelGaps);
@@ -69,7 +69,7 @@ public record CoverageReport(String organisation, ZoneId zone, Instant from, Ins
             if (c.acknowledge() == null) {
                 b.append("  acknowledge target: none set, not checked\n");
             } else {
-                section(b, "reached within the acknowledge target (" + Durations.format(c.acknowledge()) + ")", c.acknowledgeGaps());
+                section(b, "reached within the acknowledge target (" + c.acknowledge() + ")", c.acknowledgeGaps());
             }
         }
         b.append('\n');
@@ -109,7 +109,7 @@ public record CoverageReport(String organisation, ZoneId zone, Instant from, Ins
             m.put("enabled", c.enabled());
             m.put("path", c.path());
             m.put("first_level", c.firstLevel());
-            m.put("acknowledge_target", c.acknowledge() == null ? null : Durations.format(c.acknowledge()));
+            m.put("acknowledge_target", c.acknowledge());
             m.put("first_level_gaps", periods(c.firstLevelGaps()));
             m.put("acknowledge_gaps", periods(c.acknowledgeGaps()));
             out.add(m);
@@ -124,7 +124,7 @@ public record CoverageReport(String organisation, ZoneId zone, Instant from, Ins
         for (JsonNode c : doc.path("checks")) {
             checks.add(new Check(c.path("service").asString(), c.path("severity").asString(), c.path("enabled").asBoolean(),
                     text(c.path("path")), text(c.path("first_level")),
-                    c.path("acknowledge_target").isString() ? Durations.parse(c.path("acknowledge_target").asString()) : null,
+                    c.path("acknowledge_target").isString() ? c.path("acknowledge_target").asString() : null,
                     periods(c.path("first_level_gaps")), periods(c.path("acknowledge_gaps"))));
         }
         return new CoverageReport(doc.path("organisation").asString(), ZoneId.of(doc.path("time_zone").asString()),

@@ -7,6 +7,7 @@ import io.tocsin.engine.Command;
 import io.tocsin.engine.Directory;
 import io.tocsin.engine.EscalationEngine;
 import io.tocsin.engine.IncidentState;
+import io.tocsin.engine.Opening;
 import io.tocsin.engine.Outcome;
 import io.tocsin.engine.Target;
 import io.tocsin.engine.TimelineEntry;
@@ -31,12 +32,17 @@ final class EngineProbe {
 
     EngineProbe(Organisation org) {
         this.directory = new OrganisationDirectory(org);
-        this.engine = new EscalationEngine(EngineModel.policies(org.config()), EngineModel.severities(org.config()), directory);
+        this.engine = new EscalationEngine(EngineModel.rules(org.config()), directory);
+    }
+
+    /** When a response target that starts at {@code at} runs out, on the organisation's business calendar. */
+    Instant deadline(io.tocsin.engine.Deadline target, Instant at) {
+        return target.from(at, engine.rules().calendar());
     }
 
     /** An incident of {@code severity} on {@code service}, opened untagged at {@code at} and never acknowledged. */
-    Run open(String service, String policy, String severity, Instant at) {
-        return new Run(engine.open(INCIDENT_ID, service, policy, severity, Set.of(), at), at);
+    Run open(String service, String severity, Instant at) {
+        return new Run(engine.open(INCIDENT_ID, Opening.paging(service, severity, Set.of()), at), at);
     }
 
     /** One hypothetical incident, advanced one wake-up at a time. */

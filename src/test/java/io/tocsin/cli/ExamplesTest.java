@@ -48,7 +48,7 @@ class ExamplesTest {
     @CsvSource({
             "support-automation, oncall.yaml, 'layer: secondary }', 'layer: secondry }', 'unknown layer of schedule \"support-automation-oncall\" \"secondry\" (did you mean \"secondary\"?)'",
             "mother-harness, oncall.yaml, 'role: engineering-manager }', 'role: engineering-manger }', 'unknown role \"engineering-manger\" (did you mean \"engineering-manager\"?)'",
-            "web-platform, oncall.yaml, 'schedule: web-oncall }', 'schedule: web-oncal }', 'unknown schedule \"web-oncal\" (did you mean \"web-oncall\"?)'",
+            "web-platform, oncall.yaml, 'schedule: web-oncall, layer: primary }]', 'schedule: web-oncal, layer: primary }]', 'unknown schedule \"web-oncal\" (did you mean \"web-oncall\"?)'",
             "medicalcor, schedules.yaml, 'time: \"09:00\" }, start: 2026-01-05 }', 'time: \"9am\" }, start: 2026-01-05 }', 'bad time of day \"9am\"'",
             "sankofa-phoenix, escalation.yaml, 'switch_path: security-breach', 'switch_path: security-breech', 'unknown path \"security-breech\" (did you mean \"security-breach\"?)'"})
     void aBrokenCopyOfEveryExampleFailsWithFileAndLine(String example, String file, String from, String to, String message) throws IOException {
