@@ -72,20 +72,20 @@ public class Incidents {
 
     private SignalResult acceptLocked(Signal s, String via) {
         Instant now = clock.instant();
-        Optional<IncidentRow> open = store.findOpenForUpdate(s.serviceId(), s.dedupKey());
+        Optional<IncidentRow> open = store.findOpenForUpdate(s.serviceId(), s.integrationKey(), s.dedupKey());
         switch (s.action()) {
             case ACKNOWLEDGE -> {
                 if (open.isEmpty()) {
                     return new SignalResult(SignalResult.Outcome.NO_OPEN_INCIDENT, null, s.dedupKey());
                 }
-                apply(open.get(), new Command.Acknowledge(s.source()), s.source(), via, now);
+                apply(open.get(), new Command.Acknowledge(s.actor()), s.actor(), via, now);
                 return new SignalResult(SignalResult.Outcome.ACKNOWLEDGED, open.get().id(), s.dedupKey());
             }
             case RESOLVE -> {
                 if (open.isEmpty()) {
                     return new SignalResult(SignalResult.Outcome.NO_OPEN_INCIDENT, null, s.dedupKey());
                 }
-                apply(open.get(), new Command.Resolve(s.source()), s.source(), via, now);
+                apply(open.get(), new Command.Resolve(s.actor()), s.actor(), via, now);
                 return new SignalResult(SignalResult.Outcome.RESOLVED, open.get().id(), s.dedupKey());
             }
             default -> {
@@ -108,7 +108,7 @@ public class Incidents {
         OrganisationConfig.Service service = org.config().services().stream().filter(x -> x.id().equals(s.serviceId()))
                 .findFirst().orElseThrow(() -> new IllegalArgumentException("unknown service " + s.serviceId()));
         long id = store.insert(s.serviceId(), s.dedupKey(), s.summary(), s.source(), s.severity(), IncidentStatus.TRIGGERED.name(),
-                s.paging().name(), "{}", s.details(), now, s.chatChannel());
+                s.paging().name(), "{}", s.details(), now, s.chatChannel(), s.integrationKey());
         Outcome outcome;
         if (s.paging() == Signal.Paging.PAGE) {
             outcome = engine.engine().open("INC-" + id, s.serviceId(), service.escalationPolicy(), s.severity(), s.tags(),
