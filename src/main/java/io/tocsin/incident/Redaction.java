@@ -1,4 +1,4 @@
-package io.tocsin.notify;
+package io.tocsin.incident;
 
 import io.tocsin.config.SensitiveFields;
 import java.util.ArrayList;
@@ -15,7 +15,8 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Keeps the configured sensitive fields (PII) out of every message sent. For one incident:
+ * Keeps the configured sensitive fields (PII) out of every message sent and every page, answer and
+ * command output that shows an incident. For one incident:
  * <ul>
  * <li>keys of the alert details named in {@code sensitive_fields} are dropped at any depth (names
  *     compared ignoring case, {@code _}, {@code -}, {@code .} and spaces);</li>
@@ -27,7 +28,7 @@ import tools.jackson.databind.node.ObjectNode;
  *     in a row.</li>
  * </ul>
  */
-final class Redaction {
+public final class Redaction {
     static final String MASK = "[redacted]";
     static final String EMAIL_MASK = "[email]";
     static final String PHONE_MASK = "[phone]";
@@ -46,7 +47,7 @@ final class Redaction {
     private final boolean emails;
     private final boolean phones;
 
-    Redaction(Collection<String> sensitiveFields) {
+    public Redaction(Collection<String> sensitiveFields) {
         sensitiveFields.forEach(f -> fields.add(SensitiveFields.normalise(f)));
         emails = fields.contains("email");
         phones = fields.contains("phone");
@@ -57,7 +58,7 @@ final class Redaction {
     }
 
     /** The redaction of one incident's stored details (the event as received, JSON; may be null). */
-    Applied apply(String detailsJson) {
+    public Applied apply(String detailsJson) {
         JsonNode tree = null;
         if (detailsJson != null && !detailsJson.isBlank()) {
             try {
@@ -103,7 +104,7 @@ final class Redaction {
     }
 
     /** One incident's details with the sensitive fields gone, and a mask for free text. */
-    final class Applied {
+    public final class Applied {
         private final JsonNode kept;
         private final List<Pattern> values = new ArrayList<>();
 
@@ -115,7 +116,7 @@ final class Redaction {
         }
 
         /** Free text with the dropped values, and (when listed) e-mail addresses and phone numbers, masked. */
-        String text(String s) {
+        public String text(String s) {
             if (s == null || s.isEmpty()) {
                 return s;
             }
@@ -138,7 +139,7 @@ final class Redaction {
          * joined with dots; at most {@value #MAX_DETAILS} entries of at most {@value #MAX_VALUE_LENGTH}
          * characters; values masked like free text.
          */
-        List<Map<String, Object>> details() {
+        public List<Map<String, Object>> details() {
             List<Map<String, Object>> out = new ArrayList<>();
             if (kept == null || !kept.isObject()) {
                 return out;
@@ -153,6 +154,31 @@ final class Redaction {
                 }
             }
             return out;
+        }
+
+        /** The whole stored event as it may be shown: sensitive keys dropped, every string masked; null when there is none. */
+        public JsonNode event() {
+            return kept == null ? null : masked(kept);
+        }
+
+        /** The stored event without the sensitive keys (null when there is none or it is not JSON); strings not yet masked. */
+        JsonNode kept() {
+            return kept;
+        }
+
+        /** {@code node} with every string, keys included, masked like free text. */
+        JsonNode masked(JsonNode node) {
+            if (node.isObject()) {
+                ObjectNode out = JSON.createObjectNode();
+                node.properties().forEach(e -> out.set(text(e.getKey()), masked(e.getValue())));
+                return out;
+            }
+            if (node.isArray()) {
+                var out = JSON.createArrayNode();
+                node.forEach(n -> out.add(masked(n)));
+                return out;
+            }
+            return node.isString() ? JSON.getNodeFactory().stringNode(text(node.asString())) : node;
         }
 
         private void flatten(String prefix, JsonNode node, List<Map<String, Object>> out) {
