@@ -76,7 +76,7 @@ class FeedController {
         Organisation org = schedules.organisation();
         Instant now = clock.instant();
         List<ICalFeed.Entry> entries = new ArrayList<>();
-        for (Shift shift : s.shifts(now.minus(PAST), now.plus(AHEAD))) {
+        for (Shift shift : ICalFeed.wholeShifts(s, now.minus(PAST), now.plus(AHEAD))) {
             entries.add(new ICalFeed.Entry(shift, s.id(), ScheduleController.displayName(org, shift.person())
                     + " on call (" + s.name() + " / " + shift.layer() + ")"));
         }
@@ -92,7 +92,7 @@ class FeedController {
         Instant now = clock.instant();
         List<ICalFeed.Entry> entries = new ArrayList<>();
         for (Schedule s : org.schedules().values()) {
-            for (Shift shift : s.shifts(now.minus(PAST), now.plus(AHEAD))) {
+            for (Shift shift : ICalFeed.wholeShifts(s, now.minus(PAST), now.plus(AHEAD))) {
                 if (shift.person().equals(id)) {
                     entries.add(new ICalFeed.Entry(shift, s.id(), "On call: " + s.name() + " / " + shift.layer()));
                 }

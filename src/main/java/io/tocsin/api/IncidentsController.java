@@ -1,6 +1,7 @@
 package io.tocsin.api;
 
 import io.tocsin.engine.Command;
+import io.tocsin.incident.EventDetails;
 import io.tocsin.incident.Incidents;
 import io.tocsin.store.EntryRow;
 import io.tocsin.store.IncidentRow;
@@ -24,8 +25,9 @@ import org.springframework.web.bind.annotation.RestController;
 class IncidentsController {
     record IncidentView(String id, long number, String service, String dedupKey, String summary, String severity, String status, String paging,
                         long eventCount, Instant openedAt, Instant acknowledgedAt, Instant resolvedAt) {
-        static IncidentView of(IncidentRow r) {
-            return new IncidentView(r.number(), r.id(), r.serviceId(), r.dedupKey(), r.summary(), r.severity(), r.status(), r.paging(),
+        /** {@code summary}: the stored one with the sensitive fields masked. */
+        static IncidentView of(IncidentRow r, String summary) {
+            return new IncidentView(r.number(), r.id(), r.serviceId(), r.dedupKey(), summary, r.severity(), r.status(), r.paging(),
                     r.eventCount(), r.openedAt(), r.acknowledgedAt(), r.resolvedAt());
         }
     }
@@ -37,7 +39,8 @@ class IncidentsController {
         }
     }
 
-    record Detail(IncidentView incident, List<EntryView> timeline) {
+    /** {@code details}: what the event said beyond its summary, structured, sensitive fields redacted (see EventDetails). */
+    record Detail(IncidentView incident, tools.jackson.databind.JsonNode details, List<EntryView> timeline) {
     }
 
     record ActionAnswer(IncidentView incident, boolean changed, String message) {
@@ -75,19 +78,29 @@ class IncidentsController {
         this.engine = engine;
     }
 
+    private IncidentView view(IncidentRow r) {
+        return IncidentView.of(r, EventDetails.summary(r.summary(), r.details(), sensitiveFields()));
+    }
+
+    private List<String> sensitiveFields() {
+        return engine.organisation().config().notifications().sensitiveFields();
+    }
+
     @GetMapping
     List<IncidentView> list(@RequestParam(defaultValue = "false") boolean open, @RequestParam(defaultValue = "100") int limit) {
         if (limit < 1 || limit > 1000) {
             throw new BadRequestException("limit", "must be between 1 and 1000");
         }
-        return incidents.list(open, limit).stream().map(IncidentView::of).toList();
+        return incidents.list(open, limit).stream().map(this::view).toList();
     }
 
     @GetMapping("/{id}")
     Detail get(@PathVariable String id) {
         long n = number(id);
         IncidentRow row = incidents.find(n).orElseThrow(() -> new NotFoundException("no incident " + id));
-        return new Detail(IncidentView.of(row), incidents.timeline(n).stream().map(EntryView::of).toList());
+        EventDetails details = EventDetails.of(row.details(), sensitiveFields());
+        return new Detail(IncidentView.of(row, details.text(row.summary())), details.structured(),
+                incidents.timeline(n).stream().map(EntryView::of).toList());
     }
 
     /** One message the incident sent: a page or notice to a person, or a chat post, and the step of the policy that sent it. */
@@ -212,7 +225,7 @@ class IncidentsController {
     private ActionAnswer run(String id, Command command, String from, Principal who) {
         Incidents.CommandResult r = incidents.command(number(id), command, actor(from, who), "api")
                 .orElseThrow(() -> new NotFoundException("no incident " + id));
-        return new ActionAnswer(IncidentView.of(r.incident()), r.changed(), r.message());
+        return new ActionAnswer(view(r.incident()), r.changed(), r.message());
     }
 
     /**

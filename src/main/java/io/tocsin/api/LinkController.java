@@ -4,7 +4,7 @@ import io.tocsin.config.ActiveConfiguration;
 import io.tocsin.engine.Command;
 import io.tocsin.incident.Incidents;
 import io.tocsin.notify.AckLinks;
-import io.tocsin.notify.Redaction;
+import io.tocsin.incident.Redaction;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;

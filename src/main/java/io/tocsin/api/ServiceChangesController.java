@@ -1,6 +1,7 @@
 package io.tocsin.api;
 
 import io.tocsin.config.LiveSchedules;
+import io.tocsin.incident.Redaction;
 import io.tocsin.store.IncidentStore;
 import io.tocsin.store.ServiceChange;
 import java.time.Instant;
@@ -10,7 +11,6 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A service's change events (PagerDuty's {@code /v2/change/enqueue}): what was deployed or changed
@@ -18,18 +18,14 @@ import tools.jackson.databind.json.JsonMapper;
  */
 @RestController
 class ServiceChangesController {
-    private static final JsonMapper JSON = JsonMapper.builder().build();
-
-    /** {@code event} is the change event as the sender posted it, so its links and custom details survive. */
+    /**
+     * {@code event} is the change event as the sender posted it, so its links and custom details
+     * survive, with the configured sensitive fields redacted like everywhere an event is shown.
+     */
     record ChangeView(long id, String service, Instant at, String summary, String source, JsonNode event) {
-        static ChangeView of(ServiceChange c) {
-            JsonNode event;
-            try {
-                event = c.details() == null ? null : JSON.readTree(c.details());
-            } catch (RuntimeException notJson) {
-                event = null;
-            }
-            return new ChangeView(c.id(), c.serviceId(), c.at(), c.summary(), c.source(), event);
+        static ChangeView of(ServiceChange c, Redaction sensitive) {
+            Redaction.Applied redacted = sensitive.apply(c.details());
+            return new ChangeView(c.id(), c.serviceId(), c.at(), redacted.text(c.summary()), redacted.text(c.source()), redacted.event());
         }
     }
 
@@ -49,6 +45,7 @@ class ServiceChangesController {
         if (live.organisation().config().services().stream().noneMatch(s -> s.id().equals(id))) {
             throw new NotFoundException("no service " + id);
         }
-        return store.changes(id, limit).stream().map(ChangeView::of).toList();
+        Redaction sensitive = new Redaction(live.organisation().config().notifications().sensitiveFields());
+        return store.changes(id, limit).stream().map(c -> ChangeView.of(c, sensitive)).toList();
     }
 }

@@ -3,7 +3,9 @@ package io.tocsin.cli;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -94,10 +96,40 @@ class IncidentCommand {
 
         void print(PrintWriter out, JsonNode json) {
             super.print(out, json);
+            JsonNode details = json.path("details");
+            List<String> lines = new java.util.ArrayList<>();
+            for (Map.Entry<String, JsonNode> part : details.properties()) {
+                if (!part.getKey().equals("links") && !part.getKey().equals("images")) {
+                    // The alert's own maps are listed by their keys, as in pages and the UI: "customer.tier: gold".
+                    flatten(Set.of("custom_details", "details", "labels", "annotations").contains(part.getKey()) ? ""
+                            : part.getKey(), part.getValue(), lines);
+                }
+            }
+            if (!lines.isEmpty()) {
+                out.println("Details:");
+                lines.forEach(l -> out.println("  " + l));
+            }
+            if (details.path("links").size() > 0) {
+                out.println("Links:");
+                for (JsonNode l : details.path("links")) {
+                    // An address that is not http(s) comes without href: its words only, never presented as a link.
+                    out.println("  " + l.path("text").asString() + (l.path("href").isString() ? ": " + l.path("href").asString() : ""));
+                }
+            }
+            out.println("Timeline:");
             for (JsonNode e : json.path("timeline")) {
                 out.printf("  %s  %-16s %s%s%n", e.path("at").asString(), e.path("kind").asString(), e.path("text").asString(),
                         e.path("actor").isNull() ? "" : "  (" + e.path("actor").asString() + " via " + e.path("via").asString() + ")");
             }
+        }
+    }
+
+    /** "key: value" lines of a JSON value, nested keys joined with dots. */
+    static void flatten(String key, JsonNode value, List<String> into) {
+        if (value.isObject()) {
+            value.properties().forEach(e -> flatten(key.isEmpty() ? e.getKey() : key + "." + e.getKey(), e.getValue(), into));
+        } else {
+            into.add(key + ": " + (value.isString() ? value.asString() : value.toString()));
         }
     }
 

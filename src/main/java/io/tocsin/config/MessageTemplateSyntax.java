@@ -32,6 +32,12 @@ public final class MessageTemplateSyntax {
     /** The variables of a {{#details}} entry. */
     public static final Map<String, String> DETAIL_VARIABLES = Map.of("key", "the detail's name (nested keys joined with dots)",
             "value", "the detail's value");
+    /** The variables of a {{#links}} entry. */
+    public static final Map<String, String> LINK_VARIABLES = Map.of("text", "the link's words (the address when it has none)",
+            "href", "the address, always http or https");
+    /** The lists of an incident message and the variables of each of their entries. */
+    private static final Map<String, Map<String, String>> ENTRY_VARIABLES = Map.of("details", DETAIL_VARIABLES,
+            "links", LINK_VARIABLES);
     /** The variables of each kind of message. */
     public static final Map<String, Map<String, String>> VARIABLES = Map.of(
             "page", INCIDENT_VARIABLES,
@@ -155,21 +161,26 @@ public final class MessageTemplateSyntax {
         if (variables.containsKey(name)) {
             return;
         }
-        boolean inDetails = sections.contains("details") && variables.containsKey("details");
-        if (inDetails && DETAIL_VARIABLES.containsKey(name)) {
-            return;
+        List<String> known = new ArrayList<>(variables.keySet());
+        String where = "";
+        for (Map.Entry<String, Map<String, String>> list : ENTRY_VARIABLES.entrySet()) {
+            if (!variables.containsKey(list.getKey()) || !list.getValue().containsKey(name) && !sections.contains(list.getKey())) {
+                continue;
+            }
+            if (sections.contains(list.getKey())) {
+                if (list.getValue().containsKey(name)) {
+                    return;
+                }
+                known.addAll(list.getValue().keySet());
+            } else {
+                where = "; \"" + name + "\" exists only inside {{#" + list.getKey() + "}}...{{/" + list.getKey() + "}}";
+            }
         }
         if (!sections.isEmpty() && SECTION_NAMES.contains(name)) {
             return;
         }
-        List<String> known = new ArrayList<>(variables.keySet());
-        if (inDetails) {
-            known.addAll(DETAIL_VARIABLES.keySet());
-        }
         String hint = NAME.matcher(name).matches() || name.contains(".")
                 ? DidYouMean.closest(name, known).map(s -> " (did you mean \"" + s + "\"?)").orElse("") : "";
-        String where = DETAIL_VARIABLES.containsKey(name) && variables.containsKey("details")
-                ? "; \"" + name + "\" exists only inside {{#details}}...{{/details}}" : "";
         problems.add(problem(text, at, "unknown variable \"" + name + "\"" + hint + where));
     }
 
@@ -214,7 +225,9 @@ public final class MessageTemplateSyntax {
                 "event", "the same as reason",
                 "acknowledge_url", "the signed link that acknowledges as the recipient",
                 "resolve_url", "the signed link that resolves as the recipient",
-                "details", "the alert's details without the sensitive fields, a list of {key, value}: {{#details}}{{key}}={{value}}{{/details}}");
+                "details", "the alert's details without the sensitive fields, a list of {key, value}: {{#details}}{{key}}={{value}}{{/details}}",
+                "links", "the alert's http(s) links (PagerDuty links, images and client_url; Alertmanager's and Grafana's source, "
+                        + "dashboard, panel, silence and runbook URLs), a list of {text, href}: {{#links}}{{text}}: {{href}}{{/links}}");
     }
 
     private static Map<String, String> ordered(String... pairs) {

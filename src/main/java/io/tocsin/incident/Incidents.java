@@ -75,15 +75,15 @@ public class Incidents {
 
     private SignalResult acceptLocked(Signal s, String via) {
         Instant now = clock.instant();
-        Optional<IncidentRow> open = store.findOpenForUpdate(s.serviceId(), s.dedupKey());
+        Optional<IncidentRow> open = store.findOpenForUpdate(s.serviceId(), s.integrationKey(), s.dedupKey());
         long[] created = {-1};
-        Intake intake = engine.engine().receive(open.map(r -> StateCodec.read(r.state())), s.alert(s.source()), () -> {
+        Intake intake = engine.engine().receive(open.map(r -> StateCodec.read(r.state())), s.alert(s.actor()), () -> {
             created[0] = store.insert(s.serviceId(), s.dedupKey(), s.summary(), s.source(), s.severity(),
-                    IncidentStatus.TRIGGERED.name(), s.paging().name(), "{}", s.details(), now, s.chatChannel());
+                    IncidentStatus.TRIGGERED.name(), s.paging().name(), "{}", s.details(), now, s.chatChannel(), s.integrationKey());
             return "INC-" + created[0];
         }, now);
         Long id = created[0] >= 0 ? Long.valueOf(created[0]) : open.map(IncidentRow::id).orElse(null);
-        intake.outcome().ifPresent(o -> persist(id, o, s.source(), via, now));
+        intake.outcome().ifPresent(o -> persist(id, o, s.action() == Signal.Action.TRIGGER ? s.source() : s.actor(), via, now));
         return new SignalResult(SignalResult.Outcome.valueOf(intake.result().name()),
                 intake.result() == Intake.Result.NO_OPEN_INCIDENT ? null : id, s.dedupKey());
     }

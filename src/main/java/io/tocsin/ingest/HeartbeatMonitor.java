@@ -59,7 +59,8 @@ class HeartbeatMonitor {
                 }
                 String severity = EventRouter.mapSeverity(engine.organisation(), "heartbeat", "critical");
                 incidents.accept(new Signal(still.get().service().id(), dedupKey(beat.key()), Signal.Action.TRIGGER,
-                        "heartbeat missed for service " + beat.serviceId(), "heartbeat", severity, Set.of(), Paging.PAGE, null),
+                        "heartbeat missed for service " + beat.serviceId(), "heartbeat", severity, Set.of(), Paging.PAGE, null)
+                                .from(still.get().origin()),
                         "heartbeat");
                 return true;
             });

@@ -74,15 +74,18 @@ class IntegrationsController {
 
     private ResponseEntity<Object> alertGroup(String key, String integration, HttpServletRequest request) throws IOException {
         Organisation org = engine.organisation();
-        Integrations.Match match = authenticate(org, key);
+        Integrations.Match match = authenticate(org, key, integration, "key");
         JsonNode body = body(request);
         AlertGroupParser.Parsed parsed = AlertGroupParser.parse(body, match.service().id(), integration);
         if (!parsed.errors().isEmpty()) {
             throw new InvalidEvent(parsed.errors());
         }
-        throttle(key);
+        // Alertmanager does not retry a 429 (it waits for the group's next interval, five minutes by
+        // default) but retries a 5xx with backoff, and so does Grafana: a batch over the rate is
+        // answered 503, so its alerts arrive seconds late, not minutes.
+        throttle(key, HttpStatus.SERVICE_UNAVAILABLE);
         Instant now = clock.instant();
-        List<Signal> signals = parsed.events().stream().map(e -> router.route(org, e, now)).toList();
+        List<Signal> signals = parsed.events().stream().map(e -> router.route(org, e, now).from(match.origin())).toList();
         List<SignalResult> results = incidents.acceptAll(signals, integration);
         return ResponseEntity.ok(Map.of("status", "success", "alerts", results.size()));
     }
@@ -99,7 +102,7 @@ class IntegrationsController {
             throw new InvalidEvent(List.of("routing_key: required (or the X-Tocsin-Key header)"));
         }
         Organisation org = engine.organisation();
-        Integrations.Match match = authenticate(org, key);
+        Integrations.Match match = authenticate(org, key, "generic", headerKey != null ? "X-Tocsin-Key" : "routing_key");
         List<String> errors = new ArrayList<>();
         String action = Optional.ofNullable(text(body, "action")).orElse("trigger");
         if (!Set.of("trigger", "acknowledge", "resolve").contains(action)) {
@@ -120,23 +123,30 @@ class IntegrationsController {
             errors.add("dedup_key: longer than 255 characters");
         }
         JsonNode labelsNode = body.get("labels");
+        if (labelsNode != null && labelsNode.isNull()) {
+            labelsNode = null; // a client's unset field: the same as none
+        }
         if (labelsNode != null && !labelsNode.isObject()) {
             errors.add("labels: must be an object of strings");
         }
         if (!errors.isEmpty()) {
             throw new InvalidEvent(errors);
         }
-        throttle(key);
+        throttle(key, HttpStatus.TOO_MANY_REQUESTS);
         Map<String, String> labels = new HashMap<>();
         if (labelsNode != null) {
-            labelsNode.properties().forEach(e -> labels.put(e.getKey(), e.getValue().isString() ? e.getValue().asString() : e.getValue().toString()));
+            labelsNode.properties().forEach(e -> {
+                if (!e.getValue().isNull()) {
+                    labels.put(e.getKey(), e.getValue().isString() ? e.getValue().asString() : e.getValue().toString());
+                }
+            });
         }
         String dedupKey = dedup != null ? dedup : UUID.randomUUID().toString();
         Signal signal = router.route(org, new InboundEvent(match.service().id(), "generic", dedupKey,
                 Signal.Action.valueOf(action.toUpperCase()), summary == null ? "" : summary,
                 Optional.ofNullable(text(body, "source")).orElse("generic"), text(body, "severity"), labels, body.toString()),
                 clock.instant());
-        SignalResult result = incidents.accept(signal, "events-api");
+        SignalResult result = incidents.accept(signal.from(match.origin()), "events-api");
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("status", "accepted");
         answer.put("result", result.outcome().name().toLowerCase());
@@ -149,17 +159,14 @@ class IntegrationsController {
     @PostMapping("/api/v1/heartbeats/{key}")
     ResponseEntity<Object> heartbeat(@PathVariable String key) {
         Organisation org = engine.organisation();
-        Integrations.Match match = authenticate(org, key);
-        if (!"heartbeat".equals(match.integration().type())) {
-            throw new InvalidEvent(List.of("key: this integration key is not a heartbeat monitor"));
-        }
+        Integrations.Match match = authenticate(org, key, "heartbeat", "key");
         Instant now = clock.instant();
         Instant next = now.plus(Durations.parse(match.integration().interval()));
         // One transaction: a beat that is recorded always resolves the incident its absence opened.
         tx.executeWithoutResult(status -> {
             if (heartbeats.beat(key, match.service().id(), now, next)) {
                 incidents.accept(new Signal(match.service().id(), HeartbeatMonitor.dedupKey(key), Signal.Action.RESOLVE,
-                        "heartbeat received", "heartbeat", null, Set.of(), Paging.PAGE, null), "heartbeat");
+                        "heartbeat received", "heartbeat", null, Set.of(), Paging.PAGE, null).from(match.origin()), "heartbeat");
             }
         });
         return ResponseEntity.accepted().body(Map.of("status", "accepted", "next_due", next.toString()));
@@ -195,17 +202,23 @@ class IntegrationsController {
         return out;
     }
 
-    private Integrations.Match authenticate(Organisation org, String key) {
+    /** The integration of {@code key}, which must be of {@code type}: a key works on its own integration's endpoint only. */
+    private Integrations.Match authenticate(Organisation org, String key, String type, String field) {
         Integrations.Match match = Integrations.byKey(org, key).orElseThrow(() -> new UnknownKey());
+        if (!match.is(type)) {
+            throw new InvalidEvent(List.of(field + ": " + match.wrongType(type)));
+        }
         if (!match.service().enabled()) {
             throw new DisabledService(match.service().id());
         }
         return match;
     }
 
-    private void throttle(String key) {
-        if (!limiter.tryAcquire(key)) {
-            throw new Throttled();
+    /** Refuses an event over its key's rate with {@code status}, saying in Retry-After when the key has room again. */
+    private void throttle(String key, HttpStatus status) {
+        RateLimiter.Decision allowed = limiter.acquire(key);
+        if (!allowed.allowed()) {
+            throw new Throttled(status, allowed.retryAfterSeconds());
         }
     }
 
@@ -247,6 +260,13 @@ class IntegrationsController {
     }
 
     static final class Throttled extends RuntimeException {
+        final HttpStatus status;
+        final long retryAfterSeconds;
+
+        Throttled(HttpStatus status, long retryAfterSeconds) {
+            this.status = status;
+            this.retryAfterSeconds = retryAfterSeconds;
+        }
     }
 
     @org.springframework.web.bind.annotation.ExceptionHandler(InvalidEvent.class)
@@ -284,9 +304,11 @@ class IntegrationsController {
     }
 
     @org.springframework.web.bind.annotation.ExceptionHandler(Throttled.class)
-    ResponseEntity<ProblemDetail> throttled() {
-        return ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS).header("Retry-After", "1")
-                .body(problem(HttpStatus.TOO_MANY_REQUESTS, "Too many events", "this integration key is sending too fast"));
+    ResponseEntity<ProblemDetail> throttled(Throttled e) {
+        ProblemDetail p = problem(e.status, "Too many events", "this integration key is sending too fast; retry in "
+                + e.retryAfterSeconds + " s");
+        p.setProperty("errors", List.of(Map.of("field", "key", "message", "over its rate; retry in " + e.retryAfterSeconds + " s")));
+        return ResponseEntity.status(e.status).header("Retry-After", String.valueOf(e.retryAfterSeconds)).body(p);
     }
 
     private static ProblemDetail problem(HttpStatus status, String title, String detail) {

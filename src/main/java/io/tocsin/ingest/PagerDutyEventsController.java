@@ -13,6 +13,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -37,6 +38,7 @@ class PagerDutyEventsController {
     static final int MAX_BYTES = 512 * 1024;
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final Set<String> SEVERITIES = Set.of("critical", "error", "warning", "info");
+    private static final Set<String> ACTIONS = Set.of("trigger", "acknowledge", "resolve");
 
     private final Incidents incidents;
     private final IncidentEngine engine;
@@ -66,8 +68,8 @@ class PagerDutyEventsController {
     private ResponseEntity<Map<String, Object>> handle(HttpServletRequest request, boolean changeEvent) throws IOException {
         byte[] body = readLimited(request);
         if (body == null) {
-            return ResponseEntity.status(HttpStatus.CONTENT_TOO_LARGE).body(Map.of("status", "invalid event",
-                    "message", "Event object is too large", "errors", List.of("request body exceeds 512 KB")));
+            return answer(HttpStatus.CONTENT_TOO_LARGE, "invalid event", "Event object is too large",
+                    List.of("request body exceeds 512 KB"));
         }
         JsonNode event;
         try {
@@ -87,22 +89,33 @@ class PagerDutyEventsController {
         Optional<Integrations.Match> match = Integrations.byKey(org, routingKey);
         if (routingKey != null && match.isEmpty()) {
             errors.add("'routing_key' is not a known integration key");
-        }
-        if (match.isPresent() && !match.get().service().enabled()) {
+        } else if (match.isPresent() && !match.get().is("pagerduty")) {
+            errors.add("'routing_key' " + match.get().wrongType("pagerduty"));
+            match = Optional.empty();
+        } else if (match.isPresent() && !match.get().service().enabled()) {
             errors.add("service '" + match.get().service().id() + "' is disabled");
+        }
+        // Clients send every optional field, null when unset (the Java client does on each trigger): null is absent.
+        for (String list : List.of("links", "images")) {
+            if (present(event, list) && !event.get(list).isArray()) {
+                errors.add("'" + list + "' must be an array");
+            }
         }
         if (changeEvent) {
             return changeEvent(event, errors, match);
         }
         String action = text(event, "event_action");
-        if (action == null || !Set.of("trigger", "acknowledge", "resolve").contains(action)) {
+        boolean knownAction = action != null && ACTIONS.contains(action);
+        if (!knownAction) {
             errors.add("'event_action' must be one of trigger, acknowledge, resolve");
         }
         String dedupKey = text(event, "dedup_key");
         if (dedupKey != null && dedupKey.length() > 255) {
             errors.add("'dedup_key' is longer than 255 characters");
         }
-        JsonNode payload = event.get("payload");
+        // Only a trigger's payload means anything: PagerDuty ignores it on acknowledge and resolve, where
+        // clients fill it with placeholders ("BLANK"), so it is neither checked nor used there.
+        JsonNode payload = "trigger".equals(action) ? event.get("payload") : null;
         if ("trigger".equals(action)) {
             if (payload == null || !payload.isObject()) {
                 errors.add("'payload' is missing");
@@ -120,19 +133,21 @@ class PagerDutyEventsController {
                 if (severity == null || !SEVERITIES.contains(severity)) {
                     errors.add("'payload.severity' must be one of critical, error, warning, info");
                 }
-                if (payload.has("custom_details") && !payload.get("custom_details").isObject() && !payload.get("custom_details").isString()) {
+                if (present(payload, "custom_details") && !payload.get("custom_details").isObject()
+                        && !payload.get("custom_details").isString()) {
                     errors.add("'payload.custom_details' must be an object");
                 }
             }
-        } else if (action != null && dedupKey == null) {
+        } else if (knownAction && dedupKey == null) {
             errors.add("'dedup_key' is required for " + action + " events");
         }
         if (!errors.isEmpty()) {
             return invalid(errors);
         }
-        if (!limiter.tryAcquire(routingKey)) {
-            return ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS)
-                    .body(Map.of("status", "throttle event", "message", "Requests for this routing key are arriving too quickly"));
+        RateLimiter.Decision allowed = limiter.acquire(routingKey);
+        if (!allowed.allowed()) {
+            return ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS).header("Retry-After", String.valueOf(allowed.retryAfterSeconds()))
+                    .body(body("throttle event", "Requests for this routing key are arriving too quickly", null));
         }
         String key = dedupKey != null ? dedupKey : HexFormat.of().formatHex(uuidBytes());
         Map<String, String> labels = new HashMap<>();
@@ -151,7 +166,9 @@ class PagerDutyEventsController {
             JsonNode custom = payload.get("custom_details");
             if (custom != null && custom.isObject()) {
                 for (Map.Entry<String, JsonNode> c : custom.properties()) {
-                    labels.put(c.getKey(), c.getValue().isString() ? c.getValue().asString() : c.getValue().toString());
+                    if (!c.getValue().isNull()) {
+                        labels.put(c.getKey(), c.getValue().isString() ? c.getValue().asString() : c.getValue().toString());
+                    }
                 }
             }
         }
@@ -159,10 +176,8 @@ class PagerDutyEventsController {
         Integrations.Match m = match.get();
         Signal signal = router.route(org, new InboundEvent(m.service().id(), "pagerduty", key, signalAction,
                 summary == null ? "" : summary, source == null ? "pagerduty" : source, severity, labels, event.toString()), clock.instant());
-        SignalResult result = incidents.accept(signal, "pagerduty");
-        Map<String, Object> answer = new java.util.LinkedHashMap<>();
-        answer.put("status", "success");
-        answer.put("message", "Event processed");
+        SignalResult result = incidents.accept(signal.from(m.origin()), "pagerduty");
+        Map<String, Object> answer = body("success", "Event processed", null);
         answer.put("dedup_key", result.dedupKey());
         return ResponseEntity.accepted().body(answer);
     }
@@ -176,11 +191,32 @@ class PagerDutyEventsController {
             return invalid(errors);
         }
         incidents.recordChange(match.get().service().id(), text(payload, "summary"), text(payload, "source"), event.toString());
-        return ResponseEntity.accepted().body(Map.of("status", "success", "message", "Change event processed"));
+        return ResponseEntity.accepted().body(body("success", "Change event processed", null));
     }
 
     private static ResponseEntity<Map<String, Object>> invalid(List<String> errors) {
-        return ResponseEntity.badRequest().body(Map.of("status", "invalid event", "message", "Event object is invalid", "errors", errors));
+        return answer(HttpStatus.BAD_REQUEST, "invalid event", "Event object is invalid", errors);
+    }
+
+    private static ResponseEntity<Map<String, Object>> answer(HttpStatus status, String word, String message, List<String> errors) {
+        return ResponseEntity.status(status).body(body(word, message, errors));
+    }
+
+    /** PagerDuty's answer, its keys in PagerDuty's order (status, message, errors), which some clients' parsers expect. */
+    private static Map<String, Object> body(String status, String message, List<String> errors) {
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("status", status);
+        answer.put("message", message);
+        if (errors != null) {
+            answer.put("errors", errors);
+        }
+        return answer;
+    }
+
+    /** Whether {@code field} is there and not null: a null optional field is the same as a missing one. */
+    private static boolean present(JsonNode node, String field) {
+        JsonNode v = node.get(field);
+        return v != null && !v.isNull();
     }
 
     /** The body, or null when it is larger than the limit (checked while reading, not only by Content-Length). */

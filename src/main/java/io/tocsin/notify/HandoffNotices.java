@@ -1,5 +1,6 @@
 package io.tocsin.notify;
 
+import io.tocsin.incident.Redaction;
 import io.tocsin.config.LiveSchedules;
 import io.tocsin.config.Organisation;
 import io.tocsin.config.OrganisationConfig;

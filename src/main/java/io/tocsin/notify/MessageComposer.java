@@ -1,5 +1,6 @@
 package io.tocsin.notify;
 
+import io.tocsin.incident.Redaction;
 import io.tocsin.incident.IncidentEngine;
 import io.tocsin.store.IncidentRow;
 import io.tocsin.store.IncidentStore;

@@ -2,6 +2,8 @@ package io.tocsin.notify;
 
 import io.tocsin.config.MessageTemplateSyntax;
 import io.tocsin.config.OrganisationConfig;
+import io.tocsin.incident.EventDetails;
+import io.tocsin.incident.Redaction;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -25,14 +27,19 @@ final class MessageTemplates {
     /**
      * Renders {@code kind} ({@code page}, {@code notice}, {@code test}, {@code handoff}) for a contact
      * method of type {@code channel}. Adds {@code details} (the incident's details without sensitive
-     * fields) to a copy of the model and masks its free text.
+     * fields) and {@code links} (its http(s) links, {text, href}) to a copy of the model and masks its
+     * free text.
      */
     Rendered render(OrganisationConfig.Notifications notifications, String kind, String channel, String detailsJson,
                     Map<String, Object> model) {
         Redaction.Applied redaction = new Redaction(notifications.sensitiveFields()).apply(detailsJson);
         Map<String, Object> safe = new LinkedHashMap<>();
         model.forEach((k, v) -> safe.put(k, v instanceof String s && !NOT_FREE_TEXT.contains(k) ? redaction.text(s) : v));
-        safe.put("details", redaction.details());
+        EventDetails details = EventDetails.of(redaction);
+        safe.put("details", details.entries());
+        // Only addresses that are links: an address that is not http(s) is no use in a message.
+        safe.put("links", details.links().stream().filter(l -> l.href() != null)
+                .map(l -> Map.<String, Object>of("text", l.text(), "href", l.href())).toList());
         return new Rendered(part(notifications, kind, channel, "subject", safe).strip().replaceAll("\\s*\\R\\s*", " "),
                 part(notifications, kind, channel, "text", safe), part(notifications, kind, channel, "html", safe));
     }

@@ -64,13 +64,24 @@ final class TeamsChannel implements Channel {
     private static Map<String, Object> textBlock(String text, boolean heading) {
         Map<String, Object> block = new LinkedHashMap<>();
         block.put("type", "TextBlock");
-        block.put("text", text == null ? "" : text);
+        block.put("text", text == null ? "" : inertLinks(text));
         block.put("wrap", true);
         if (heading) {
             block.put("weight", "Bolder");
             block.put("size", "Medium");
         }
         return block;
+    }
+
+    private static final java.util.regex.Pattern MARKDOWN_LINK = java.util.regex.Pattern.compile("\\[([^\\]\\n]*)]\\(([^)\\n]*)\\)");
+
+    /**
+     * A TextBlock renders Markdown, so an alert's detail written as {@code [x](javascript:...)} would
+     * be a link: a Markdown link whose target is not http(s) is written out as plain words instead.
+     */
+    static String inertLinks(String text) {
+        return MARKDOWN_LINK.matcher(text).replaceAll(m -> java.util.regex.Matcher.quoteReplacement(
+                io.tocsin.incident.EventDetails.safe(m.group(2)) != null ? m.group() : m.group(1) + " (" + m.group(2) + ")"));
     }
 
     /**

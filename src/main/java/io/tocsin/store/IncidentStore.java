@@ -25,28 +25,62 @@ public class IncidentStore {
         return serviceId + "\u001f" + dedupKey;
     }
 
+    /**
+     * The open key of an incident opened through {@code integrationKey}: its hash and the dedup key,
+     * so the same dedup key through two integration keys is two incidents, and a routing rule that
+     * moved the trigger to another service does not hide it from the acknowledgement. Null (an
+     * incident Tocsin opened itself): the service and the dedup key. {@code #} never begins a service
+     * id, so the two never meet.
+     */
+    public static String openKey(String serviceId, String integrationKey, String dedupKey) {
+        return integrationKey == null ? openKey(serviceId, dedupKey) : "#" + TokenHash.sha256(integrationKey) + "\u001f" + dedupKey;
+    }
+
     public long insert(String serviceId, String dedupKey, String summary, String source, String severity, String status,
                        String paging, String state, String details, Instant openedAt) {
         return insert(serviceId, dedupKey, summary, source, severity, status, paging, state, details, openedAt, null);
     }
 
-    /** {@code chatChannel}: where a routing rule sent the incident's chat posts, or null for its severity's channel. */
     public long insert(String serviceId, String dedupKey, String summary, String source, String severity, String status,
                        String paging, String state, String details, Instant openedAt, String chatChannel) {
+        return insert(serviceId, dedupKey, summary, source, severity, status, paging, state, details, openedAt, chatChannel, null);
+    }
+
+    /**
+     * {@code chatChannel}: where a routing rule sent the incident's chat posts, or null for its
+     * severity's channel; {@code integrationKey}: the key the opening event came through (only its
+     * hash is stored), or null when Tocsin opened it itself.
+     */
+    public long insert(String serviceId, String dedupKey, String summary, String source, String severity, String status,
+                       String paging, String state, String details, Instant openedAt, String chatChannel, String integrationKey) {
         KeyHolder keys = new GeneratedKeyHolder();
         jdbc.sql("""
                 INSERT INTO incident (service_id, dedup_key, open_key, summary, source, severity, status, paging, state, details,
-                                      event_count, opened_at, updated_at, chat_channel)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)""")
-                .params(serviceId, dedupKey, openKey(serviceId, dedupKey), summary, source, severity, status, paging, state,
-                        details, Timestamps.of(openedAt), Timestamps.of(openedAt), chatChannel)
+                                      event_count, opened_at, updated_at, chat_channel, integration_key_hash)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?)""")
+                .params(serviceId, dedupKey, openKey(serviceId, integrationKey, dedupKey), summary, source, severity, status, paging,
+                        state, details, Timestamps.of(openedAt), Timestamps.of(openedAt), chatChannel,
+                        integrationKey == null ? null : TokenHash.sha256(integrationKey))
                 .update(keys, "id");
         return keys.getKey().longValue();
     }
 
-    public Optional<IncidentRow> findOpenForUpdate(String serviceId, String dedupKey) {
-        return jdbc.sql("SELECT * FROM incident WHERE open_key = ? FOR UPDATE").param(openKey(serviceId, dedupKey))
-                .query(IncidentStore::map).optional();
+    /**
+     * The open incident of {@code dedupKey} that {@code integrationKey} opened (null: one Tocsin opened
+     * itself on {@code serviceId}), locked. An incident opened before keys were recorded has none and
+     * is found by any key of its service, so an upgrade leaves no open incident unreachable.
+     */
+    public Optional<IncidentRow> findOpenForUpdate(String serviceId, String integrationKey, String dedupKey) {
+        String legacy = openKey(serviceId, dedupKey);
+        if (integrationKey == null) {
+            return jdbc.sql("SELECT * FROM incident WHERE open_key = ? FOR UPDATE").param(legacy).query(IncidentStore::map).optional();
+        }
+        String keyed = openKey(serviceId, integrationKey, dedupKey);
+        // IN on the unique index first, so both databases read at most two rows whatever else the condition says.
+        return jdbc.sql("""
+                        SELECT * FROM incident WHERE open_key IN (?, ?) AND (open_key = ? OR integration_key_hash IS NULL)
+                        ORDER BY id FOR UPDATE""")
+                .params(keyed, legacy, keyed).query(IncidentStore::map).list().stream().findFirst();
     }
 
     public Optional<IncidentRow> findForUpdate(long id) {

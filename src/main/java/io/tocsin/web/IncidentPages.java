@@ -2,6 +2,7 @@ package io.tocsin.web;
 
 import io.tocsin.engine.Command;
 import io.tocsin.engine.IncidentState;
+import io.tocsin.incident.EventDetails;
 import io.tocsin.incident.IncidentEngine;
 import io.tocsin.incident.Incidents;
 import io.tocsin.store.EntryRow;
@@ -43,7 +44,13 @@ class IncidentPages {
     record EntryLine(String at, String kind, String actor, String via, String text) {
     }
 
-    record IncidentDetail(IncidentLine incident, boolean open, List<String> engaged, List<EntryLine> timeline) {
+    /** One detail of the event, like {@code customer.tier: gold}. */
+    record DetailLine(String key, String value) {
+    }
+
+    /** What the event said beyond its summary, sensitive fields redacted; a link without href is shown as text. */
+    record IncidentDetail(IncidentLine incident, boolean open, List<String> engaged, List<DetailLine> details,
+                          List<EventDetails.Link> links, List<EntryLine> timeline) {
     }
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -167,16 +174,25 @@ class IncidentPages {
         IncidentState state = incidents.state(row);
         List<EntryLine> timeline = incidents.timeline(row.id()).stream()
                 .map(e -> entry(e, zone)).toList();
-        return new IncidentDetail(line(row, zone, clock.instant()), state.isOpen(), List.copyOf(state.engaged()), timeline);
+        EventDetails details = EventDetails.of(row.details(), sensitiveFields());
+        List<DetailLine> lines = details.entries().stream()
+                .map(d -> new DetailLine(String.valueOf(d.get("key")), String.valueOf(d.get("value")))).toList();
+        return new IncidentDetail(line(row, zone, clock.instant()), state.isOpen(), List.copyOf(state.engaged()), lines,
+                details.links(), timeline);
     }
 
     private IncidentLine line(IncidentRow r, ZoneId zone, Instant now) {
-        return new IncidentLine(r.id(), r.number(), r.severity(), r.serviceId(), r.summary(), r.status(),
+        return new IncidentLine(r.id(), r.number(), r.severity(), r.serviceId(),
+                EventDetails.summary(r.summary(), r.details(), sensitiveFields()), r.status(),
                 MINUTES.format(r.openedAt().atZone(zone)), ago(Duration.between(r.openedAt(), now)), incidents.state(r).acknowledgedBy());
     }
 
     private static EntryLine entry(EntryRow e, ZoneId zone) {
         return new EntryLine(SECONDS.format(e.at().atZone(zone)), e.kind(), e.actor(), e.via(), e.text());
+    }
+
+    private List<String> sensitiveFields() {
+        return engine.organisation().config().notifications().sensitiveFields();
     }
 
     /** Coarse on purpose: at 03:00 "2 h 5 min ago" reads faster than a timestamp. */

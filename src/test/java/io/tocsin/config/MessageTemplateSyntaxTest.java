@@ -10,6 +10,17 @@ class MessageTemplateSyntaxTest {
         assertThat(MessageTemplateSyntax.check("page", "[{{severity}}] {{service}}: {{{summary}}} {{&reason}} ({{incident}}) {{number}}a"
                 + "{{! a comment }}{{#details}}{{key}}={{value}}{{^-last}}, {{/-last}}{{/details}}{{^details}}none{{/details}}")).isEmpty();
         assertThat(MessageTemplateSyntax.check("test", "Test for {{person}} via {{contact_method}}")).isEmpty();
+        assertThat(MessageTemplateSyntax.check("page", "{{#links}}{{text}}: {{href}} ({{summary}}){{/links}}")).isEmpty();
+    }
+
+    @Test
+    void aLinksVariableOutsideItsSectionOrAnotherSectionsVariableInsideItIsNamed() {
+        assertThat(MessageTemplateSyntax.check("page", "{{href}}").get(0).message()).contains("exists only inside {{#links}}");
+        assertThat(MessageTemplateSyntax.check("page", "{{#links}}{{key}}{{/links}}").get(0).message())
+                .contains("exists only inside {{#details}}");
+        assertThat(MessageTemplateSyntax.check("page", "{{#links}}{{hrf}}{{/links}}").get(0).message())
+                .isEqualTo("unknown variable \"hrf\" (did you mean \"href\"?)");
+        assertThat(MessageTemplateSyntax.check("test", "{{#links}}{{/links}}").get(0).message()).startsWith("unknown variable \"links\"");
     }
 
     @Test

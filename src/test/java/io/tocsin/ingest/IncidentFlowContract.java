@@ -38,6 +38,8 @@ abstract class IncidentFlowContract {
     static final String DISABLED_KEY = "b2222222222222222222222222222222";
     /** Service batch: a source of its own for the rate-limit test. */
     static final String BATCH_KEY = "c3333333333333333333333333333333";
+    /** Service api's generic events integration. */
+    static final String EVENTS_KEY = "ev-api-0123456789";
 
     @LocalServerPort
     int port;
@@ -249,12 +251,12 @@ abstract class IncidentFlowContract {
 
         assertIngestProblem(anonymous.postJson("/api/v1/events", "{\"summary\": \"x\","), 400, "(body)", "events, malformed");
         assertIngestProblem(anonymous.postJson("/api/v1/events", "\"just a string\""), 400, "(body)", "events, not an object");
-        assertIngestProblem(anonymous.postJson("/api/v1/events", Map.of("routing_key", KEY, "summary", Map.of("text", "x"))), 400, "summary", "events, summary");
-        assertIngestProblem(anonymous.postJson("/api/v1/events", Map.of("routing_key", KEY, "summary", "x", "labels", List.of("a"))), 400, "labels", "events, labels");
-        assertIngestProblem(anonymous.postJson("/api/v1/events", Map.of("routing_key", KEY, "summary", "x", "action", 3)), 400, "action", "events, action");
+        assertIngestProblem(anonymous.postJson("/api/v1/events", Map.of("routing_key", EVENTS_KEY, "summary", Map.of("text", "x"))), 400, "summary", "events, summary");
+        assertIngestProblem(anonymous.postJson("/api/v1/events", Map.of("routing_key", EVENTS_KEY, "summary", "x", "labels", List.of("a"))), 400, "labels", "events, labels");
+        assertIngestProblem(anonymous.postJson("/api/v1/events", Map.of("routing_key", EVENTS_KEY, "summary", "x", "action", 3)), 400, "action", "events, action");
         assertIngestProblem(anonymous.postJson("/api/v1/events", huge), 413, "(body)", "events, huge");
         assertIngestProblem(anonymous.postJson("/api/v1/events", Map.of("routing_key", "nope", "summary", "x")), 404, "key", "events, unknown key");
-        assertIngestProblem(anonymous.withHeader("X-Tocsin-Key", DISABLED_KEY).postJson("/api/v1/events", Map.of("summary", "x")), 403, "key", "events, disabled");
+        assertIngestProblem(anonymous.withHeader("X-Tocsin-Key", "ev-legacy-0123456789").postJson("/api/v1/events", Map.of("summary", "x")), 403, "key", "events, disabled");
 
         // A beat carries no body worth reading; what can be wrong with one is its key.
         assertIngestProblem(anonymous.postJson("/api/v1/heartbeats/nope", "{}"), 404, "key", "heartbeat, unknown key");
@@ -401,14 +403,14 @@ abstract class IncidentFlowContract {
     @Test
     void theGenericEventEndpointNamesBadFields() {
         clock.set(TestClockConfig.START);
-        Answer ok = api.withToken(null).postJson("/api/v1/events", Map.of("routing_key", KEY, "summary", "disk full",
+        Answer ok = api.withToken(null).postJson("/api/v1/events", Map.of("routing_key", EVENTS_KEY, "summary", "disk full",
                 "severity", "P2", "dedup_key", "generic-" + System.nanoTime(), "labels", Map.of("host", "db1")));
         assertThat(ok.status()).isEqualTo(202);
         assertThat(ok.json().path("result").asString()).isEqualTo("opened");
-        Answer missing = api.withToken(null).postJson("/api/v1/events", Map.of("routing_key", KEY));
+        Answer missing = api.withToken(null).postJson("/api/v1/events", Map.of("routing_key", EVENTS_KEY));
         assertThat(missing.status()).isEqualTo(400);
         assertThat(missing.json().path("errors").get(0).path("field").asString()).isEqualTo("summary");
-        Answer badLabels = api.withToken(null).postJson("/api/v1/events", Map.of("routing_key", KEY, "summary", "x", "labels", "nope"));
+        Answer badLabels = api.withToken(null).postJson("/api/v1/events", Map.of("routing_key", EVENTS_KEY, "summary", "x", "labels", "nope"));
         assertThat(badLabels.json().path("errors").get(0).path("field").asString()).isEqualTo("labels");
         Answer noKey = api.withToken(null).postJson("/api/v1/events", Map.of("summary", "x"));
         assertThat(noKey.json().path("errors").get(0).path("field").asString()).isEqualTo("routing_key");
@@ -475,7 +477,7 @@ abstract class IncidentFlowContract {
         clock.set(TestClockConfig.START);
         String dedup = "cli-more-" + System.nanoTime();
         String summary = "queue backlog " + dedup;
-        api.withToken(null).postJson("/api/v1/events", Map.of("routing_key", KEY, "summary", summary, "severity", "P2", "dedup_key", dedup));
+        api.withToken(null).postJson("/api/v1/events", Map.of("routing_key", EVENTS_KEY, "summary", summary, "severity", "P2", "dedup_key", dedup));
         String id = find(dedup).path("id").asString();
         String server = "http://localhost:" + port;
 
@@ -657,7 +659,7 @@ abstract class IncidentFlowContract {
     void everyIncidentActionIsAvailableOverHttpAndNamesWhoDidItAndHow() throws Exception {
         clock.set(TestClockConfig.START);
         String dedup = "actions-" + System.nanoTime();
-        Answer opened = api.withToken(null).postJson("/api/v1/events", Map.of("routing_key", KEY, "summary", "checkout slow",
+        Answer opened = api.withToken(null).postJson("/api/v1/events", Map.of("routing_key", EVENTS_KEY, "summary", "checkout slow",
                 "severity", "P2", "dedup_key", dedup));
         assertThat(opened.status()).as(opened.body()).isEqualTo(202);
         String id = find(dedup).path("id").asString();

@@ -66,4 +66,16 @@ class TeamsChannelTest {
         assertThat(TeamsChannel.legacyAnswer(200, "Webhook message delivery failed with error: Microsoft Teams endpoint returned HTTP error 403")
                 .outcome()).isEqualTo(SendResult.Outcome.PERMANENT);
     }
+
+    @Test
+    void aMarkdownLinkFromAnAlertIsALinkOnlyWhenItIsHttp() {
+        Message m = new Message("k", FAKE.baseUrl() + "/teams/workflow", "[P1] api: x (INC-4)",
+                "note: [click](javascript:alert(1)) and [dashboard](https://grafana.example/d/1) and [file](file:///etc/passwd)\n",
+                "<p/>", true, "INC-4", null, null);
+        assertThat(teams.send(m).outcome()).isEqualTo(SendResult.Outcome.SENT);
+        String text = FAKE.requests().get(0).json().path("attachments").get(0).path("content").path("body").get(1).path("text").asString();
+        assertThat(text).isEqualTo("note: click (javascript:alert(1)) and [dashboard](https://grafana.example/d/1) and file (file:///etc/passwd)");
+        // The subject's own brackets are not a link and stay as they are.
+        assertThat(TeamsChannel.inertLinks("[P1] api: disk full (INC-3)")).isEqualTo("[P1] api: disk full (INC-3)");
+    }
 }

@@ -114,6 +114,7 @@ abstract class TwilioFlowContract {
         assertThat(sms.form().get("Body")).contains("API 5xx above 5%").contains("P1").contains("api")
                 .endsWith("Reply " + n + "a to acknowledge, " + n + "r to resolve.");
         assertThat(sms.form().get("Body").length()).isLessThanOrEqualTo(320);
+        assertThat(sms.form().get("Body")).doesNotContain("error_rate").doesNotContain("7.2%").doesNotContain("Runbook");
         assertThat(sms.form().get("StatusCallback")).isEqualTo(PUBLIC_URL + "/api/v1/integrations/twilio/status");
 
         JsonNode delivery = await("the SMS delivery is sent", () -> delivery(id, "sms").filter(d -> d.path("status").asString().equals("SENT")));
@@ -326,6 +327,7 @@ abstract class TwilioFlowContract {
         await("the SMS", () -> sms(id).stream().findFirst());
         clock.advance(Duration.ofMinutes(2));
         FakeTwilio.Request call = await("the call", () -> calls(id).stream().findFirst());
+        assertThat(call.form().get("Twiml")).contains("API 5xx above 5%").doesNotContain("7.2%").doesNotContain("Runbook");
         Matcher action = Pattern.compile("action=\"([^\"]+)\"").matcher(call.form().get("Twiml"));
         assertThat(action.find()).isTrue();
         String path = action.group(1).substring(PUBLIC_URL.length());
@@ -406,12 +408,18 @@ abstract class TwilioFlowContract {
     }
 
     String open(String key, String dedup) {
-        return open(key, dedup, Map.of("summary", "API 5xx above 5%", "source", "prometheus", "severity", "critical"));
+        // Details and links that the e-mail, chat and webhook pages list, and the SMS and the call leave out.
+        return open(key, dedup, Map.of("summary", "API 5xx above 5%", "source", "prometheus", "severity", "critical",
+                "custom_details", Map.of("error_rate", "7.2%")), List.of(Map.of("href", "https://runbooks.example/5xx", "text", "Runbook")));
     }
 
     String open(String key, String dedup, Map<String, Object> payload) {
+        return open(key, dedup, payload, List.of());
+    }
+
+    String open(String key, String dedup, Map<String, Object> payload, List<Map<String, String>> links) {
         Answer a = api.withToken(null).postJson("/v2/enqueue", Map.of("routing_key", key, "event_action", "trigger", "dedup_key", dedup,
-                "payload", payload));
+                "payload", payload, "links", links));
         assertThat(a.status()).as(a.body()).isEqualTo(202);
         for (JsonNode i : api.get("/api/v1/incidents?limit=1000").json()) {
             if (i.path("dedup_key").asString().equals(dedup)) {

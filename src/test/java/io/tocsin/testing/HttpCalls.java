@@ -13,9 +13,18 @@ import tools.jackson.databind.json.JsonMapper;
 public final class HttpCalls {
     public static final JsonMapper JSON = JsonMapper.builder().build();
 
-    public record Answer(int status, String contentType, String body) {
+    public record Answer(int status, String contentType, String body, java.net.http.HttpHeaders headers) {
+        public Answer(int status, String contentType, String body) {
+            this(status, contentType, body, java.net.http.HttpHeaders.of(java.util.Map.of(), (name, value) -> true));
+        }
+
         public JsonNode json() {
             return JSON.readTree(body);
+        }
+
+        /** The first value of a response header, or null. */
+        public String header(String name) {
+            return headers.firstValue(name).orElse(null);
         }
     }
 
@@ -81,7 +90,7 @@ public final class HttpCalls {
     private Answer send(HttpRequest.Builder builder) {
         try {
             HttpResponse<String> r = client.send(builder.build(), HttpResponse.BodyHandlers.ofString());
-            return new Answer(r.statusCode(), r.headers().firstValue("Content-Type").orElse(""), r.body());
+            return new Answer(r.statusCode(), r.headers().firstValue("Content-Type").orElse(""), r.body(), r.headers());
         } catch (IOException e) {
             throw new RuntimeException(e);
         } catch (InterruptedException e) {

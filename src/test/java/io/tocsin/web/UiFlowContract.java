@@ -178,6 +178,40 @@ abstract class UiFlowContract {
     }
 
     @Test
+    void theIncidentPageShowsTheEventsDetailsAndOnlyWebAddressesAsLinksWithoutSensitiveValues() {
+        String dedup = "ui-details-" + System.nanoTime();
+        HttpCalls.Answer a = api.withToken(null).postJson("/v2/enqueue", Map.of("routing_key", KEY, "event_action", "trigger",
+                "dedup_key", dedup, "payload", Map.of("summary", "refunds failing for jane@customer.example", "source", "payments",
+                        "severity", "critical", "custom_details", Map.of("customer_email", "jane@customer.example", "order", "A-77",
+                                "customer", Map.of("tier", "gold"))),
+                "links", List.of(Map.of("href", "https://runbooks.example/refunds", "text", "Refund runbook"),
+                        Map.of("href", "javascript:alert(document.cookie)", "text", "<img src=x onerror=alert(1)>"))));
+        assertThat(a.status()).as(a.body()).isEqualTo(202);
+        long id = -1;
+        for (JsonNode i : api.get("/api/v1/incidents?limit=1000").json()) {
+            if (dedup.equals(i.path("dedup_key").asString())) {
+                id = Long.parseLong(i.path("id").asString().substring(4));
+            }
+        }
+        signIn(TOKEN, "carol");
+        wait.until(ExpectedConditions.urlToBe(base() + "/ui"));
+        assertThat(waitFor(By.id("incident-" + id)).getText()).contains("refunds failing for [redacted]").doesNotContain("jane@");
+        browser.get(base() + "/ui/incidents/" + id);
+        assertThat(waitFor(By.id("summary")).getText()).isEqualTo("refunds failing for [redacted]");
+        List<List<String>> details = browser.findElements(By.cssSelector("#event-details tr.detail")).stream()
+                .map(r -> List.of(r.findElement(By.className("key")).getText(), r.findElement(By.className("value")).getText())).toList();
+        assertThat(details).containsExactlyInAnyOrder(List.of("order", "A-77"), List.of("customer.tier", "gold"));
+        List<WebElement> anchors = browser.findElements(By.cssSelector("#event-links a"));
+        assertThat(anchors).hasSize(1);
+        assertThat(anchors.get(0).getText()).isEqualTo("Refund runbook");
+        assertThat(anchors.get(0).getAttribute("href")).isEqualTo("https://runbooks.example/refunds");
+        // The other address is not a web address: its words are shown, escaped, and nothing is a link or markup.
+        assertThat(browser.findElement(By.id("event-links")).getText()).contains("<img src=x onerror=alert(1)>");
+        assertThat(browser.findElements(By.cssSelector("#event-links img"))).isEmpty();
+        assertThat(browser.getPageSource()).doesNotContain("jane@customer.example").doesNotContain("javascript:");
+    }
+
+    @Test
     void anUnknownIncidentIsAPageThatSaysNotFound() {
         signIn(TOKEN, null);
         wait.until(ExpectedConditions.urlToBe(base() + "/ui"));

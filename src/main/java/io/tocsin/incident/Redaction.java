@@ -1,4 +1,4 @@
-package io.tocsin.notify;
+package io.tocsin.incident;
 
 import io.tocsin.config.Organisation;
 import io.tocsin.config.SensitiveFields;
@@ -17,7 +17,8 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Keeps the configured sensitive fields (PII) out of every message sent. For one incident:
+ * Keeps the configured sensitive fields (PII) out of every message sent and every page, answer and
+ * command output that shows an incident. For one incident:
  * <ul>
  * <li>keys of the alert details named in {@code sensitive_fields} are dropped at any depth (names
  *     compared ignoring case, {@code _}, {@code -}, {@code .} and spaces);</li>
@@ -147,7 +148,7 @@ public final class Redaction {
          * joined with dots; at most {@value #MAX_DETAILS} entries of at most {@value #MAX_VALUE_LENGTH}
          * characters; values masked like free text.
          */
-        List<Map<String, Object>> details() {
+        public List<Map<String, Object>> details() {
             List<Map<String, Object>> out = new ArrayList<>();
             if (kept == null || !kept.isObject()) {
                 return out;
@@ -162,6 +163,31 @@ public final class Redaction {
                 }
             }
             return out;
+        }
+
+        /** The whole stored event as it may be shown: sensitive keys dropped, every string masked; null when there is none. */
+        public JsonNode event() {
+            return kept == null ? null : masked(kept);
+        }
+
+        /** The stored event without the sensitive keys (null when there is none or it is not JSON); strings not yet masked. */
+        JsonNode kept() {
+            return kept;
+        }
+
+        /** {@code node} with every string, keys included, masked like free text. */
+        JsonNode masked(JsonNode node) {
+            if (node.isObject()) {
+                ObjectNode out = JSON.createObjectNode();
+                node.properties().forEach(e -> out.set(text(e.getKey()), masked(e.getValue())));
+                return out;
+            }
+            if (node.isArray()) {
+                var out = JSON.createArrayNode();
+                node.forEach(n -> out.add(masked(n)));
+                return out;
+            }
+            return node.isString() ? JSON.getNodeFactory().stringNode(text(node.asString())) : node;
         }
 
         private void flatten(String prefix, JsonNode node, List<Map<String, Object>> out) {

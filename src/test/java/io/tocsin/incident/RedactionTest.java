@@ -1,4 +1,4 @@
-package io.tocsin.notify;
+package io.tocsin.incident;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,0 +1,19 @@
+package io.tocsin.notify;
+
+import io.tocsin.testing.TestDatabases;
+import org.junit.jupiter.api.BeforeAll;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+class EventDetailsOnPostgresTest extends EventDetailsContract {
+    @BeforeAll
+    static void requirePostgres() {
+        TestDatabases.requirePostgres();
+    }
+
+    @DynamicPropertySource
+    static void database(DynamicPropertyRegistry registry) {
+        TestDatabases.use(registry, TestDatabases.postgres());
+        providers(registry);
+    }
+}
