@@ -64,6 +64,9 @@ class IncidentsController {
     record DeescalateBody(List<String> keep, String reason) {
     }
 
+    record ServiceBody(String service) {
+    }
+
     /** {@code to} is written like a level's notify list: [{"person": "x"}], [{"schedule": "s", "layer": "secondary"}]. */
     record ReassignBody(List<io.tocsin.config.OrganisationConfig.Target> to, String reason) {
     }
@@ -173,6 +176,19 @@ class IncidentsController {
             throw new BadRequestException("tags", "a non-empty list of tags is required");
         }
         return run(id, new Command.AddTags(actor(from, who), new LinkedHashSet<>(body.tags())), from, who);
+    }
+
+    /** Another service is affected by the incident (seed 004: "multiple services affected simultaneously" can escalate). */
+    @PostMapping("/{id}/services")
+    ActionAnswer addService(@PathVariable String id, @RequestBody(required = false) ServiceBody body,
+                            @RequestHeader(value = "From", required = false) String from, Principal who) {
+        String service = RequestValues.required("service", body == null ? null : body.service());
+        var services = engine.organisation().config().services().stream().map(io.tocsin.config.OrganisationConfig.Service::id).toList();
+        if (!services.contains(service)) {
+            throw new BadRequestException("service", "no service \"" + service + "\" in the organisation"
+                    + io.tocsin.config.DidYouMean.closest(service, services).map(s -> " (did you mean \"" + s + "\"?)").orElse(""));
+        }
+        return run(id, new Command.AddService(actor(from, who), service), from, who);
     }
 
     @PostMapping("/{id}/reassign")

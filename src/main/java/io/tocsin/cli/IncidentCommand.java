@@ -15,11 +15,11 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 import tools.jackson.databind.JsonNode;
 
-@Command(name = "incident", description = "Act on incidents of a running server: list, show, ack, unack, resolve, escalate, note, update, severity, tag, reassign, deescalate.",
+@Command(name = "incident", description = "Act on incidents of a running server: list, show, ack, unack, resolve, escalate, note, update, severity, tag, affects, reassign, deescalate.",
         subcommands = {IncidentCommand.ListIncidents.class, IncidentCommand.Show.class, IncidentCommand.Ack.class,
                 IncidentCommand.Unack.class, IncidentCommand.Resolve.class, IncidentCommand.Escalate.class,
                 IncidentCommand.NoteCmd.class, IncidentCommand.Update.class, IncidentCommand.SeverityCmd.class,
-                IncidentCommand.Tag.class, IncidentCommand.Reassign.class, IncidentCommand.Deescalate.class})
+                IncidentCommand.Tag.class, IncidentCommand.Affects.class, IncidentCommand.Reassign.class, IncidentCommand.Deescalate.class})
 class IncidentCommand {
 
     /** Shared behaviour: call the server, print the answer, exit 0 on 2xx, 1 otherwise. */
@@ -229,6 +229,20 @@ class IncidentCommand {
 
         String body() {
             return Json.write(Map.of("tags", tags));
+        }
+    }
+
+    @Command(name = "affects", description = "Another service is affected too (several services affected can escalate).")
+    static class Affects extends OnIncident {
+        @Parameters(index = "1", paramLabel = "SERVICE")
+        String service;
+
+        String path() {
+            return "/api/v1/incidents/" + id + "/services";
+        }
+
+        String body() {
+            return Json.write(Map.of("service", service));
         }
     }
 

@@ -4,11 +4,11 @@ import java.util.Collection;
 import java.util.Optional;
 
 /** Suggests the closest known id for a misspelt reference (Levenshtein distance). */
-final class DidYouMean {
+public final class DidYouMean {
     private DidYouMean() {
     }
 
-    static Optional<String> closest(String wrong, Collection<String> known) {
+    public static Optional<String> closest(String wrong, Collection<String> known) {
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
         for (String candidate : known) {

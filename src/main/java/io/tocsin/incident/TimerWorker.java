@@ -17,7 +17,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * mid-way rolls back and another node claims the timer on its next poll.
  */
 @Component
-class TimerWorker {
+public class TimerWorker {
     private static final Logger LOG = LoggerFactory.getLogger(TimerWorker.class);
 
     private final IncidentStore store;
@@ -75,41 +75,62 @@ class TimerWorker {
         }
     }
 
-    private void drain() {
-        for (int i = 0; i < 500; i++) {
-            long[] claimed = {-1};
-            Boolean fired;
-            try {
-                fired = tx.execute(status -> {
-                    List<Long> due = store.claimDue(clock.instant(), 1);
-                    if (due.isEmpty()) {
-                        return false;
-                    }
-                    claimed[0] = due.get(0);
-                    // A savepoint lets a failure be postponed while this transaction still holds the
-                    // timer's lock: no other claimer can try the broken incident again before its backoff.
-                    Object savepoint = status.createSavepoint();
-                    try {
-                        incidents.wakeLocked(due.get(0));
-                    } catch (RuntimeException e) {
-                        status.rollbackToSavepoint(savepoint);
-                        postponeLocked(due.get(0), e);
-                    }
-                    return true;
-                });
-            } catch (RuntimeException e) {
-                if (claimed[0] < 0) {
-                    LOG.error("claiming due timers failed; retrying on the next poll", e);
-                    return;
-                }
-                // One incident that cannot be processed must not hold back every timer queued behind it.
-                postpone(claimed[0], e);
-                continue;
-            }
-            if (!Boolean.TRUE.equals(fired)) {
-                return;
-            }
+    /**
+     * Fires every timer due now on the calling thread and returns how many fired. The scheduled poll
+     * does the same on its pool; tests step a virtual clock with this instead of sleeping.
+     */
+    public int runOnce() {
+        int fired = 0;
+        // Bounded like a poll, so a timer that keeps coming due at once can never hang the caller.
+        while (fired < 10_000 && fireOne()) {
+            fired++;
         }
+        return fired;
+    }
+
+    /** When the earliest timer comes due, whichever node will fire it. */
+    public java.util.Optional<java.time.Instant> nextDue() {
+        return store.nextDue();
+    }
+
+    private void drain() {
+        for (int i = 0; i < 500 && fireOne(); i++) {
+            // keep firing while timers are due
+        }
+    }
+
+    /** Claims and fires one due timer; false when none is due (or claiming failed, which the next poll retries). */
+    private boolean fireOne() {
+        long[] claimed = {-1};
+        Boolean fired;
+        try {
+            fired = tx.execute(status -> {
+                List<Long> due = store.claimDue(clock.instant(), 1);
+                if (due.isEmpty()) {
+                    return false;
+                }
+                claimed[0] = due.get(0);
+                // A savepoint lets a failure be postponed while this transaction still holds the
+                // timer's lock: no other claimer can try the broken incident again before its backoff.
+                Object savepoint = status.createSavepoint();
+                try {
+                    incidents.wakeLocked(due.get(0));
+                } catch (RuntimeException e) {
+                    status.rollbackToSavepoint(savepoint);
+                    postponeLocked(due.get(0), e);
+                }
+                return true;
+            });
+        } catch (RuntimeException e) {
+            if (claimed[0] < 0) {
+                LOG.error("claiming due timers failed; retrying on the next poll", e);
+                return false;
+            }
+            // One incident that cannot be processed must not hold back every timer queued behind it.
+            postpone(claimed[0], e);
+            return true;
+        }
+        return Boolean.TRUE.equals(fired);
     }
 
     /** 1 s, 2 s, 4 s ... capped at 5 minutes, and said on the incident's timeline so it is never silent. */

@@ -181,11 +181,10 @@ public final class ScenarioRunner {
      */
     static Signal route(Organisation org, EventRouter router, Scenario.Alert a, Instant at, String where, List<TimelineEntry> notes) {
         OrganisationConfig.Service declared = service(org, a.service(), where + ".alert.service");
-        String sourceSeverity = a.severity() != null ? severity(org, a.severity(), where + ".alert.severity") : a.sourceSeverity();
-        String integration = integration(a);
-        EventRouter.Routed routed = router.routeDetailed(org, new InboundEvent(declared.id(), integration, DEDUP_KEY,
-                io.tocsin.incident.Signal.Action.TRIGGER, a.summary() == null ? "" : a.summary(), "scenario", sourceSeverity,
-                a.labels(), null), at);
+        if (a.severity() != null) {
+            severity(org, a.severity(), where + ".alert.severity");
+        }
+        EventRouter.Routed routed = router.routeDetailed(org, inbound(declared.id(), a), at);
         Signal s = routed.signal();
         Set<String> tags = s.tags();
         Signal signal = s;
@@ -193,6 +192,22 @@ public final class ScenarioRunner {
                 + (routed.rules().isEmpty() ? "no rule" : "rule " + String.join(", ", routed.rules())) + ": " + signal.severity() + ", "
                 + signal.paging().name().toLowerCase() + (tags.isEmpty() ? "" : ", tags " + String.join(", ", tags))));
         return signal;
+    }
+
+    /**
+     * The event an integration delivers for this alert: its source severity as written (a named
+     * severity as a generic event's, mapped like any other), and its labels; Alertmanager and Grafana
+     * carry the severity as a label too, as their webhooks do.
+     */
+    public static InboundEvent inbound(String service, Scenario.Alert a) {
+        String integration = integration(a);
+        String severity = a.severity() != null ? a.severity() : a.sourceSeverity();
+        java.util.Map<String, String> labels = new java.util.TreeMap<>(a.labels());
+        if (severity != null && (integration.equals("alertmanager") || integration.equals("grafana"))) {
+            labels.putIfAbsent("severity", severity);
+        }
+        return new InboundEvent(service, integration, DEDUP_KEY, io.tocsin.incident.Signal.Action.TRIGGER,
+                a.summary() == null ? "" : a.summary(), "scenario", severity, labels, null);
     }
 
     /** The integration an alert comes through: a named severity comes as a generic event, anything else as Alertmanager's. */

@@ -176,6 +176,11 @@ public class IncidentStore {
                 .query((rs, i) -> Timestamps.toInstant(rs.getObject(1, OffsetDateTime.class))).optional();
     }
 
+    public Optional<Instant> nextDue() {
+        return jdbc.sql("SELECT MIN(due_at) FROM incident_timer")
+                .query((rs, i) -> Timestamps.toInstant(rs.getObject(1, OffsetDateTime.class))).optional();
+    }
+
     /**
      * Locks up to {@code limit} due timers that no other node holds. Only the index on due_at is
      * touched, so the cost does not grow with the number of open incidents.
