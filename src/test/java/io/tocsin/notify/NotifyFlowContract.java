@@ -46,7 +46,7 @@ import tools.jackson.databind.JsonNode;
         "tocsin.notify.webhook.signing-secret=" + NotifyFlowContract.SIGNING_SECRET,
         "tocsin.notify.timeout=700ms",
         "tocsin.notify.connect-timeout=500ms",
-        "tocsin.notify.max-attempts=3",
+        "tocsin.notify.retry.budget=20s",
         "tocsin.notify.email.from=tocsin@example.com"})
 @Import(TestClockConfig.class)
 // Each subclass has a database of its own, so its context is never reused: close it and give back
