@@ -70,7 +70,14 @@ public class Dispatcher {
                @Value("${tocsin.notify.lease:2m}") Duration lease, @Value("${tocsin.notify.enabled:true}") boolean enabled,
                @Value("${tocsin.notify.threads:4}") int senderThreads,
                @Value("${tocsin.notify.rate-limits:sms=3,voice=2}") String rateLimits,
+               @Value("${tocsin.notify.max-attempts:}") String maxAttempts,
                MeterRegistry meters) {
+        // A count of attempts was replaced by a budget of time; a server still saying how many
+        // attempts it wants must not start believing it is obeyed.
+        if (!maxAttempts.isBlank()) {
+            throw new IllegalStateException("tocsin.notify.max-attempts is no longer used: failing deliveries retry for a time, "
+                    + "tocsin.notify.retry.budget (default 1h); remove it");
+        }
         this.deliveries = deliveries;
         this.incidents = incidents;
         this.channels = channels;

@@ -26,6 +26,8 @@ public record RetryPolicy(Duration budget, Duration maxBackoff, Duration initial
     public static final Duration DEFAULT_BUDGET = Duration.ofHours(1);
     public static final Duration DEFAULT_MAX_BACKOFF = Duration.ofMinutes(5);
     public static final Duration DEFAULT_INITIAL_BACKOFF = Duration.ofSeconds(1);
+    /** The contact-method types a channel's own retry settings can name. */
+    static final java.util.List<String> CHANNELS = java.util.List.of("email", "webhook", "push", "slack", "teams", "sms", "voice");
 
     /** One channel's own budget and longest wait; either may be left out to use the general one. */
     public record ChannelRetry(Duration budget, Duration maxBackoff) {
@@ -40,6 +42,10 @@ public record RetryPolicy(Duration budget, Duration maxBackoff, Duration initial
         positive("tocsin.notify.retry.max-backoff", maxBackoff, false);
         positive("tocsin.notify.retry.initial-backoff", initialBackoff, false);
         channels.forEach((channel, c) -> {
+            if (!CHANNELS.contains(channel)) {
+                throw new IllegalArgumentException("tocsin.notify.retry.channels." + channel + ": no such channel; channels: "
+                        + String.join(", ", CHANNELS));
+            }
             positive("tocsin.notify.retry.channels." + channel + ".budget", c.budget(), true);
             positive("tocsin.notify.retry.channels." + channel + ".max-backoff", c.maxBackoff(), false);
         });
