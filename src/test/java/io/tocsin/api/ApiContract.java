@@ -8,6 +8,7 @@ import java.io.StringReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.DayOfWeek;
+import java.time.Duration;
 import java.time.LocalTime;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
@@ -132,6 +133,54 @@ abstract class ApiContract {
         assertThat(api.delete("/api/v1/schedules/backend-primary/overrides/" + id).status()).isEqualTo(204);
         assertThat(layers(api.get(at + "2026-03-28T12:00:00Z").json())).containsExactly("primary=carol");
         assertThat(api.delete("/api/v1/schedules/backend-primary/overrides/" + id).status()).isEqualTo(404);
+    }
+
+    @Test
+    void theOncallCommandAsksTheServerSoOverridesAreInItsAnswerAndSaysWhenItReadsFilesInstead() {
+        String server = "http://localhost:" + port;
+        io.tocsin.cli.CliRun offline = io.tocsin.cli.CliRun.run("oncall", "--config", ACME, "--schedule", "backend-primary",
+                "--layer", "primary", "--json");
+        assertThat(offline.exitCode()).as(offline.err()).isZero();
+        JsonNode files = HttpCalls.JSON.readTree(offline.out());
+        String rotation = files.path("layers").get(0).path("person").asString();
+        String cover = List.of("alice", "bob", "carol", "dan").stream().filter(p -> !p.equals(rotation)).findFirst().orElseThrow();
+        java.time.Instant now = java.time.Instant.now();
+        Answer created = api.postJson("/api/v1/schedules/backend-primary/overrides", Map.of("layer", "primary", "person", cover,
+                "start", now.minus(Duration.ofHours(1)).toString(), "end", now.plus(Duration.ofHours(2)).toString(), "reason", "covering"));
+        assertThat(created.status()).isEqualTo(201);
+        try {
+            io.tocsin.cli.CliRun live = io.tocsin.cli.CliRun.run("oncall", "--schedule", "backend-primary", "--server", server, "--token", TOKEN);
+            assertThat(live.exitCode()).as(live.err()).isZero();
+            assertThat(live.out()).containsPattern("primary\\s+" + cover + " \\([^)]+\\)  \\[override\\]")
+                    .contains("run-time overrides and swaps included").doesNotContain("ignored");
+            JsonNode liveJson = HttpCalls.JSON.readTree(io.tocsin.cli.CliRun.run("oncall", "--schedule", "backend-primary", "--layer",
+                    "primary", "--json", "--server", server, "--token", TOKEN).out());
+            assertThat(liveJson.path("source").asString()).isEqualTo("server");
+            assertThat(liveJson.path("layers").get(0).path("person").asString()).isEqualTo(cover);
+            assertThat(liveJson.path("layers").get(0).path("override").asBoolean()).isTrue();
+
+            // The files know nothing of the override, and say so.
+            io.tocsin.cli.CliRun fromFiles = io.tocsin.cli.CliRun.run("oncall", "--config", ACME, "--schedule", "backend-primary",
+                    "--layer", "primary");
+            assertThat(fromFiles.out()).containsPattern("primary\\s+" + rotation + " ")
+                    .contains("offline answer from the files: run-time overrides and swaps are ignored");
+            assertThat(HttpCalls.JSON.readTree(io.tocsin.cli.CliRun.run("oncall", "--config", ACME, "--schedule", "backend-primary",
+                    "--json").out()).path("note").asString()).contains("run-time overrides and swaps are ignored");
+
+            // --at goes to the server: an hour after the override ends, the rotation answers again.
+            io.tocsin.cli.CliRun later = io.tocsin.cli.CliRun.run("oncall", "--schedule", "backend-primary", "--layer", "primary",
+                    "--at", now.plus(Duration.ofHours(3)).atOffset(java.time.ZoneOffset.ofHours(2)).toString(), "--server", server, "--token", TOKEN);
+            assertThat(later.exitCode()).as(later.err()).isZero();
+            assertThat(later.out()).doesNotContain("[override]");
+        } finally {
+            api.delete("/api/v1/schedules/backend-primary/overrides/" + created.json().path("id").asLong());
+        }
+        io.tocsin.cli.CliRun unknown = io.tocsin.cli.CliRun.run("oncall", "--schedule", "nope", "--server", server, "--token", TOKEN);
+        assertThat(unknown.exitCode()).isEqualTo(1);
+        assertThat(unknown.err()).contains("server answered 404");
+        io.tocsin.cli.CliRun badToken = io.tocsin.cli.CliRun.run("oncall", "--schedule", "backend-primary", "--server", server, "--token", "wrong");
+        assertThat(badToken.exitCode()).isEqualTo(1);
+        assertThat(badToken.err()).contains("server answered 401");
     }
 
     @Test
