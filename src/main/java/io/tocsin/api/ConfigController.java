@@ -5,6 +5,7 @@ import io.tocsin.config.ConfigLoader;
 import io.tocsin.config.ConfigProblem;
 import io.tocsin.config.ConfigSchema;
 import io.tocsin.config.LoadedConfig;
+import io.tocsin.config.OnCallChanges;
 import io.tocsin.config.SourceFile;
 import io.tocsin.store.ConfigVersion;
 import io.tocsin.store.ConfigVersionStore;
@@ -31,10 +32,12 @@ class ConfigController {
     record FileBody(String name, String text) {
     }
 
-    record FilesBody(List<FileBody> files) {
+    /** {@code confirm}: yes, activate it even though it changes who is on call right now. */
+    record FilesBody(List<FileBody> files, Boolean confirm) {
     }
 
-    record VersionView(long version, Instant appliedAt, String appliedBy, boolean unchanged, String diff) {
+    record VersionView(long version, Instant appliedAt, String appliedBy, boolean unchanged, String diff,
+                       List<OnCallChanges.Change> onCallChanges) {
     }
 
     record VersionSummary(long version, Instant appliedAt, String appliedBy, String checksum) {
@@ -56,15 +59,18 @@ class ConfigController {
         return ConfigSchema.text();
     }
 
+    /** Confirmed by {@code "confirm": true} in the body or {@code ?confirm=true}. */
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
-    ResponseEntity<Object> applyFiles(@RequestBody FilesBody body, Principal principal) {
-        return apply(files(body), principal);
+    ResponseEntity<Object> applyFiles(@RequestBody FilesBody body, @RequestParam(defaultValue = "false") boolean confirm,
+                                      Principal principal) {
+        return apply(files(body), confirm || (body != null && Boolean.TRUE.equals(body.confirm())), principal);
     }
 
-    /** A single YAML document, for {@code curl --data-binary @org.yaml}. */
+    /** A single YAML document, for {@code curl --data-binary @org.yaml}; confirmed by {@code ?confirm=true}. */
     @PostMapping(consumes = {"application/yaml", "application/x-yaml", "text/yaml", "text/plain"})
-    ResponseEntity<Object> applyYaml(@RequestBody String yaml, Principal principal) {
-        return apply(List.of(new SourceFile("config.yaml", yaml)), principal);
+    ResponseEntity<Object> applyYaml(@RequestBody String yaml, @RequestParam(defaultValue = "false") boolean confirm,
+                                     Principal principal) {
+        return apply(List.of(new SourceFile("config.yaml", yaml)), confirm, principal);
     }
 
     @PostMapping(value = "/validate", consumes = MediaType.APPLICATION_JSON_VALUE)
@@ -103,8 +109,20 @@ class ConfigController {
         return Map.of("version", active.currentVersion(), "organisation", active.current().id(), "name", active.current().name());
     }
 
-    private ResponseEntity<Object> apply(List<SourceFile> files, Principal principal) {
-        ActiveConfiguration.Activation result = active.apply(files, principal.getName());
+    private ResponseEntity<Object> apply(List<SourceFile> files, boolean confirmed, Principal principal) {
+        ActiveConfiguration.Activation result = active.apply(files, principal.getName(), confirmed);
+        if (result.needsConfirmation()) {
+            // Valid, but it takes the pager from someone mid-shift: say from whom to whom, change nothing.
+            ProblemDetail p = ApiProblems.problem(HttpStatus.CONFLICT, "Confirmation required",
+                    "applying this changes who is on call right now (" + String.join("; ", result.onCallChanges().stream()
+                            .map(OnCallChanges.Change::describe).toList()) + "); nothing was activated: send it again with "
+                            + "\"confirm\": true (or ?confirm=true) to activate it");
+            p.setProperty("errors", List.of(Map.of("field", "confirm", "message",
+                    "required: this configuration changes who is on call right now")));
+            p.setProperty("on_call_changes", result.onCallChanges());
+            p.setProperty("diff", result.diff());
+            return ResponseEntity.status(HttpStatus.CONFLICT).body(p);
+        }
         if (!result.activated()) {
             ProblemDetail p = ApiProblems.problem(HttpStatus.UNPROCESSABLE_CONTENT, "Invalid configuration",
                     result.problems().size() + " problem(s); the running configuration is unchanged");
@@ -112,7 +130,8 @@ class ConfigController {
             return ResponseEntity.unprocessableContent().body(p);
         }
         ConfigVersion v = result.version();
-        VersionView view = new VersionView(v.version(), v.appliedAt(), v.appliedBy(), result.unchanged(), v.diff());
+        VersionView view = new VersionView(v.version(), v.appliedAt(), v.appliedBy(), result.unchanged(), v.diff(),
+                result.onCallChanges());
         return ResponseEntity.status(result.unchanged() ? HttpStatus.OK : HttpStatus.CREATED).body(view);
     }
 

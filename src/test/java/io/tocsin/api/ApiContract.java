@@ -270,7 +270,8 @@ abstract class ApiContract {
         for (Map<String, String> f : original) {
             changed.add(Map.of("name", f.get("name"), "text", f.get("text").replace("participants: [alice, bob, carol]", "participants: [dan, bob, carol]")));
         }
-        Answer applied = api.postJson("/api/v1/config", Map.of("files", changed));
+        // The edit may take the pager from whoever is on call today: say yes to that.
+        Answer applied = api.postJson("/api/v1/config", Map.of("files", changed, "confirm", true));
         assertThat(applied.status()).isEqualTo(201);
         assertThat(applied.json().path("version").asLong()).isEqualTo(startVersion + 1);
         assertThat(applied.json().path("diff").asString()).contains("-        participants: [alice, bob, carol]")
@@ -299,7 +300,7 @@ abstract class ApiContract {
         assertThat(layers(api.get("/api/v1/schedules/backend-primary/oncall?layer=primary&at=2026-03-31T12:00:00Z").json()))
                 .containsExactly("primary=dan");
 
-        Answer restored = api.postJson("/api/v1/config", Map.of("files", original));
+        Answer restored = api.postJson("/api/v1/config", Map.of("files", original, "confirm", true));
         assertThat(restored.status()).isEqualTo(201);
         JsonNode versions = api.get("/api/v1/config/versions").json();
         assertThat(versions.get(0).path("version").asLong()).isEqualTo(startVersion + 2);
@@ -308,6 +309,63 @@ abstract class ApiContract {
         assertThat(v.path("diff").asString()).contains("+        participants: [dan, bob, carol]");
         assertThat(api.get("/api/v1/audit").json().toString()).contains("config.activate");
         assertThat(api.get("/api/v1/config/versions/999999").status()).isEqualTo(404);
+    }
+
+    @Test
+    void aRotationEditThatMovesThePagerNowIsShownAndNeedsAConfirmation(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
+        String server = "http://localhost:" + port;
+        List<Map<String, String>> original = files(ACME);
+        String was = api.get("/api/v1/schedules/backend-primary/oncall?layer=primary").json().path("layers").get(0).path("person").asString();
+        List<String> order = List.of("alice", "bob", "carol");
+        // The same people one place further along: whoever is on call this week hands over mid-shift.
+        String now = order.get((order.indexOf(was) + 1) % 3);
+        List<Map<String, String>> rotated = new ArrayList<>();
+        for (Map<String, String> f : original) {
+            String text = f.get("text").replace("participants: [alice, bob, carol]", "participants: [bob, carol, alice]");
+            rotated.add(Map.of("name", f.get("name"), "text", text));
+            Files.writeString(tmp.resolve(f.get("name")), text);
+        }
+        long before = api.get("/api/v1/config/active").json().path("version").asLong();
+        String line = "backend-primary/primary: now: " + now + ", was: " + was;
+
+        Answer unconfirmed = api.postJson("/api/v1/config", Map.of("files", rotated));
+        assertThat(unconfirmed.status()).isEqualTo(409);
+        assertThat(unconfirmed.contentType()).startsWith("application/problem+json");
+        assertThat(unconfirmed.json().path("errors").get(0).path("field").asString()).isEqualTo("confirm");
+        assertThat(unconfirmed.json().path("detail").asString()).contains(line).contains("nothing was activated");
+        JsonNode change = unconfirmed.json().path("on_call_changes").get(0);
+        assertThat(unconfirmed.json().path("on_call_changes").size()).isEqualTo(1);
+        assertThat(change.path("schedule").asString() + "/" + change.path("layer").asString() + " " + change.path("was").asString()
+                + "->" + change.path("now").asString()).isEqualTo("backend-primary/primary " + was + "->" + now);
+        assertThat(unconfirmed.json().path("diff").asString()).contains(line).contains("+        participants: [bob, carol, alice]");
+        assertThat(api.get("/api/v1/config/active").json().path("version").asLong()).isEqualTo(before);
+
+        io.tocsin.cli.CliRun refused = io.tocsin.cli.CliRun.run("apply", tmp.toString(), "--server", server, "--token", TOKEN);
+        assertThat(refused.exitCode()).isEqualTo(1);
+        assertThat(refused.err()).contains("this configuration changes who is on call right now:").contains("  " + line)
+                .contains("run again with --yes");
+        assertThat(api.get("/api/v1/config/active").json().path("version").asLong()).isEqualTo(before);
+        assertThat(layers(api.get("/api/v1/schedules/backend-primary/oncall?layer=primary").json())).containsExactly("primary=" + was);
+
+        io.tocsin.cli.CliRun confirmed = io.tocsin.cli.CliRun.run("apply", tmp.toString(), "--yes", "--server", server, "--token", TOKEN);
+        assertThat(confirmed.exitCode()).as(confirmed.err()).isZero();
+        assertThat(confirmed.out()).contains("activated version " + (before + 1)).contains("who is on call now (").contains("  " + line);
+        assertThat(layers(api.get("/api/v1/schedules/backend-primary/oncall?layer=primary").json())).containsExactly("primary=" + now);
+        assertThat(api.get("/api/v1/config/versions/" + (before + 1)).json().path("diff").asString()).contains(line);
+
+        // Going back while someone covers the shift by override moves nobody's pager: no confirmation asked.
+        java.time.Instant at = java.time.Instant.now();
+        Answer cover = api.postJson("/api/v1/schedules/backend-primary/overrides", Map.of("layer", "primary", "person", "dan",
+                "start", at.minus(Duration.ofHours(1)).toString(), "end", at.plus(Duration.ofHours(1)).toString()));
+        assertThat(cover.status()).isEqualTo(201);
+        try {
+            Answer restored = api.postJson("/api/v1/config", Map.of("files", original));
+            assertThat(restored.status()).as(restored.body()).isEqualTo(201);
+            assertThat(restored.json().path("on_call_changes").size()).isZero();
+            assertThat(restored.json().path("diff").asString()).doesNotContain("who is on call now");
+        } finally {
+            api.delete("/api/v1/schedules/backend-primary/overrides/" + cover.json().path("id").asLong());
+        }
     }
 
     @Test
