@@ -366,6 +366,33 @@ abstract class ApiContract {
         } finally {
             api.delete("/api/v1/schedules/backend-primary/overrides/" + cover.json().path("id").asLong());
         }
+
+        // The same edit made to wait for the end of the shift (effective_from: the next hand-off) moves nobody now.
+        String handoff = api.get("/api/v1/schedules/backend-primary/next-handoff?layer=primary").json().path("next_handoff").asString();
+        List<Map<String, String>> later = new ArrayList<>();
+        for (Map<String, String> f : original) {
+            if (!f.get("name").equals("schedules.yaml")) {
+                later.add(f);
+                continue;
+            }
+            later.add(Map.of("name", f.get("name"), "text", f.get("text").replace("      - id: secondary\n", """
+                          - id: primary
+                            effective_from: %s
+                            participants: [bob, carol, alice]
+                            shift: 1w
+                            handoff: { day: mon, time: "09:00" }
+                            start: 2026-01-05
+                          - id: secondary
+                    """.formatted(handoff))));
+        }
+        Answer waiting = api.postJson("/api/v1/config", Map.of("files", later));
+        assertThat(waiting.status()).as(waiting.body()).isEqualTo(201);
+        assertThat(waiting.json().path("on_call_changes").size()).isZero();
+        assertThat(layers(api.get("/api/v1/schedules/backend-primary/oncall?layer=primary").json())).containsExactly("primary=" + was);
+        String nextWeek = order.get((order.indexOf(was) + 2) % 3);
+        assertThat(layers(api.get("/api/v1/schedules/backend-primary/oncall?layer=primary&at=" + handoff.replace("+", "%2B")).json()))
+                .containsExactly("primary=" + nextWeek);
+        assertThat(api.postJson("/api/v1/config", Map.of("files", original)).status()).isEqualTo(201);
     }
 
     @Test
