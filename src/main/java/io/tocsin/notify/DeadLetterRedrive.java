@@ -15,10 +15,17 @@ import org.springframework.stereotype.Component;
  * again at once, under their original idempotency key (a receiver that got one after all drops the
  * repeat). What still matters: a page while its incident is triggered (an acknowledged or resolved
  * incident needs nobody woken), a notice or chat post while its incident is open. Dead letters of
- * no incident (hand-off notices, test pages) are stale by then and stay for a person to replay.
+ * no incident (hand-off notices, test pages) are stale by then and stay for a person to replay, as
+ * does one already re-driven {@link #MAX_REDRIVES} times.
  */
 @Component
 class DeadLetterRedrive {
+    /**
+     * A dead letter goes out again by itself at most this often: one the destination keeps refusing
+     * while it accepts others (a payload it rejects) must not come back with every delivery there.
+     */
+    static final int MAX_REDRIVES = 3;
+
     private final NotificationStore deliveries;
     private final IncidentStore incidents;
     private final DeliveryTimeline timeline;
@@ -33,7 +40,7 @@ class DeadLetterRedrive {
     int after(Delivery delivered, Instant now) {
         int count = 0;
         for (Delivery dead : deliveries.deadTo(delivered.destination())) {
-            if (!stillMatters(dead) || !deliveries.redrive(dead.id(), now)) {
+            if (dead.redriven() >= MAX_REDRIVES || !stillMatters(dead) || !deliveries.redrive(dead.id(), now)) {
                 continue;
             }
             count++;

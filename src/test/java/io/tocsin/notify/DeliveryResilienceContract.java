@@ -212,6 +212,28 @@ abstract class DeliveryResilienceContract {
                 .contains(staleDelivery.path("id").asLong());
     }
 
+    @Test
+    void aDeadLetterTheDestinationKeepsRefusingComesBackAtMostThreeTimes() {
+        String poison = "poison " + System.nanoTime();
+        HOOKS.refuse(body -> body.contains(poison), Reply.status(400, "{\"error\":\"cannot parse\"}"));
+        String id = trigger(CAROL, poison);
+        awaitDelivery(id, "hook", d -> d.path("status").asString().equals("DEAD"));
+        for (int round = 1; round <= 6 && delivery(id, "hook").orElseThrow().path("redriven").asInt() < 3; round++) {
+            int before = delivery(id, "hook").orElseThrow().path("redriven").asInt();
+            String other = trigger(CAROL, "fine " + round + " " + System.nanoTime());
+            awaitDelivery(other, "hook", d -> d.path("status").asString().equals("SENT"));
+            awaitDelivery(id, "hook", d -> d.path("status").asString().equals("DEAD") && d.path("redriven").asInt() > before);
+        }
+        awaitDelivery(id, "hook", d -> d.path("status").asString().equals("DEAD") && d.path("redriven").asInt() == 3);
+        String last = trigger(CAROL, "one more " + System.nanoTime());
+        awaitDelivery(last, "hook", d -> d.path("status").asString().equals("SENT"));
+        dispatcher.runOnce(clock.instant());
+        assertThat(delivery(id, "hook").orElseThrow().path("status").asString()).isEqualTo("DEAD");
+        assertThat(delivery(id, "hook").orElseThrow().path("redriven").asInt()).isEqualTo(3);
+        assertThat(pages("/hook/carol", poison)).hasSize(4);
+        assertThat(timeline(id).stream().filter(e -> e.path("kind").asString().equals("DELIVERY_REDRIVEN"))).hasSize(3);
+    }
+
     // ---- no head-of-line blocking ----
 
     @Test

@@ -57,6 +57,7 @@ public final class FakeProvider implements AutoCloseable {
     private final List<Request> requests = new CopyOnWriteArrayList<>();
     private final Map<String, Deque<Reply>> scripts = new ConcurrentHashMap<>();
     private final Map<String, Reply> outages = new ConcurrentHashMap<>();
+    private final Map<Predicate<String>, Reply> refusals = new ConcurrentHashMap<>();
 
     public FakeProvider() {
         try {
@@ -82,6 +83,11 @@ public final class FakeProvider implements AutoCloseable {
         outages.put(path, reply);
     }
 
+    /** Every request whose body matches gets {@code reply}, whatever else is scripted: a payload the receiver keeps refusing. */
+    public void refuse(Predicate<String> body, Reply reply) {
+        refusals.put(body, reply);
+    }
+
     public void up(String path) {
         outages.remove(path);
     }
@@ -98,6 +104,7 @@ public final class FakeProvider implements AutoCloseable {
         requests.clear();
         scripts.clear();
         outages.clear();
+        refusals.clear();
     }
 
     private void handle(HttpExchange ex) throws IOException {
@@ -107,8 +114,12 @@ public final class FakeProvider implements AutoCloseable {
         }
         String path = ex.getRequestURI().getPath();
         requests.add(new Request(ex.getRequestMethod(), path, Map.copyOf(ex.getRequestHeaders()), body));
+        String requestBody = body;
+        Reply reply = refusals.entrySet().stream().filter(e -> e.getKey().test(requestBody)).map(Map.Entry::getValue).findFirst().orElse(null);
         Deque<Reply> script = scripts.get(path);
-        Reply reply = script == null ? null : script.poll();
+        if (reply == null) {
+            reply = script == null ? null : script.poll();
+        }
         if (reply == null) {
             reply = outages.get(path);
         }
