@@ -1,14 +1,16 @@
 package io.tocsin.notify;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.tocsin.store.IncidentRow;
 import io.tocsin.store.IncidentStore;
 import io.tocsin.store.NotificationStore;
 import io.tocsin.store.NotificationStore.Delivery;
+import io.tocsin.store.NotificationStore.Destination;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
@@ -16,8 +18,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.tocsin.store.NotificationStore.Destination;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
