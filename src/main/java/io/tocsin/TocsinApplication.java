@@ -11,6 +11,7 @@ import org.springframework.scheduling.annotation.EnableScheduling;
  */
 @SpringBootApplication(exclude = org.springframework.boot.security.autoconfigure.UserDetailsServiceAutoConfiguration.class)
 @EnableScheduling
+@org.springframework.boot.context.properties.ConfigurationPropertiesScan
 public class TocsinApplication {
     @Bean
     Clock clock() {

@@ -6,6 +6,7 @@ import io.tocsin.config.ConfigProblem;
 import io.tocsin.config.ConfigSchema;
 import io.tocsin.config.LoadedConfig;
 import io.tocsin.config.Organisation;
+import io.tocsin.config.OnCallChanges;
 import io.tocsin.config.SourceFile;
 import io.tocsin.coverage.Coverage;
 import io.tocsin.coverage.CoverageReport;
@@ -35,11 +36,18 @@ class ConfigController {
     record FileBody(String name, String text) {
     }
 
-    record FilesBody(List<FileBody> files) {
+    /** {@code confirm}: yes, activate it even though it changes who is on call right now. */
+    record FilesBody(List<FileBody> files, Boolean confirm) {
     }
 
-    /** {@code coverage}: whether every page of the activated organisation has someone to reach (see {@link Coverage}). */
-    record VersionView(long version, Instant appliedAt, String appliedBy, boolean unchanged, String diff, Map<String, Object> coverage) {
+    /**
+     * {@code onCallChanges}: who is on call instead of whom now; {@code coverage}: whether every page of the
+     * activated organisation has someone to reach (see {@link Coverage}); {@code openIncidents}: open
+     * incidents whose escalation policy the new version no longer has, and what happens to them.
+     */
+    record VersionView(long version, Instant appliedAt, String appliedBy, boolean unchanged, String diff,
+                       List<OnCallChanges.Change> onCallChanges, Map<String, Object> coverage,
+                       List<io.tocsin.incident.Incidents.PolicyChange> openIncidents) {
     }
 
     record VersionSummary(long version, Instant appliedAt, String appliedBy, String checksum) {
@@ -51,11 +59,13 @@ class ConfigController {
     private final ActiveConfiguration active;
     private final ConfigVersionStore versions;
     private final Clock clock;
+    private final io.tocsin.incident.Incidents incidents;
 
-    ConfigController(ActiveConfiguration active, ConfigVersionStore versions, Clock clock) {
+    ConfigController(ActiveConfiguration active, ConfigVersionStore versions, Clock clock, io.tocsin.incident.Incidents incidents) {
         this.active = active;
         this.versions = versions;
         this.clock = clock;
+        this.incidents = incidents;
     }
 
     @GetMapping(value = "/schema", produces = "application/schema+json")
@@ -86,19 +96,22 @@ class ConfigController {
         return new Horizon(start, n);
     }
 
+    /** Confirmed by {@code "confirm": true} in the body or {@code ?confirm=true}. */
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
-    ResponseEntity<Object> applyFiles(@RequestBody FilesBody body, @RequestParam(required = false) String from,
-                                      @RequestParam(required = false) String weeks, Principal principal) {
+    ResponseEntity<Object> applyFiles(@RequestBody FilesBody body, @RequestParam(defaultValue = "false") boolean confirm,
+                                      @RequestParam(required = false) String from, @RequestParam(required = false) String weeks,
+                                      Principal principal) {
         Horizon horizon = horizon(from, weeks);
-        return apply(files(body), horizon, principal);
+        return apply(files(body), confirm || (body != null && Boolean.TRUE.equals(body.confirm())), horizon, principal);
     }
 
-    /** A single YAML document, for {@code curl --data-binary @org.yaml}. */
+    /** A single YAML document, for {@code curl --data-binary @org.yaml}; confirmed by {@code ?confirm=true}. */
     @PostMapping(consumes = {"application/yaml", "application/x-yaml", "text/yaml", "text/plain"})
-    ResponseEntity<Object> applyYaml(@RequestBody String yaml, @RequestParam(required = false) String from,
-                                     @RequestParam(required = false) String weeks, Principal principal) {
+    ResponseEntity<Object> applyYaml(@RequestBody String yaml, @RequestParam(defaultValue = "false") boolean confirm,
+                                     @RequestParam(required = false) String from, @RequestParam(required = false) String weeks,
+                                     Principal principal) {
         Horizon horizon = horizon(from, weeks);
-        return apply(List.of(new SourceFile("config.yaml", yaml)), horizon, principal);
+        return apply(List.of(new SourceFile("config.yaml", yaml)), confirm, horizon, principal);
     }
 
     @PostMapping(value = "/validate", consumes = MediaType.APPLICATION_JSON_VALUE)
@@ -140,8 +153,20 @@ class ConfigController {
         return Map.of("version", active.currentVersion(), "organisation", active.current().id(), "name", active.current().name());
     }
 
-    private ResponseEntity<Object> apply(List<SourceFile> files, Horizon horizon, Principal principal) {
-        ActiveConfiguration.Activation result = active.apply(files, principal.getName());
+    private ResponseEntity<Object> apply(List<SourceFile> files, boolean confirmed, Horizon horizon, Principal principal) {
+        ActiveConfiguration.Activation result = active.apply(files, principal.getName(), confirmed);
+        if (result.needsConfirmation()) {
+            // Valid, but it takes the pager from someone mid-shift: say from whom to whom, change nothing.
+            ProblemDetail p = ApiProblems.problem(HttpStatus.CONFLICT, "Confirmation required",
+                    "applying this changes who is on call right now (" + String.join("; ", result.onCallChanges().stream()
+                            .map(OnCallChanges.Change::describe).toList()) + "); nothing was activated: send it again with "
+                            + "\"confirm\": true (or ?confirm=true) to activate it");
+            p.setProperty("errors", List.of(Map.of("field", "confirm", "message",
+                    "required: this configuration changes who is on call right now")));
+            p.setProperty("on_call_changes", result.onCallChanges());
+            p.setProperty("diff", result.diff());
+            return ResponseEntity.status(HttpStatus.CONFLICT).body(p);
+        }
         if (!result.activated()) {
             ProblemDetail p = ApiProblems.problem(HttpStatus.UNPROCESSABLE_CONTENT, "Invalid configuration",
                     result.problems().size() + " problem(s); the running configuration is unchanged");
@@ -149,8 +174,12 @@ class ConfigController {
             return ResponseEntity.unprocessableContent().body(p);
         }
         ConfigVersion v = result.version();
+        // Open incidents whose policy is gone move to their service's policy now, and the answer says so.
+        List<io.tocsin.incident.Incidents.PolicyChange> moved = result.unchanged() ? List.of()
+                : incidents.policyChanges(io.tocsin.config.EngineModel.engine(result.organisation()));
+        incidents.wakeNow(moved);
         VersionView view = new VersionView(v.version(), v.appliedAt(), v.appliedBy(), result.unchanged(), v.diff(),
-                horizon.of(result.organisation()).json());
+                result.onCallChanges(), horizon.of(result.organisation()).json(), moved);
         return ResponseEntity.status(result.unchanged() ? HttpStatus.OK : HttpStatus.CREATED).body(view);
     }
 

@@ -34,7 +34,9 @@ class ScheduleController {
     /** The longest range one shifts/gaps query may span, so one request cannot ask for centuries of shifts. */
     static final Duration MAX_RANGE = Duration.ofDays(366 * 2);
 
-    record LayerView(String id, String name, List<String> participants, String shift, String handoff, String start, int restrictions) {
+    /** The layer's newest definition; {@code effectiveFrom} is when it takes over from the one before (null: always). */
+    record LayerView(String id, String name, List<String> participants, String shift, String handoff, String start, int restrictions,
+                     Instant effectiveFrom) {
     }
 
     record ScheduleView(String id, String name, String timeZone, List<LayerView> layers) {
@@ -194,7 +196,7 @@ class ScheduleController {
         return new ScheduleView(s.id(), s.name(), s.zone().getId(), s.layers().stream()
                 .map(l -> new LayerView(l.id(), l.name(), l.participants(), l.shift().toString(),
                         (l.handoff().day() == null ? "" : l.handoff().day() + " ") + l.handoff().time(),
-                        l.start().toString(), l.restrictions().size()))
+                        l.start().toString(), l.restrictions().size(), l.effectiveFrom().orElse(null)))
                 .toList());
     }
 }

@@ -39,7 +39,7 @@ class SimulateController {
         String text = RequestValues.required("scenario", body == null ? null : body.scenario());
         Organisation org = active.current();
         if (body.files() != null) {
-            LoadedConfig loaded = ConfigLoader.loadSources(ConfigController.files(new ConfigController.FilesBody(body.files())));
+            LoadedConfig loaded = ConfigLoader.loadSources(ConfigController.files(new ConfigController.FilesBody(body.files(), null)));
             if (!loaded.isValid()) {
                 ProblemDetail p = ApiProblems.problem(HttpStatus.UNPROCESSABLE_CONTENT, "Invalid configuration",
                         loaded.problems().size() + " problem(s) in the files to simulate with");

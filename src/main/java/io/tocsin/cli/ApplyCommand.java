@@ -29,6 +29,10 @@ class ApplyCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     ServerOptions server;
 
+    @picocli.CommandLine.Option(names = "--yes", description = "Activate even though it changes who is on call right now "
+            + "(without it such a configuration is refused, saying who would be on call instead of whom).")
+    boolean yes;
+
     @java.lang.Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
@@ -45,7 +49,7 @@ class ApplyCommand implements Callable<Integer> {
         }
         ServerOptions.Reply response;
         try {
-            response = server.send("/api/v1/config", Json.write(Map.of("files", files)));
+            response = server.send("/api/v1/config", Json.write(Map.of("files", files, "confirm", yes)));
         } catch (IOException e) {
             err.println("cannot reach " + server.server + ": " + e.getMessage());
             return 1;
@@ -63,6 +67,16 @@ class ApplyCommand implements Callable<Integer> {
                 out.printf("%n%s", CoverageReport.fromJson(body.path("coverage")).text());
             }
             return 0;
+        }
+        if (response.status() == 409 && body != null && body.has("on_call_changes")) {
+            err.println("this configuration changes who is on call right now:");
+            for (JsonNode c : body.path("on_call_changes")) {
+                err.printf("  %s/%s: now: %s, was: %s%n", c.path("schedule").asString(), c.path("layer").asString(),
+                        c.path("now").asString("nobody"), c.path("was").asString("nobody"));
+            }
+            err.println(body.path("diff").asString());
+            err.println("nothing was activated; run again with --yes to activate it");
+            return 1;
         }
         if (response.status() == 422 && body != null) {
             for (JsonNode p : body.path("errors")) {

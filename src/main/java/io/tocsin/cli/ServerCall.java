@@ -15,7 +15,7 @@ final class ServerCall {
         try {
             reply = server.send(path, body);
         } catch (IOException e) {
-            spec.commandLine().getErr().println("cannot reach " + server.server + ": " + e.getMessage());
+            spec.commandLine().getErr().println("cannot reach " + server.server + ": " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
             return null;
         }
         JsonNode json = reply.body().isBlank() ? null : Json.MAPPER.readTree(reply.body());

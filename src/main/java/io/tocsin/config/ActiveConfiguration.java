@@ -5,7 +5,10 @@ import com.github.difflib.UnifiedDiffUtils;
 import io.tocsin.store.AuditLog;
 import io.tocsin.store.ConfigVersion;
 import io.tocsin.store.ConfigVersionStore;
+import io.tocsin.store.ScheduleOverrideStore;
+import io.tocsin.store.StoredOverride;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -26,9 +29,17 @@ import org.springframework.transaction.support.TransactionTemplate;
 public class ActiveConfiguration {
     private static final Logger LOG = LoggerFactory.getLogger(ActiveConfiguration.class);
 
-    /** Result of an apply: either a new (or unchanged) version and the organisation it holds, or the problems that refused it. */
+    /**
+     * Result of an apply: a new (or unchanged) version, or the problems that refused it, or the
+     * changes of who is on call now that wait for a confirmation; {@code organisation} is the one it holds when valid.
+     */
     public record Activation(boolean activated, boolean unchanged, ConfigVersion version, List<ConfigProblem> problems,
+                             List<OnCallChanges.Change> onCallChanges, String diff,
                              Organisation organisation) {
+        /** Valid, but it moves the pager right now and nobody said yes to that. */
+        public boolean needsConfirmation() {
+            return !activated && problems.isEmpty();
+        }
     }
 
     private record Active(Organisation organisation, long version) {
@@ -40,7 +51,11 @@ public class ActiveConfiguration {
     private final TransactionTemplate tx;
     private final AtomicReference<Active> active = new AtomicReference<>();
 
-    public ActiveConfiguration(ConfigVersionStore versions, AuditLog audit, Clock clock, TransactionTemplate tx) {
+    private final ScheduleOverrideStore overrides;
+
+    public ActiveConfiguration(ConfigVersionStore versions, AuditLog audit, Clock clock, TransactionTemplate tx,
+                               ScheduleOverrideStore overrides) {
+        this.overrides = overrides;
         this.versions = versions;
         this.audit = audit;
         this.clock = clock;
@@ -60,22 +75,38 @@ public class ActiveConfiguration {
         return a == null ? 0 : a.version();
     }
 
-    /** Validates {@code sources} and, when valid, stores and activates them as the next version. */
-    public synchronized Activation apply(List<SourceFile> sources, String actor) {
+    /** Validates {@code sources} and, when valid, stores and activates them as the next version, whoever it puts on call. */
+    public Activation apply(List<SourceFile> sources, String actor) {
+        return apply(sources, actor, true);
+    }
+
+    /**
+     * Validates {@code sources} and, when valid, stores and activates them as the next version. A
+     * version that changes who is on call right now (run-time overrides and swaps counted) is
+     * activated only when {@code confirmed}; otherwise nothing changes and the answer says who would
+     * be on call instead of whom. The diff of a version that moved the pager starts with those lines.
+     */
+    public synchronized Activation apply(List<SourceFile> sources, String actor, boolean confirmed) {
         LoadedConfig loaded = ConfigLoader.loadSources(sources);
         if (!loaded.isValid()) {
-            return new Activation(false, false, null, loaded.problems(), null);
+            return new Activation(false, false, null, loaded.problems(), List.of(), null, null);
         }
         String text = ConfigText.join(sources);
         String checksum = ConfigText.checksum(text);
         Optional<ConfigVersion> previous = versions.latest();
         if (previous.isPresent() && previous.get().checksum().equals(checksum)) {
             active.set(new Active(loaded.organisationOrNull(), previous.get().version()));
-            return new Activation(true, true, previous.get(), List.of(), loaded.organisationOrNull());
+            return new Activation(true, true, previous.get(), List.of(), List.of(), previous.get().diff(), loaded.organisationOrNull());
         }
         long next = previous.map(v -> v.version() + 1).orElse(1L);
-        String diff = diff(previous.map(ConfigVersion::sourceText).orElse(""), text, next);
-        ConfigVersion version = new ConfigVersion(next, clock.instant(), actor, text, diff, checksum);
+        Instant now = clock.instant();
+        List<OnCallChanges.Change> moved = onCallChanges(loaded.organisationOrNull(), now);
+        String diff = (moved.isEmpty() ? "" : OnCallChanges.describe(moved, now) + "\n")
+                + diff(previous.map(ConfigVersion::sourceText).orElse(""), text, next);
+        if (!moved.isEmpty() && !confirmed) {
+            return new Activation(false, false, null, List.of(), moved, diff, loaded.organisationOrNull());
+        }
+        ConfigVersion version = new ConfigVersion(next, now, actor, text, diff, checksum);
         try {
             tx.executeWithoutResult(status -> {
                 versions.append(version);
@@ -88,7 +119,18 @@ public class ActiveConfiguration {
         }
         active.set(new Active(loaded.organisationOrNull(), next));
         LOG.info("activated configuration version {} of organisation {} (applied by {})", next, loaded.organisationOrNull().id(), actor);
-        return new Activation(true, false, version, List.of(), loaded.organisationOrNull());
+        return new Activation(true, false, version, List.of(), moved, diff, loaded.organisationOrNull());
+    }
+
+    /** Who is on call now under the running configuration and under {@code next}, overrides and swaps included in both. */
+    private List<OnCallChanges.Change> onCallChanges(Organisation next, Instant now) {
+        Active running = active.get();
+        if (running == null) {
+            return List.of();
+        }
+        List<StoredOverride> stored = overrides.all();
+        return OnCallChanges.between(LiveSchedules.withRuntimeOverrides(running.organisation(), stored),
+                LiveSchedules.withRuntimeOverrides(next, stored), now);
     }
 
     /** Activates the newest stored version, if any; used at start and to follow other nodes. */

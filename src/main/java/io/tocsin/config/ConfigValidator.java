@@ -181,11 +181,25 @@ final class ConfigValidator {
             add(p.key("layers"), "schedule \"" + s.id() + "\" has no layers");
         }
         Set<String> layerIds = new HashSet<>();
+        // A layer id may come back only as a later definition of that layer: with an effective_from
+        // after the one of the entry before it.
+        Map<String, OffsetDateTime> lastEffective = new HashMap<>();
         for (int i = 0; i < s.layers().size(); i++) {
             ConfigPath lp = p.key("layers").index(i);
             OrganisationConfig.Layer layer = s.layers().get(i);
+            OffsetDateTime effective = layer.effectiveFrom() == null ? null : instant(lp.key("effective_from"), layer.effectiveFrom());
             if (layer.id() != null && !layerIds.add(layer.id())) {
-                add(lp.key("id"), "duplicate layer id \"" + layer.id() + "\" in schedule \"" + s.id() + "\"");
+                OffsetDateTime previous = lastEffective.get(layer.id());
+                if (layer.effectiveFrom() == null) {
+                    add(lp.key("id"), "duplicate layer id \"" + layer.id() + "\" in schedule \"" + s.id()
+                            + "\" (a later definition of a layer needs effective_from: the instant it takes over)");
+                } else if (effective != null && previous != null && !effective.isAfter(previous)) {
+                    add(lp.key("effective_from"), "must be after " + previous + ", when the previous definition of layer \""
+                            + layer.id() + "\" takes effect");
+                }
+            }
+            if (layer.id() != null && effective != null) {
+                lastEffective.put(layer.id(), effective);
             }
             if (layer.participants().isEmpty()) {
                 add(lp.key("participants"), "rotation has no one in it");

@@ -57,8 +57,17 @@ public class LiveSchedules {
     }
 
     private Map<String, List<ScheduleOverride>> runtimeOverrides(Organisation base) {
+        return runtimeOverrides(base, overrides.all());
+    }
+
+    /** {@code base} with the overrides made at run time, as every answer about who is on call sees it. */
+    static Organisation withRuntimeOverrides(Organisation base, List<StoredOverride> stored) {
+        return base.withScheduleOverrides(runtimeOverrides(base, stored));
+    }
+
+    private static Map<String, List<ScheduleOverride>> runtimeOverrides(Organisation base, List<StoredOverride> stored) {
         Map<String, List<ScheduleOverride>> byId = new HashMap<>();
-        for (StoredOverride o : overrides.all()) {
+        for (StoredOverride o : stored) {
             Schedule schedule = base.schedules().get(o.scheduleId());
             // An override for a layer that a later configuration removed no longer applies.
             if (schedule == null || schedule.layer(o.layerId()).isEmpty()) {

@@ -122,8 +122,12 @@ public record OrganisationConfig(
         }
     }
 
+    /**
+     * One definition of a layer. {@code effectiveFrom} (an instant) makes it apply only from then on:
+     * an earlier entry with the same id answers before it.
+     */
     public record Layer(String id, String name, List<String> participants, String shift, Handoff handoff,
-                        String start, String numbering, List<Restriction> restrictions) {
+                        String start, String numbering, List<Restriction> restrictions, String effectiveFrom) {
         public Layer {
             participants = orEmpty(participants);
             restrictions = orEmpty(restrictions);

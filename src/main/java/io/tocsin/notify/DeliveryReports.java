@@ -32,8 +32,10 @@ public class DeliveryReports {
     private final IncidentStore incidents;
     private final Clock clock;
     private final TransactionTemplate tx;
+    private final Fallback fallback;
 
-    DeliveryReports(NotificationStore deliveries, IncidentStore incidents, Clock clock, TransactionTemplate tx) {
+    DeliveryReports(NotificationStore deliveries, IncidentStore incidents, Clock clock, TransactionTemplate tx, Fallback fallback) {
+        this.fallback = fallback;
         this.deliveries = deliveries;
         this.incidents = incidents;
         this.clock = clock;
@@ -68,11 +70,7 @@ public class DeliveryReports {
             return new Report(d.id(), true, text);
         }
         timeline(d, "DELIVERY_STATUS", text + "; in the dead letters as delivery " + d.id());
-        if (d.outboxId() != null) {
-            deliveries.advanceNextStep(d.outboxId(), d.step(), now).filter(next -> next.dueAt().isAfter(now))
-                    .ifPresent(next -> timeline(d, "DELIVERY_FALLBACK", "trying " + d.personId() + "'s next contact method now: "
-                            + next.channel() + " by " + next.contactMethod()));
-        }
+        fallback.after(d, now, "twilio");
         return new Report(d.id(), true, text);
     }
 

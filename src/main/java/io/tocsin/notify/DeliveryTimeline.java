@@ -19,10 +19,15 @@ class DeliveryTimeline {
 
     /** Nothing for a notification without an incident (a hand-off notice, a test page). */
     void say(Long incidentId, String kind, List<String> people, String text) {
+        say(incidentId, kind, people, "notify", text);
+    }
+
+    /** {@code via}: the interface that told Tocsin (notify for its own sends, twilio for a provider's callback). */
+    void say(Long incidentId, String kind, List<String> people, String via, String text) {
         if (incidentId == null) {
             return;
         }
-        incidents.append(incidentId, new EntryRow(0, incidentId, clock.instant(), kind, "tocsin", "notify", null, null, null,
+        incidents.append(incidentId, new EntryRow(0, incidentId, clock.instant(), kind, "tocsin", via, null, null, null,
                 people, text));
     }
 }

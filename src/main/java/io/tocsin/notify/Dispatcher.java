@@ -1,15 +1,23 @@
 package io.tocsin.notify;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.tocsin.store.IncidentRow;
 import io.tocsin.store.IncidentStore;
 import io.tocsin.store.NotificationStore;
 import io.tocsin.store.NotificationStore.Delivery;
+import io.tocsin.store.NotificationStore.Destination;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ThreadLocalRandom;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
@@ -21,11 +29,14 @@ import org.springframework.transaction.support.TransactionTemplate;
  * Delivers what the engine queued. Outbox rows are expanded into deliveries ({@link OutboxExpansion});
  * each delivery is leased (so a node that dies mid-send is replaced), sent outside any transaction
  * with a timeout, and its result recorded on the incident's timeline. Failures retry with
- * exponential backoff and jitter (a 429's Retry-After wins); the first failure of a channel brings
- * the person's next contact method forward at once; what cannot be delivered lands in the dead
- * letters with the provider's answer. Pages still waiting when the incident is acknowledged or
- * resolved are cancelled, never sent. A number over its per-minute limit waits, and what waits for
- * it goes out as one message.
+ * exponential backoff and jitter for the channel's retry budget ({@link RetryPolicy}; a provider's
+ * Retry-After wins); a failing method brings the person's next contact method forward at once
+ * ({@link Fallback}); what cannot be delivered lands in the dead letters with the provider's answer,
+ * and goes out again by itself when its destination answers again ({@link DeadLetterRedrive}).
+ * Pages still waiting when the incident is acknowledged or resolved are cancelled, never sent. A
+ * number over its per-minute limit waits, and what waits for it goes out as one message. A node
+ * sends to one destination one delivery at a time, so a destination that hangs holds one sender,
+ * never the pages to everyone else.
  */
 @Component
 public class Dispatcher {
@@ -37,39 +48,53 @@ public class Dispatcher {
     private final OutboxExpansion expansion;
     private final MessageComposer composer;
     private final DeliveryTimeline timeline;
+    private final Fallback fallback;
+    private final DeadLetterRedrive redrive;
     private final Clock clock;
     private final TransactionTemplate tx;
     private final DestinationLimits limits;
-    private final io.micrometer.core.instrument.MeterRegistry meters;
-    private final int maxAttempts;
+    private final RetryPolicy retry;
+    private final MeterRegistry meters;
     private final Duration lease;
     private final boolean enabled;
     private final int senderThreads;
-    private final java.util.concurrent.ExecutorService senders;
-    private final java.util.concurrent.atomic.AtomicInteger busySenders = new java.util.concurrent.atomic.AtomicInteger();
-    private final java.util.concurrent.atomic.AtomicBoolean limitedLaneBusy = new java.util.concurrent.atomic.AtomicBoolean();
+    private final ExecutorService senders;
+    private final AtomicInteger busySenders = new AtomicInteger();
+    private final AtomicBoolean limitedLaneBusy = new AtomicBoolean();
+    /** Destinations this node is sending to right now; guarded by itself, so leasing and reserving are one step. */
+    private final Set<Destination> inFlight = new HashSet<>();
 
-    Dispatcher(NotificationStore deliveries, IncidentStore incidents, Channels channels,
-               OutboxExpansion expansion, MessageComposer composer, DeliveryTimeline timeline, Clock clock, TransactionTemplate tx, @Value("${tocsin.notify.max-attempts:5}") int maxAttempts,
+    Dispatcher(NotificationStore deliveries, IncidentStore incidents, Channels channels, OutboxExpansion expansion,
+               MessageComposer composer, DeliveryTimeline timeline, Fallback fallback, DeadLetterRedrive redrive, Clock clock,
+               TransactionTemplate tx, RetryPolicy retry,
                @Value("${tocsin.notify.lease:2m}") Duration lease, @Value("${tocsin.notify.enabled:true}") boolean enabled,
                @Value("${tocsin.notify.threads:4}") int senderThreads,
                @Value("${tocsin.notify.rate-limits:sms=3,voice=2}") String rateLimits,
-               io.micrometer.core.instrument.MeterRegistry meters) {
+               @Value("${tocsin.notify.max-attempts:}") String maxAttempts,
+               MeterRegistry meters) {
+        // A count of attempts was replaced by a budget of time; a server still saying how many
+        // attempts it wants must not start believing it is obeyed.
+        if (!maxAttempts.isBlank()) {
+            throw new IllegalStateException("tocsin.notify.max-attempts is no longer used: failing deliveries retry for a time, "
+                    + "tocsin.notify.retry.budget (default 1h); remove it");
+        }
         this.deliveries = deliveries;
         this.incidents = incidents;
         this.channels = channels;
         this.expansion = expansion;
         this.composer = composer;
         this.timeline = timeline;
+        this.fallback = fallback;
+        this.redrive = redrive;
         this.clock = clock;
         this.tx = tx;
-        this.maxAttempts = maxAttempts;
+        this.retry = retry;
         this.lease = lease;
         this.enabled = enabled;
         this.senderThreads = Math.max(2, senderThreads);
         this.limits = DestinationLimits.parse(rateLimits);
         this.meters = meters;
-        this.senders = java.util.concurrent.Executors.newFixedThreadPool(this.senderThreads, r -> {
+        this.senders = Executors.newFixedThreadPool(this.senderThreads, r -> {
             Thread t = new Thread(r, "tocsin-notify");
             t.setDaemon(true);
             return t;
@@ -86,13 +111,7 @@ public class Dispatcher {
         if (!enabled) {
             return;
         }
-        try {
-            for (int i = 0; i < 200 && Boolean.TRUE.equals(tx.execute(s -> expansion.expandOne())); i++) {
-                // keep expanding
-            }
-        } catch (RuntimeException e) {
-            LOG.error("notification expansion failed; retrying on the next poll", e);
-        }
+        expandAll();
         // Sending happens on its own threads, several side by side: a provider that hangs until its
         // timeout holds up one sender, not every page behind it, and never the scheduler.
         // Rate-limited channels (SMS, voice) go through one lane: two senders working on one number at
@@ -106,9 +125,35 @@ public class Dispatcher {
         }
     }
 
+    /**
+     * One step, on the calling thread, as of {@code now}: expands what was queued and sends every
+     * delivery due by then (retries, fallbacks, re-driven dead letters included). Returns how many
+     * deliveries it handled. For tests that step time; the scheduled poller does the same on its threads.
+     */
+    public int runOnce(Instant now) {
+        expandAll();
+        int handled = 0;
+        for (boolean limitedLane : new boolean[] {true, false}) {
+            while (deliverOne(limitedLane, () -> now)) {
+                handled++;
+            }
+        }
+        return handled;
+    }
+
+    private void expandAll() {
+        try {
+            for (int i = 0; i < 200 && Boolean.TRUE.equals(tx.execute(s -> expansion.expandOne())); i++) {
+                // keep expanding
+            }
+        } catch (RuntimeException e) {
+            LOG.error("notification expansion failed; retrying on the next poll", e);
+        }
+    }
+
     private void drain(boolean limitedLane) {
         try {
-            while (deliverOne(limitedLane)) {
+            while (deliverOne(limitedLane, clock::instant)) {
                 // keep delivering while anything is due
             }
         } catch (RuntimeException e) {
@@ -124,13 +169,36 @@ public class Dispatcher {
 
     // ---- delivery ----
 
-    private boolean deliverOne(boolean limitedLane) {
-        Instant now = clock.instant();
-        Optional<Delivery> leased = tx.execute(s -> deliveries.lease(now, now.plus(lease), limits.perMinute().keySet(), limitedLane));
-        if (leased == null || leased.isEmpty()) {
+    /** Leases the next due delivery to a destination this node is not already sending to, and reserves that destination. */
+    private Optional<Delivery> leaseNext(boolean limitedLane, Instant now) {
+        synchronized (inFlight) {
+            Set<Destination> busy = Set.copyOf(inFlight);
+            Optional<Delivery> leased = tx.execute(s -> deliveries.lease(now, now.plus(lease), limits.perMinute().keySet(), limitedLane, busy));
+            if (leased == null) {
+                return Optional.empty();
+            }
+            leased.ifPresent(d -> inFlight.add(d.destination()));
+            return leased;
+        }
+    }
+
+    private boolean deliverOne(boolean limitedLane, Supplier<Instant> time) {
+        Optional<Delivery> leased = leaseNext(limitedLane, time.get());
+        if (leased.isEmpty()) {
             return false;
         }
-        Delivery d = leased.get();
+        try {
+            deliver(leased.get(), time);
+        } finally {
+            synchronized (inFlight) {
+                inFlight.remove(leased.get().destination());
+            }
+        }
+        return true;
+    }
+
+    private void deliver(Delivery d, Supplier<Instant> time) {
+        Instant now = time.get();
         Optional<IncidentRow> incident = d.incidentId() == null ? Optional.empty() : incidents.find(d.incidentId());
         if ("PAGE".equals(d.kind()) && incident.isPresent() && !"TRIGGERED".equals(incident.get().status())) {
             String why = incident.get().status().toLowerCase() + " before this page went out";
@@ -139,7 +207,7 @@ public class Dispatcher {
                 timeline.say(d.incidentId(), "DELIVERY_CANCELLED", List.of(d.personId()), d.channel() + " to " + d.personId()
                         + " by " + d.contactMethod() + " not sent: " + why);
             });
-            return true;
+            return;
         }
         List<Delivery> bundle = List.of();
         Integer limit = limits.perMinute(d.channel());
@@ -153,7 +221,7 @@ public class Dispatcher {
                             + d.contactMethod() + " held back: " + recent.size() + " sent to " + d.address() + " in the last minute (limit "
                             + limit + "); it goes out at " + until + " with anything else waiting for that number");
                 });
-                return true;
+                return;
             }
             // When one message each would go past the limit, one message carries everything waiting for
             // the number: nothing is dropped and the phone does not ring ten times.
@@ -169,11 +237,12 @@ public class Dispatcher {
         SendResult result = channels.send(d.channel(), message);
         long millis = (System.nanoTime() - started) / 1_000_000;
         List<Delivery> carried = bundle;
+        Instant answered = time.get();
         tx.executeWithoutResult(s -> {
-            record(d, result, millis);
+            record(d, result, millis, answered);
             for (Delivery b : carried) {
                 if (result.outcome() == SendResult.Outcome.SENT) {
-                    deliveries.markBundled(b.id(), d.id(), clock.instant());
+                    deliveries.markBundled(b.id(), d.id(), answered);
                     timeline.say(b.incidentId(), "DELIVERED", List.of(b.personId()), b.channel() + " to " + b.personId() + " by "
                             + b.contactMethod() + " delivered inside one message with " + (carried.size()) + " other(s) (delivery "
                             + d.id() + ", " + result.providerStatus() + ")");
@@ -182,7 +251,6 @@ public class Dispatcher {
                 }
             }
         });
-        return true;
     }
 
     /** Other deliveries due for the same number; pages of incidents no longer triggered are cancelled, not bundled. */
@@ -205,8 +273,7 @@ public class Dispatcher {
         return out;
     }
 
-    private void record(Delivery d, SendResult r, long millis) {
-        Instant now = clock.instant();
+    private void record(Delivery d, SendResult r, long millis, Instant now) {
         // What an operator watches: attempts per channel and outcome, and how long providers take.
         meters.counter("tocsin.notifications.attempts", "channel", d.channel(), "kind", d.kind().toLowerCase(),
                 "outcome", r.outcome().name().toLowerCase()).increment();
@@ -218,43 +285,36 @@ public class Dispatcher {
                 deliveries.markSent(d.id(), now, r.providerStatus());
                 timeline.say(d.incidentId(), "DELIVERED", List.of(d.personId()), what + " delivered (" + r.providerStatus() + ", "
                         + millis + " ms, " + attempt + ")");
+                redrive.after(d, now);
             }
             case RETRY -> {
-                if (d.attempts() >= maxAttempts) {
-                    dead(d, r, what + " failed " + d.attempts() + " times; last answer " + r.providerStatus() + detail(r));
+                RetryPolicy.Decision next = retry.afterFailure(d.channel(), d.attempts(), d.firstAttemptAt(), now, r.retryAfter());
+                if (next.giveUp()) {
+                    dead(d, r, now, what + " failed " + d.attempts() + " times in " + seconds(next.spent()) + " (retry budget "
+                            + seconds(retry.budget(d.channel())) + "); last answer " + r.providerStatus() + detail(r));
                 } else {
-                    Duration wait = r.retryAfter() != null ? r.retryAfter() : backoff(d.attempts());
-                    deliveries.retryAt(d.id(), now.plus(wait), r.providerStatus(), r.detail());
+                    deliveries.retryAt(d.id(), now.plus(next.retryIn()), r.providerStatus(), r.detail());
                     timeline.say(d.incidentId(), "DELIVERY_FAILED", List.of(d.personId()), what + " failed (" + r.providerStatus()
-                            + detail(r) + ", " + millis + " ms, " + attempt + "); retrying in " + wait.toMillis() / 1000.0 + " s");
-                    fallBack(d, now);
+                            + detail(r) + ", " + millis + " ms, " + attempt + "); retrying in " + next.retryIn().toMillis() / 1000.0 + " s");
+                    // Once per failing delivery: its own later attempts keep retrying while the next method goes out.
+                    if (d.attempts() == 1) {
+                        fallback.after(d, now, "notify");
+                    }
                 }
             }
-            case PERMANENT -> dead(d, r, what + " failed for good (" + r.providerStatus() + detail(r) + ")");
+            case PERMANENT -> dead(d, r, now, what + " failed for good (" + r.providerStatus() + detail(r) + ")");
         }
     }
 
-    private void dead(Delivery d, SendResult r, String text) {
+    private void dead(Delivery d, SendResult r, Instant now, String text) {
         meters.counter("tocsin.notifications.dead", "channel", d.channel()).increment();
         deliveries.markDead(d.id(), r.providerStatus(), r.detail());
         timeline.say(d.incidentId(), "DELIVERY_DEAD", List.of(d.personId()), text + "; in the dead letters as delivery " + d.id());
-        fallBack(d, clock.instant());
+        fallback.after(d, now, "notify");
     }
 
-    /** The person's next contact method is tried at once when one fails (once per failing delivery). */
-    private void fallBack(Delivery d, Instant now) {
-        if (d.outboxId() == null || d.attempts() > 1) {
-            return;
-        }
-        deliveries.advanceNextStep(d.outboxId(), d.step(), now).filter(next -> next.dueAt().isAfter(now))
-                .ifPresent(next -> timeline.say(d.incidentId(), "DELIVERY_FALLBACK", List.of(d.personId()), "trying "
-                        + d.personId() + "'s next contact method now: " + next.channel() + " by " + next.contactMethod()));
-    }
-
-    static Duration backoff(int attempts) {
-        long base = 1000L << Math.min(attempts - 1, 8);
-        long jitter = ThreadLocalRandom.current().nextLong(base / 2 + 1);
-        return Duration.ofMillis(Math.min(base + jitter, Duration.ofMinutes(5).toMillis()));
+    private static String seconds(Duration d) {
+        return d.toSeconds() + " s";
     }
 
     private static String detail(SendResult r) {

@@ -14,6 +14,8 @@ import java.util.List;
  * One layer of a schedule (primary, secondary, shadow...): a rotation of participants, optionally
  * limited to recurring local windows. Shift boundaries are computed in local time from the first
  * hand-off, never by adding fixed durations, so a Monday 09:00 hand-off stays Monday 09:00 for years.
+ * A layer can be redefined from an instant on ({@link #from}): before it the earlier definition
+ * answers, so a rotation edit can wait for the end of the shift it would otherwise cut.
  */
 public final class Layer {
     private final String id;
@@ -27,9 +29,18 @@ public final class Layer {
     private final ZoneId zone;
     private final LocalDateTime firstHandoff;
     private final long firstEpoch;
+    /** Epoch second this definition applies from; {@link Long#MIN_VALUE} when always. */
+    private final long effectiveFrom;
+    /** The definition that answers before {@link #effectiveFrom}; null: nobody is on call then. */
+    private final Layer before;
 
     public Layer(String id, String name, List<String> participants, ShiftLength shift, Handoff handoff,
                  LocalDate start, Numbering numbering, List<Restriction> restrictions, ZoneId zone) {
+        this(id, name, participants, shift, handoff, start, numbering, restrictions, zone, Long.MIN_VALUE, null);
+    }
+
+    private Layer(String id, String name, List<String> participants, ShiftLength shift, Handoff handoff,
+                  LocalDate start, Numbering numbering, List<Restriction> restrictions, ZoneId zone, long effectiveFrom, Layer before) {
         if (participants == null || participants.isEmpty()) {
             throw new IllegalArgumentException("layer " + id + " has no participants");
         }
@@ -48,6 +59,32 @@ public final class Layer {
         }
         this.firstHandoff = firstDay.atTime(handoff.time());
         this.firstEpoch = LocalTimes.epochSecond(firstHandoff, zone);
+        this.effectiveFrom = effectiveFrom;
+        this.before = before;
+    }
+
+    /**
+     * This definition from {@code instant} on; before it {@code earlier} answers (null: nobody, for
+     * a layer that begins then).
+     */
+    public Layer from(Instant instant, Layer earlier) {
+        if (earlier != null && !earlier.id.equals(id)) {
+            throw new IllegalArgumentException("layer " + id + " cannot follow layer " + earlier.id);
+        }
+        if (earlier != null && earlier.effectiveFrom >= instant.getEpochSecond()) {
+            throw new IllegalArgumentException("layer " + id + ": a definition must take effect after the one before it");
+        }
+        return new Layer(id, name, participants, shift, handoff, start, numbering, restrictions, zone, instant.getEpochSecond(), earlier);
+    }
+
+    /** When this definition takes effect; empty when it always applied. */
+    public java.util.Optional<Instant> effectiveFrom() {
+        return effectiveFrom == Long.MIN_VALUE ? java.util.Optional.empty() : java.util.Optional.of(Instant.ofEpochSecond(effectiveFrom));
+    }
+
+    /** The definition in force before {@link #effectiveFrom()}, if any. */
+    public java.util.Optional<Layer> earlierDefinition() {
+        return java.util.Optional.ofNullable(before);
     }
 
     public String id() {
@@ -132,6 +169,9 @@ public final class Layer {
 
     /** Who the rotation names at {@code t}, ignoring overrides; null in a gap or outside the restrictions. */
     String rotationPersonAt(long t) {
+        if (t < effectiveFrom) {
+            return before == null ? null : before.rotationPersonAt(t);
+        }
         long k = shiftIndexAt(t);
         if (k < 0 || !withinRestrictions(t)) {
             return null;
@@ -154,8 +194,24 @@ public final class Layer {
         return false;
     }
 
-    /** Rotation shifts cut to {@code range} and to the restriction windows, in time order. */
+    /** Rotation shifts cut to {@code range} and to the restriction windows, in time order; each definition in its own time. */
     List<Segment> rotationSegments(Interval range) {
+        if (effectiveFrom == Long.MIN_VALUE) {
+            return ownSegments(range);
+        }
+        List<Segment> out = new ArrayList<>();
+        Interval earlier = range.intersect(new Interval(Long.MIN_VALUE, effectiveFrom));
+        if (before != null && !earlier.isEmpty()) {
+            out.addAll(before.rotationSegments(earlier));
+        }
+        Interval later = range.intersect(new Interval(effectiveFrom, Long.MAX_VALUE));
+        if (!later.isEmpty()) {
+            out.addAll(ownSegments(later));
+        }
+        return out;
+    }
+
+    private List<Segment> ownSegments(Interval range) {
         List<Segment> out = new ArrayList<>();
         if (range.isEmpty()) {
             return out;

@@ -22,7 +22,16 @@ public class NotificationStore {
     /** One delivery to one contact method. */
     public record Delivery(long id, Long outboxId, Long incidentId, String personId, String kind, int step, String contactMethod,
                            String channel, String address, String idempotencyKey, String reason, String status, int attempts,
-                           Instant dueAt, Instant createdAt, Instant sentAt, String providerStatus, String lastError) {
+                           Instant dueAt, Instant createdAt, Instant sentAt, String providerStatus, String lastError,
+                           Instant firstAttemptAt, int redriven) {
+        /** Where it goes: one phone number, one URL, one topic, on one channel. */
+        public Destination destination() {
+            return new Destination(channel, address);
+        }
+    }
+
+    /** One destination of deliveries: a channel and an address on it. */
+    public record Destination(String channel, String address) {
     }
 
     /** A delivery to create. */
@@ -37,7 +46,8 @@ public class NotificationStore {
             Timestamps.toInstant(rs.getObject("due_at", OffsetDateTime.class)),
             Timestamps.toInstant(rs.getObject("created_at", OffsetDateTime.class)),
             Timestamps.toInstant(rs.getObject("sent_at", OffsetDateTime.class)), rs.getString("provider_status"),
-            rs.getString("last_error"));
+            rs.getString("last_error"), Timestamps.toInstant(rs.getObject("first_attempt_at", OffsetDateTime.class)),
+            rs.getInt("redriven"));
 
     private final JdbcClient jdbc;
 
@@ -76,20 +86,29 @@ public class NotificationStore {
     /**
      * Leases one due delivery for {@code leaseUntil}: it is sent outside any transaction, and if this
      * node dies mid-send the lease runs out and another node sends it (at least once, same key).
+     * {@code channels} with {@code onlyThese} picks the lane; destinations in {@code busy} (being
+     * sent to by this node right now) are skipped, so one hanging destination cannot take every sender.
      */
-    public Optional<Delivery> lease(Instant now, Instant leaseUntil, java.util.Collection<String> channels, boolean onlyThese) {
+    public Optional<Delivery> lease(Instant now, Instant leaseUntil, java.util.Collection<String> channels, boolean onlyThese,
+                                    java.util.Collection<Destination> busy) {
         String lane = channels.isEmpty() ? (onlyThese ? "AND 1 = 0 " : "")
                 : "AND channel " + (onlyThese ? "" : "NOT ") + "IN (" + String.join(", ", java.util.Collections.nCopies(channels.size(), "?")) + ") ";
+        String notBusy = String.join("", java.util.Collections.nCopies(busy.size(), "AND NOT (channel = ? AND address = ?) "));
         List<Object> params = new java.util.ArrayList<>(List.of(Timestamps.of(now), Timestamps.of(now)));
         params.addAll(channels);
+        busy.forEach(b -> {
+            params.add(b.channel());
+            params.add(b.address());
+        });
         Optional<Delivery> due = jdbc.sql("SELECT * FROM notification WHERE status = 'PENDING' AND due_at <= ? "
-                        + "AND (lease_until IS NULL OR lease_until <= ?) " + lane + "ORDER BY due_at LIMIT 1 FOR UPDATE SKIP LOCKED")
+                        + "AND (lease_until IS NULL OR lease_until <= ?) " + lane + notBusy + "ORDER BY due_at LIMIT 1 FOR UPDATE SKIP LOCKED")
                 .params(params).query(DELIVERY).optional();
-        due.ifPresent(d -> jdbc.sql("UPDATE notification SET lease_until = ?, attempts = attempts + 1 WHERE id = ?")
-                .params(Timestamps.of(leaseUntil), d.id()).update());
+        due.ifPresent(d -> jdbc.sql("UPDATE notification SET lease_until = ?, attempts = attempts + 1, "
+                        + "first_attempt_at = COALESCE(first_attempt_at, ?) WHERE id = ?")
+                .params(Timestamps.of(leaseUntil), Timestamps.of(now), d.id()).update());
         return due.map(d -> new Delivery(d.id(), d.outboxId(), d.incidentId(), d.personId(), d.kind(), d.step(), d.contactMethod(),
                 d.channel(), d.address(), d.idempotencyKey(), d.reason(), d.status(), d.attempts() + 1, d.dueAt(), d.createdAt(),
-                d.sentAt(), d.providerStatus(), d.lastError()));
+                d.sentAt(), d.providerStatus(), d.lastError(), d.firstAttemptAt() == null ? now : d.firstAttemptAt(), d.redriven()));
     }
 
     /** Sent; a provider's status callback that already reported it failed (it can arrive first) is kept. */
@@ -145,9 +164,13 @@ public class NotificationStore {
         jdbc.sql("UPDATE notification SET status = 'CANCELLED', last_error = ?, lease_until = NULL WHERE id = ?").params(why, id).update();
     }
 
-    /** Brings the person's next pending contact method forward to now: the fallback after a failed channel. */
+    /**
+     * Brings the person's next contact method not yet tried forward to now: the fallback after a
+     * failed channel. A later step already retrying keeps its own backoff; the one after it is next.
+     */
     public Optional<Delivery> advanceNextStep(long outboxId, int afterStep, Instant now) {
-        Optional<Delivery> next = jdbc.sql("SELECT * FROM notification WHERE outbox_id = ? AND step > ? AND status = 'PENDING' ORDER BY step LIMIT 1")
+        Optional<Delivery> next = jdbc.sql("SELECT * FROM notification WHERE outbox_id = ? AND step > ? AND status = 'PENDING' "
+                        + "AND attempts = 0 ORDER BY step LIMIT 1")
                 .params(outboxId, afterStep).query(DELIVERY).optional();
         next.filter(d -> d.dueAt().isAfter(now))
                 .ifPresent(d -> jdbc.sql("UPDATE notification SET due_at = ? WHERE id = ?").params(Timestamps.of(now), d.id()).update());
@@ -166,9 +189,23 @@ public class NotificationStore {
         return jdbc.sql("SELECT * FROM notification WHERE status = 'DEAD' ORDER BY id DESC LIMIT ?").param(limit).query(DELIVERY).list();
     }
 
-    /** A dead delivery goes out again now, under the same idempotency key. */
+    /** A dead delivery goes out again now, under the same idempotency key, with a fresh retry budget. */
     public boolean replay(long id, Instant now) {
-        return jdbc.sql("UPDATE notification SET status = 'PENDING', attempts = 0, due_at = ?, lease_until = NULL WHERE id = ? AND status = 'DEAD'")
+        return jdbc.sql("UPDATE notification SET status = 'PENDING', attempts = 0, first_attempt_at = NULL, due_at = ?, lease_until = NULL "
+                        + "WHERE id = ? AND status = 'DEAD'")
+                .params(Timestamps.of(now), id).update() == 1;
+    }
+
+    /** The dead letters to one destination, oldest first: what may go out again once it answers. */
+    public List<Delivery> deadTo(Destination to) {
+        return jdbc.sql("SELECT * FROM notification WHERE channel = ? AND address = ? AND status = 'DEAD' ORDER BY id")
+                .params(to.channel(), to.address()).query(DELIVERY).list();
+    }
+
+    /** Sends a dead letter again now because its destination answered again; false when it is no longer dead. */
+    public boolean redrive(long id, Instant now) {
+        return jdbc.sql("UPDATE notification SET status = 'PENDING', attempts = 0, first_attempt_at = NULL, due_at = ?, lease_until = NULL, "
+                        + "redriven = redriven + 1 WHERE id = ? AND status = 'DEAD'")
                 .params(Timestamps.of(now), id).update() == 1;
     }
 

@@ -8,6 +8,7 @@ import java.io.StringReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.DayOfWeek;
+import java.time.Duration;
 import java.time.LocalTime;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
@@ -135,6 +136,54 @@ abstract class ApiContract {
     }
 
     @Test
+    void theOncallCommandAsksTheServerSoOverridesAreInItsAnswerAndSaysWhenItReadsFilesInstead() {
+        String server = "http://localhost:" + port;
+        io.tocsin.cli.CliRun offline = io.tocsin.cli.CliRun.run("oncall", "--config", ACME, "--schedule", "backend-primary",
+                "--layer", "primary", "--json");
+        assertThat(offline.exitCode()).as(offline.err()).isZero();
+        JsonNode files = HttpCalls.JSON.readTree(offline.out());
+        String rotation = files.path("layers").get(0).path("person").asString();
+        String cover = List.of("alice", "bob", "carol", "dan").stream().filter(p -> !p.equals(rotation)).findFirst().orElseThrow();
+        java.time.Instant now = java.time.Instant.now();
+        Answer created = api.postJson("/api/v1/schedules/backend-primary/overrides", Map.of("layer", "primary", "person", cover,
+                "start", now.minus(Duration.ofHours(1)).toString(), "end", now.plus(Duration.ofHours(2)).toString(), "reason", "covering"));
+        assertThat(created.status()).isEqualTo(201);
+        try {
+            io.tocsin.cli.CliRun live = io.tocsin.cli.CliRun.run("oncall", "--schedule", "backend-primary", "--server", server, "--token", TOKEN);
+            assertThat(live.exitCode()).as(live.err()).isZero();
+            assertThat(live.out()).containsPattern("primary\\s+" + cover + " \\([^)]+\\)  \\[override\\]")
+                    .contains("run-time overrides and swaps included").doesNotContain("ignored");
+            JsonNode liveJson = HttpCalls.JSON.readTree(io.tocsin.cli.CliRun.run("oncall", "--schedule", "backend-primary", "--layer",
+                    "primary", "--json", "--server", server, "--token", TOKEN).out());
+            assertThat(liveJson.path("source").asString()).isEqualTo("server");
+            assertThat(liveJson.path("layers").get(0).path("person").asString()).isEqualTo(cover);
+            assertThat(liveJson.path("layers").get(0).path("override").asBoolean()).isTrue();
+
+            // The files know nothing of the override, and say so.
+            io.tocsin.cli.CliRun fromFiles = io.tocsin.cli.CliRun.run("oncall", "--config", ACME, "--schedule", "backend-primary",
+                    "--layer", "primary");
+            assertThat(fromFiles.out()).containsPattern("primary\\s+" + rotation + " ")
+                    .contains("offline answer from the files: run-time overrides and swaps are ignored");
+            assertThat(HttpCalls.JSON.readTree(io.tocsin.cli.CliRun.run("oncall", "--config", ACME, "--schedule", "backend-primary",
+                    "--json").out()).path("note").asString()).contains("run-time overrides and swaps are ignored");
+
+            // --at goes to the server: an hour after the override ends, the rotation answers again.
+            io.tocsin.cli.CliRun later = io.tocsin.cli.CliRun.run("oncall", "--schedule", "backend-primary", "--layer", "primary",
+                    "--at", now.plus(Duration.ofHours(3)).atOffset(java.time.ZoneOffset.ofHours(2)).toString(), "--server", server, "--token", TOKEN);
+            assertThat(later.exitCode()).as(later.err()).isZero();
+            assertThat(later.out()).doesNotContain("[override]");
+        } finally {
+            api.delete("/api/v1/schedules/backend-primary/overrides/" + created.json().path("id").asLong());
+        }
+        io.tocsin.cli.CliRun unknown = io.tocsin.cli.CliRun.run("oncall", "--schedule", "nope", "--server", server, "--token", TOKEN);
+        assertThat(unknown.exitCode()).isEqualTo(1);
+        assertThat(unknown.err()).contains("server answered 404");
+        io.tocsin.cli.CliRun badToken = io.tocsin.cli.CliRun.run("oncall", "--schedule", "backend-primary", "--server", server, "--token", "wrong");
+        assertThat(badToken.exitCode()).isEqualTo(1);
+        assertThat(badToken.err()).contains("server answered 401");
+    }
+
+    @Test
     void badOverridesAreRefusedNamingTheFieldAndWriteNothing() {
         int before = api.get("/api/v1/schedules/backend-primary/overrides").json().size();
         assertField(api.postJson("/api/v1/schedules/backend-primary/overrides",
@@ -221,7 +270,8 @@ abstract class ApiContract {
         for (Map<String, String> f : original) {
             changed.add(Map.of("name", f.get("name"), "text", f.get("text").replace("participants: [alice, bob, carol]", "participants: [dan, bob, carol]")));
         }
-        Answer applied = api.postJson("/api/v1/config", Map.of("files", changed));
+        // The edit may take the pager from whoever is on call today: say yes to that.
+        Answer applied = api.postJson("/api/v1/config", Map.of("files", changed, "confirm", true));
         assertThat(applied.status()).isEqualTo(201);
         assertThat(applied.json().path("version").asLong()).isEqualTo(startVersion + 1);
         assertThat(applied.json().path("diff").asString()).contains("-        participants: [alice, bob, carol]")
@@ -250,7 +300,7 @@ abstract class ApiContract {
         assertThat(layers(api.get("/api/v1/schedules/backend-primary/oncall?layer=primary&at=2026-03-31T12:00:00Z").json()))
                 .containsExactly("primary=dan");
 
-        Answer restored = api.postJson("/api/v1/config", Map.of("files", original));
+        Answer restored = api.postJson("/api/v1/config", Map.of("files", original, "confirm", true));
         assertThat(restored.status()).isEqualTo(201);
         JsonNode versions = api.get("/api/v1/config/versions").json();
         assertThat(versions.get(0).path("version").asLong()).isEqualTo(startVersion + 2);
@@ -259,6 +309,90 @@ abstract class ApiContract {
         assertThat(v.path("diff").asString()).contains("+        participants: [dan, bob, carol]");
         assertThat(api.get("/api/v1/audit").json().toString()).contains("config.activate");
         assertThat(api.get("/api/v1/config/versions/999999").status()).isEqualTo(404);
+    }
+
+    @Test
+    void aRotationEditThatMovesThePagerNowIsShownAndNeedsAConfirmation(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
+        String server = "http://localhost:" + port;
+        List<Map<String, String>> original = files(ACME);
+        String was = api.get("/api/v1/schedules/backend-primary/oncall?layer=primary").json().path("layers").get(0).path("person").asString();
+        List<String> order = List.of("alice", "bob", "carol");
+        // The same people one place further along: whoever is on call this week hands over mid-shift.
+        String now = order.get((order.indexOf(was) + 1) % 3);
+        List<Map<String, String>> rotated = new ArrayList<>();
+        for (Map<String, String> f : original) {
+            String text = f.get("text").replace("participants: [alice, bob, carol]", "participants: [bob, carol, alice]");
+            rotated.add(Map.of("name", f.get("name"), "text", text));
+            Files.writeString(tmp.resolve(f.get("name")), text);
+        }
+        long before = api.get("/api/v1/config/active").json().path("version").asLong();
+        String line = "backend-primary/primary: now: " + now + ", was: " + was;
+
+        Answer unconfirmed = api.postJson("/api/v1/config", Map.of("files", rotated));
+        assertThat(unconfirmed.status()).isEqualTo(409);
+        assertThat(unconfirmed.contentType()).startsWith("application/problem+json");
+        assertThat(unconfirmed.json().path("errors").get(0).path("field").asString()).isEqualTo("confirm");
+        assertThat(unconfirmed.json().path("detail").asString()).contains(line).contains("nothing was activated");
+        JsonNode change = unconfirmed.json().path("on_call_changes").get(0);
+        assertThat(unconfirmed.json().path("on_call_changes").size()).isEqualTo(1);
+        assertThat(change.path("schedule").asString() + "/" + change.path("layer").asString() + " " + change.path("was").asString()
+                + "->" + change.path("now").asString()).isEqualTo("backend-primary/primary " + was + "->" + now);
+        assertThat(unconfirmed.json().path("diff").asString()).contains(line).contains("+        participants: [bob, carol, alice]");
+        assertThat(api.get("/api/v1/config/active").json().path("version").asLong()).isEqualTo(before);
+
+        io.tocsin.cli.CliRun refused = io.tocsin.cli.CliRun.run("apply", tmp.toString(), "--server", server, "--token", TOKEN);
+        assertThat(refused.exitCode()).isEqualTo(1);
+        assertThat(refused.err()).contains("this configuration changes who is on call right now:").contains("  " + line)
+                .contains("run again with --yes");
+        assertThat(api.get("/api/v1/config/active").json().path("version").asLong()).isEqualTo(before);
+        assertThat(layers(api.get("/api/v1/schedules/backend-primary/oncall?layer=primary").json())).containsExactly("primary=" + was);
+
+        io.tocsin.cli.CliRun confirmed = io.tocsin.cli.CliRun.run("apply", tmp.toString(), "--yes", "--server", server, "--token", TOKEN);
+        assertThat(confirmed.exitCode()).as(confirmed.err()).isZero();
+        assertThat(confirmed.out()).contains("activated version " + (before + 1)).contains("who is on call now (").contains("  " + line);
+        assertThat(layers(api.get("/api/v1/schedules/backend-primary/oncall?layer=primary").json())).containsExactly("primary=" + now);
+        assertThat(api.get("/api/v1/config/versions/" + (before + 1)).json().path("diff").asString()).contains(line);
+
+        // Going back while someone covers the shift by override moves nobody's pager: no confirmation asked.
+        java.time.Instant at = java.time.Instant.now();
+        Answer cover = api.postJson("/api/v1/schedules/backend-primary/overrides", Map.of("layer", "primary", "person", "dan",
+                "start", at.minus(Duration.ofHours(1)).toString(), "end", at.plus(Duration.ofHours(1)).toString()));
+        assertThat(cover.status()).isEqualTo(201);
+        try {
+            Answer restored = api.postJson("/api/v1/config", Map.of("files", original));
+            assertThat(restored.status()).as(restored.body()).isEqualTo(201);
+            assertThat(restored.json().path("on_call_changes").size()).isZero();
+            assertThat(restored.json().path("diff").asString()).doesNotContain("who is on call now");
+        } finally {
+            api.delete("/api/v1/schedules/backend-primary/overrides/" + cover.json().path("id").asLong());
+        }
+
+        // The same edit made to wait for the end of the shift (effective_from: the next hand-off) moves nobody now.
+        String handoff = api.get("/api/v1/schedules/backend-primary/next-handoff?layer=primary").json().path("next_handoff").asString();
+        List<Map<String, String>> later = new ArrayList<>();
+        for (Map<String, String> f : original) {
+            if (!f.get("name").equals("schedules.yaml")) {
+                later.add(f);
+                continue;
+            }
+            later.add(Map.of("name", f.get("name"), "text", f.get("text").replace("      - id: secondary\n", """
+                          - id: primary
+                            effective_from: %s
+                            participants: [bob, carol, alice]
+                            shift: 1w
+                            handoff: { day: mon, time: "09:00" }
+                            start: 2026-01-05
+                          - id: secondary
+                    """.formatted(handoff))));
+        }
+        Answer waiting = api.postJson("/api/v1/config", Map.of("files", later));
+        assertThat(waiting.status()).as(waiting.body()).isEqualTo(201);
+        assertThat(waiting.json().path("on_call_changes").size()).isZero();
+        assertThat(layers(api.get("/api/v1/schedules/backend-primary/oncall?layer=primary").json())).containsExactly("primary=" + was);
+        String nextWeek = order.get((order.indexOf(was) + 2) % 3);
+        assertThat(layers(api.get("/api/v1/schedules/backend-primary/oncall?layer=primary&at=" + handoff.replace("+", "%2B")).json()))
+                .containsExactly("primary=" + nextWeek);
+        assertThat(api.postJson("/api/v1/config", Map.of("files", original)).status()).isEqualTo(201);
     }
 
     @Test

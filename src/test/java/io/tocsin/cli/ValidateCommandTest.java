@@ -49,6 +49,94 @@ class ValidateCommandTest {
         assertThat(e).contains("problem(s)");
     }
 
+    static final String LATER_PRIMARY = """
+                  - id: primary
+                    effective_from: 2026-04-01T12:00:00+03:00
+                    participants: [dan, bob, carol]
+                    shift: 1w
+                    handoff: { day: mon, time: "09:00" }
+                    start: 2026-01-05
+                  - id: secondary
+            """;
+
+    @Test
+    void aLayerRedefinedFromAnInstantAnswersWithTheOldDefinitionBeforeItAndTheNewOneFrom() throws IOException {
+        Path copy = copy(ACME);
+        edit(copy.resolve("schedules.yaml"), "      - id: secondary\n", LATER_PRIMARY);
+        CliRun valid = CliRun.run("validate", copy.toString());
+        assertThat(valid.exitCode()).as(valid.err()).isZero();
+        assertThat(valid.out()).contains("valid: organisation acme");
+
+        // Alice's week (from Monday 2026-03-30 09:00) is cut on Wednesday at noon, not before.
+        assertThat(CliRun.run("oncall", "--config", copy.toString(), "--schedule", "backend-primary", "--layer", "primary",
+                "--at", "2026-04-01T11:59:59+03:00").out()).containsPattern("primary\\s+alice ");
+        assertThat(CliRun.run("oncall", "--config", copy.toString(), "--schedule", "backend-primary", "--layer", "primary",
+                "--at", "2026-04-01T12:00:00+03:00").out()).containsPattern("primary\\s+dan ");
+        // From then on the new rotation runs as written: bob from the next Monday hand-off.
+        assertThat(CliRun.run("oncall", "--config", copy.toString(), "--schedule", "backend-primary", "--layer", "primary",
+                "--at", "2026-04-06T09:00:00+03:00").out()).containsPattern("primary\\s+bob ");
+        // One layer still, in its first place: secondary is still second.
+        CliRun all = CliRun.run("oncall", "--config", copy.toString(), "--schedule", "backend-primary", "--at", "2026-03-29T12:00:00+03:00");
+        assertThat(all.out().lines().filter(l -> l.startsWith("  ")).map(l -> l.trim().split("\\s+")[0]).toList())
+                .containsExactly("primary", "secondary", "business-hours");
+        CliRun shifts = CliRun.run("shifts", "--config", copy.toString(), "--schedule", "backend-primary", "--layer", "primary",
+                "--from", "2026-03-30", "--to", "2026-04-07");
+        assertThat(shifts.out()).contains("Mon 2026-03-30 09:00 +03:00  Wed 2026-04-01 12:00 +03:00  alice")
+                .contains("Wed 2026-04-01 12:00 +03:00  Mon 2026-04-06 09:00 +03:00  dan");
+    }
+
+    @Test
+    void aRepeatedLayerIdNeedsAnEffectiveFromLaterThanTheDefinitionBeforeIt() throws IOException {
+        Path copy = copy(ACME);
+        Files.writeString(copy.resolve("schedules.yaml"), """
+                schedules:
+                  - id: backend-primary
+                    name: Backend on-call
+                    layers:
+                      - id: primary
+                        participants: [alice, bob, carol]
+                        shift: 1w
+                        handoff: { day: mon, time: "09:00" }
+                        start: 2026-01-05
+                      - id: primary
+                        participants: [dan]
+                        shift: 1w
+                        handoff: { day: mon, time: "09:00" }
+                        start: 2026-01-05
+                      - id: primary
+                        effective_from: 2026-05-01T09:00:00+03:00
+                        participants: [bob, carol, alice]
+                        shift: 1w
+                        handoff: { day: mon, time: "09:00" }
+                        start: 2026-01-05
+                      - id: primary
+                        effective_from: 2026-04-01T09:00:00+03:00
+                        participants: [carol]
+                        shift: 1w
+                        handoff: { day: mon, time: "09:00" }
+                        start: 2026-01-05
+                      - id: secondary
+                        effective_from: next tuesday
+                        participants: [bob, carol, alice]
+                        shift: 1w
+                        handoff: { day: mon, time: "09:00" }
+                        start: 2026-01-05
+                      - id: business-hours
+                        participants: [dan]
+                        shift: 1d
+                        handoff: { time: "09:00" }
+                        start: 2026-01-05
+                """);
+        CliRun r = CliRun.run("validate", copy.toString());
+        assertThat(r.exitCode()).isEqualTo(1);
+        String sch = copy.resolve("schedules.yaml").toString();
+        assertThat(r.err()).contains(sch + ":10:9: schedules[0].layers[1].id: duplicate layer id \"primary\" in schedule "
+                        + "\"backend-primary\" (a later definition of a layer needs effective_from: the instant it takes over)")
+                .contains(sch + ":22:9: schedules[0].layers[3].effective_from: must be after 2026-05-01T09:00+03:00, when the "
+                        + "previous definition of layer \"primary\" takes effect")
+                .contains(sch + ":28:9: schedules[0].layers[4].effective_from: bad instant \"next tuesday\"");
+    }
+
     @Test
     void cyclesBetweenPathsAndBadReferencesInTriggersAreErrors() throws IOException {
         Path copy = copy(ACME);

@@ -56,6 +56,8 @@ public final class FakeProvider implements AutoCloseable {
     private final HttpServer server;
     private final List<Request> requests = new CopyOnWriteArrayList<>();
     private final Map<String, Deque<Reply>> scripts = new ConcurrentHashMap<>();
+    private final Map<String, Reply> outages = new ConcurrentHashMap<>();
+    private final Map<Predicate<String>, Reply> refusals = new ConcurrentHashMap<>();
 
     public FakeProvider() {
         try {
@@ -76,6 +78,20 @@ public final class FakeProvider implements AutoCloseable {
         scripts.computeIfAbsent(path, p -> new ConcurrentLinkedDeque<>()).addAll(List.of(replies));
     }
 
+    /** Until {@link #up}, every request to {@code path} gets {@code reply} (after any script): an outage of any length. */
+    public void down(String path, Reply reply) {
+        outages.put(path, reply);
+    }
+
+    /** Every request whose body matches gets {@code reply}, whatever else is scripted: a payload the receiver keeps refusing. */
+    public void refuse(Predicate<String> body, Reply reply) {
+        refusals.put(body, reply);
+    }
+
+    public void up(String path) {
+        outages.remove(path);
+    }
+
     public List<Request> requests(Predicate<Request> which) {
         return new ArrayList<>(requests.stream().filter(which).toList());
     }
@@ -87,6 +103,8 @@ public final class FakeProvider implements AutoCloseable {
     public void clear() {
         requests.clear();
         scripts.clear();
+        outages.clear();
+        refusals.clear();
     }
 
     private void handle(HttpExchange ex) throws IOException {
@@ -96,8 +114,15 @@ public final class FakeProvider implements AutoCloseable {
         }
         String path = ex.getRequestURI().getPath();
         requests.add(new Request(ex.getRequestMethod(), path, Map.copyOf(ex.getRequestHeaders()), body));
+        String requestBody = body;
+        Reply reply = refusals.entrySet().stream().filter(e -> e.getKey().test(requestBody)).map(Map.Entry::getValue).findFirst().orElse(null);
         Deque<Reply> script = scripts.get(path);
-        Reply reply = script == null ? null : script.poll();
+        if (reply == null) {
+            reply = script == null ? null : script.poll();
+        }
+        if (reply == null) {
+            reply = outages.get(path);
+        }
         if (reply == null) {
             reply = Reply.status(200, "{\"id\":\"ok\"}");
         }
