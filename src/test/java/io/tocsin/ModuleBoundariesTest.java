@@ -8,7 +8,7 @@ import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.Test;
 
-/** The module map of DESIGN.md, enforced. */
+/** The module map of docs/architecture.md, enforced. */
 class ModuleBoundariesTest {
     static final JavaClasses TOCSIN = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)

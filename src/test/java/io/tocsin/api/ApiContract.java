@@ -520,7 +520,8 @@ abstract class ApiContract {
         assertThat(api.get("/api/v1/config/active").json().path("version").asLong()).isEqualTo(before);
 
         try {
-            Answer applied = api.postJson("/api/v1/config" + week, Map.of("files", files(nights)));
+            // Another organisation moves every pager: the switch is confirmed.
+            Answer applied = api.postJson("/api/v1/config" + week, Map.of("files", files(nights), "confirm", true));
             assertThat(applied.status()).as(applied.body()).isEqualTo(201);
             assertThat(applied.json().path("coverage")).isEqualTo(coverage);
             assertThat(api.get("/api/v1/config/active").json().path("organisation").asString()).isEqualTo("coverage-nights");
@@ -534,7 +535,7 @@ abstract class ApiContract {
                     .contains("08:00 +0").contains("20:00 +0").contains("  level secondary reaches nobody (on call in web/secondary)\n")
                     .contains("gap period(s) in 3 of 4 service/severity pair(s).");
         } finally {
-            api.postJson("/api/v1/config", Map.of("files", files(ACME)));
+            api.postJson("/api/v1/config", Map.of("files", files(ACME), "confirm", true));
         }
         assertThat(api.get("/api/v1/config/active").json().path("organisation").asString()).isEqualTo("acme");
     }

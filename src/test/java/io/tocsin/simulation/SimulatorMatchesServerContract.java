@@ -12,6 +12,7 @@ import io.tocsin.testing.HttpCalls;
 import io.tocsin.testing.HttpCalls.Answer;
 import io.tocsin.testing.MutableClock;
 import io.tocsin.testing.TestClockConfig;
+import io.tocsin.testing.VirtualTime;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -27,7 +28,6 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -137,10 +137,12 @@ abstract class SimulatorMatchesServerContract {
         stepTo(end);
 
         List<String> actual = new ArrayList<>();
+        int opened = 0;
         for (JsonNode incident : api.get("/api/v1/incidents?limit=1000").json()) {
             if (incident.path("number").asLong() <= before) {
                 continue;
             }
+            opened++;
             for (JsonNode m : api.get("/api/v1/incidents/" + incident.path("number").asLong() + "/messages").json()) {
                 actual.add(line(Duration.between(start, Instant.parse(m.path("at").asString())).toMinutes(), m.path("kind").asString(),
                         m.path("recipient").asString(), m.path("cause").asString(), text(m, "path"), text(m, "level"), text(m, "trigger")));
@@ -149,23 +151,14 @@ abstract class SimulatorMatchesServerContract {
         api.resolveAllOpen();
         expected.sort(Comparator.naturalOrder());
         actual.sort(Comparator.naturalOrder());
-        assertThat(expected).as("the simulator sends something").isNotEmpty();
+        // Some scenarios rightly send nothing (a maintenance window, a signal that was not sustained), but
+        // every one opens an incident on the server, so the comparison is about a real incident.
+        assertThat(opened).as(file + ": incidents the server opened").isPositive();
         assertThat(actual).as(file + ": messages the server queued").containsExactlyElementsOf(expected);
     }
 
-    /** Fires, in order, every timer that comes due up to {@code until}, each at its own instant. */
     private void stepTo(Instant until) {
-        for (int guard = 0; guard < 100_000; guard++) {
-            Optional<Instant> due = timers.nextDue();
-            if (due.isEmpty() || due.get().isAfter(until)) {
-                break;
-            }
-            if (due.get().isAfter(clock.instant())) {
-                clock.set(due.get());
-            }
-            timers.runOnce();
-        }
-        clock.set(until);
+        new VirtualTime(clock, timers).stepTo(until);
     }
 
     private static String line(long minute, String kind, String recipient, String cause, String path, String level, String trigger) {
@@ -189,7 +182,8 @@ abstract class SimulatorMatchesServerContract {
                 files.add(Map.of("name", f.getFileName().toString(), "text", Files.readString(f)));
             }
         }
-        Answer a = api.postJson("/api/v1/config", Map.of("files", files));
+        // Switching organisations moves every pager: confirmed.
+        Answer a = api.postJson("/api/v1/config", Map.of("files", files, "confirm", true));
         assertThat(a.status()).as(a.body()).isIn(200, 201);
     }
 

@@ -1,0 +1,242 @@
+package io.tocsin.incident;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tocsin.testing.HttpCalls;
+import io.tocsin.testing.HttpCalls.Answer;
+import io.tocsin.testing.MutableClock;
+import io.tocsin.testing.TestClockConfig;
+import io.tocsin.testing.VirtualTime;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Import;
+import org.springframework.test.annotation.DirtiesContext;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The paging rules a pager must never get wrong, each through the server's real interfaces: alerts
+ * through the PagerDuty Events API, actions and configuration through the REST API, and the messages
+ * the server queued read back from {@code GET /api/v1/incidents/{id}/messages}. Timers fire when the
+ * virtual clock passes them.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        "tocsin.admin-token=" + PagingRulesContract.TOKEN,
+        "tocsin.config.path=src/test/resources/orgs/paging",
+        "tocsin.admin-token-file=target/test-admin-token-paging",
+        "tocsin.timers.enabled=false",
+        "tocsin.notify.enabled=false",
+        "tocsin.handoff.enabled=false"})
+@Import(TestClockConfig.class)
+@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
+abstract class PagingRulesContract {
+    static final String TOKEN = "paging-rules-token-0123456789";
+    static final String API_KEY = "d4444444444444444444444444444444";
+    static final String LEGACY_KEY = "e5555555555555555555555555555555";
+    /** A Wednesday, 13:00 in Bucharest. */
+    static final Instant T = Instant.parse("2026-04-15T10:00:00Z");
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    MutableClock clock;
+
+    @Autowired
+    TimerWorker timers;
+
+    HttpCalls api;
+    VirtualTime time;
+
+    @BeforeEach
+    void setUp() throws IOException {
+        api = new HttpCalls("http://localhost:" + port, TOKEN);
+        time = new VirtualTime(clock, timers);
+        api.resolveAllOpen();
+        time.settle();
+        apply(Files.readString(Path.of("src/test/resources/orgs/paging/organisation.yaml")));
+    }
+
+    @Test
+    void aChatOnlyIncidentRaisedToAPagingSeverityPagesItsPath() {
+        time.reset(T);
+        long id = trigger(API_KEY, "chat-" + System.nanoTime(), "warning");
+        assertThat(incident(id).path("paging").asString()).isEqualTo("CHAT");
+        assertThat(pages(id)).isEmpty();
+        assertThat(messages(id)).contains("+0 CHAT #low OPENED", "+0 CHAT #api OPENED");
+
+        time.step(Duration.ofMinutes(5));
+        Answer raised = api.postJson("/api/v1/incidents/" + id + "/severity", Map.of("severity", "P1"));
+        assertThat(raised.status()).isEqualTo(200);
+        assertThat(kinds(id)).contains("PAGING_STARTED");
+        assertThat(incident(id).path("paging").asString()).isEqualTo("PAGE");
+        time.step(Duration.ofMinutes(10));
+        assertThat(pages(id)).containsExactly("+5 PAGE alice NOTIFIED standard/on-call", "+15 PAGE bob NOTIFIED standard/backup");
+    }
+
+    @Test
+    void theLadderRepeatsAndIsExhaustedAlthoughItsLastLevelWaitsForATag() {
+        time.reset(T);
+        long id = trigger(API_KEY, "repeat-" + System.nanoTime(), "critical");
+        time.step(Duration.ofMinutes(90));
+        assertThat(pages(id)).containsExactly(
+                "+0 PAGE alice NOTIFIED standard/on-call", "+10 PAGE bob NOTIFIED standard/backup", "+20 PAGE carol NOTIFIED standard/lead",
+                "+35 PAGE alice NOTIFIED standard/on-call", "+45 PAGE bob NOTIFIED standard/backup", "+55 PAGE carol NOTIFIED standard/lead");
+        assertThat(timeline(id)).contains("+35 LADDER_REPEATED", "+70 LADDER_EXHAUSTED");
+        assertThat(messages(id)).contains("+70 CHAT #api LADDER_EXHAUSTED");
+    }
+
+    @Test
+    void nobodyIsPagedTwiceForOneCycleAndTheAcknowledgerIsNotPagedAgain() {
+        time.reset(T);
+        long id = trigger(API_KEY, "twice-" + System.nanoTime(), "critical");
+        time.step(Duration.ofMinutes(2));
+        assertThat(api.postJson("/api/v1/incidents/" + id + "/tags", Map.of("tags", List.of("needs-lead"))).status()).isEqualTo(200);
+        time.step(Duration.ofMinutes(23));
+        // carol was paged by the trigger at 2: the lead level at 20 names her again and pages nobody.
+        assertThat(pages(id)).containsExactly("+0 PAGE alice NOTIFIED standard/on-call", "+2 PAGE carol NOTIFIED trigger:lead-now",
+                "+10 PAGE bob NOTIFIED standard/backup");
+        assertThat(timeline(id)).contains("+20 LEVEL_SKIPPED");
+
+        assertThat(api.withHeader("From", "alice").postJson("/api/v1/incidents/" + id + "/acknowledge", "{}").status()).isEqualTo(200);
+        time.step(Duration.ofMinutes(5));
+        assertThat(api.postJson("/api/v1/incidents/" + id + "/tags", Map.of("tags", List.of("war-room"))).status()).isEqualTo(200);
+        // The war room names the whole team and leadership: only erin, who was never paged, is paged now.
+        assertThat(pages(id)).containsExactly("+0 PAGE alice NOTIFIED standard/on-call", "+2 PAGE carol NOTIFIED trigger:lead-now",
+                "+10 PAGE bob NOTIFIED standard/backup", "+30 PAGE erin NOTIFIED standard/war-room");
+    }
+
+    @Test
+    void anIncidentWhosePolicyDisappearsFollowsItsServicesPolicyAndStillAcknowledges() throws IOException {
+        time.reset(T);
+        long id = trigger(LEGACY_KEY, "legacy-" + System.nanoTime(), "critical");
+        assertThat(pages(id)).containsExactly("+0 PAGE bob NOTIFIED old/first");
+
+        time.step(Duration.ofMinutes(3));
+        String base = Files.readString(Path.of("src/test/resources/orgs/paging/organisation.yaml"));
+        String withoutLegacyPolicy = base.substring(0, base.indexOf("  - id: legacy\n    name: Legacy\n")) + base.substring(base.indexOf("services:"));
+        String moved = withoutLegacyPolicy.replace("escalation_policy: legacy,", "escalation_policy: paging,");
+        Answer applied = apply(moved);
+        assertThat(applied.json().path("open_incidents").toString()).contains("INC-" + id)
+                .contains("escalation policy legacy no longer exists: now follows paging");
+
+        time.settle();
+        assertThat(kinds(id)).contains("POLICY_CHANGED");
+        // It moved to the paging policy's path: its first level pages alice; bob, already paged, is not paged again.
+        assertThat(pages(id)).containsExactly("+0 PAGE bob NOTIFIED old/first", "+3 PAGE alice NOTIFIED standard/on-call");
+
+        Answer ack = api.withHeader("From", "alice").postJson("/api/v1/incidents/" + id + "/acknowledge", "{}");
+        assertThat(ack.json().path("changed").asBoolean()).isTrue();
+        assertThat(incident(id).path("status").asString()).isEqualTo("ACKNOWLEDGED");
+        assertThat(api.postJson("/api/v1/incidents/" + id + "/resolve", "{}").json().path("changed").asBoolean()).isTrue();
+        assertThat(incident(id).path("status").asString()).isEqualTo("RESOLVED");
+    }
+
+    @Test
+    void anIncidentWhoseServiceAndPolicyBothDisappearStopsEscalatingButStillAcknowledgesAndResolves() throws IOException {
+        time.reset(T);
+        long id = trigger(LEGACY_KEY, "gone-" + System.nanoTime(), "critical");
+        String base = Files.readString(Path.of("src/test/resources/orgs/paging/organisation.yaml"));
+        String gone = base.substring(0, base.indexOf("  - id: legacy\n    name: Legacy\n")) + base.substring(base.indexOf("services:"),
+                base.indexOf("  - { id: legacy,"));
+        Answer applied = apply(gone);
+        assertThat(applied.json().path("open_incidents").toString()).contains("INC-" + id).contains("nothing escalates any more");
+        time.step(Duration.ofHours(2));
+        // Without the policy, carol's level at 30 minutes never comes; the incident is still there to be worked.
+        assertThat(pages(id)).containsExactly("+0 PAGE bob NOTIFIED old/first");
+        assertThat(kinds(id)).contains("POLICY_CHANGED");
+        Answer note = api.postJson("/api/v1/incidents/" + id + "/notes", Map.of("text", "service retired; closing by hand"));
+        assertThat(note.json().path("changed").asBoolean()).isTrue();
+        assertThat(api.withHeader("From", "bob").postJson("/api/v1/incidents/" + id + "/acknowledge", "{}").json().path("changed")
+                .asBoolean()).isTrue();
+        assertThat(api.postJson("/api/v1/incidents/" + id + "/resolve", "{}").json().path("changed").asBoolean()).isTrue();
+        assertThat(incident(id).path("status").asString()).isEqualTo("RESOLVED");
+    }
+
+    @Test
+    void aResolveTargetInBusinessDaysCountsOnlyWorkingHours() {
+        // Thursday 24 December 2026, 16:00 in Bucharest: one working hour left that day, Friday is Christmas,
+        // so one business day (8 working hours) runs out on Monday 28 December at 16:00 (14:00Z).
+        time.reset(Instant.parse("2026-12-24T14:00:00Z"));
+        long id = trigger(API_KEY, "bd-" + System.nanoTime(), "error");
+        assertThat(incident(id).path("severity").asString()).isEqualTo("P2");
+        assertThat(api.withHeader("From", "alice").postJson("/api/v1/incidents/" + id + "/acknowledge", "{}").status()).isEqualTo(200);
+        time.stepTo(Instant.parse("2026-12-28T13:59:00Z"));
+        assertThat(pages(id)).noneMatch(p -> p.contains("erin"));
+        time.stepTo(Instant.parse("2026-12-28T14:00:00Z"));
+        assertThat(pages(id)).contains("+5760 PAGE erin NOTIFIED trigger:resolve-target");
+        assertThat(timelineTexts(id)).anyMatch(t -> t.contains("resolve target of P2 (1 business day) breached"));
+    }
+
+    // ---- through the API ----
+
+    Answer apply(String organisation) {
+        Answer a = api.postJson("/api/v1/config", Map.of("files", List.of(Map.of("name", "organisation.yaml", "text", organisation)),
+                "confirm", true));
+        assertThat(a.status()).as(a.body()).isIn(200, 201);
+        return a;
+    }
+
+    long trigger(String key, String dedup, String severity) {
+        Answer a = api.withToken(null).postJson("/v2/enqueue", Map.of("routing_key", key, "event_action", "trigger", "dedup_key", dedup,
+                "payload", Map.of("summary", "paging rules " + dedup, "source", "test", "severity", severity)));
+        assertThat(a.status()).as(a.body()).isEqualTo(202);
+        time.settle();
+        for (JsonNode i : api.get("/api/v1/incidents?limit=50").json()) {
+            if (i.path("dedup_key").asString().equals(dedup)) {
+                return i.path("number").asLong();
+            }
+        }
+        throw new AssertionError("no incident for " + dedup);
+    }
+
+    JsonNode incident(long id) {
+        return api.get("/api/v1/incidents/" + id).json().path("incident");
+    }
+
+    /** Every message as "+minutes KIND recipient CAUSE path/level" (or trigger:id), minutes from the incident's opening. */
+    List<String> messages(long id) {
+        Instant opened = Instant.parse(incident(id).path("opened_at").asString());
+        List<String> out = new ArrayList<>();
+        for (JsonNode m : api.get("/api/v1/incidents/" + id + "/messages").json()) {
+            String step = m.path("level").isString() ? m.path("path").asString() + "/" + m.path("level").asString()
+                    : m.path("trigger").isString() ? "trigger:" + m.path("trigger").asString() : "";
+            out.add(("+" + Duration.between(opened, Instant.parse(m.path("at").asString())).toMinutes() + " " + m.path("kind").asString()
+                    + " " + m.path("recipient").asString() + " " + m.path("cause").asString() + " " + step).strip());
+        }
+        return out;
+    }
+
+    List<String> pages(long id) {
+        return messages(id).stream().filter(m -> m.contains(" PAGE ")).toList();
+    }
+
+    List<String> timeline(long id) {
+        Instant opened = Instant.parse(incident(id).path("opened_at").asString());
+        List<String> out = new ArrayList<>();
+        for (JsonNode e : api.get("/api/v1/incidents/" + id).json().path("timeline")) {
+            out.add("+" + Duration.between(opened, Instant.parse(e.path("at").asString())).toMinutes() + " " + e.path("kind").asString());
+        }
+        return out;
+    }
+
+    List<String> kinds(long id) {
+        return timeline(id).stream().map(l -> l.substring(l.indexOf(' ') + 1)).toList();
+    }
+
+    List<String> timelineTexts(long id) {
+        List<String> out = new ArrayList<>();
+        api.get("/api/v1/incidents/" + id).json().path("timeline").forEach(e -> out.add(e.path("text").asString()));
+        return out;
+    }
+}
