@@ -62,6 +62,13 @@ class ApplyCommand implements Callable<Integer> {
             } else {
                 out.printf("activated version %d%n%s%n", version, body.path("diff").asString());
             }
+            if (body.path("open_incidents").isArray() && !body.path("open_incidents").isEmpty()) {
+                out.println("open incidents whose escalation policy this version no longer has:");
+                for (JsonNode i : body.path("open_incidents")) {
+                    out.printf("  %s (service %s, policy %s): %s%n", i.path("incident").asString(), i.path("service").asString(),
+                            i.path("policy").asString(), i.path("effect").asString());
+                }
+            }
             // Gaps are reported, not refused: the version is active either way (`tocsin coverage` fails on them).
             if (body.path("coverage").isObject()) {
                 out.printf("%n%s", CoverageReport.fromJson(body.path("coverage")).text());

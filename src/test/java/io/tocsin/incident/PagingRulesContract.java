@@ -149,8 +149,15 @@ abstract class PagingRulesContract {
         String base = Files.readString(Path.of("src/test/resources/orgs/paging/organisation.yaml"));
         String gone = base.substring(0, base.indexOf("  - id: legacy\n    name: Legacy\n")) + base.substring(base.indexOf("services:"),
                 base.indexOf("  - { id: legacy,"));
-        Answer applied = apply(gone);
-        assertThat(applied.json().path("open_incidents").toString()).contains("INC-" + id).contains("nothing escalates any more");
+        // Through the command line, as a team applies its files: the answer names the incident and its fate.
+        Path dir = Files.createTempDirectory("tocsin-paging-gone");
+        Files.writeString(dir.resolve("organisation.yaml"), gone);
+        io.tocsin.cli.CliRun cli = io.tocsin.cli.CliRun.run("apply", dir.toString(), "--yes", "--server", "http://localhost:" + port,
+                "--token", TOKEN);
+        assertThat(cli.exitCode()).as(cli.err()).isZero();
+        assertThat(cli.out()).contains("open incidents whose escalation policy this version no longer has:")
+                .contains("INC-" + id + " (service legacy, policy legacy): escalation policy legacy no longer exists and service legacy "
+                        + "follows none: nothing escalates any more");
         time.step(Duration.ofHours(2));
         // Without the policy, carol's level at 30 minutes never comes; the incident is still there to be worked.
         assertThat(pages(id)).containsExactly("+0 PAGE bob NOTIFIED old/first");
