@@ -40,7 +40,16 @@ class IncidentsController {
     }
 
     /** {@code details}: what the event said beyond its summary, structured, sensitive fields redacted (see EventDetails). */
-    record Detail(IncidentView incident, tools.jackson.databind.JsonNode details, List<EntryView> timeline) {
+    /** {@code targets}: the severity's response targets as clocks (due, met, state, seconds left or late). */
+    record Detail(IncidentView incident, tools.jackson.databind.JsonNode details, List<TargetView> targets, List<EntryView> timeline) {
+    }
+
+    /** {@code text}: the clock in words, local times in the organisation's time zone. */
+    record TargetView(String target, String deadline, Instant due, Instant metAt, String state, Long secondsLeft, String text) {
+        static TargetView of(io.tocsin.engine.ResponseClocks.Clock c, java.time.ZoneId zone) {
+            return new TargetView(c.name(), c.deadline(), c.due(), c.metAt(), c.state().name(),
+                    c.left() == null ? null : c.left().getSeconds(), c.describe(zone));
+        }
     }
 
     record ActionAnswer(IncidentView incident, boolean changed, String message) {
@@ -102,7 +111,9 @@ class IncidentsController {
         long n = number(id);
         IncidentRow row = incidents.find(n).orElseThrow(() -> new NotFoundException("no incident " + id));
         EventDetails details = EventDetails.of(row.details(), sensitiveFields());
-        return new Detail(IncidentView.of(row, details.text(row.summary())), details.structured(),
+        java.time.ZoneId zone = engine.organisation().zone();
+        List<TargetView> targets = incidents.clocks(row).stream().map(c -> TargetView.of(c, zone)).toList();
+        return new Detail(IncidentView.of(row, details.text(row.summary())), details.structured(), targets,
                 incidents.timeline(n).stream().map(EntryView::of).toList());
     }
 

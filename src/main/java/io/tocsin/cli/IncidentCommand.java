@@ -116,6 +116,12 @@ class IncidentCommand {
                     out.println("  " + l.path("text").asString() + (l.path("href").isString() ? ": " + l.path("href").asString() : ""));
                 }
             }
+            if (json.path("targets").size() > 0) {
+                out.println("Targets:");
+                for (JsonNode t : json.path("targets")) {
+                    out.printf("  %-13s %-16s %s%n", t.path("target").asString(), t.path("deadline").asString(), t.path("text").asString());
+                }
+            }
             out.println("Timeline:");
             for (JsonNode e : json.path("timeline")) {
                 out.printf("  %s  %-16s %s%s%n", e.path("at").asString(), e.path("kind").asString(), e.path("text").asString(),

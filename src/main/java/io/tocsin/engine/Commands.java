@@ -92,6 +92,9 @@ final class Commands {
 
     static void postUpdate(Step s, Command.PostUpdate u) {
         s.b.lastUpdateAt = s.now;
+        if (s.b.firstUpdateAt == null) {
+            s.b.firstUpdateAt = s.now;
+        }
         s.note(Kind.STATUS_UPDATE, Step.by(u.by()) + (u.status() == null ? "" : "[" + u.status() + "] ")
                 + (u.message() == null ? "" : u.message()));
     }

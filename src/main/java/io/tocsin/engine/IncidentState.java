@@ -18,7 +18,9 @@ import java.util.Set;
  * and neither is the person who acknowledged it while it stays acknowledged. {@code eventCount} counts
  * the source's events for its dedup key. {@code pagingSince} is when it started paging (at opening, when
  * its signal was sustained, or when a quiet incident was raised); a level notified after that is an
- * escalation. Null while it pages nobody.
+ * escalation. Null while it pages nobody. {@code firstUpdateAt} is when the first status update was
+ * posted (the first-update target is met then); {@code breached} names the response targets whose
+ * breach the timeline has recorded.
  */
 public record IncidentState(
         String id,
@@ -43,7 +45,9 @@ public record IncidentState(
         String chatChannel,
         Set<String> paged,
         long eventCount,
-        Instant pagingSince) {
+        Instant pagingSince,
+        Instant firstUpdateAt,
+        Set<String> breached) {
 
     public IncidentState {
         // Insertion order is kept (Set.copyOf would not) so timelines are the same on every run.
@@ -58,6 +62,10 @@ public record IncidentState(
         paging = paging == null ? Paging.PAGE : paging;
         paged = paged == null ? engaged : ordered(paged);
         eventCount = Math.max(1, eventCount);
+        breached = breached == null ? Set.of() : ordered(breached);
+        if (firstUpdateAt == null && lastUpdateAt != null) {
+            firstUpdateAt = lastUpdateAt;
+        }
         if (pagingSince == null && paging == Paging.PAGE && pendingUntil == null && !paths.isEmpty()) {
             pagingSince = openedAt;
         }
@@ -108,6 +116,8 @@ public record IncidentState(
         Set<String> paged;
         long eventCount;
         Instant pagingSince;
+        Instant firstUpdateAt;
+        Set<String> breached;
 
         Builder(IncidentState s) {
             id = s.id;
@@ -133,12 +143,14 @@ public record IncidentState(
             paged = new LinkedHashSet<>(s.paged);
             eventCount = s.eventCount;
             pagingSince = s.pagingSince;
+            firstUpdateAt = s.firstUpdateAt;
+            breached = new LinkedHashSet<>(s.breached);
         }
 
         IncidentState build() {
             return new IncidentState(id, service, policy, severity, status, tags, services, openedAt, unacknowledgedSince,
                     acknowledgedAt, acknowledgedBy, resolvedAt, lastUpdateAt, paths, firedTriggers, engaged, assignees, pendingUntil, paging,
-                    chatChannel, paged, eventCount, pagingSince);
+                    chatChannel, paged, eventCount, pagingSince, firstUpdateAt, breached);
         }
     }
 }

@@ -53,6 +53,15 @@ final class Timing {
             out.add(new Due(b.pendingUntil, 0, () -> promoteSustained(s)));
             return out;
         }
+        // The severity's response targets run on every incident anyone is expected to act on, paging or not.
+        if (b.paging != Paging.RECORD) {
+            for (ResponseTarget target : ResponseTarget.values()) {
+                Instant due = targetDue(s, target);
+                if (due != null && !b.breached.contains(breachKey(s, target))) {
+                    out.add(new Due(due, 2, () -> breach(s, target)));
+                }
+            }
+        }
         if (s.isQuiet()) {
             return out;
         }
@@ -65,7 +74,7 @@ final class Timing {
             if (c.isTimed() && !Triggers.isEvent(c) && Triggers.filtersHold(s, c) && !b.firedTriggers.contains(Triggers.key(s, t))) {
                 Instant due = Triggers.timedDue(s, c);
                 if (due != null) {
-                    out.add(new Due(due, 2, () -> Triggers.fireTimed(s, t)));
+                    out.add(new Due(due, 3, () -> Triggers.fireTimed(s, t)));
                 }
             }
         }
@@ -86,7 +95,7 @@ final class Timing {
         int index = nextEligible(s, run, path);
         if (index < size) {
             Instant due = run.promoteNext() ? s.now : levelDue(s, path.levels().get(index), run);
-            return due == null ? null : new Due(due, 3 + i, () -> s.notifyLevel(i, index, null));
+            return due == null ? null : new Due(due, 4 + i, () -> s.notifyLevel(i, index, null));
         }
         // Levels waiting for a tag stand apart: every other level has fired, and nobody acknowledged.
         if (s.b.status != IncidentStatus.TRIGGERED) {
@@ -94,9 +103,9 @@ final class Timing {
         }
         Instant due = run.lastNotifiedAt().plus(path.repeatAfter());
         if (run.cycle() < path.repeat()) {
-            return new Due(due, 3 + i, () -> repeat(s, i));
+            return new Due(due, 4 + i, () -> repeat(s, i));
         }
-        return run.exhausted() ? null : new Due(due, 3 + i, () -> exhausted(s, i));
+        return run.exhausted() ? null : new Due(due, 4 + i, () -> exhausted(s, i));
     }
 
     /**
@@ -160,6 +169,17 @@ final class Timing {
             case FIRST_UPDATE -> b.lastUpdateAt != null ? null : deadline.from(b.openedAt, s.rules.calendar());
             case RESOLVE -> deadline.from(b.openedAt, s.rules.calendar());
         };
+    }
+
+    /** The acknowledgement target counts again from each re-trigger; the others once per incident. */
+    static String breachKey(Step s, ResponseTarget target) {
+        return target == ResponseTarget.ACKNOWLEDGE ? target.name() + "@" + s.b.unacknowledgedSince : target.name();
+    }
+
+    private static void breach(Step s, ResponseTarget target) {
+        s.b.breached.add(breachKey(s, target));
+        Deadline deadline = s.rules.severities().get(s.b.severity).target(target);
+        s.note(Kind.TARGET_BREACHED, ResponseClocks.name(target) + " target of " + s.b.severity + " (" + deadline.describe() + ") breached");
     }
 
     private static void repeat(Step s, int i) {

@@ -177,6 +177,18 @@ public class Incidents {
         return store.messages(id);
     }
 
+    /** The incident's response targets as clocks, now. */
+    public List<io.tocsin.engine.ResponseClocks.Clock> clocks(IncidentRow row) {
+        IncidentState state;
+        try {
+            state = StateCodec.read(row.state());
+        } catch (RuntimeException unreadable) {
+            // A damaged row must still show its timeline (the timer worker says on it what went wrong); it just has no clocks.
+            return List.of();
+        }
+        return io.tocsin.engine.ResponseClocks.of(state, engine.engine().rules(), clock.instant());
+    }
+
     /** The engine's view of a stored incident: who is engaged and who acknowledged live only there, not in columns. */
     public IncidentState state(IncidentRow row) {
         return StateCodec.read(row.state());

@@ -50,7 +50,11 @@ class IncidentPages {
 
     /** What the event said beyond its summary, sensitive fields redacted; a link without href is shown as text. */
     record IncidentDetail(IncidentLine incident, boolean open, List<String> engaged, List<DetailLine> details,
-                          List<EventDetails.Link> links, List<EntryLine> timeline) {
+                          List<EventDetails.Link> links, List<TargetLine> targets, List<EntryLine> timeline) {
+    }
+
+    /** A response target as a clock: "acknowledge 15m: 12m left (due Wed 10:15)". */
+    record TargetLine(String name, String deadline, String state, String text) {
     }
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -177,8 +181,11 @@ class IncidentPages {
         EventDetails details = EventDetails.of(row.details(), sensitiveFields());
         List<DetailLine> lines = details.entries().stream()
                 .map(d -> new DetailLine(String.valueOf(d.get("key")), String.valueOf(d.get("value")))).toList();
+        List<TargetLine> targets = incidents.clocks(row).stream()
+                .map(c -> new TargetLine(c.name(), c.deadline(), c.state().name().toLowerCase(java.util.Locale.ROOT), c.describe(zone)))
+                .toList();
         return new IncidentDetail(line(row, zone, clock.instant()), state.isOpen(), List.copyOf(state.engaged()), lines,
-                details.links(), timeline);
+                details.links(), targets, timeline);
     }
 
     private IncidentLine line(IncidentRow r, ZoneId zone, Instant now) {

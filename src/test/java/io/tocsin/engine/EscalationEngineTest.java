@@ -44,9 +44,11 @@ class EscalationEngineTest {
         return new Trigger.Condition(tag, raised, null, null, null, noUpdate, services, Set.of(), Set.of());
     }
 
-    static final Severity P1 = new Severity("P1", 0, true, fixed(Duration.ofMinutes(5)), fixed(Duration.ofMinutes(15)),
+    /** The ladder tests run without response targets, so their timelines show only what the ladder does. */
+    static final Severity P1 = new Severity("P1", 0, true, null, null, null);
+    static final Severity P2 = new Severity("P2", 1, true, null, null, null);
+    static final Severity P1_WITH_TARGETS = new Severity("P1", 0, true, fixed(Duration.ofMinutes(5)), fixed(Duration.ofMinutes(15)),
             fixed(Duration.ofHours(1)));
-    static final Severity P2 = new Severity("P2", 1, true, fixed(Duration.ofMinutes(15)), null, null);
 
     static Deadline fixed(Duration d) {
         return new Deadline.Fixed(d);
@@ -319,5 +321,40 @@ class EscalationEngineTest {
         assertThat(escalated.entries()).extracting(TimelineEntry::kind)
                 .containsExactly(Kind.ESCALATED, Kind.SUSTAINED, Kind.NOTIFIED);
         assertThat(escalated.entries().get(2).people()).containsExactly("primary-oncall");
+    }
+
+    @Test
+    void responseTargetsRunAsClocksAndEachBreachIsOnTheTimeline() {
+        EscalationPolicy policy = new EscalationPolicy("pol", "Policy", null, List.of(path("tech", 0, level("l1", after(0),
+                new Target.Person("a")))), List.of());
+        EscalationEngine engine = new EscalationEngine(new EscalationRules(Map.of("pol", policy), Map.of("P1", P1_WITH_TARGETS),
+                Map.of("api", "pol"), null), DIRECTORY);
+        Outcome opened = engine.open("INC-1", Opening.paging("api", "P1", Set.of()), T0);
+        Outcome acked = engine.apply(opened.state(), new Command.Acknowledge("a"), at(3));
+        Outcome breached = engine.apply(acked.state(), new Command.Wake(), at(15));
+        assertThat(breached.entries()).extracting(TimelineEntry::text).containsExactly("first update target of P1 (15m) breached");
+        Outcome updated = engine.apply(breached.state(), new Command.PostUpdate("a", "identified", "found"), at(20));
+        List<ResponseClocks.Clock> clocks = ResponseClocks.of(updated.state(), engine.rules(), at(30));
+        assertThat(clocks).extracting(ResponseClocks.Clock::state)
+                .containsExactly(ResponseClocks.State.MET, ResponseClocks.State.LATE, ResponseClocks.State.RUNNING);
+        assertThat(clocks.get(1).left()).isEqualTo(Duration.ofMinutes(-5));
+        assertThat(clocks.get(2).left()).isEqualTo(Duration.ofMinutes(30));
+        assertThat(updated.nextWake()).contains(at(60));
+        Outcome late = engine.apply(updated.state(), new Command.Wake(), at(60));
+        assertThat(late.entries()).extracting(TimelineEntry::kind).containsExactly(Kind.TARGET_BREACHED);
+        assertThat(ResponseClocks.of(late.state(), engine.rules(), at(75)).get(2).state()).isEqualTo(ResponseClocks.State.OVERDUE);
+    }
+
+    @Test
+    void aBusinessDayTargetCountsOnlyWorkingHoursAndSkipsHolidays() {
+        BusinessCalendar calendar = new BusinessCalendar(java.time.ZoneId.of("Europe/Bucharest"),
+                java.util.EnumSet.range(java.time.DayOfWeek.MONDAY, java.time.DayOfWeek.FRIDAY), 9 * 60, 17 * 60,
+                Set.of(java.time.LocalDate.parse("2026-12-28")));
+        // Friday 16:00 local: one hour that day, Monday a holiday, seven hours on Tuesday.
+        assertThat(calendar.plusBusinessDays(Instant.parse("2026-12-25T14:00:00Z"), 1)).isEqualTo(Instant.parse("2026-12-29T14:00:00Z"));
+        // Saturday: the whole of the next working day.
+        assertThat(calendar.plusBusinessDays(Instant.parse("2026-12-26T10:00:00Z"), 1)).isEqualTo(Instant.parse("2026-12-29T15:00:00Z"));
+        // Two business days from Wednesday 10:00: Friday 10:00.
+        assertThat(calendar.plusBusinessDays(Instant.parse("2026-12-23T08:00:00Z"), 2)).isEqualTo(Instant.parse("2026-12-25T08:00:00Z"));
     }
 }

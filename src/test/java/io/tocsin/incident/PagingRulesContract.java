@@ -180,9 +180,21 @@ abstract class PagingRulesContract {
         assertThat(api.withHeader("From", "alice").postJson("/api/v1/incidents/" + id + "/acknowledge", "{}").status()).isEqualTo(200);
         time.stepTo(Instant.parse("2026-12-28T13:59:00Z"));
         assertThat(pages(id)).noneMatch(p -> p.contains("erin"));
+        // The clock the API shows runs on the same calendar: one minute left.
+        JsonNode resolveClock = api.get("/api/v1/incidents/" + id).json().path("targets").get(0);
+        assertThat(resolveClock.path("target").asString()).isEqualTo("resolve");
+        assertThat(resolveClock.path("deadline").asString()).isEqualTo("1 business day");
+        assertThat(resolveClock.path("due").asString()).isEqualTo("2026-12-28T14:00:00Z");
+        assertThat(resolveClock.path("state").asString()).isEqualTo("RUNNING");
+        assertThat(resolveClock.path("seconds_left").asLong()).isEqualTo(60);
         time.stepTo(Instant.parse("2026-12-28T14:00:00Z"));
         assertThat(pages(id)).contains("+5760 PAGE erin NOTIFIED trigger:resolve-target");
         assertThat(timelineTexts(id)).anyMatch(t -> t.contains("resolve target of P2 (1 business day) breached"));
+        assertThat(kinds(id)).contains("TARGET_BREACHED");
+        time.step(Duration.ofMinutes(30));
+        JsonNode overdue = api.get("/api/v1/incidents/" + id).json().path("targets").get(0);
+        assertThat(overdue.path("state").asString()).isEqualTo("OVERDUE");
+        assertThat(overdue.path("seconds_left").asLong()).isEqualTo(-30 * 60);
     }
 
     // ---- through the API ----

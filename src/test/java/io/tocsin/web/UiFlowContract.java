@@ -150,9 +150,13 @@ abstract class UiFlowContract {
         assertThat(waitFor(By.id("status")).getText()).isEqualTo("TRIGGERED");
         assertThat(browser.findElement(By.id("summary")).getText()).isEqualTo("Database connections exhausted");
         assertThat(browser.findElement(By.id("engaged")).getText()).contains("carol");
+        // P1's response targets as clocks: 5 minutes to acknowledge, 15 to the first update, an hour to resolve.
+        assertThat(browser.findElement(By.id("targets")).getText()).contains("acknowledge 5m").contains("first update 15m")
+                .contains("resolve 1h").contains("left");
 
         browser.findElement(By.id("acknowledge")).click();
         wait.until(ExpectedConditions.textToBe(By.id("status"), "ACKNOWLEDGED"));
+        assertThat(browser.findElement(By.id("targets")).getText()).contains("acknowledge 5m met at");
         assertThat(browser.findElement(By.id("message")).getText()).isEqualTo("acknowledged by carol");
         assertThat(browser.findElement(By.id("acknowledged-by")).getText()).isEqualTo("carol");
         assertThat(timelineRows()).contains(List.of("ACKNOWLEDGED", "carol", "ui"));
