@@ -61,7 +61,8 @@ class IncidentsController {
     record NoteBody(String text) {
     }
 
-    record UpdateBody(String status, String message) {
+    /** {@code next_update}: when the next update will come, like {@code 30m} (default: the severity's cadence). */
+    record UpdateBody(String status, String message, String impact, String nextUpdate) {
     }
 
     record SeverityBody(String severity) {
@@ -169,7 +170,18 @@ class IncidentsController {
         if (body.status() != null && !UPDATE_STATUSES.contains(body.status())) {
             throw new BadRequestException("status", "must be one of " + String.join(", ", UPDATE_STATUSES));
         }
-        return run(id, new Command.PostUpdate(actor(from, who), body.status(), message), from, who);
+        java.time.Duration next = null;
+        if (body.nextUpdate() != null) {
+            try {
+                next = io.tocsin.config.Durations.parse(body.nextUpdate());
+            } catch (IllegalArgumentException e) {
+                throw new BadRequestException("next_update", e.getMessage());
+            }
+            if (next.isZero()) {
+                throw new BadRequestException("next_update", "must be later than now, like 30m");
+            }
+        }
+        return run(id, new Command.PostUpdate(actor(from, who), body.status(), message, body.impact(), next), from, who);
     }
 
     @PostMapping("/{id}/severity")

@@ -196,6 +196,12 @@ class IncidentCommand {
         @Option(names = "--status", description = "investigating, identified, monitoring or resolved.")
         String status;
 
+        @Option(names = "--impact", description = "Who or what is affected, in words.")
+        String impact;
+
+        @Option(names = "--next", paramLabel = "DURATION", description = "When the next update will come, like 30m (default: the severity's cadence).")
+        String next;
+
         String path() {
             return "/api/v1/incidents/" + id + "/updates";
         }
@@ -205,6 +211,12 @@ class IncidentCommand {
             m.put("message", message);
             if (status != null) {
                 m.put("status", status);
+            }
+            if (impact != null) {
+                m.put("impact", impact);
+            }
+            if (next != null) {
+                m.put("next_update", next);
             }
             return Json.write(m);
         }

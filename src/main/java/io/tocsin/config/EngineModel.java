@@ -12,6 +12,7 @@ import io.tocsin.engine.Severity;
 import io.tocsin.engine.StartCondition;
 import io.tocsin.engine.Target;
 import io.tocsin.engine.Trigger;
+import io.tocsin.engine.UpdateCadence;
 import java.time.DayOfWeek;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -81,7 +82,7 @@ public final class EngineModel {
         for (int i = 0; i < scale.size(); i++) {
             OrganisationConfig.Severity s = scale.get(i);
             out.put(s.id(), new Severity(s.id(), i, "page".equals(s.response()), deadline(s.targets().acknowledge()),
-                    deadline(s.targets().firstUpdate()), deadline(s.targets().resolve())));
+                    deadline(s.targets().firstUpdate()), deadline(s.targets().resolve()), cadence(s.updateCadence())));
         }
         return out;
     }
@@ -159,6 +160,14 @@ public final class EngineModel {
             out.add(new Trigger(t.id() != null ? t.id() : owner + "#" + (i + 1), condition, action));
         }
         return out;
+    }
+
+    static UpdateCadence cadence(List<OrganisationConfig.UpdateCadence> bands) {
+        List<UpdateCadence.Band> out = new ArrayList<>();
+        for (OrganisationConfig.UpdateCadence b : bands) {
+            out.add(new UpdateCadence.Band(Durations.parse(b.every()), UpdateCadence.Status.of(b.until())));
+        }
+        return new UpdateCadence(out);
     }
 
     /** A response target: business days ({@code 1bd}) count working time only, anything else is a plain duration. */

@@ -26,7 +26,14 @@ public sealed interface Command {
     record Retrigger() implements Command {
     }
 
-    record PostUpdate(String by, String status, String message) implements Command {
+    /**
+     * A status update: its status (investigating, identified, monitoring, resolved), message, impact, and
+     * when the next one will come ({@code nextIn}, null: the severity's cadence says).
+     */
+    record PostUpdate(String by, String status, String message, String impact, java.time.Duration nextIn) implements Command {
+        public PostUpdate(String by, String status, String message) {
+            this(by, status, message, null, null);
+        }
     }
 
     record ChangeSeverity(String by, String severity) implements Command {

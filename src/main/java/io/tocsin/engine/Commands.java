@@ -95,8 +95,14 @@ final class Commands {
         if (s.b.firstUpdateAt == null) {
             s.b.firstUpdateAt = s.now;
         }
+        if (u.status() != null) {
+            s.b.updateStatus = UpdateCadence.Status.of(u.status()).text();
+        }
+        s.b.nextUpdatePromised = u.nextIn() == null ? null : s.now.plus(u.nextIn());
         s.note(Kind.STATUS_UPDATE, Step.by(u.by()) + (u.status() == null ? "" : "[" + u.status() + "] ")
-                + (u.message() == null ? "" : u.message()));
+                + (u.message() == null ? "" : u.message())
+                + (u.impact() == null || u.impact().isBlank() ? "" : "; impact: " + u.impact())
+                + (u.nextIn() == null ? "" : "; next update in " + Step.human(u.nextIn())));
     }
 
     static void changeSeverity(Step s, Command.ChangeSeverity c) {

@@ -20,7 +20,9 @@ import java.util.Set;
  * its signal was sustained, or when a quiet incident was raised); a level notified after that is an
  * escalation. Null while it pages nobody. {@code firstUpdateAt} is when the first status update was
  * posted (the first-update target is met then); {@code breached} names the response targets whose
- * breach the timeline has recorded.
+ * breach the timeline has recorded. {@code updateStatus} is the status of the latest update,
+ * {@code nextUpdatePromised} when its poster said the next would come (null: the cadence says), and
+ * {@code updateRemindedAt} when an overdue update was last reminded of.
  */
 public record IncidentState(
         String id,
@@ -47,7 +49,10 @@ public record IncidentState(
         long eventCount,
         Instant pagingSince,
         Instant firstUpdateAt,
-        Set<String> breached) {
+        Set<String> breached,
+        String updateStatus,
+        Instant nextUpdatePromised,
+        Instant updateRemindedAt) {
 
     public IncidentState {
         // Insertion order is kept (Set.copyOf would not) so timelines are the same on every run.
@@ -118,6 +123,9 @@ public record IncidentState(
         Instant pagingSince;
         Instant firstUpdateAt;
         Set<String> breached;
+        String updateStatus;
+        Instant nextUpdatePromised;
+        Instant updateRemindedAt;
 
         Builder(IncidentState s) {
             id = s.id;
@@ -145,12 +153,16 @@ public record IncidentState(
             pagingSince = s.pagingSince;
             firstUpdateAt = s.firstUpdateAt;
             breached = new LinkedHashSet<>(s.breached);
+            updateStatus = s.updateStatus;
+            nextUpdatePromised = s.nextUpdatePromised;
+            updateRemindedAt = s.updateRemindedAt;
         }
 
         IncidentState build() {
             return new IncidentState(id, service, policy, severity, status, tags, services, openedAt, unacknowledgedSince,
                     acknowledgedAt, acknowledgedBy, resolvedAt, lastUpdateAt, paths, firedTriggers, engaged, assignees, pendingUntil, paging,
-                    chatChannel, paged, eventCount, pagingSince, firstUpdateAt, breached);
+                    chatChannel, paged, eventCount, pagingSince, firstUpdateAt, breached, updateStatus,
+                    nextUpdatePromised, updateRemindedAt);
         }
     }
 }

@@ -15,10 +15,10 @@ import java.util.Set;
  * timeout pages again.</li>
  * <li>Notices: everyone already engaged hears when the incident is acknowledged (and by whom),
  * escalated (by hand or by the ladder) or resolved; people released by a de-escalation hear that they
- * can stand down. Not the person who did it, and not someone paged by this same step (their page says
- * it already).</li>
+ * can stand down; whoever holds the incident hears when a status update is due. Not the person who
+ * did it, and not someone paged by this same step (their page says it already).</li>
  * <li>Chat posts: each of the incident's channels hears its moments (opened, acknowledged, escalated,
- * severity or path changed, exhausted, resolved). An incident kept on record only (a maintenance
+ * severity or path changed, exhausted, status updates, resolved). An incident kept on record only (a maintenance
  * window, or a signal that cleared before it was sustained) posts nothing, and neither does a signal
  * while it waits to be sustained: its channels first hear of it when it is.</li>
  * </ul>
@@ -61,7 +61,7 @@ public final class Messages {
     public static boolean announced(TimelineEntry e, IncidentState s) {
         return switch (e.kind()) {
             case OPENED, SUSTAINED, ACKNOWLEDGED, UNACKNOWLEDGED, ESCALATED, SEVERITY_CHANGED, PATH_SWITCHED, RESOLVED, DEESCALATED,
-                 LADDER_EXHAUSTED -> true;
+                 LADDER_EXHAUSTED, STATUS_UPDATE -> true;
             case NOTIFIED -> escalation(e, s);
             default -> false;
         };
@@ -73,7 +73,7 @@ public final class Messages {
     }
 
     private static List<String> noticeRecipients(TimelineEntry e, IncidentState s, String actor, Set<String> pagedNow) {
-        if (e.kind() == Kind.DEESCALATED) {
+        if (e.kind() == Kind.DEESCALATED || e.kind() == Kind.UPDATE_DUE) {
             return e.people();
         }
         boolean escalatedByLadder = e.kind() == Kind.NOTIFIED && escalation(e, s);

@@ -1,10 +1,19 @@
 package io.tocsin.engine;
 
 /**
- * A severity as the engine needs it: its rank (0 = most severe), whether it pages, and its response
- * targets (null: not set).
+ * A severity as the engine needs it: its rank (0 = most severe), whether it pages, its response
+ * targets (null: not set) and how often it wants status updates.
  */
-public record Severity(String id, int rank, boolean pages, Deadline acknowledge, Deadline firstUpdate, Deadline resolve) {
+public record Severity(String id, int rank, boolean pages, Deadline acknowledge, Deadline firstUpdate, Deadline resolve,
+                       UpdateCadence cadence) {
+    public Severity {
+        cadence = cadence == null ? UpdateCadence.NONE : cadence;
+    }
+
+    public Severity(String id, int rank, boolean pages, Deadline acknowledge, Deadline firstUpdate, Deadline resolve) {
+        this(id, rank, pages, acknowledge, firstUpdate, resolve, null);
+    }
+
     public Deadline target(ResponseTarget target) {
         return switch (target) {
             case ACKNOWLEDGE -> acknowledge;

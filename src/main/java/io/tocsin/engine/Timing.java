@@ -65,6 +65,10 @@ final class Timing {
         if (s.isQuiet()) {
             return out;
         }
+        Instant update = updateDue(s);
+        if (update != null) {
+            out.add(new Due(update, 2, () -> remindUpdate(s)));
+        }
         Instant expiry = acknowledgementExpiry(s);
         if (expiry != null) {
             out.add(new Due(expiry, 1, () -> expireAcknowledgement(s)));
@@ -169,6 +173,45 @@ final class Timing {
             case FIRST_UPDATE -> b.lastUpdateAt != null ? null : deadline.from(b.openedAt, s.rules.calendar());
             case RESOLVE -> deadline.from(b.openedAt, s.rules.calendar());
         };
+    }
+
+    /**
+     * When the next status update is due by the severity's cadence (or by the time its poster promised
+     * the next one), counted from the last update or the opening; after a reminder, the next reminder
+     * is one cadence later. Only while someone holds the incident: before that, the pages are the reminder.
+     */
+    static Instant updateDue(Step s) {
+        IncidentState.Builder b = s.b;
+        UpdateCadence.Band band = cadenceBand(s);
+        if (band == null || b.status != IncidentStatus.ACKNOWLEDGED) {
+            return null;
+        }
+        Instant base = b.lastUpdateAt != null ? b.lastUpdateAt : b.openedAt;
+        Instant due = b.nextUpdatePromised != null ? b.nextUpdatePromised : base.plus(band.every());
+        if (b.updateRemindedAt != null && !b.updateRemindedAt.isBefore(due)) {
+            due = b.updateRemindedAt.plus(band.every());
+        }
+        return due;
+    }
+
+    static UpdateCadence.Band cadenceBand(Step s) {
+        Severity severity = s.rules.severities().get(s.b.severity);
+        return severity == null ? null : severity.cadence().current(UpdateCadence.Status.of(s.b.updateStatus));
+    }
+
+    /** Reminds whoever holds the incident that a status update is due (again, while none comes). */
+    private static void remindUpdate(Step s) {
+        IncidentState.Builder b = s.b;
+        UpdateCadence.Band band = cadenceBand(s);
+        Instant base = b.lastUpdateAt != null ? b.lastUpdateAt : b.openedAt;
+        boolean again = b.updateRemindedAt != null && !b.updateRemindedAt.isBefore(base);
+        b.updateRemindedAt = s.now;
+        // The person holding the incident, when Tocsin knows them as someone it can reach.
+        List<String> who = b.acknowledgedBy != null && b.engaged.contains(b.acknowledgedBy) ? List.of(b.acknowledgedBy) : List.of();
+        s.entry(new TimelineEntry(s.now, Kind.UPDATE_DUE, null, null, null, who, "status update " + (again ? "overdue" : "due")
+                + ": none for " + Step.human(java.time.Duration.between(base, s.now)) + " (" + b.severity + " wants one every "
+                + Step.human(band.every()) + " until " + band.until().text() + ")"
+                + (who.isEmpty() ? "" : "; reminding " + String.join(", ", who))));
     }
 
     /** The acknowledgement target counts again from each re-trigger; the others once per incident. */

@@ -32,7 +32,8 @@ public record Scenario(String name, String description, String start, String run
         }
     }
 
-    public record Update(String by, String status, String message) {
+    /** A status update; {@code next_update} (like {@code 30m}) promises when the next one comes. */
+    public record Update(String by, String status, String message, String impact, String nextUpdate) {
     }
 
     /** Hand the incident to other people; {@code to} is written like a level's {@code notify} list. */

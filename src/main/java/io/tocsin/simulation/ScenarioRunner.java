@@ -238,7 +238,8 @@ public final class ScenarioRunner {
         } else if (e.resolve() != null) {
             return new Command.Resolve(e.resolve());
         } else if (e.update() != null) {
-            return new Command.PostUpdate(e.update().by(), e.update().status(), e.update().message());
+            return new Command.PostUpdate(e.update().by(), e.update().status(), e.update().message(), e.update().impact(),
+                    e.update().nextUpdate() == null ? null : duration(where + ".update.next_update", e.update().nextUpdate()));
         } else if (e.severity() != null) {
             return new Command.ChangeSeverity(null, severity(org, e.severity(), where + ".severity"));
         } else if (e.tag() != null) {

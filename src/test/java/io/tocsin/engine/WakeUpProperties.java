@@ -122,7 +122,8 @@ class WakeUpProperties {
         Command c = switch (r.nextInt(12)) {
             case 0, 1 -> new Command.Acknowledge(who);
             case 2 -> new Command.Unacknowledge(who);
-            case 3 -> new Command.PostUpdate(who, "investigating", "looking");
+            case 3 -> new Command.PostUpdate(who, pick(r, List.of("investigating", "identified", "monitoring")), "looking", "some users",
+                    r.nextBoolean() ? Duration.ofMinutes(5 + r.nextInt(40)) : null);
             case 4 -> new Command.ChangeSeverity(who, pick(r, List.of("P1", "P2", "P3")));
             case 5, 6 -> new Command.AddTags(who, Set.of(pick(r, TAGS)));
             case 7 -> new Command.Escalate(who, null);
@@ -160,8 +161,11 @@ class WakeUpProperties {
                 r.nextInt(3) == 0 ? Duration.ofMinutes(20 + r.nextInt(60)) : null);
         Map<String, Severity> severities = Map.of(
                 "P1", new Severity("P1", 0, true, new Deadline.Fixed(Duration.ofMinutes(5)), new Deadline.Fixed(Duration.ofMinutes(15)),
-                        new Deadline.Fixed(Duration.ofHours(1))),
-                "P2", new Severity("P2", 1, true, new Deadline.Fixed(Duration.ofMinutes(15)), null, new Deadline.BusinessDays(1)),
+                        new Deadline.Fixed(Duration.ofHours(1)), new UpdateCadence(List.of(
+                                new UpdateCadence.Band(Duration.ofMinutes(15), UpdateCadence.Status.MONITORING),
+                                new UpdateCadence.Band(Duration.ofMinutes(40), UpdateCadence.Status.RESOLVED)))),
+                "P2", new Severity("P2", 1, true, new Deadline.Fixed(Duration.ofMinutes(15)), null, new Deadline.BusinessDays(1),
+                        new UpdateCadence(List.of(new UpdateCadence.Band(Duration.ofMinutes(30), UpdateCadence.Status.RESOLVED)))),
                 "P3", new Severity("P3", 2, false, null, null, null));
         BusinessCalendar calendar = new BusinessCalendar(ZoneOffset.UTC, EnumSet.range(DayOfWeek.MONDAY, DayOfWeek.FRIDAY), 9 * 60, 17 * 60,
                 Set.of());

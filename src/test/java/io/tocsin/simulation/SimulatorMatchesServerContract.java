@@ -246,6 +246,12 @@ abstract class SimulatorMatchesServerContract {
             if (e.update().status() != null) {
                 body.put("status", e.update().status());
             }
+            if (e.update().impact() != null) {
+                body.put("impact", e.update().impact());
+            }
+            if (e.update().nextUpdate() != null) {
+                body.put("next_update", e.update().nextUpdate());
+            }
             a = as(api, e.update().by()).postJson(base + "/updates", body);
         } else if (e.severity() != null) {
             a = api.postJson(base + "/severity", Map.of("severity", ScenarioRunner.severity(org.org(), e.severity(), "severity")));
