@@ -41,7 +41,8 @@ class IncidentsController {
 
     /** {@code details}: what the event said beyond its summary, structured, sensitive fields redacted (see EventDetails). */
     /** {@code targets}: the severity's response targets as clocks (due, met, state, seconds left or late). */
-    record Detail(IncidentView incident, tools.jackson.databind.JsonNode details, List<TargetView> targets, List<EntryView> timeline) {
+    record Detail(IncidentView incident, tools.jackson.databind.JsonNode details, List<TargetView> targets,
+                  java.util.Map<String, String> roles, io.tocsin.engine.WarRoom warRoom, List<EntryView> timeline) {
     }
 
     /** {@code text}: the clock in words, local times in the organisation's time zone. */
@@ -55,7 +56,17 @@ class IncidentsController {
     record ActionAnswer(IncidentView incident, boolean changed, String message) {
     }
 
-    record EscalateBody(String level) {
+    /** {@code impact}, {@code tried}, {@code why}, {@code ask}: seed 003's escalation request, all optional. */
+    record EscalateBody(String level, String impact, String tried, String why, String ask) {
+        Command.EscalationRequest request() {
+            return impact == null && tried == null && why == null && ask == null ? null : new Command.EscalationRequest(impact, tried, why, ask);
+        }
+    }
+
+    record RoleBody(String role, String person) {
+    }
+
+    record WarRoomBody(String reason) {
     }
 
     record NoteBody(String text) {
@@ -114,7 +125,9 @@ class IncidentsController {
         EventDetails details = EventDetails.of(row.details(), sensitiveFields());
         java.time.ZoneId zone = engine.organisation().zone();
         List<TargetView> targets = incidents.clocks(row).stream().map(c -> TargetView.of(c, zone)).toList();
+        io.tocsin.engine.IncidentState state = incidents.readableState(row).orElse(null);
         return new Detail(IncidentView.of(row, details.text(row.summary())), details.structured(), targets,
+                state == null ? java.util.Map.of() : state.roles(), state == null ? null : state.warRoom(),
                 incidents.timeline(n).stream().map(EntryView::of).toList());
     }
 
@@ -155,7 +168,7 @@ class IncidentsController {
         if (level != null) {
             requireLevel(number(id), level);
         }
-        return run(id, new Command.Escalate(actor(from, who), level), from, who);
+        return run(id, new Command.Escalate(actor(from, who), level, body == null ? null : body.request()), from, who);
     }
 
     @PostMapping("/{id}/notes")
@@ -199,6 +212,50 @@ class IncidentsController {
             throw new BadRequestException("tags", "a non-empty list of tags is required");
         }
         return run(id, new Command.AddTags(actor(from, who), new LinkedHashSet<>(body.tags())), from, who);
+    }
+
+    /** {@code person} takes an incident role (handed over from whoever held it). */
+    @PostMapping("/{id}/roles")
+    ActionAnswer assignRole(@PathVariable String id, @RequestBody(required = false) RoleBody body,
+                            @RequestHeader(value = "From", required = false) String from, Principal who) {
+        String role = knownRole(RequestValues.required("role", body == null ? null : body.role()));
+        String person = RequestValues.required("person", body.person());
+        if (!engine.organisation().people().containsKey(person)) {
+            throw new BadRequestException("person", "no person \"" + person + "\" in the organisation"
+                    + io.tocsin.config.DidYouMean.closest(person, engine.organisation().people().keySet())
+                    .map(s -> " (did you mean \"" + s + "\"?)").orElse(""));
+        }
+        return run(id, new Command.AssignRole(actor(from, who), role, person), from, who);
+    }
+
+    @PostMapping("/{id}/roles/{role}/release")
+    ActionAnswer releaseRole(@PathVariable String id, @PathVariable String role, @RequestHeader(value = "From", required = false) String from,
+                             Principal who) {
+        return run(id, new Command.ReleaseRole(actor(from, who), knownRole(role)), from, who);
+    }
+
+    /** Opens the war room by hand; the organisation's war-room roles are paged. */
+    @PostMapping("/{id}/war-room")
+    ActionAnswer declareWarRoom(@PathVariable String id, @RequestBody(required = false) WarRoomBody body,
+                                @RequestHeader(value = "From", required = false) String from, Principal who) {
+        return run(id, new Command.DeclareWarRoom(actor(from, who), body == null ? null : body.reason()), from, who);
+    }
+
+    /** The person named in {@code From} joined the war room. */
+    @PostMapping("/{id}/war-room/join")
+    ActionAnswer joinWarRoom(@PathVariable String id, @RequestHeader(value = "From", required = false) String from, Principal who) {
+        if (from == null || from.isBlank()) {
+            throw new BadRequestException("From", "name the person who joins (their id or e-mail)");
+        }
+        return run(id, new Command.JoinWarRoom(actor(from, who)), from, who);
+    }
+
+    private String knownRole(String role) {
+        java.util.Set<String> roles = engine.organisation().incidentRoles();
+        if (!roles.contains(role)) {
+            throw new BadRequestException("role", "unknown incident role \"" + role + "\" (roles: " + String.join(", ", roles) + ")");
+        }
+        return role;
     }
 
     /** Another service is affected by the incident (seed 004: "multiple services affected simultaneously" can escalate). */

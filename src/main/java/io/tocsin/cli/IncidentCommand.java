@@ -15,11 +15,12 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 import tools.jackson.databind.JsonNode;
 
-@Command(name = "incident", description = "Act on incidents of a running server: list, show, ack, unack, resolve, escalate, note, update, severity, tag, affects, reassign, deescalate.",
+@Command(name = "incident", description = "Act on incidents of a running server: list, show, ack, unack, resolve, escalate, note, update, severity, tag, affects, reassign, deescalate, role, release-role, war-room, join.",
         subcommands = {IncidentCommand.ListIncidents.class, IncidentCommand.Show.class, IncidentCommand.Ack.class,
                 IncidentCommand.Unack.class, IncidentCommand.Resolve.class, IncidentCommand.Escalate.class,
                 IncidentCommand.NoteCmd.class, IncidentCommand.Update.class, IncidentCommand.SeverityCmd.class,
-                IncidentCommand.Tag.class, IncidentCommand.Affects.class, IncidentCommand.Reassign.class, IncidentCommand.Deescalate.class})
+                IncidentCommand.Tag.class, IncidentCommand.Affects.class, IncidentCommand.Reassign.class, IncidentCommand.Deescalate.class,
+                IncidentCommand.Role.class, IncidentCommand.ReleaseRole.class, IncidentCommand.WarRoomCmd.class, IncidentCommand.Join.class})
 class IncidentCommand {
 
     /** Shared behaviour: call the server, print the answer, exit 0 on 2xx, 1 otherwise. */
@@ -165,12 +166,40 @@ class IncidentCommand {
         @Option(names = "--level", description = "Level id to escalate to.")
         String level;
 
+        @Option(names = "--impact", description = "Escalation request: the impact now.")
+        String impact;
+
+        @Option(names = "--tried", description = "Escalation request: what has been tried, and with what result.")
+        String tried;
+
+        @Option(names = "--why", description = "Escalation request: why escalate (stuck, need expertise, need approval...).")
+        String why;
+
+        @Option(names = "--ask", description = "Escalation request: the specific ask of the people escalated to.")
+        String ask;
+
         String path() {
             return "/api/v1/incidents/" + id + "/escalate";
         }
 
         String body() {
-            return level == null ? "{}" : Json.write(Map.of("level", level));
+            Map<String, String> m = new LinkedHashMap<>();
+            if (level != null) {
+                m.put("level", level);
+            }
+            if (impact != null) {
+                m.put("impact", impact);
+            }
+            if (tried != null) {
+                m.put("tried", tried);
+            }
+            if (why != null) {
+                m.put("why", why);
+            }
+            if (ask != null) {
+                m.put("ask", ask);
+            }
+            return Json.write(m);
         }
     }
 
@@ -247,6 +276,54 @@ class IncidentCommand {
 
         String body() {
             return Json.write(Map.of("tags", tags));
+        }
+    }
+
+    @Command(name = "role", description = "Give a person an incident role (incident-commander, ops-lead, communications-lead, scribe...), handed over from whoever held it.")
+    static class Role extends OnIncident {
+        @Parameters(index = "1", paramLabel = "ROLE")
+        String role;
+
+        @Parameters(index = "2", paramLabel = "PERSON")
+        String person;
+
+        String path() {
+            return "/api/v1/incidents/" + id + "/roles";
+        }
+
+        String body() {
+            return Json.write(Map.of("role", role, "person", person));
+        }
+    }
+
+    @Command(name = "release-role", description = "Release an incident role.")
+    static class ReleaseRole extends OnIncident {
+        @Parameters(index = "1", paramLabel = "ROLE")
+        String role;
+
+        String path() {
+            return "/api/v1/incidents/" + id + "/roles/" + role + "/release";
+        }
+    }
+
+    @Command(name = "war-room", description = "Open the war room by hand: its channel is named and the war-room roles are paged.")
+    static class WarRoomCmd extends OnIncident {
+        @Option(names = "--reason", description = "Why.")
+        String reason;
+
+        String path() {
+            return "/api/v1/incidents/" + id + "/war-room";
+        }
+
+        String body() {
+            return reason == null ? "{}" : Json.write(Map.of("reason", reason));
+        }
+    }
+
+    @Command(name = "join", description = "Join the war room (as --as PERSON).")
+    static class Join extends OnIncident {
+        String path() {
+            return "/api/v1/incidents/" + id + "/war-room/join";
         }
     }
 

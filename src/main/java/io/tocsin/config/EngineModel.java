@@ -13,6 +13,7 @@ import io.tocsin.engine.StartCondition;
 import io.tocsin.engine.Target;
 import io.tocsin.engine.Trigger;
 import io.tocsin.engine.UpdateCadence;
+import io.tocsin.engine.WarRoomRules;
 import java.time.DayOfWeek;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -44,7 +45,18 @@ public final class EngineModel {
     public static EscalationRules rules(OrganisationConfig config) {
         Map<String, String> servicePolicies = new LinkedHashMap<>();
         config.services().forEach(s -> servicePolicies.put(s.id(), s.escalationPolicy()));
-        return new EscalationRules(policies(config), severities(config), servicePolicies, calendar(config.organisation()));
+        return new EscalationRules(policies(config), severities(config), servicePolicies, calendar(config.organisation()),
+                warRoom(config));
+    }
+
+    /** When a war room opens on its own: a severity's {@code war_room.after}, the organisation's services count and tags. */
+    static WarRoomRules warRoom(OrganisationConfig config) {
+        Map<String, Duration> after = new LinkedHashMap<>();
+        config.severities().stream().filter(s -> s.warRoom() != null && s.warRoom().after() != null)
+                .forEach(s -> after.put(s.id(), Durations.parse(s.warRoom().after())));
+        OrganisationConfig.WarRoomCriteria c = config.organisation().warRoom();
+        return new WarRoomRules(after, c == null ? null : c.whenServicesAffected(), c == null ? Set.of() : Set.copyOf(c.whenTags()),
+                c == null ? List.of() : c.roles());
     }
 
     /** The working week, business hours and holidays that business-day targets count on. */

@@ -60,6 +60,16 @@ public final class Organisation {
         return people;
     }
 
+    /** The incident roles anyone can be given: the usual ones and the organisation's war-room roles. */
+    public java.util.Set<String> incidentRoles() {
+        java.util.Set<String> roles = new java.util.LinkedHashSet<>(List.of("incident-commander", "ops-lead", "communications-lead",
+                "scribe", "subject-expert"));
+        if (config.organisation().warRoom() != null) {
+            roles.addAll(config.organisation().warRoom().roles());
+        }
+        return roles;
+    }
+
     /** The severity a name stands for: its id or one of its aliases, ignoring case. */
     public Optional<String> severityNamed(String name) {
         if (name == null) {

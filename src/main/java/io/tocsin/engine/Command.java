@@ -45,8 +45,18 @@ public sealed interface Command {
     record AddService(String by, String service) implements Command {
     }
 
-    /** Manual escalation: to the next level, or to a named level. */
-    record Escalate(String by, String level) implements Command {
+    /**
+     * Manual escalation: to the next level, or to a named level; {@code request} (may be null) is seed
+     * 003's escalation request, which the timeline and the notices carry.
+     */
+    record Escalate(String by, String level, EscalationRequest request) implements Command {
+        public Escalate(String by, String level) {
+            this(by, level, null);
+        }
+    }
+
+    /** Seed 003's escalation message: the impact now, what has been tried, why escalate, and the specific ask. */
+    record EscalationRequest(String impact, String tried, String why, String ask) {
     }
 
     /** Release everyone engaged except {@code keep}; the ladder stops where it is. */
@@ -64,5 +74,20 @@ public sealed interface Command {
     }
 
     record Note(String by, String text) implements Command {
+    }
+
+    /** {@code person} takes incident role {@code role} (commander, ops lead...), handed over from whoever held it. */
+    record AssignRole(String by, String role, String person) implements Command {
+    }
+
+    record ReleaseRole(String by, String role) implements Command {
+    }
+
+    /** A war room opened by hand, with why. */
+    record DeclareWarRoom(String by, String reason) implements Command {
+    }
+
+    /** {@code by} joined the war room. */
+    record JoinWarRoom(String by) implements Command {
     }
 }

@@ -2,6 +2,7 @@ package io.tocsin.engine;
 
 import io.tocsin.engine.TimelineEntry.Kind;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -37,6 +38,14 @@ final class Commands {
             reassign(s, r);
         } else if (command instanceof Command.Note n) {
             s.note(Kind.NOTE, Step.by(n.by()) + n.text());
+        } else if (command instanceof Command.AssignRole a) {
+            assignRole(s, a);
+        } else if (command instanceof Command.ReleaseRole r) {
+            releaseRole(s, r);
+        } else if (command instanceof Command.DeclareWarRoom w) {
+            s.declareWarRoom(Step.by(w.by()) + "declared by hand" + (w.reason() == null || w.reason().isBlank() ? "" : ": " + w.reason()));
+        } else if (command instanceof Command.JoinWarRoom j) {
+            joinWarRoom(s, j.by());
         }
     }
 
@@ -158,6 +167,9 @@ final class Commands {
             if (s.b.tags.add(tag)) {
                 s.note(Kind.TAG_ADDED, Step.by(by) + "tagged " + tag);
                 Triggers.tagAdded(s, tag);
+                if (s.rules.warRoom().tags().contains(tag)) {
+                    s.declareWarRoom("tagged " + tag);
+                }
             }
         }
     }
@@ -169,6 +181,10 @@ final class Commands {
         }
         s.note(Kind.SERVICE_ADDED, Step.by(a.by()) + "service " + a.service() + " affected (" + b.services.size() + " services)");
         Triggers.servicesAffected(s, b.services.size());
+        Integer threshold = s.rules.warRoom().servicesAffected();
+        if (threshold != null && b.services.size() >= threshold) {
+            s.declareWarRoom(b.services.size() + " services affected");
+        }
     }
 
     static void escalate(Step s, Command.Escalate e) {
@@ -178,7 +194,8 @@ final class Commands {
             s.b.pendingUntil = s.now;
             return;
         }
-        s.note(Kind.ESCALATED, Step.by(e.by()) + "escalated by hand" + (e.level() == null ? " to the next level" : " to level " + e.level()));
+        s.note(Kind.ESCALATED, Step.by(e.by()) + "escalated by hand" + (e.level() == null ? " to the next level" : " to level " + e.level())
+                + (e.request() == null ? "" : ". " + request(s, e.request())));
         if (e.level() != null) {
             s.goToLevel(e.level(), null);
         } else if (s.isQuiet()) {
@@ -188,16 +205,74 @@ final class Commands {
         }
     }
 
+    /** Seed 003's escalation request, filled with what the incident knows (severity, duration, channel). */
+    static String request(Step s, Command.EscalationRequest r) {
+        IncidentState.Builder b = s.b;
+        List<String> parts = new ArrayList<>();
+        parts.add("incident: " + b.id + (b.summary == null ? "" : " " + b.summary));
+        parts.add("current severity: " + b.severity);
+        parts.add("duration: " + Step.human(Duration.between(b.openedAt, s.now)));
+        parts.add("current impact: " + blank(r.impact()));
+        parts.add("what's been tried: " + blank(r.tried()));
+        parts.add("why escalating: " + blank(r.why()));
+        parts.add("specific ask: " + blank(r.ask()));
+        if (b.warRoom != null) {
+            parts.add("incident channel: " + b.warRoom.channel());
+        }
+        return "Escalation request: " + String.join("; ", parts);
+    }
+
+    private static String blank(String s) {
+        return s == null || s.isBlank() ? "(not given)" : s.strip();
+    }
+
+    /**
+     * Releases everyone engaged except {@code keep} and stops the ladder, announced in seed 003's
+     * de-escalation format: time (UTC), reason, who can stand down, who remains, the next update.
+     */
     static void deescalate(Step s, Command.Deescalate d) {
         IncidentState.Builder b = s.b;
         Set<String> released = new LinkedHashSet<>(b.engaged);
         released.removeAll(d.keep());
         b.engaged.retainAll(d.keep());
         b.paths.clear();
+        Instant next = Timing.nextUpdateDue(s);
+        java.time.format.DateTimeFormatter hhmm = java.time.format.DateTimeFormatter.ofPattern("HH:mm 'UTC'")
+                .withZone(java.time.ZoneOffset.UTC);
         s.entry(new TimelineEntry(s.now, Kind.DEESCALATED, null, null, null, List.copyOf(released),
-                Step.by(d.by()) + "de-escalated" + (d.reason() == null ? "" : " (" + d.reason() + ")")
-                        + "; released " + (released.isEmpty() ? "nobody" : String.join(", ", released))
-                        + "; remaining " + (b.engaged.isEmpty() ? "nobody" : String.join(", ", b.engaged))));
+                Step.by(d.by()) + "De-escalation notice: time " + hhmm.format(s.now)
+                        + "; reason: " + (d.reason() == null || d.reason().isBlank() ? "(not given)" : d.reason())
+                        + "; who can stand down: " + (released.isEmpty() ? "nobody" : String.join(", ", released))
+                        + "; remaining responders: " + (b.engaged.isEmpty() ? "nobody" : String.join(", ", b.engaged))
+                        + "; next update: " + (next == null ? "none scheduled" : hhmm.format(next))));
+    }
+
+    static void assignRole(Step s, Command.AssignRole a) {
+        IncidentState.Builder b = s.b;
+        String before = b.roles.put(a.role(), a.person());
+        if (a.person().equals(before)) {
+            return;
+        }
+        b.engaged.add(a.person());
+        s.entry(new TimelineEntry(s.now, Kind.ROLE_ASSIGNED, null, null, null, List.of(a.person()),
+                Step.by(a.by()) + a.role() + ": " + a.person() + (before == null ? "" : " (handed over from " + before + ")")));
+    }
+
+    static void releaseRole(Step s, Command.ReleaseRole r) {
+        String before = s.b.roles.remove(r.role());
+        if (before == null) {
+            return;
+        }
+        s.note(Kind.ROLE_RELEASED, Step.by(r.by()) + r.role() + ": " + before + " released");
+    }
+
+    static void joinWarRoom(Step s, String who) {
+        IncidentState.Builder b = s.b;
+        if (b.warRoom == null || who == null || b.warRoom.joined().contains(who)) {
+            return;
+        }
+        b.warRoom = b.warRoom.join(who);
+        s.note(Kind.WAR_ROOM_JOINED, who + " joined the war room " + b.warRoom.channel());
     }
 
     static void reassign(Step s, Command.Reassign r) {

@@ -62,7 +62,7 @@ public final class EscalationEngine {
         IncidentState initial = new IncidentState(id, o.service(), policyId, o.severity(), IncidentStatus.TRIGGERED,
                 o.paging() == Paging.PAGE && !waits ? Set.of() : o.tags(), Set.of(o.service()), now, now, null, null, null, null,
                 first == null ? List.of() : List.of(PathRun.start(first.id(), now)), Set.of(), Set.of(), Set.of(),
-                waits ? now.plus(o.sustainedFor()) : null, o.paging(), o.chatChannel(), Set.of(), 1, first == null ? null : now, null, Set.of(), null, null, null);
+                waits ? now.plus(o.sustainedFor()) : null, o.paging(), o.chatChannel(), Set.of(), 1, first == null ? null : now, null, Set.of(), null, null, null, o.summary(), java.util.Map.of(), null);
         Step step = new Step(rules, directory, initial, now, null);
         String opened = "opened as " + o.severity() + " on service " + o.service();
         if (o.paging() == Paging.CHAT) {

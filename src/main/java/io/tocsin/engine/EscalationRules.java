@@ -5,12 +5,18 @@ import java.util.Optional;
 
 /**
  * Everything of an organisation the engine decides with, compiled from its configuration: escalation
- * policies, the severity scale, which policy each service follows, and the business calendar that
- * business-day targets count on.
+ * policies, the severity scale, which policy each service follows, the business calendar that
+ * business-day targets count on, and when a war room opens.
  */
 public record EscalationRules(Map<String, EscalationPolicy> policies, Map<String, Severity> severities,
-                              Map<String, String> servicePolicies, BusinessCalendar calendar) {
+                              Map<String, String> servicePolicies, BusinessCalendar calendar, WarRoomRules warRoom) {
+    public EscalationRules(Map<String, EscalationPolicy> policies, Map<String, Severity> severities, Map<String, String> servicePolicies,
+                           BusinessCalendar calendar) {
+        this(policies, severities, servicePolicies, calendar, null);
+    }
+
     public EscalationRules {
+        warRoom = warRoom == null ? WarRoomRules.NONE : warRoom;
         policies = Map.copyOf(policies);
         severities = Map.copyOf(severities);
         servicePolicies = Map.copyOf(servicePolicies);

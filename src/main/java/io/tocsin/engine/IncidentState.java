@@ -22,7 +22,10 @@ import java.util.Set;
  * posted (the first-update target is met then); {@code breached} names the response targets whose
  * breach the timeline has recorded. {@code updateStatus} is the status of the latest update,
  * {@code nextUpdatePromised} when its poster said the next would come (null: the cadence says), and
- * {@code updateRemindedAt} when an overdue update was last reminded of.
+ * {@code updateRemindedAt} when an overdue update was last reminded of. {@code summary} is what the
+ * alert said (it names the war-room channel), {@code roles} who holds which incident role (commander,
+ * ops lead, communications lead, scribe, subject expert...), and {@code warRoom} the war room, once one
+ * is declared.
  */
 public record IncidentState(
         String id,
@@ -52,7 +55,10 @@ public record IncidentState(
         Set<String> breached,
         String updateStatus,
         Instant nextUpdatePromised,
-        Instant updateRemindedAt) {
+        Instant updateRemindedAt,
+        String summary,
+        java.util.Map<String, String> roles,
+        WarRoom warRoom) {
 
     public IncidentState {
         // Insertion order is kept (Set.copyOf would not) so timelines are the same on every run.
@@ -68,6 +74,7 @@ public record IncidentState(
         paged = paged == null ? engaged : ordered(paged);
         eventCount = Math.max(1, eventCount);
         breached = breached == null ? Set.of() : ordered(breached);
+        roles = roles == null ? java.util.Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(roles));
         if (firstUpdateAt == null && lastUpdateAt != null) {
             firstUpdateAt = lastUpdateAt;
         }
@@ -126,6 +133,9 @@ public record IncidentState(
         String updateStatus;
         Instant nextUpdatePromised;
         Instant updateRemindedAt;
+        String summary;
+        java.util.Map<String, String> roles;
+        WarRoom warRoom;
 
         Builder(IncidentState s) {
             id = s.id;
@@ -156,13 +166,16 @@ public record IncidentState(
             updateStatus = s.updateStatus;
             nextUpdatePromised = s.nextUpdatePromised;
             updateRemindedAt = s.updateRemindedAt;
+            summary = s.summary;
+            roles = new java.util.LinkedHashMap<>(s.roles);
+            warRoom = s.warRoom;
         }
 
         IncidentState build() {
             return new IncidentState(id, service, policy, severity, status, tags, services, openedAt, unacknowledgedSince,
                     acknowledgedAt, acknowledgedBy, resolvedAt, lastUpdateAt, paths, firedTriggers, engaged, assignees, pendingUntil, paging,
                     chatChannel, paged, eventCount, pagingSince, firstUpdateAt, breached, updateStatus,
-                    nextUpdatePromised, updateRemindedAt);
+                    nextUpdatePromised, updateRemindedAt, summary, roles, warRoom);
         }
     }
 }

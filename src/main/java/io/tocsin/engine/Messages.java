@@ -26,7 +26,7 @@ import java.util.Set;
 public final class Messages {
     /** Entries whose people are paged, with the step name their key carries when they have no level. */
     private static final Map<Kind, String> PAGES = Map.of(Kind.NOTIFIED, "", Kind.REASSIGNED, "reassigned",
-            Kind.ACKNOWLEDGEMENT_TIMED_OUT, "acknowledgement-timeout");
+            Kind.ACKNOWLEDGEMENT_TIMED_OUT, "acknowledgement-timeout", Kind.WAR_ROOM_DECLARED, "war-room");
 
     private Messages() {
     }
@@ -35,6 +35,8 @@ public final class Messages {
         List<Outgoing> out = new ArrayList<>();
         Set<String> pagedNow = new HashSet<>();
         entries.stream().filter(e -> PAGES.containsKey(e.kind())).forEach(e -> pagedNow.addAll(e.people()));
+        // One notice per person per step: an escalation by hand that notifies a level is one event to them.
+        Set<String> noticed = new HashSet<>();
         for (TimelineEntry e : entries) {
             if (s.paging() != Paging.RECORD && s.pendingUntil() == null && announced(e, s)) {
                 for (String channel : channels) {
@@ -43,7 +45,9 @@ public final class Messages {
             }
             String notice = e.kind() == Kind.NOTIFIED ? "escalated: " + e.text() : e.text();
             for (String person : noticeRecipients(e, s, actor, pagedNow)) {
-                out.add(message(Outgoing.Kind.NOTICE, person, s, e, "notice:" + name(e), notice));
+                if (e.kind() == Kind.UPDATE_DUE || noticed.add(person)) {
+                    out.add(message(Outgoing.Kind.NOTICE, person, s, e, "notice:" + name(e), notice));
+                }
             }
             if (PAGES.containsKey(e.kind())) {
                 String step = e.kind() != Kind.NOTIFIED ? PAGES.get(e.kind())
@@ -61,7 +65,7 @@ public final class Messages {
     public static boolean announced(TimelineEntry e, IncidentState s) {
         return switch (e.kind()) {
             case OPENED, SUSTAINED, ACKNOWLEDGED, UNACKNOWLEDGED, ESCALATED, SEVERITY_CHANGED, PATH_SWITCHED, RESOLVED, DEESCALATED,
-                 LADDER_EXHAUSTED, STATUS_UPDATE -> true;
+                 LADDER_EXHAUSTED, STATUS_UPDATE, WAR_ROOM_DECLARED, ROLE_ASSIGNED -> true;
             case NOTIFIED -> escalation(e, s);
             default -> false;
         };
@@ -75,6 +79,10 @@ public final class Messages {
     private static List<String> noticeRecipients(TimelineEntry e, IncidentState s, String actor, Set<String> pagedNow) {
         if (e.kind() == Kind.DEESCALATED || e.kind() == Kind.UPDATE_DUE) {
             return e.people();
+        }
+        if (e.kind() == Kind.ROLE_ASSIGNED) {
+            // Whoever is given the role hears it, unless they took it themselves.
+            return e.people().stream().filter(p -> !p.equals(actor)).toList();
         }
         boolean escalatedByLadder = e.kind() == Kind.NOTIFIED && escalation(e, s);
         if (e.kind() != Kind.ACKNOWLEDGED && e.kind() != Kind.RESOLVED && e.kind() != Kind.ESCALATED && !escalatedByLadder) {

@@ -292,6 +292,53 @@ final class Step {
         entry(new TimelineEntry(now, Kind.PATH_ADDED, pathId, null, trigger, List.of(), "path " + pathId + " runs in parallel"));
     }
 
+    // ---- the war room ----
+
+    /** The incident role that hears about status updates and leads a war room. */
+    static final String COMMANDER = "incident-commander";
+
+    /**
+     * Opens the war room once: names its channel in seed 001's format and pages whoever holds the
+     * organisation's war-room roles — the person given the role on this incident, else the holders of
+     * the directory role of that name (one page per person per cycle, as ever).
+     */
+    void declareWarRoom(String why) {
+        if (b.warRoom != null || b.status == IncidentStatus.RESOLVED) {
+            return;
+        }
+        String channel = warRoomChannel();
+        b.warRoom = new WarRoom(now, channel, why, Set.of());
+        List<String> named = new ArrayList<>();
+        List<String> described = new ArrayList<>();
+        for (String role : rules.warRoom().roles()) {
+            List<String> holders = b.roles.containsKey(role) ? List.of(b.roles.get(role))
+                    : directory.resolve(new Target.Role(role), state(), now).people();
+            described.add(role + ": " + (holders.isEmpty() ? "nobody" : String.join(", ", holders)));
+            holders.stream().filter(p -> !named.contains(p)).forEach(named::add);
+        }
+        List<String> people = pageable(named);
+        paged(people);
+        entry(new TimelineEntry(now, Kind.WAR_ROOM_DECLARED, null, null, null, people, "war room " + channel + " declared ("
+                + why + ")" + (described.isEmpty() ? "" : "; roles " + String.join("; ", described))
+                + (people.isEmpty() ? "" : "; paging " + String.join(", ", people))));
+    }
+
+    /** {@code #incident-YYYYMMDD-short-description}: the opening date where the organisation is, and a few words of the summary. */
+    String warRoomChannel() {
+        String date = java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd").format(b.openedAt.atZone(rules.calendar().zone()));
+        String words = (b.summary == null || b.summary.isBlank() ? b.service : b.summary).toLowerCase(java.util.Locale.ROOT)
+                .replaceAll("[^a-z0-9]+", "-").replaceAll("(^-+|-+$)", "");
+        String[] parts = words.split("-");
+        StringBuilder slug = new StringBuilder();
+        for (String part : parts) {
+            if (part.isEmpty() || slug.length() + part.length() + 1 > 40) {
+                break;
+            }
+            slug.append(slug.length() == 0 ? "" : "-").append(part);
+        }
+        return "#incident-" + date + "-" + (slug.length() == 0 ? b.service : slug);
+    }
+
     static String by(String who) {
         return who == null ? "" : who + ": ";
     }

@@ -69,6 +69,11 @@ final class Timing {
         if (update != null) {
             out.add(new Due(update, 2, () -> remindUpdate(s)));
         }
+        java.time.Duration warRoomAfter = s.rules.warRoom().afterBySeverity().get(b.severity);
+        if (warRoomAfter != null && b.warRoom == null) {
+            out.add(new Due(b.openedAt.plus(warRoomAfter), 2,
+                    () -> s.declareWarRoom(b.severity + " open for " + Step.human(warRoomAfter))));
+        }
         Instant expiry = acknowledgementExpiry(s);
         if (expiry != null) {
             out.add(new Due(expiry, 1, () -> expireAcknowledgement(s)));
@@ -194,6 +199,15 @@ final class Timing {
         return due;
     }
 
+    /** When the next status update is due, whoever holds the incident (the de-escalation notice says it). */
+    static Instant nextUpdateDue(Step s) {
+        UpdateCadence.Band band = cadenceBand(s);
+        if (s.b.nextUpdatePromised != null) {
+            return s.b.nextUpdatePromised;
+        }
+        return band == null ? null : (s.b.lastUpdateAt != null ? s.b.lastUpdateAt : s.b.openedAt).plus(band.every());
+    }
+
     static UpdateCadence.Band cadenceBand(Step s) {
         Severity severity = s.rules.severities().get(s.b.severity);
         return severity == null ? null : severity.cadence().current(UpdateCadence.Status.of(s.b.updateStatus));
@@ -204,10 +218,12 @@ final class Timing {
         IncidentState.Builder b = s.b;
         UpdateCadence.Band band = cadenceBand(s);
         Instant base = b.lastUpdateAt != null ? b.lastUpdateAt : b.openedAt;
-        boolean again = b.updateRemindedAt != null && !b.updateRemindedAt.isBefore(base);
+        boolean again = b.updateRemindedAt != null && b.updateRemindedAt.isAfter(base);
         b.updateRemindedAt = s.now;
-        // The person holding the incident, when Tocsin knows them as someone it can reach.
-        List<String> who = b.acknowledgedBy != null && b.engaged.contains(b.acknowledgedBy) ? List.of(b.acknowledgedBy) : List.of();
+        // The incident commander, else the person holding the incident when Tocsin knows them as someone it can reach.
+        String commander = b.roles.get(Step.COMMANDER);
+        List<String> who = commander != null ? List.of(commander)
+                : b.acknowledgedBy != null && b.engaged.contains(b.acknowledgedBy) ? List.of(b.acknowledgedBy) : List.of();
         s.entry(new TimelineEntry(s.now, Kind.UPDATE_DUE, null, null, null, who, "status update " + (again ? "overdue" : "due")
                 + ": none for " + Step.human(java.time.Duration.between(base, s.now)) + " (" + b.severity + " wants one every "
                 + Step.human(band.every()) + " until " + band.until().text() + ")"

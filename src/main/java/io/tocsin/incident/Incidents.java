@@ -179,14 +179,17 @@ public class Incidents {
 
     /** The incident's response targets as clocks, now. */
     public List<io.tocsin.engine.ResponseClocks.Clock> clocks(IncidentRow row) {
-        IncidentState state;
+        return readableState(row).map(s -> io.tocsin.engine.ResponseClocks.of(s, engine.engine().rules(), clock.instant()))
+                .orElse(List.of());
+    }
+
+    /** The state, or empty for a damaged row: it must still show its timeline (the timer worker says on it what went wrong). */
+    public Optional<IncidentState> readableState(IncidentRow row) {
         try {
-            state = StateCodec.read(row.state());
+            return Optional.of(StateCodec.read(row.state()));
         } catch (RuntimeException unreadable) {
-            // A damaged row must still show its timeline (the timer worker says on it what went wrong); it just has no clocks.
-            return List.of();
+            return Optional.empty();
         }
-        return io.tocsin.engine.ResponseClocks.of(state, engine.engine().rules(), clock.instant());
     }
 
     /** The engine's view of a stored incident: who is engaged and who acknowledged live only there, not in columns. */

@@ -42,7 +42,7 @@ public record Signal(String serviceId, String dedupKey, Action action, String su
     /** What the engine is told: {@code by} names who acknowledges or resolves. */
     public Alert alert(String by) {
         return new Alert(Alert.Action.valueOf(action.name()), by,
-                new Opening(serviceId, severity, tags, paging, sustainedFor, chatChannel));
+                new Opening(serviceId, severity, tags, paging, sustainedFor, chatChannel, summary));
     }
 
     public Signal from(Origin through) {

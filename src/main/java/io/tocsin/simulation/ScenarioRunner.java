@@ -258,8 +258,35 @@ public final class ScenarioRunner {
             }
         } else if (e.note() != null) {
             return new Command.Note(null, e.note());
+        } else if (e.escalationRequest() != null) {
+            Scenario.EscalationRequest r = e.escalationRequest();
+            return new Command.Escalate(r.by(), r.level(), new Command.EscalationRequest(r.impact(), r.tried(), r.why(), r.ask()));
+        } else if (e.role() != null) {
+            return new Command.AssignRole(e.role().by(), role(org, e.role().role(), where + ".role.role"),
+                    person(org, e.role().person(), where + ".role.person"));
+        } else if (e.releaseRole() != null) {
+            return new Command.ReleaseRole(null, role(org, e.releaseRole(), where + ".release_role"));
+        } else if (e.warRoom() != null) {
+            return new Command.DeclareWarRoom(null, e.warRoom());
+        } else if (e.join() != null) {
+            return new Command.JoinWarRoom(person(org, e.join(), where + ".join"));
         }
-        throw new ScenarioException(where + ": an event needs one of alert, clear, acknowledge, unacknowledge, resolve, update, severity, tag, service, escalate, deescalate, reassign, note");
+        throw new ScenarioException(where + ": an event needs one of alert, clear, acknowledge, unacknowledge, resolve, update, severity, tag, "
+                + "service, escalate, escalation_request, deescalate, reassign, note, role, release_role, war_room, join");
+    }
+
+    private static String role(Organisation org, String role, String where) {
+        if (!org.incidentRoles().contains(role)) {
+            throw new ScenarioException(where + ": unknown incident role \"" + role + "\" (roles: " + String.join(", ", org.incidentRoles()) + ")");
+        }
+        return role;
+    }
+
+    private static String person(Organisation org, String person, String where) {
+        if (person == null || !org.people().containsKey(person)) {
+            throw new ScenarioException(where + ": no person \"" + person + "\" in the organisation");
+        }
+        return person;
     }
 
     /** A severity by id or alias, case-insensitively; the organisation's default when none is named. */

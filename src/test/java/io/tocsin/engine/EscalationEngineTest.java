@@ -211,7 +211,9 @@ class EscalationEngineTest {
         assertThat(o.entries()).singleElement().satisfies(e -> {
             assertThat(e.kind()).isEqualTo(Kind.DEESCALATED);
             assertThat(e.people()).containsExactly("em");
-            assertThat(e.text()).contains("released em").contains("remaining a");
+            // Seed 003's de-escalation notice: time, reason, who can stand down, who remains, the next update.
+            assertThat(e.text()).contains("De-escalation notice: time 01:20 UTC").contains("reason: contained")
+                    .contains("who can stand down: em").contains("remaining responders: a").contains("next update: none scheduled");
         });
         assertThat(o.nextWake()).isEmpty();
         assertThat(o.state().engaged()).containsExactly("a");

@@ -273,6 +273,27 @@ abstract class SimulatorMatchesServerContract {
                 body.put("reason", e.reassign().reason());
             }
             a = as(api, e.reassign().by()).postJson(base + "/reassign", body);
+        } else if (e.escalationRequest() != null) {
+            Scenario.EscalationRequest r = e.escalationRequest();
+            Map<String, Object> body = new LinkedHashMap<>();
+            if (r.level() != null) {
+                body.put("level", r.level());
+            }
+            for (Map.Entry<String, String> f : new java.util.TreeMap<>(Map.of("impact", String.valueOf(r.impact()), "tried",
+                    String.valueOf(r.tried()), "why", String.valueOf(r.why()), "ask", String.valueOf(r.ask()))).entrySet()) {
+                if (!"null".equals(f.getValue())) {
+                    body.put(f.getKey(), f.getValue());
+                }
+            }
+            a = as(api, r.by()).postJson(base + "/escalate", body);
+        } else if (e.role() != null) {
+            a = as(api, e.role().by()).postJson(base + "/roles", Map.of("role", e.role().role(), "person", e.role().person()));
+        } else if (e.releaseRole() != null) {
+            a = api.postJson(base + "/roles/" + e.releaseRole() + "/release", "{}");
+        } else if (e.warRoom() != null) {
+            a = api.postJson(base + "/war-room", Map.of("reason", e.warRoom()));
+        } else if (e.join() != null) {
+            a = as(api, e.join()).postJson(base + "/war-room/join", "{}");
         } else {
             a = api.postJson(base + "/notes", Map.of("text", e.note()));
         }
