@@ -99,7 +99,8 @@ class DeliveryLeases {
         LOG.warn("delivery {} ({}) was abandoned by node {} (lease ran out at {}); node {} takes it over", d.id(), what,
                 leased.abandonedBy(), leased.abandonedAt(), node);
         timeline.say(d.incidentId(), "DELIVERY_ABANDONED", List.of(d.personId()), what + ": node " + leased.abandonedBy()
-                + " stopped while sending it (no answer recorded; its lease ran out at " + leased.abandonedAt() + "). The provider may "
+                + " stopped while sending it (delivery " + d.id() + "; no answer recorded; its lease ran out at " + leased.abandonedAt()
+                + "). The provider may "
                 + "already have it: it goes out again under the same idempotency key");
         timeline.say(d.incidentId(), "DELIVERY_TAKEN_OVER", List.of(d.personId()), what + " taken over by node " + node + ": " + as);
     }

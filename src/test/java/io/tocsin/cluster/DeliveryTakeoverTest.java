@@ -109,7 +109,7 @@ class DeliveryTakeoverTest {
                         .filter(k -> k.startsWith("DELIVER")).toList();
                 assertThat(kinds).as(timeline.toString()).containsExactly("DELIVERY_ABANDONED", "DELIVERY_TAKEN_OVER", "DELIVERED");
                 assertThat(text(timeline, "DELIVERY_ABANDONED")).startsWith("webhook to alice by hook: node " + victim.pid() + "@")
-                        .contains("stopped while sending it").contains("same idempotency key");
+                        .contains("stopped while sending it (delivery " + done.path("id").asLong() + ";").contains("same idempotency key");
                 assertThat(text(timeline, "DELIVERY_TAKEN_OVER")).startsWith("webhook to alice by hook taken over by node "
                         + survivor.pid() + "@").endsWith(": attempt 2");
             } finally {
