@@ -74,10 +74,12 @@ public class Incidents {
     }
 
     private List<SignalResult> acceptAllLocked(List<Signal> signals, String via) {
-        // Every open incident of the group is locked before any new one takes a number: openings hold
-        // the incident counter to their commit, so taking it before an incident row another group
-        // holds could deadlock with that group.
-        signals.forEach(s -> store.findOpenForUpdate(s.serviceId(), s.integrationKey(), s.dedupKey()));
+        // Every open incident of the group is locked before any new one takes a number (openings hold
+        // the incident counter to their commit, so taking it before an incident row another group holds
+        // could deadlock with that group), and in one order, so two groups naming the same alerts in
+        // different orders do not deadlock either.
+        signals.stream().sorted(java.util.Comparator.comparing(s -> IncidentStore.openKey(s.serviceId(), s.integrationKey(), s.dedupKey())))
+                .forEach(s -> store.findOpenForUpdate(s.serviceId(), s.integrationKey(), s.dedupKey()));
         return signals.stream().map(s -> acceptLocked(s, via)).toList();
     }
 

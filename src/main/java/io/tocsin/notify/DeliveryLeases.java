@@ -35,7 +35,7 @@ class DeliveryLeases {
     private final Clock clock;
     private final Duration lease;
     /** pid@host: unique among the processes sharing the database, and what an operator can find. */
-    private final String node = ManagementFactory.getRuntimeMXBean().getName();
+    private final String node = abbreviate(ManagementFactory.getRuntimeMXBean().getName());
     private final Set<Long> held = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService renewer;
 
@@ -108,6 +108,11 @@ class DeliveryLeases {
     /** The send is over (its answer recorded or the delivery handed back): no more renewals. */
     void release(long deliveryId) {
         held.remove(deliveryId);
+    }
+
+    /** The column holds 200 characters; a host name can be longer. */
+    private static String abbreviate(String name) {
+        return name.length() <= 200 ? name : name.substring(0, 200);
     }
 
     private void renew() {

@@ -80,6 +80,13 @@ class RestartWithConfigFilesTest {
         }
     }
 
+    @org.junit.jupiter.api.Test
+    void replacingANewerVersionNeedsTheFilesThatReplaceIt() {
+        io.tocsin.cli.CliRun r = io.tocsin.cli.CliRun.run("serve", "--replace-newer", "--port", "0");
+        assertThat(r.exitCode()).isNotZero();
+        assertThat(r.err()).contains("--replace-newer needs --config");
+    }
+
     static void assertActive(HttpCalls api, long version, String name) {
         JsonNode active = api.get("/api/v1/config/active").json();
         assertThat(active.path("version").asLong()).as(active.toString()).isEqualTo(version);
