@@ -17,6 +17,9 @@ class ServeCommand implements Callable<Integer> {
     @ParentCommand
     TocsinCommand parent;
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Option(names = "--config", split = ",", description = "Configuration files or directories to activate at start (default: the newest stored version, else the demo organisation).")
     List<Path> config = new ArrayList<>();
 
@@ -38,7 +41,7 @@ class ServeCommand implements Callable<Integer> {
         }
         if (replaceNewer) {
             if (config.isEmpty()) {
-                throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                         "--replace-newer needs --config: it says which files replace the newer version");
             }
             args.add("--tocsin.config.replace-newer=true");
