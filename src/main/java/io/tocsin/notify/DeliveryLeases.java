@@ -34,8 +34,12 @@ class DeliveryLeases {
     private final DeliveryTimeline timeline;
     private final Clock clock;
     private final Duration lease;
-    /** pid@host: unique among the processes sharing the database, and what an operator can find. */
-    private final String node = abbreviate(ManagementFactory.getRuntimeMXBean().getName());
+    /**
+     * pid@host and when the process started: what an operator can find, and unique among the processes
+     * sharing the database even when a container restarts its server under the same pid and host name.
+     */
+    private final String node = abbreviate(ManagementFactory.getRuntimeMXBean().getName() + " started "
+            + Instant.ofEpochMilli(ManagementFactory.getRuntimeMXBean().getStartTime()).truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
     private final Set<Long> held = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService renewer;
 

@@ -19,7 +19,7 @@ public class NotificationStore {
                             Instant createdAt) {
     }
 
-    /** One delivery to one contact method; {@code leasedBy}: the node that took its latest attempt (pid@host). */
+    /** One delivery to one contact method; {@code leasedBy}: the node that took its latest attempt (pid@host and its start). */
     public record Delivery(long id, Long outboxId, Long incidentId, String personId, String kind, int step, String contactMethod,
                            String channel, String address, String idempotencyKey, String reason, String status, int attempts,
                            Instant dueAt, Instant createdAt, Instant sentAt, String providerStatus, String lastError,
