@@ -27,7 +27,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Delivers what the engine queued. Outbox rows are expanded into deliveries ({@link OutboxExpansion});
- * each delivery is leased (so a node that dies mid-send is replaced), sent outside any transaction
+ * each delivery is leased ({@link DeliveryLeases}: a node that dies mid-send is replaced within the provider
+ * timeout plus a margin, and the timeline says so), sent outside any transaction
  * with a timeout, and its result recorded on the incident's timeline. Failures retry with
  * exponential backoff and jitter for the channel's retry budget ({@link RetryPolicy}; a provider's
  * Retry-After wins); a failing method brings the person's next contact method forward at once
