@@ -17,8 +17,15 @@ class ServeCommand implements Callable<Integer> {
     @ParentCommand
     TocsinCommand parent;
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Option(names = "--config", split = ",", description = "Configuration files or directories to activate at start (default: the newest stored version, else the demo organisation).")
     List<Path> config = new ArrayList<>();
+
+    @Option(names = "--replace-newer", description = "Activate the --config files even when the database holds a newer version "
+            + "(activated through the API or by another node since); without it the newer version keeps running and the server warns.")
+    boolean replaceNewer;
 
     @Option(names = "--port", description = "HTTP port (default 8080).")
     Integer port;
@@ -31,6 +38,13 @@ class ServeCommand implements Callable<Integer> {
         List<String> args = new ArrayList<>(springArgs);
         if (!config.isEmpty()) {
             args.add("--tocsin.config.path=" + config.stream().map(Path::toString).collect(Collectors.joining(",")));
+        }
+        if (replaceNewer) {
+            if (config.isEmpty()) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                        "--replace-newer needs --config: it says which files replace the newer version");
+            }
+            args.add("--tocsin.config.replace-newer=true");
         }
         if (port != null) {
             args.add("--server.port=" + port);

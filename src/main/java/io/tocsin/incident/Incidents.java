@@ -67,10 +67,20 @@ public class Incidents {
     /** Several signals (an Alertmanager group) in one transaction: all are committed or none. */
     public List<SignalResult> acceptAll(List<Signal> signals, String via) {
         try {
-            return tx.execute(status -> signals.stream().map(s -> acceptLocked(s, via)).toList());
+            return tx.execute(status -> acceptAllLocked(signals, via));
         } catch (DuplicateKeyException race) {
-            return tx.execute(status -> signals.stream().map(s -> acceptLocked(s, via)).toList());
+            return tx.execute(status -> acceptAllLocked(signals, via));
         }
+    }
+
+    private List<SignalResult> acceptAllLocked(List<Signal> signals, String via) {
+        // Every open incident of the group is locked before any new one takes a number (openings hold
+        // the incident counter to their commit, so taking it before an incident row another group holds
+        // could deadlock with that group), and in one order, so two groups naming the same alerts in
+        // different orders do not deadlock either.
+        signals.stream().sorted(java.util.Comparator.comparing(s -> IncidentStore.openKey(s.serviceId(), s.integrationKey(), s.dedupKey())))
+                .forEach(s -> store.findOpenForUpdate(s.serviceId(), s.integrationKey(), s.dedupKey()));
+        return signals.stream().map(s -> acceptLocked(s, via)).toList();
     }
 
     private SignalResult acceptLocked(Signal s, String via) {

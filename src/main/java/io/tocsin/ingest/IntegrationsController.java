@@ -22,7 +22,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
@@ -52,14 +51,13 @@ class IntegrationsController {
     private final RateLimiter limiter;
 
     IntegrationsController(Incidents incidents, IncidentEngine engine, HeartbeatStore heartbeats, Clock clock,
-                           TransactionTemplate tx, @Value("${tocsin.ingest.rate-per-minute:120}") int perMinute,
-                           @Value("${tocsin.ingest.burst:120}") int burst) {
+                           TransactionTemplate tx, RateLimiter limiter) {
         this.incidents = incidents;
         this.engine = engine;
         this.heartbeats = heartbeats;
         this.clock = clock;
         this.tx = tx;
-        this.limiter = new RateLimiter(perMinute, burst);
+        this.limiter = limiter;
     }
 
     @PostMapping("/api/v1/integrations/alertmanager/{key}")

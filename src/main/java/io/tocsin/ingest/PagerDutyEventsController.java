@@ -19,7 +19,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -46,13 +45,11 @@ class PagerDutyEventsController {
     private final EventRouter router = new EventRouter();
     private final RateLimiter limiter;
 
-    PagerDutyEventsController(Incidents incidents, IncidentEngine engine, Clock clock,
-                              @Value("${tocsin.ingest.rate-per-minute:120}") int perMinute,
-                              @Value("${tocsin.ingest.burst:120}") int burst) {
+    PagerDutyEventsController(Incidents incidents, IncidentEngine engine, Clock clock, RateLimiter limiter) {
         this.incidents = incidents;
         this.engine = engine;
         this.clock = clock;
-        this.limiter = new RateLimiter(perMinute, burst);
+        this.limiter = limiter;
     }
 
     @PostMapping(value = "/v2/enqueue", produces = MediaType.APPLICATION_JSON_VALUE)

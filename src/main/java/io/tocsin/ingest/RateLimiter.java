@@ -1,46 +1,103 @@
 package io.tocsin.ingest;
 
+import io.tocsin.store.IngestBucketStore;
+import io.tocsin.store.TokenHash;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.ConcurrentHashMap;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.stereotype.Component;
 
 /**
  * A token bucket per integration key, so one noisy source is refused instead of crowding out every
- * other service's events. Per node; with N nodes the effective limit is N times this.
+ * other service's events. The bucket is a database row shared by every node, so the documented
+ * limit holds for the cluster, not per node.
+ *
+ * <p>To keep the database out of most events, a node takes a few tokens at a time (at most one
+ * second's refill) and spends them locally within {@link #LOCAL_WINDOW}; what is left then is
+ * dropped, never returned, so the cluster passes at most one second's refill more than a single
+ * bucket would. A refusal is remembered until the instant the shared bucket has a token again (other
+ * nodes can only take tokens, never add any), so a storm above the limit is answered without a
+ * database round trip.
  */
-final class RateLimiter {
+@Component
+class RateLimiter {
     /** Whether an event may pass and, if not, in how many whole seconds (at least 1) its key has a token again. */
     record Decision(boolean allowed, long retryAfterSeconds) {
     }
 
-    private static final class Bucket {
-        double tokens;
-        long refilledAtNanos;
+    /** How long tokens a node took from the shared bucket stay usable on that node. */
+    static final Duration LOCAL_WINDOW = Duration.ofSeconds(1);
+    private static final int MAX_CHUNK = 1000;
+
+    /** This node's share of one key: tokens taken and not yet spent, and a refusal it already knows of. */
+    private static final class Local {
+        final String keyHash;
+        int tokens;
+        Instant tokensUntil = Instant.MIN;
+        Instant refusedUntil = Instant.MIN;
+
+        Local(String keyHash) {
+            this.keyHash = keyHash;
+        }
     }
 
-    private final double capacity;
+    private final IngestBucketStore buckets;
+    private final Clock clock;
+    private final IngestBucketStore.Shape shape;
     private final double perSecond;
-    private final ConcurrentHashMap<String, Bucket> buckets = new ConcurrentHashMap<>();
+    private final int chunk;
+    private final ConcurrentHashMap<String, Local> locals = new ConcurrentHashMap<>();
 
-    RateLimiter(int perMinute, int burst) {
-        this.capacity = burst;
+    /**
+     * On the wall clock, not the server's injected one: a rate is about how fast senders send in real
+     * time (as the per-node bucket before it, on {@code System.nanoTime}), and a test's virtual clock,
+     * which jumps by minutes to escalate and back between tests, must neither refill a bucket nor
+     * freeze one. The clock is the same on every node, which the shared bucket needs.
+     */
+    RateLimiter(IngestBucketStore buckets, @Value("${tocsin.ingest.rate-per-minute:120}") int perMinute,
+                @Value("${tocsin.ingest.burst:120}") int burst) {
+        if (perMinute < 1 || burst < 1) {
+            throw new IllegalStateException("tocsin.ingest.rate-per-minute and tocsin.ingest.burst must be at least 1");
+        }
+        this.buckets = buckets;
+        this.clock = Clock.systemUTC();
         this.perSecond = perMinute / 60.0;
+        this.shape = new IngestBucketStore.Shape(burst, perSecond / 1000.0);
+        this.chunk = (int) Math.max(1, Math.min(Math.min(burst, MAX_CHUNK), Math.floor(perSecond * LOCAL_WINDOW.toSeconds())));
     }
 
     Decision acquire(String key) {
-        Bucket b = buckets.computeIfAbsent(key, k -> {
-            Bucket nb = new Bucket();
-            nb.tokens = capacity;
-            nb.refilledAtNanos = System.nanoTime();
-            return nb;
-        });
-        synchronized (b) {
-            long now = System.nanoTime();
-            b.tokens = Math.min(capacity, b.tokens + (now - b.refilledAtNanos) / 1e9 * perSecond);
-            b.refilledAtNanos = now;
-            if (b.tokens < 1) {
-                return new Decision(false, Math.max(1, (long) Math.ceil((1 - b.tokens) / perSecond)));
+        Local local = locals.computeIfAbsent(key, k -> new Local(TokenHash.sha256(k)));
+        synchronized (local) {
+            Instant now = clock.instant();
+            if (now.isBefore(local.refusedUntil)) {
+                return refuse(now, local.refusedUntil);
             }
-            b.tokens -= 1;
-            return new Decision(true, 0);
+            if (local.tokens > 0 && now.isBefore(local.tokensUntil)) {
+                local.tokens--;
+                return new Decision(true, 0);
+            }
+            long millis = now.toEpochMilli();
+            // A whole chunk when the bucket has it, else the last single tokens one at a time.
+            for (int n : chunk > 1 ? new int[] {chunk, 1} : new int[] {1}) {
+                if (buckets.take(local.keyHash, n, millis, shape)) {
+                    local.tokens = n - 1;
+                    local.tokensUntil = now.plus(LOCAL_WINDOW);
+                    return new Decision(true, 0);
+                }
+            }
+            local.tokens = 0;
+            double available = buckets.available(local.keyHash, millis, shape).orElse(shape.capacity());
+            long waitMillis = (long) Math.ceil(Math.max(0, 1 - available) / shape.perMilli());
+            local.refusedUntil = now.plusMillis(Math.max(1, waitMillis));
+            return refuse(now, local.refusedUntil);
         }
+    }
+
+    private static Decision refuse(Instant now, Instant until) {
+        long millis = Duration.between(now, until).toMillis();
+        return new Decision(false, Math.max(1, (millis + 999) / 1000));
     }
 }

@@ -27,7 +27,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Delivers what the engine queued. Outbox rows are expanded into deliveries ({@link OutboxExpansion});
- * each delivery is leased (so a node that dies mid-send is replaced), sent outside any transaction
+ * each delivery is leased ({@link DeliveryLeases}: a node that dies mid-send is replaced within the provider
+ * timeout plus a margin, and the timeline says so), sent outside any transaction
  * with a timeout, and its result recorded on the incident's timeline. Failures retry with
  * exponential backoff and jitter for the channel's retry budget ({@link RetryPolicy}; a provider's
  * Retry-After wins); a failing method brings the person's next contact method forward at once
@@ -55,7 +56,7 @@ public class Dispatcher {
     private final DestinationLimits limits;
     private final RetryPolicy retry;
     private final MeterRegistry meters;
-    private final Duration lease;
+    private final DeliveryLeases leases;
     private final boolean enabled;
     private final int senderThreads;
     private final ExecutorService senders;
@@ -66,8 +67,8 @@ public class Dispatcher {
 
     Dispatcher(NotificationStore deliveries, IncidentStore incidents, Channels channels, OutboxExpansion expansion,
                MessageComposer composer, DeliveryTimeline timeline, Fallback fallback, DeadLetterRedrive redrive, Clock clock,
-               TransactionTemplate tx, RetryPolicy retry,
-               @Value("${tocsin.notify.lease:2m}") Duration lease, @Value("${tocsin.notify.enabled:true}") boolean enabled,
+               TransactionTemplate tx, RetryPolicy retry, DeliveryLeases leases,
+               @Value("${tocsin.notify.enabled:true}") boolean enabled,
                @Value("${tocsin.notify.threads:4}") int senderThreads,
                @Value("${tocsin.notify.rate-limits:sms=3,voice=2}") String rateLimits,
                @Value("${tocsin.notify.max-attempts:}") String maxAttempts,
@@ -89,7 +90,7 @@ public class Dispatcher {
         this.clock = clock;
         this.tx = tx;
         this.retry = retry;
-        this.lease = lease;
+        this.leases = leases;
         this.enabled = enabled;
         this.senderThreads = Math.max(2, senderThreads);
         this.limits = DestinationLimits.parse(rateLimits);
@@ -173,7 +174,11 @@ public class Dispatcher {
     private Optional<Delivery> leaseNext(boolean limitedLane, Instant now) {
         synchronized (inFlight) {
             Set<Destination> busy = Set.copyOf(inFlight);
-            Optional<Delivery> leased = tx.execute(s -> deliveries.lease(now, now.plus(lease), limits.perMinute().keySet(), limitedLane, busy));
+            Optional<Delivery> leased = tx.execute(s -> deliveries.lease(now, leases.until(now), leases.node(), limits.perMinute().keySet(),
+                    limitedLane, busy).map(l -> {
+                        leases.took(l, "attempt " + l.delivery().attempts());
+                        return l.delivery();
+                    }));
             if (leased == null) {
                 return Optional.empty();
             }
@@ -190,6 +195,7 @@ public class Dispatcher {
         try {
             deliver(leased.get(), time);
         } finally {
+            leases.release(leased.get().id());
             synchronized (inFlight) {
                 inFlight.remove(leased.get().destination());
             }
@@ -209,7 +215,6 @@ public class Dispatcher {
             });
             return;
         }
-        List<Delivery> bundle = List.of();
         Integer limit = limits.perMinute(d.channel());
         if (limit != null) {
             List<Instant> recent = deliveries.sentTo(d.channel(), d.address(), now.minus(DestinationLimits.WINDOW));
@@ -226,12 +231,23 @@ public class Dispatcher {
             // When one message each would go past the limit, one message carries everything waiting for
             // the number: nothing is dropped and the phone does not ring ten times.
             List<Delivery> waiting = bundleable(d, now);
-            if (recent.size() + 1 + waiting.size() > limit) {
-                bundle = waiting;
-            } else {
-                tx.executeWithoutResult(s -> waiting.forEach(w -> deliveries.releaseLease(w.id())));
+            try {
+                if (recent.size() + 1 + waiting.size() > limit) {
+                    send(d, incident, waiting, time);
+                } else {
+                    tx.executeWithoutResult(s -> waiting.forEach(w -> deliveries.releaseLease(w.id())));
+                    send(d, incident, List.of(), time);
+                }
+            } finally {
+                waiting.forEach(w -> leases.release(w.id()));
             }
+            return;
         }
+        send(d, incident, List.of(), time);
+    }
+
+    /** Sends {@code d}, carrying {@code bundle} inside the same message, and records the answer for all of them. */
+    private void send(Delivery d, Optional<IncidentRow> incident, List<Delivery> bundle, Supplier<Instant> time) {
         Message message = bundle.isEmpty() ? composer.of(d, incident) : composer.bundled(d, bundle);
         long started = System.nanoTime();
         SendResult result = channels.send(d.channel(), message);
@@ -255,7 +271,11 @@ public class Dispatcher {
 
     /** Other deliveries due for the same number; pages of incidents no longer triggered are cancelled, not bundled. */
     private List<Delivery> bundleable(Delivery carrier, Instant now) {
-        List<Delivery> leased = tx.execute(s -> deliveries.leaseSameDestination(carrier, now, now.plus(lease)));
+        List<Delivery> leased = tx.execute(s -> deliveries.leaseSameDestination(carrier, now, leases.until(now), leases.node()).stream()
+                .map(l -> {
+                    leases.took(l, "to go out inside one message with delivery " + carrier.id());
+                    return l.delivery();
+                }).toList());
         List<Delivery> out = new java.util.ArrayList<>();
         for (Delivery b : leased == null ? List.<Delivery>of() : leased) {
             Optional<IncidentRow> i = b.incidentId() == null ? Optional.empty() : incidents.find(b.incidentId());
@@ -266,6 +286,7 @@ public class Dispatcher {
                     timeline.say(b.incidentId(), "DELIVERY_CANCELLED", List.of(b.personId()), b.channel() + " to " + b.personId()
                             + " by " + b.contactMethod() + " not sent: " + why);
                 });
+                leases.release(b.id());
             } else {
                 out.add(b);
             }

@@ -32,6 +32,11 @@ public class ConfigVersionStore {
         return jdbc.sql("SELECT * FROM config_version WHERE version = ?").param(version).query(ConfigVersionStore::map).optional();
     }
 
+    /** The newest version whose files had this checksum, if any was ever activated. */
+    public Optional<Long> versionWithChecksum(String checksum) {
+        return jdbc.sql("SELECT version FROM config_version WHERE checksum = ? ORDER BY version DESC LIMIT 1").param(checksum).query(Long.class).optional();
+    }
+
     /** Newest first, without source text (it can be large). */
     public List<ConfigVersion> list(int limit) {
         return jdbc.sql("SELECT version, applied_at, applied_by, '' AS source_text, '' AS diff, checksum FROM config_version ORDER BY version DESC LIMIT ?")

@@ -8,8 +8,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.jdbc.support.GeneratedKeyHolder;
-import org.springframework.jdbc.support.KeyHolder;
 import org.springframework.stereotype.Repository;
 
 /** Incidents, timelines, timers and outbox rows. Callers hold a transaction; "ForUpdate" reads lock the row. */
@@ -53,16 +51,27 @@ public class IncidentStore {
      */
     public long insert(String serviceId, String dedupKey, String summary, String source, String severity, String status,
                        String paging, String state, String details, Instant openedAt, String chatChannel, String integrationKey) {
-        KeyHolder keys = new GeneratedKeyHolder();
+        long number = nextNumber();
         jdbc.sql("""
-                INSERT INTO incident (service_id, dedup_key, open_key, summary, source, severity, status, paging, state, details,
+                INSERT INTO incident (id, service_id, dedup_key, open_key, summary, source, severity, status, paging, state, details,
                                       event_count, opened_at, updated_at, chat_channel, integration_key_hash)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?)""")
-                .params(serviceId, dedupKey, openKey(serviceId, integrationKey, dedupKey), summary, source, severity, status, paging,
-                        state, details, Timestamps.of(openedAt), Timestamps.of(openedAt), chatChannel,
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?)""")
+                .params(number, serviceId, dedupKey, openKey(serviceId, integrationKey, dedupKey), summary, source, severity, status,
+                        paging, state, details, Timestamps.of(openedAt), Timestamps.of(openedAt), chatChannel,
                         integrationKey == null ? null : TokenHash.sha256(integrationKey))
-                .update(keys, "id");
-        return keys.getKey().longValue();
+                .update();
+        return number;
+    }
+
+    /**
+     * The next incident number, from one counter row updated in the caller's transaction: numbers have
+     * no gaps, because an opening that rolls back (it lost a race for its dedup key to another node)
+     * gives its number back, which an identity column never does. The row stays locked until the
+     * opening commits, so openings (not repeats, acknowledgements or timers) take their turn.
+     */
+    private long nextNumber() {
+        jdbc.sql("UPDATE incident_counter SET last_number = last_number + 1 WHERE id = 1").update();
+        return jdbc.sql("SELECT last_number FROM incident_counter WHERE id = 1").query(Long.class).single();
     }
 
     /**

@@ -19,11 +19,11 @@ public class NotificationStore {
                             Instant createdAt) {
     }
 
-    /** One delivery to one contact method. */
+    /** One delivery to one contact method; {@code leasedBy}: the node that took its latest attempt (pid@host and its start). */
     public record Delivery(long id, Long outboxId, Long incidentId, String personId, String kind, int step, String contactMethod,
                            String channel, String address, String idempotencyKey, String reason, String status, int attempts,
                            Instant dueAt, Instant createdAt, Instant sentAt, String providerStatus, String lastError,
-                           Instant firstAttemptAt, int redriven) {
+                           Instant firstAttemptAt, int redriven, String leasedBy) {
         /** Where it goes: one phone number, one URL, one topic, on one channel. */
         public Destination destination() {
             return new Destination(channel, address);
@@ -47,7 +47,13 @@ public class NotificationStore {
             Timestamps.toInstant(rs.getObject("created_at", OffsetDateTime.class)),
             Timestamps.toInstant(rs.getObject("sent_at", OffsetDateTime.class)), rs.getString("provider_status"),
             rs.getString("last_error"), Timestamps.toInstant(rs.getObject("first_attempt_at", OffsetDateTime.class)),
-            rs.getInt("redriven"));
+            rs.getInt("redriven"), rs.getString("leased_by"));
+
+    /** A pending delivery whose lease is set although it is due again was abandoned by the node that held it. */
+    private static final RowMapper<Leased> LEASED = (rs, i) -> {
+        Instant leaseUntil = Timestamps.toInstant(rs.getObject("lease_until", OffsetDateTime.class));
+        return new Leased(DELIVERY.mapRow(rs, i), leaseUntil == null ? null : rs.getString("leased_by"), leaseUntil);
+    };
 
     private final JdbcClient jdbc;
 
@@ -84,13 +90,25 @@ public class NotificationStore {
     }
 
     /**
-     * Leases one due delivery for {@code leaseUntil}: it is sent outside any transaction, and if this
-     * node dies mid-send the lease runs out and another node sends it (at least once, same key).
-     * {@code channels} with {@code onlyThese} picks the lane; destinations in {@code busy} (being
-     * sent to by this node right now) are skipped, so one hanging destination cannot take every sender.
+     * A delivery just leased, and the attempt it was abandoned by when an earlier lease ran out with no
+     * answer recorded (the node holding it stopped mid-send): {@code abandonedBy} names that node,
+     * {@code abandonedAt} when its lease ran out; both null for an ordinary lease.
      */
-    public Optional<Delivery> lease(Instant now, Instant leaseUntil, java.util.Collection<String> channels, boolean onlyThese,
-                                    java.util.Collection<Destination> busy) {
+    public record Leased(Delivery delivery, String abandonedBy, Instant abandonedAt) {
+        public boolean takenOver() {
+            return abandonedAt != null;
+        }
+    }
+
+    /**
+     * Leases one due delivery to {@code node} until {@code leaseUntil}: it is sent outside any
+     * transaction, and if the node dies mid-send the lease runs out and another node sends it (at least
+     * once, same key). {@code channels} with {@code onlyThese} picks the lane; destinations in
+     * {@code busy} (being sent to by this node right now) are skipped, so one hanging destination
+     * cannot take every sender.
+     */
+    public Optional<Leased> lease(Instant now, Instant leaseUntil, String node, java.util.Collection<String> channels,
+                                  boolean onlyThese, java.util.Collection<Destination> busy) {
         String lane = channels.isEmpty() ? (onlyThese ? "AND 1 = 0 " : "")
                 : "AND channel " + (onlyThese ? "" : "NOT ") + "IN (" + String.join(", ", java.util.Collections.nCopies(channels.size(), "?")) + ") ";
         String notBusy = String.join("", java.util.Collections.nCopies(busy.size(), "AND NOT (channel = ? AND address = ?) "));
@@ -100,15 +118,33 @@ public class NotificationStore {
             params.add(b.channel());
             params.add(b.address());
         });
-        Optional<Delivery> due = jdbc.sql("SELECT * FROM notification WHERE status = 'PENDING' AND due_at <= ? "
+        Optional<Leased> due = jdbc.sql("SELECT * FROM notification WHERE status = 'PENDING' AND due_at <= ? "
                         + "AND (lease_until IS NULL OR lease_until <= ?) " + lane + notBusy + "ORDER BY due_at LIMIT 1 FOR UPDATE SKIP LOCKED")
-                .params(params).query(DELIVERY).optional();
-        due.ifPresent(d -> jdbc.sql("UPDATE notification SET lease_until = ?, attempts = attempts + 1, "
+                .params(params).query(LEASED).optional();
+        due.ifPresent(l -> jdbc.sql("UPDATE notification SET lease_until = ?, leased_by = ?, attempts = attempts + 1, "
                         + "first_attempt_at = COALESCE(first_attempt_at, ?) WHERE id = ?")
-                .params(Timestamps.of(leaseUntil), Timestamps.of(now), d.id()).update());
-        return due.map(d -> new Delivery(d.id(), d.outboxId(), d.incidentId(), d.personId(), d.kind(), d.step(), d.contactMethod(),
-                d.channel(), d.address(), d.idempotencyKey(), d.reason(), d.status(), d.attempts() + 1, d.dueAt(), d.createdAt(),
-                d.sentAt(), d.providerStatus(), d.lastError(), d.firstAttemptAt() == null ? now : d.firstAttemptAt(), d.redriven()));
+                .params(Timestamps.of(leaseUntil), node, Timestamps.of(now), l.delivery().id()).update());
+        return due.map(l -> {
+            Delivery d = l.delivery();
+            return new Leased(new Delivery(d.id(), d.outboxId(), d.incidentId(), d.personId(), d.kind(), d.step(), d.contactMethod(),
+                    d.channel(), d.address(), d.idempotencyKey(), d.reason(), d.status(), d.attempts() + 1, d.dueAt(), d.createdAt(),
+                    d.sentAt(), d.providerStatus(), d.lastError(), d.firstAttemptAt() == null ? now : d.firstAttemptAt(), d.redriven(),
+                    node),
+                    l.abandonedBy(), l.abandonedAt());
+        });
+    }
+
+    /**
+     * Moves the leases {@code node} still holds on {@code ids} to {@code leaseUntil}: a send still in
+     * flight keeps its delivery, however long the provider takes, while its node is alive.
+     */
+    public void renewLeases(java.util.Collection<Long> ids, String node, Instant leaseUntil) {
+        if (ids.isEmpty()) {
+            return;
+        }
+        jdbc.sql("UPDATE notification SET lease_until = :until WHERE id IN (:ids) AND leased_by = :node AND status = 'PENDING' "
+                        + "AND lease_until IS NOT NULL")
+                .param("until", Timestamps.of(leaseUntil)).param("ids", ids).param("node", node).update();
     }
 
     /** Sent; a provider's status callback that already reported it failed (it can arrive first) is kept. */
@@ -132,11 +168,12 @@ public class NotificationStore {
     }
 
     /** Leases every other due delivery to the same destination, to go out inside one bundled message. */
-    public List<Delivery> leaseSameDestination(Delivery carrier, Instant now, Instant leaseUntil) {
-        List<Delivery> due = jdbc.sql("SELECT * FROM notification WHERE channel = ? AND address = ? AND status = 'PENDING' AND id <> ? "
+    public List<Leased> leaseSameDestination(Delivery carrier, Instant now, Instant leaseUntil, String node) {
+        List<Leased> due = jdbc.sql("SELECT * FROM notification WHERE channel = ? AND address = ? AND status = 'PENDING' AND id <> ? "
                         + "AND due_at <= ? AND (lease_until IS NULL OR lease_until <= ?) ORDER BY id FOR UPDATE SKIP LOCKED")
-                .params(carrier.channel(), carrier.address(), carrier.id(), Timestamps.of(now), Timestamps.of(now)).query(DELIVERY).list();
-        due.forEach(d -> jdbc.sql("UPDATE notification SET lease_until = ? WHERE id = ?").params(Timestamps.of(leaseUntil), d.id()).update());
+                .params(carrier.channel(), carrier.address(), carrier.id(), Timestamps.of(now), Timestamps.of(now)).query(LEASED).list();
+        due.forEach(l -> jdbc.sql("UPDATE notification SET lease_until = ?, leased_by = ? WHERE id = ?")
+                .params(Timestamps.of(leaseUntil), node, l.delivery().id()).update());
         return due;
     }
 
