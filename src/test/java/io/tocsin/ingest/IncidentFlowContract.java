@@ -518,7 +518,8 @@ abstract class IncidentFlowContract {
                 .containsPattern("UNACKNOWLEDGED +un-acknowledged by dan +\\(dan via api\\)")
                 .containsPattern("SEVERITY_CHANGED +admin: severity P2 -> P1 \\(raised\\) +\\(admin via api\\)")
                 .contains("tagged customer-facing").contains("tagged data-loss")
-                .containsPattern("DEESCALATED +carol: de-escalated \\(only the queue\\); released alice; remaining carol +\\(carol via api\\)");
+                .containsPattern("DEESCALATED +carol: De-escalation notice: time 01:00 UTC; reason: only the queue; who can stand down: alice; "
+                        + "remaining responders: carol; next update: none scheduled +\\(carol via api\\)");
         io.tocsin.cli.CliRun all = io.tocsin.cli.CliRun.run("incident", "list", "--server", server, "--token", TOKEN);
         assertThat(all.out()).contains(id);
         io.tocsin.cli.CliRun missing = io.tocsin.cli.CliRun.run("incident", "show", "INC-999999", "--server", server, "--token", TOKEN);
@@ -712,8 +713,9 @@ abstract class IncidentFlowContract {
         assertThat(released.status()).as(released.body()).isEqualTo(200);
         assertThat(released.json().path("changed").asBoolean()).isTrue();
         JsonNode deescalated = last(id);
-        assertEntry(deescalated, "DEESCALATED", "carol", "de-escalated (the database team has it); released ");
-        assertThat(deescalated.path("text").asString()).contains("alice").contains("dan").endsWith("; remaining carol");
+        assertEntry(deescalated, "DEESCALATED", "carol", "De-escalation notice: time 01:00 UTC; reason: the database team has it; "
+                + "who can stand down: ");
+        assertThat(deescalated.path("text").asString()).contains("alice").contains("dan").contains("; remaining responders: carol;");
         assertThat(deescalated.path("people")).extracting(JsonNode::asString).containsExactlyInAnyOrder("alice", "dan");
         // Released, so the ladder no longer runs: an hour later nobody else has been paged.
         clock.advance(Duration.ofHours(1));
