@@ -42,7 +42,8 @@ class IncidentsController {
     /** {@code details}: what the event said beyond its summary, structured, sensitive fields redacted (see EventDetails). */
     /** {@code targets}: the severity's response targets as clocks (due, met, state, seconds left or late). */
     record Detail(IncidentView incident, tools.jackson.databind.JsonNode details, List<TargetView> targets,
-                  java.util.Map<String, String> roles, io.tocsin.engine.WarRoom warRoom, List<EntryView> timeline) {
+                  java.util.Map<String, String> roles, io.tocsin.engine.WarRoom warRoom, List<io.tocsin.engine.ChecklistItem> checklist,
+                  List<EntryView> timeline) {
     }
 
     /** {@code text}: the clock in words, local times in the organisation's time zone. */
@@ -128,7 +129,7 @@ class IncidentsController {
         io.tocsin.engine.IncidentState state = incidents.readableState(row).orElse(null);
         return new Detail(IncidentView.of(row, details.text(row.summary())), details.structured(), targets,
                 state == null ? java.util.Map.of() : state.roles(), state == null ? null : state.warRoom(),
-                incidents.timeline(n).stream().map(EntryView::of).toList());
+                state == null ? List.of() : state.checklist(), incidents.timeline(n).stream().map(EntryView::of).toList());
     }
 
     /** One message the incident sent: a page or notice to a person, or a chat post, and the step of the policy that sent it. */
@@ -248,6 +249,25 @@ class IncidentsController {
             throw new BadRequestException("From", "name the person who joins (their id or e-mail)");
         }
         return run(id, new Command.JoinWarRoom(actor(from, who)), from, who);
+    }
+
+    /** Item {@code n} (1 for the first) of the incident's checklist is done. */
+    @PostMapping("/{id}/checklist/{n}/tick")
+    ActionAnswer tick(@PathVariable String id, @PathVariable String n, @RequestHeader(value = "From", required = false) String from,
+                      Principal who) {
+        long number = number(id);
+        int item;
+        try {
+            item = Integer.parseInt(n);
+        } catch (NumberFormatException e) {
+            throw new BadRequestException("n", "an item number, 1 for the first");
+        }
+        IncidentRow row = incidents.find(number).orElseThrow(() -> new NotFoundException("no incident " + id));
+        int size = incidents.readableState(row).map(s -> s.checklist().size()).orElse(0);
+        if (item < 1 || item > size) {
+            throw new BadRequestException("n", size == 0 ? "this incident has no checklist" : "an item from 1 to " + size);
+        }
+        return run(id, new Command.TickChecklist(actor(from, who), item), from, who);
     }
 
     private String knownRole(String role) {

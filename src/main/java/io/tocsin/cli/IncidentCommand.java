@@ -15,12 +15,13 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 import tools.jackson.databind.JsonNode;
 
-@Command(name = "incident", description = "Act on incidents of a running server: list, show, ack, unack, resolve, escalate, note, update, severity, tag, affects, reassign, deescalate, role, release-role, war-room, join.",
+@Command(name = "incident", description = "Act on incidents of a running server: list, show, ack, unack, resolve, escalate, note, update, severity, tag, affects, reassign, deescalate, role, release-role, war-room, join, tick.",
         subcommands = {IncidentCommand.ListIncidents.class, IncidentCommand.Show.class, IncidentCommand.Ack.class,
                 IncidentCommand.Unack.class, IncidentCommand.Resolve.class, IncidentCommand.Escalate.class,
                 IncidentCommand.NoteCmd.class, IncidentCommand.Update.class, IncidentCommand.SeverityCmd.class,
                 IncidentCommand.Tag.class, IncidentCommand.Affects.class, IncidentCommand.Reassign.class, IncidentCommand.Deescalate.class,
-                IncidentCommand.Role.class, IncidentCommand.ReleaseRole.class, IncidentCommand.WarRoomCmd.class, IncidentCommand.Join.class})
+                IncidentCommand.Role.class, IncidentCommand.ReleaseRole.class, IncidentCommand.WarRoomCmd.class, IncidentCommand.Join.class,
+                IncidentCommand.Tick.class})
 class IncidentCommand {
 
     /** Shared behaviour: call the server, print the answer, exit 0 on 2xx, 1 otherwise. */
@@ -115,6 +116,14 @@ class IncidentCommand {
                 for (JsonNode l : details.path("links")) {
                     // An address that is not http(s) comes without href: its words only, never presented as a link.
                     out.println("  " + l.path("text").asString() + (l.path("href").isString() ? ": " + l.path("href").asString() : ""));
+                }
+            }
+            if (json.path("checklist").size() > 0) {
+                out.println("Checklist:");
+                int n = 1;
+                for (JsonNode c : json.path("checklist")) {
+                    out.printf("  %d. [%s] %s%s%n", n++, c.path("ticked_at").isString() ? "x" : " ", c.path("text").asString(),
+                            c.path("ticked_by").isString() ? " (" + c.path("ticked_by").asString() + ")" : "");
                 }
             }
             if (json.path("targets").size() > 0) {
@@ -317,6 +326,16 @@ class IncidentCommand {
 
         String body() {
             return reason == null ? "{}" : Json.write(Map.of("reason", reason));
+        }
+    }
+
+    @Command(name = "tick", description = "Mark checklist item N (1 for the first) as done.")
+    static class Tick extends OnIncident {
+        @Parameters(index = "1", paramLabel = "N")
+        int item;
+
+        String path() {
+            return "/api/v1/incidents/" + id + "/checklist/" + item + "/tick";
         }
     }
 

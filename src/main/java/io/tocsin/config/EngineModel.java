@@ -94,7 +94,7 @@ public final class EngineModel {
         for (int i = 0; i < scale.size(); i++) {
             OrganisationConfig.Severity s = scale.get(i);
             out.put(s.id(), new Severity(s.id(), i, "page".equals(s.response()), deadline(s.targets().acknowledge()),
-                    deadline(s.targets().firstUpdate()), deadline(s.targets().resolve()), cadence(s.updateCadence())));
+                    deadline(s.targets().firstUpdate()), deadline(s.targets().resolve()), cadence(s.updateCadence()), s.checklist()));
         }
         return out;
     }

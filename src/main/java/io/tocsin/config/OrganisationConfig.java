@@ -45,8 +45,10 @@ public record OrganisationConfig(
 
     public record Organisation(String id, String name, String timeZone, List<String> workingWeek,
                                BusinessHours businessHours, List<Holiday> holidays, WarRoomCriteria warRoom,
-                               Map<String, Map<String, String>> sourceSeverities, String defaultSeverity) {
+                               Map<String, Map<String, String>> sourceSeverities, String defaultSeverity,
+                               HandoffChecklist handoffChecklist) {
         public Organisation {
+            handoffChecklist = handoffChecklist == null ? new HandoffChecklist(null, null) : handoffChecklist;
             workingWeek = workingWeek == null ? List.of("mon", "tue", "wed", "thu", "fri") : workingWeek;
             businessHours = businessHours == null ? new BusinessHours("09:00", "17:00") : businessHours;
             holidays = orEmpty(holidays);
@@ -55,6 +57,14 @@ public record OrganisationConfig(
     }
 
     public record BusinessHours(String start, String end) {
+    }
+
+    /** The organisation's own hand-off checklist; {@code {person}} in an item stands for the person it goes to. */
+    public record HandoffChecklist(List<String> outgoing, List<String> incoming) {
+        public HandoffChecklist {
+            outgoing = orEmpty(outgoing);
+            incoming = orEmpty(incoming);
+        }
     }
 
     public record Holiday(String date, String name) {

@@ -90,4 +90,8 @@ public sealed interface Command {
     /** {@code by} joined the war room. */
     record JoinWarRoom(String by) implements Command {
     }
+
+    /** {@code by} did checklist item {@code item} (1 for the first). */
+    record TickChecklist(String by, int item) implements Command {
+    }
 }

@@ -46,6 +46,8 @@ final class Commands {
             s.declareWarRoom(Step.by(w.by()) + "declared by hand" + (w.reason() == null || w.reason().isBlank() ? "" : ": " + w.reason()));
         } else if (command instanceof Command.JoinWarRoom j) {
             joinWarRoom(s, j.by());
+        } else if (command instanceof Command.TickChecklist t) {
+            tick(s, t);
         }
     }
 
@@ -123,6 +125,7 @@ final class Commands {
         boolean raised = s.rules.rank(c.severity()) < s.rules.rank(old);
         b.severity = c.severity();
         s.note(Kind.SEVERITY_CHANGED, Step.by(c.by()) + "severity " + old + " -> " + c.severity() + (raised ? " (raised)" : " (lowered)"));
+        b.checklist = new ArrayList<>(checklist(s.rules, c.severity(), b.checklist));
         if (raised && s.isQuiet() && s.rules.pages(c.severity()) && !s.isWaiting()) {
             // Chat-only or recorded, and now a severity that pages: start its path, as an incident opened at it would.
             s.startPaging("raised to " + c.severity());
@@ -264,6 +267,27 @@ final class Commands {
             return;
         }
         s.note(Kind.ROLE_RELEASED, Step.by(r.by()) + r.role() + ": " + before + " released");
+    }
+
+    static List<ChecklistItem> checklist(EscalationRules rules, String severity, List<ChecklistItem> current) {
+        List<ChecklistItem> out = new ArrayList<>(current);
+        Severity sev = rules.severities().get(severity);
+        for (String item : sev == null ? List.<String>of() : sev.checklist()) {
+            if (out.stream().noneMatch(i -> i.text().equals(item))) {
+                out.add(new ChecklistItem(item, null, null));
+            }
+        }
+        return out;
+    }
+
+    static void tick(Step s, Command.TickChecklist t) {
+        List<ChecklistItem> items = s.b.checklist;
+        if (t.item() < 1 || t.item() > items.size() || items.get(t.item() - 1).ticked()) {
+            return;
+        }
+        ChecklistItem item = items.get(t.item() - 1);
+        items.set(t.item() - 1, new ChecklistItem(item.text(), t.by(), s.now));
+        s.note(Kind.CHECKLIST_TICKED, Step.by(t.by()) + "done: " + t.item() + ". " + item.text());
     }
 
     static void joinWarRoom(Step s, String who) {

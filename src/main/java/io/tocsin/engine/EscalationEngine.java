@@ -62,7 +62,8 @@ public final class EscalationEngine {
         IncidentState initial = new IncidentState(id, o.service(), policyId, o.severity(), IncidentStatus.TRIGGERED,
                 o.paging() == Paging.PAGE && !waits ? Set.of() : o.tags(), Set.of(o.service()), now, now, null, null, null, null,
                 first == null ? List.of() : List.of(PathRun.start(first.id(), now)), Set.of(), Set.of(), Set.of(),
-                waits ? now.plus(o.sustainedFor()) : null, o.paging(), o.chatChannel(), Set.of(), 1, first == null ? null : now, null, Set.of(), null, null, null, o.summary(), java.util.Map.of(), null);
+                waits ? now.plus(o.sustainedFor()) : null, o.paging(), o.chatChannel(), Set.of(), 1, first == null ? null : now, null, Set.of(), null, null, null, o.summary(), java.util.Map.of(), null,
+                checklist(o.severity(), List.of()));
         Step step = new Step(rules, directory, initial, now, null);
         String opened = "opened as " + o.severity() + " on service " + o.service();
         if (o.paging() == Paging.CHAT) {
@@ -103,6 +104,11 @@ public final class EscalationEngine {
     public Optional<String> whenPolicyChanges(IncidentState state, Instant now) {
         Step step = new Step(rules, directory, state, now, null);
         return step.entries.stream().filter(e -> e.kind() == Kind.POLICY_CHANGED).map(TimelineEntry::text).findFirst();
+    }
+
+    /** {@code current} with the severity's items it lacks appended (a severity change adds the new severity's actions). */
+    List<ChecklistItem> checklist(String severity, List<ChecklistItem> current) {
+        return Commands.checklist(rules, severity, current);
     }
 
     static Instant max(Instant a, Instant b) {

@@ -24,8 +24,8 @@ import java.util.Set;
  * {@code nextUpdatePromised} when its poster said the next would come (null: the cadence says), and
  * {@code updateRemindedAt} when an overdue update was last reminded of. {@code summary} is what the
  * alert said (it names the war-room channel), {@code roles} who holds which incident role (commander,
- * ops lead, communications lead, scribe, subject expert...), and {@code warRoom} the war room, once one
- * is declared.
+ * ops lead, communications lead, scribe, subject expert...), {@code warRoom} the war room, once one
+ * is declared, and {@code checklist} its severity's immediate actions, each ticked by someone or not.
  */
 public record IncidentState(
         String id,
@@ -58,7 +58,8 @@ public record IncidentState(
         Instant updateRemindedAt,
         String summary,
         java.util.Map<String, String> roles,
-        WarRoom warRoom) {
+        WarRoom warRoom,
+        List<ChecklistItem> checklist) {
 
     public IncidentState {
         // Insertion order is kept (Set.copyOf would not) so timelines are the same on every run.
@@ -75,6 +76,7 @@ public record IncidentState(
         eventCount = Math.max(1, eventCount);
         breached = breached == null ? Set.of() : ordered(breached);
         roles = roles == null ? java.util.Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(roles));
+        checklist = checklist == null ? List.of() : List.copyOf(checklist);
         if (firstUpdateAt == null && lastUpdateAt != null) {
             firstUpdateAt = lastUpdateAt;
         }
@@ -136,6 +138,7 @@ public record IncidentState(
         String summary;
         java.util.Map<String, String> roles;
         WarRoom warRoom;
+        List<ChecklistItem> checklist;
 
         Builder(IncidentState s) {
             id = s.id;
@@ -169,13 +172,15 @@ public record IncidentState(
             summary = s.summary;
             roles = new java.util.LinkedHashMap<>(s.roles);
             warRoom = s.warRoom;
+            checklist = new java.util.ArrayList<>(s.checklist);
         }
 
         IncidentState build() {
             return new IncidentState(id, service, policy, severity, status, tags, services, openedAt, unacknowledgedSince,
                     acknowledgedAt, acknowledgedBy, resolvedAt, lastUpdateAt, paths, firedTriggers, engaged, assignees, pendingUntil, paging,
                     chatChannel, paged, eventCount, pagingSince, firstUpdateAt, breached, updateStatus,
-                    nextUpdatePromised, updateRemindedAt, summary, roles, warRoom);
+                    nextUpdatePromised, updateRemindedAt, summary, roles, warRoom,
+                    checklist);
         }
     }
 }

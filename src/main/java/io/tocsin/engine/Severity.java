@@ -5,9 +5,15 @@ package io.tocsin.engine;
  * targets (null: not set) and how often it wants status updates.
  */
 public record Severity(String id, int rank, boolean pages, Deadline acknowledge, Deadline firstUpdate, Deadline resolve,
-                       UpdateCadence cadence) {
+                       UpdateCadence cadence, java.util.List<String> checklist) {
     public Severity {
         cadence = cadence == null ? UpdateCadence.NONE : cadence;
+        checklist = checklist == null ? java.util.List.of() : java.util.List.copyOf(checklist);
+    }
+
+    public Severity(String id, int rank, boolean pages, Deadline acknowledge, Deadline firstUpdate, Deadline resolve,
+                    UpdateCadence cadence) {
+        this(id, rank, pages, acknowledge, firstUpdate, resolve, cadence, null);
     }
 
     public Severity(String id, int rank, boolean pages, Deadline acknowledge, Deadline firstUpdate, Deadline resolve) {

@@ -55,19 +55,6 @@ public class HandoffNotices {
     static final int MAX_SUMMARY = 160;
     static final int MAX_TEXT = 15_000;
 
-    static final List<String> OUTGOING_CHECKLIST = List.of(
-            "Summarise the shift's incidents (P1/P2 first)",
-            "Note any ongoing issues",
-            "Share context on recent deployments",
-            "Review upcoming scheduled maintenance",
-            "Transfer any open incidents to the incoming on-call");
-    static final List<String> INCOMING_CHECKLIST = List.of(
-            "Review last week's incidents",
-            "Check for any pending issues",
-            "Verify that Tocsin shows you on call for this layer",
-            "Test alert routing: send yourself a test page (POST /api/v1/people/%s/test-page)",
-            "Review recent changes and deployments");
-
     private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("EEE yyyy-MM-dd HH:mm zzz", Locale.ENGLISH);
 
     private final LiveSchedules schedules;
@@ -268,10 +255,14 @@ public class HandoffNotices {
                 b.append('\n');
             }
 
-            b.append(isIncoming ? "Handoff checklist for the incoming on-call:\n" : "Handoff checklist for the outgoing on-call:\n");
-            List<String> checklist = isIncoming ? INCOMING_CHECKLIST : OUTGOING_CHECKLIST;
-            for (int i = 0; i < checklist.size(); i++) {
-                b.append(i + 1).append(". ").append(String.format(checklist.get(i), personId)).append('\n');
+            // Each organisation's own checklist (organisation.handoff_checklist); none written, none sent.
+            OrganisationConfig.HandoffChecklist own = org.config().organisation().handoffChecklist();
+            List<String> checklist = isIncoming ? own.incoming() : own.outgoing();
+            if (!checklist.isEmpty()) {
+                b.append(isIncoming ? "Handoff checklist for the incoming on-call:\n" : "Handoff checklist for the outgoing on-call:\n");
+                for (int i = 0; i < checklist.size(); i++) {
+                    b.append(i + 1).append(". ").append(checklist.get(i).replace("{person}", personId)).append('\n');
+                }
             }
             return b.length() <= MAX_TEXT ? b.toString() : b.substring(0, MAX_TEXT - 2) + "\u2026\n";
         }

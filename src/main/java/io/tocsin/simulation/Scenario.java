@@ -19,11 +19,15 @@ public record Scenario(String name, String description, String start, String run
     public record ScenarioEvent(String at, Alert alert, Boolean clear, String acknowledge, String unacknowledge, String resolve,
                                 Update update, String severity, String tag, String service, String escalate,
                                 Deescalate deescalate, Reassign reassign, String note, EscalationRequest escalationRequest,
-                                Role role, String releaseRole, String warRoom, String join) {
+                                Role role, String releaseRole, String warRoom, String join, Tick tick) {
     }
 
     /** Seed 003's escalation request, escalating to the next level (or {@code level}). */
     public record EscalationRequest(String by, String level, String impact, String tried, String why, String ask) {
+    }
+
+    /** {@code by} did checklist item {@code item} (1 for the first). */
+    public record Tick(String by, Integer item) {
     }
 
     /** {@code person} takes an incident role. */

@@ -270,9 +270,14 @@ public final class ScenarioRunner {
             return new Command.DeclareWarRoom(null, e.warRoom());
         } else if (e.join() != null) {
             return new Command.JoinWarRoom(person(org, e.join(), where + ".join"));
+        } else if (e.tick() != null) {
+            if (e.tick().item() == null || e.tick().item() < 1) {
+                throw new ScenarioException(where + ".tick.item: an item number, 1 for the first");
+            }
+            return new Command.TickChecklist(e.tick().by(), e.tick().item());
         }
         throw new ScenarioException(where + ": an event needs one of alert, clear, acknowledge, unacknowledge, resolve, update, severity, tag, "
-                + "service, escalate, escalation_request, deescalate, reassign, note, role, release_role, war_room, join");
+                + "service, escalate, escalation_request, deescalate, reassign, note, role, release_role, war_room, join, tick");
     }
 
     private static String role(Organisation org, String role, String where) {

@@ -294,6 +294,8 @@ abstract class SimulatorMatchesServerContract {
             a = api.postJson(base + "/war-room", Map.of("reason", e.warRoom()));
         } else if (e.join() != null) {
             a = as(api, e.join()).postJson(base + "/war-room/join", "{}");
+        } else if (e.tick() != null) {
+            a = as(api, e.tick().by()).postJson(base + "/checklist/" + e.tick().item() + "/tick", "{}");
         } else {
             a = api.postJson(base + "/notes", Map.of("text", e.note()));
         }
