@@ -9,6 +9,7 @@ import org.springframework.core.annotation.Order;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.AccessDeniedHandlerImpl;
+import org.springframework.security.web.access.intercept.AuthorizationFilter;
 import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
 
 /**
@@ -27,6 +28,7 @@ class UiSecurity {
         AccessDeniedHandlerImpl denied = new AccessDeniedHandlerImpl();
         http.securityMatcher(PATHS)
                 .authenticationProvider(new TokenLogin(tokens, engine))
+                .addFilterBefore(new RevokedTokenSessions(tokens), AuthorizationFilter.class)
                 .formLogin(f -> f.loginPage("/login")
                         .usernameParameter("person")
                         .passwordParameter("token")
