@@ -1,0 +1,35 @@
+package io.tocsin.api;
+
+import jakarta.servlet.DispatcherType;
+import java.time.Duration;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * What one client may take from the server while it talks slowly. Tomcat's own limits (connection
+ * and keep-alive timeouts, connections, threads, header size) are the {@code server.tomcat.*}
+ * settings in application.yaml; the time and memory a request body may take are bounded here, before
+ * any other filter, so no request holds a thread while its body trickles in.
+ */
+@Configuration
+class HttpLimits {
+    @Bean
+    FilterRegistrationBean<WholeBodyFilter> wholeBodies(@Value("${tocsin.http.max-body-size:4MB}") DataSize maxBody,
+                                                        @Value("${tocsin.http.body-timeout:30s}") Duration timeout,
+                                                        @Value("${tocsin.http.body-memory:64MB}") DataSize memory) {
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("tocsin.http.body-timeout must be positive");
+        }
+        FilterRegistrationBean<WholeBodyFilter> registration = new FilterRegistrationBean<>(
+                new WholeBodyFilter(maxBody.toBytes(), timeout, memory.toBytes()));
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
+        registration.setDispatcherTypes(DispatcherType.REQUEST, DispatcherType.ASYNC);
+        registration.setAsyncSupported(true);
+        registration.addUrlPatterns("/*");
+        return registration;
+    }
+}
