@@ -1,5 +1,6 @@
 package io.tocsin.api;
 
+import io.tocsin.store.DatabaseAvailability;
 import jakarta.servlet.DispatcherType;
 import java.time.Duration;
 import org.springframework.beans.factory.annotation.Value;
@@ -36,7 +37,7 @@ class ServletFilters {
 
     /** Right after the body is in and before security, whose token check is the first to need the database. */
     @Bean
-    FilterRegistrationBean<DatabaseGate> databaseGate(io.tocsin.store.DatabaseAvailability availability) {
+    FilterRegistrationBean<DatabaseGate> databaseGate(DatabaseAvailability availability) {
         FilterRegistrationBean<DatabaseGate> registration = new FilterRegistrationBean<>(new DatabaseGate(availability));
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
         registration.setDispatcherTypes(DispatcherType.REQUEST, DispatcherType.ASYNC);

@@ -42,7 +42,7 @@ public final class PostgresCluster implements StoppableDatabase {
         try {
             Path dir = Files.createTempDirectory("tocsin-pg-");
             if (root) {
-                run(List.of("chown", "postgres", dir.toString()), dir, false);
+                run(List.of("chown", "postgres", dir.toString()), dir);
             }
             PostgresCluster cluster = new PostgresCluster(bin, dir, freePort(), root);
             cluster.pg("initdb", "-D", cluster.data(), "-A", "trust", "-U", "postgres", "--no-sync", "-E", "UTF8", "--no-locale");
@@ -137,10 +137,10 @@ public final class PostgresCluster implements StoppableDatabase {
         }
         command.add(bin.resolve(program).toString());
         command.addAll(List.of(args));
-        run(command, dir, true);
+        run(command, dir);
     }
 
-    private static void run(List<String> command, Path dir, boolean logToDir) {
+    private static void run(List<String> command, Path dir) {
         try {
             Path log = Files.createTempFile("tocsin-pg-command-", ".log");
             Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
