@@ -28,7 +28,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Bounded three ways: a body must arrive within {@code tocsin.http.body-timeout} (408 and the
  * connection closed otherwise), be at most {@code tocsin.http.max-body-size} (413), and all bodies
- * still arriving together hold at most {@code tocsin.http.body-memory} (503 with Retry-After beyond).
+ * still arriving together hold at most {@code tocsin.http.body-memory} (503 with Retry-After beyond:
+ * before reading a body whose Content-Length does not fit, or as soon as bytes arriving do not).
  */
 final class WholeBodyFilter implements Filter {
     private static final int CHUNK = 16 * 1024;
@@ -71,15 +72,15 @@ final class WholeBodyFilter implements Filter {
                     "Content-Type: multipart bodies are not accepted", null);
             return;
         }
-        long reserved = declared > 0 ? declared : CHUNK;
-        if (!budget.reserve(reserved)) {
+        if (!budget.admits(Math.max(declared, 0))) {
+            // Refused before a byte of it is read, so the client gets this answer whole.
             refuse(response, HttpServletResponse.SC_SERVICE_UNAVAILABLE, "Too many bodies arriving",
                     "the server is receiving too many request bodies at once; retry shortly", 1L);
             return;
         }
         AsyncContext async = request.startAsync(request, response);
         async.setTimeout(timeout.toMillis());
-        Reader reader = new Reader(request, response, async, declared, reserved);
+        Reader reader = new Reader(request, response, async, declared);
         async.addListener(reader);
         request.getInputStream().setReadListener(reader);
     }
@@ -110,24 +111,26 @@ final class WholeBodyFilter implements Filter {
         private final HttpServletResponse response;
         private final AsyncContext async;
         private final ByteArrayOutputStream body;
-        private final byte[] chunk = new byte[CHUNK];
         private final AtomicBoolean settled = new AtomicBoolean();
         private volatile long reserved;
 
-        Reader(HttpServletRequest request, HttpServletResponse response, AsyncContext async, long declared, long reserved) {
+        Reader(HttpServletRequest request, HttpServletResponse response, AsyncContext async, long declared) {
             this.request = request;
             this.response = response;
             this.async = async;
-            this.reserved = reserved;
-            this.body = new ByteArrayOutputStream((int) Math.min(Math.max(declared, 0), CHUNK * 4L));
+            // small at first: a thousand connections that sent a few bytes each hold a few bytes each
+            this.body = new ByteArrayOutputStream((int) Math.min(Math.max(declared, 0), 1024));
         }
 
         @java.lang.Override
         public void onDataAvailable() throws IOException {
             ServletInputStream in = request.getInputStream();
+            byte[] chunk = new byte[CHUNK];
             while (in.isReady() && !in.isFinished()) {
                 int n = in.read(chunk);
                 if (n < 0) {
+                    // the client closed the connection before its body was complete
+                    onError(new java.io.EOFException("the body ended early"));
                     return;
                 }
                 body.write(chunk, 0, n);
@@ -136,8 +139,9 @@ final class WholeBodyFilter implements Filter {
                     return;
                 }
                 if (body.size() > reserved) {
-                    // A chunked body grows its share of the budget as it arrives.
-                    long more = Math.max(CHUNK, body.size() - reserved);
+                    // Counted as bytes arrive, not as Content-Length claims: a client announcing a large
+                    // body and sending nothing must not use up the budget of everyone else.
+                    long more = body.size() - reserved;
                     if (!budget.reserve(more)) {
                         settle(HttpServletResponse.SC_SERVICE_UNAVAILABLE, "Too many bodies arriving",
                                 "the server is receiving too many request bodies at once; retry shortly", 1L);
@@ -209,6 +213,11 @@ final class WholeBodyFilter implements Filter {
 
         Budget(long limit) {
             this.limit = limit;
+        }
+
+        /** Whether a body this large fits now (nothing is held for it: bytes are counted as they arrive). */
+        boolean admits(long bytes) {
+            return used.get() + bytes <= limit;
         }
 
         boolean reserve(long bytes) {

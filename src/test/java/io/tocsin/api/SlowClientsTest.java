@@ -1,6 +1,7 @@
 package io.tocsin.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.tocsin.testing.TestClockConfig;
 import io.tocsin.testing.TestDatabases;
@@ -36,6 +37,8 @@ import org.springframework.test.context.DynamicPropertySource;
         "tocsin.config.path=src/test/resources/orgs/acme",
         "tocsin.admin-token-file=target/test-admin-token",
         "tocsin.http.body-timeout=3s",
+        // small, so one test can fill it; the slowloris above must not: its connections sent a few bytes each
+        "tocsin.http.body-memory=100KB",
         "tocsin.ingest.rate-per-minute=100000", "tocsin.ingest.burst=100000"})
 @Import(TestClockConfig.class)
 @DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
@@ -116,6 +119,31 @@ class SlowClientsTest {
         slow.add(s);
         s.setSoTimeout(15_000);
         assertThat(readAll(s.getInputStream())).startsWith("HTTP/1.1 413").contains("(body)");
+    }
+
+    @Test
+    void bodiesStillArrivingShareABoundedMemoryAndWhatDoesNotFitIsAskedToComeBack() throws Exception {
+        String event = "{\"routing_key\":\"" + KEY + "\",\"event_action\":\"trigger\",\"dedup_key\":\"memory-%s\",\"payload\":"
+                + "{\"summary\":\"API down\",\"source\":\"probe\",\"severity\":\"critical\"}}";
+        // A client announcing a body of exactly the 100 KB that fits, sending all but its last byte, and waiting.
+        Socket hog = open("POST /api/v1/events HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                + "X-Tocsin-Key: ev-api-0123456789\r\nContent-Length: " + 100 * 1024 + "\r\n\r\n" + "x".repeat(100 * 1024 - 1));
+        slow.add(hog);
+        HttpResponse<String>[] refused = new HttpResponse[1];
+        await().atMost(Duration.ofSeconds(10)).until(() -> {
+            refused[0] = postEvent(event.formatted(System.nanoTime()));
+            return refused[0].statusCode() == 503;
+        });
+        assertThat(refused[0].headers().firstValue("Retry-After")).contains("1");
+        assertThat(refused[0].body()).contains("too many request bodies");
+        // Once the slow client is gone its share is free again.
+        hog.close();
+        await().atMost(Duration.ofSeconds(10)).until(() -> postEvent(event.formatted(System.nanoTime())).statusCode() == 202);
+    }
+
+    HttpResponse<String> postEvent(String json) throws Exception {
+        return timed(HttpRequest.newBuilder(URI.create(base() + "/v2/enqueue")).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)));
     }
 
     String base() {
