@@ -27,7 +27,7 @@ class AdminTokenBootstrap implements SmartInitializingSingleton {
     private final Path tokenFile;
 
     AdminTokenBootstrap(ApiTokenStore tokens, @Value("${tocsin.admin-token:}") String configured,
-                        @Value("${tocsin.admin-token-file:./data/admin-token}") String tokenFile) {
+                        @Value("${tocsin.admin-token-file:${tocsin.data-dir:./data}/admin-token}") String tokenFile) {
         this.tokens = tokens;
         this.configured = configured;
         this.tokenFile = Path.of(tokenFile);

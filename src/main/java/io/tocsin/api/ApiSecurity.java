@@ -18,6 +18,7 @@ import org.springframework.security.core.authority.SimpleGrantedAuthority;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
+import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
@@ -26,12 +27,22 @@ import org.springframework.web.filter.OncePerRequestFilter;
  */
 @Configuration
 class ApiSecurity {
+    /**
+     * The API answers JSON and, for signed links, a page with one form: nothing it serves runs a
+     * script, so nothing may; its one stylesheet comes from Tocsin. The link's token is in its path,
+     * so no page of the API names itself in a Referer.
+     */
+    static final String POLICY = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
+            + "frame-ancestors 'none'; base-uri 'none'";
+
     @Bean
     SecurityFilterChain api(HttpSecurity http, ApiTokenStore tokens) throws Exception {
         http.csrf(c -> c.disable())
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .httpBasic(b -> b.disable())
                 .formLogin(f -> f.disable())
+                .headers(h -> h.contentSecurityPolicy(c -> c.policyDirectives(POLICY))
+                        .referrerPolicy(r -> r.policy(ReferrerPolicyHeaderWriter.ReferrerPolicy.NO_REFERRER)))
                 .addFilterBefore(new BearerTokenFilter(tokens), AnonymousAuthenticationFilter.class)
                 .exceptionHandling(e -> e.authenticationEntryPoint((req, res, ex) -> unauthorized(res)))
                 .authorizeHttpRequests(a -> a

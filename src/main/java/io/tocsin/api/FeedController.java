@@ -2,6 +2,7 @@ package io.tocsin.api;
 
 import io.tocsin.config.LiveSchedules;
 import io.tocsin.config.Organisation;
+import io.tocsin.config.PublicUrl;
 import io.tocsin.schedule.Schedule;
 import io.tocsin.schedule.Shift;
 import io.tocsin.store.AuditLog;
@@ -23,7 +24,7 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
-import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
+import org.springframework.web.util.UriComponentsBuilder;
 
 /**
  * iCal feeds per schedule and per person. Calendar apps cannot authenticate, so each feed URL carries
@@ -39,12 +40,14 @@ class FeedController {
     private final FeedTokenStore tokens;
     private final AuditLog audit;
     private final Clock clock;
+    private final PublicUrl publicUrl;
 
-    FeedController(LiveSchedules schedules, FeedTokenStore tokens, AuditLog audit, Clock clock) {
+    FeedController(LiveSchedules schedules, FeedTokenStore tokens, AuditLog audit, Clock clock, PublicUrl publicUrl) {
         this.schedules = schedules;
         this.tokens = tokens;
         this.audit = audit;
         this.clock = clock;
+        this.publicUrl = publicUrl;
     }
 
     @PostMapping("/api/v1/schedules/{id}/feed")
@@ -54,7 +57,7 @@ class FeedController {
         schedules.schedule(id).orElseThrow(() -> new NotFoundException("no schedule \"" + id + "\""));
         String token = tokens.issue(FeedTokenStore.Kind.SCHEDULE, id);
         audit.record(principal.getName(), "feed.issue", "schedule/" + id, null);
-        return Map.of("url", url("/ical/schedules/" + id + ".ics", token));
+        return Map.of("url", url(path(FeedTokenStore.Kind.SCHEDULE, id), token));
     }
 
     @PostMapping("/api/v1/people/{id}/feed")
@@ -64,7 +67,7 @@ class FeedController {
         schedules.organisation().person(id).orElseThrow(() -> new NotFoundException("no person \"" + id + "\""));
         String token = tokens.issue(FeedTokenStore.Kind.PERSON, id);
         audit.record(principal.getName(), "feed.issue", "person/" + id, null);
-        return Map.of("url", url("/ical/people/" + id + ".ics", token));
+        return Map.of("url", url(path(FeedTokenStore.Kind.PERSON, id), token));
     }
 
     @GetMapping("/ical/schedules/{id}.ics")
@@ -106,7 +109,13 @@ class FeedController {
         return ResponseEntity.ok().header("Content-Type", CALENDAR).body(body);
     }
 
-    private static String url(String path, String token) {
-        return ServletUriComponentsBuilder.fromCurrentContextPath().path(path).queryParam("token", token).toUriString();
+    /** Where a feed is served, without its token. */
+    static String path(FeedTokenStore.Kind kind, String subject) {
+        return (kind == FeedTokenStore.Kind.SCHEDULE ? "/ical/schedules/" : "/ical/people/") + subject + ".ics";
+    }
+
+    /** From the configured public address, never from the Host header a client chose. */
+    private String url(String path, String token) {
+        return UriComponentsBuilder.fromUriString(publicUrl.base()).path(path).queryParam("token", token).toUriString();
     }
 }

@@ -39,7 +39,7 @@ class LinkController {
                     + Redaction.forIncident(config.current(), i).text(i.summary()) + " (" + i.status().toLowerCase() + ")")
                     .orElse("INC-" + c.incidentId());
             String verb = "resolve".equals(c.action()) ? "Resolve" : "Acknowledge";
-            return ResponseEntity.ok(page(title, "<form method=\"post\"><button type=\"submit\" style=\"font-size:1.5em;padding:.5em 2em\">"
+            return ResponseEntity.ok(page(title, "<form method=\"post\"><button type=\"submit\" class=\"primary big\">"
                     + verb + " as " + HtmlUtils.htmlEscape(c.personId()) + "</button></form>"));
         }).orElseGet(LinkController::invalid);
     }
@@ -62,9 +62,10 @@ class LinkController {
                 .body(page("This link is not valid", "<p>It has expired or was altered. Use the CLI, the API or the UI.</p>"));
     }
 
+    /** Styled by the UI's stylesheet, never inline: the API's Content-Security-Policy allows no inline style. */
     private static String page(String title, String body) {
         return "<!doctype html><html><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\">"
-                + "<title>Tocsin</title></head><body style=\"font-family:sans-serif;margin:2em\"><h1 style=\"font-size:1.3em\">"
-                + HtmlUtils.htmlEscape(title) + "</h1>" + body + "</body></html>";
+                + "<title>Tocsin</title><link rel=\"stylesheet\" href=\"/css/tocsin.css\"></head><body><main class=\"narrow link-page\"><h1>"
+                + HtmlUtils.htmlEscape(title) + "</h1>" + body + "</main></body></html>";
     }
 }

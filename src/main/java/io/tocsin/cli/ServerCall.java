@@ -11,9 +11,14 @@ final class ServerCall {
 
     /** The answer's JSON, or null after printing why there is none. */
     static JsonNode json(CommandSpec spec, ServerOptions server, String path, String body) throws InterruptedException {
+        return json(spec, server, body == null ? "GET" : "POST", path, body);
+    }
+
+    /** The same, with an HTTP method of its own (DELETE). */
+    static JsonNode json(CommandSpec spec, ServerOptions server, String method, String path, String body) throws InterruptedException {
         ServerOptions.Reply reply;
         try {
-            reply = server.send(path, body);
+            reply = server.send(method, path, body);
         } catch (IOException e) {
             spec.commandLine().getErr().println("cannot reach " + server.server + ": " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
             return null;

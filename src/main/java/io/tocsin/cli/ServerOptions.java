@@ -34,6 +34,11 @@ class ServerOptions {
 
     /** Sends a request; null body means GET. Throws IOException when the server cannot be reached. */
     Reply send(String path, String jsonBody) throws IOException, InterruptedException {
+        return send(jsonBody == null ? "GET" : "POST", path, jsonBody);
+    }
+
+    /** Sends a request with this method (a JSON body when not null). */
+    Reply send(String method, String path, String jsonBody) throws IOException, InterruptedException {
         String apiToken = token();
         if (apiToken == null) {
             throw new IOException("no API token: pass --token, set TOCSIN_TOKEN, or run where ./data/admin-token exists");
@@ -45,9 +50,9 @@ class ServerOptions {
             b.header("From", as.trim());
         }
         if (jsonBody == null) {
-            b.GET();
+            b.method(method, HttpRequest.BodyPublishers.noBody());
         } else {
-            b.header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(jsonBody));
+            b.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(jsonBody));
         }
         HttpResponse<String> r = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()
                 .send(b.build(), HttpResponse.BodyHandlers.ofString());

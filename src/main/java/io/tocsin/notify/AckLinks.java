@@ -1,5 +1,6 @@
 package io.tocsin.notify;
 
+import io.tocsin.config.PublicUrl;
 import io.tocsin.store.NotificationStore;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -31,20 +32,20 @@ public class AckLinks {
 
     private final NotificationStore store;
     private final Clock clock;
-    private final String publicUrl;
+    private final PublicUrl publicUrl;
     private final Duration lifetime;
     private volatile byte[] secret;
 
-    AckLinks(NotificationStore store, Clock clock, @Value("${tocsin.public-url:http://localhost:${server.port:8080}}") String publicUrl,
+    AckLinks(NotificationStore store, Clock clock, PublicUrl publicUrl,
              @Value("${tocsin.notify.link-lifetime:24h}") Duration lifetime) {
         this.store = store;
         this.clock = clock;
-        this.publicUrl = publicUrl.replaceAll("/+$", "");
+        this.publicUrl = publicUrl;
         this.lifetime = lifetime;
     }
 
     public String url(long incidentId, String action, String personId) {
-        return publicUrl + "/links/" + token("", incidentId, action, personId);
+        return publicUrl.resolve("/links/" + token("", incidentId, action, personId));
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.tocsin.notify;
 
+import io.tocsin.config.PublicUrl;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
@@ -14,18 +15,18 @@ public class TwilioSettings {
     private final String accountSid;
     private final String authToken;
     private final String from;
-    private final String publicUrl;
+    private final PublicUrl publicUrl;
 
     TwilioSettings(@Value("${tocsin.notify.twilio.base-url:https://api.twilio.com}") String baseUrl,
                    @Value("${tocsin.notify.twilio.account-sid:}") String accountSid,
                    @Value("${tocsin.notify.twilio.auth-token:}") String authToken,
                    @Value("${tocsin.notify.twilio.from:}") String from,
-                   @Value("${tocsin.public-url:http://localhost:${server.port:8080}}") String publicUrl) {
+                   PublicUrl publicUrl) {
         this.baseUrl = baseUrl.replaceAll("/+$", "");
         this.accountSid = accountSid.trim();
         this.authToken = authToken;
         this.from = from.trim();
-        this.publicUrl = publicUrl.replaceAll("/+$", "");
+        this.publicUrl = publicUrl;
     }
 
     public boolean configured() {
@@ -38,7 +39,7 @@ public class TwilioSettings {
 
     /** Where Twilio reaches this server; callbacks are signed over this URL, never over the Host header. */
     public String publicUrl() {
-        return publicUrl;
+        return publicUrl.base();
     }
 
     String baseUrl() {
@@ -54,11 +55,11 @@ public class TwilioSettings {
     }
 
     String statusCallbackUrl() {
-        return publicUrl + "/api/v1/integrations/twilio/status";
+        return publicUrl.resolve("/api/v1/integrations/twilio/status");
     }
 
     public String voiceActionUrl(String callToken) {
-        return publicUrl + "/api/v1/integrations/twilio/voice/" + callToken;
+        return publicUrl.resolve("/api/v1/integrations/twilio/voice/" + callToken);
     }
 
     @java.lang.Override

@@ -1,7 +1,11 @@
 package io.tocsin.store;
 
 import java.time.Clock;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.List;
 import java.util.Optional;
+import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -9,6 +13,13 @@ import org.springframework.stereotype.Repository;
 @Repository
 public class FeedTokenStore {
     public enum Kind { SCHEDULE, PERSON }
+
+    /** A feed as it can be listed: what it shows, never its token. */
+    public record Feed(long id, Kind kind, String subject, Instant createdAt) {
+    }
+
+    private static final RowMapper<Feed> FEED = (rs, i) -> new Feed(rs.getLong("id"), Kind.valueOf(rs.getString("kind")),
+            rs.getString("subject"), Timestamps.toInstant(rs.getObject("created_at", OffsetDateTime.class)));
 
     private final JdbcClient jdbc;
     private final Clock clock;
@@ -33,5 +44,18 @@ public class FeedTokenStore {
         Optional<String> found = jdbc.sql("SELECT subject FROM feed_token WHERE token_hash = ? AND kind = ?")
                 .params(TokenHash.sha256(token), kind.name()).query(String.class).optional();
         return found.map(subject::equals).orElse(false);
+    }
+
+    public List<Feed> list() {
+        return jdbc.sql("SELECT id, kind, subject, created_at FROM feed_token ORDER BY id").query(FEED).list();
+    }
+
+    public Optional<Feed> byId(long id) {
+        return jdbc.sql("SELECT id, kind, subject, created_at FROM feed_token WHERE id = ?").param(id).query(FEED).optional();
+    }
+
+    /** Deletes the feed's token: its URL answers 404 from now on. */
+    public boolean revoke(long id) {
+        return jdbc.sql("DELETE FROM feed_token WHERE id = ?").param(id).update() > 0;
     }
 }

@@ -25,6 +25,10 @@ final class TokenLogin implements AuthenticationProvider {
         }
     }
 
+    /** Which token a session signed in with, so revoking the token ends the session too. */
+    record SignedInWith(long tokenId) implements java.io.Serializable {
+    }
+
     private final ApiTokenStore tokens;
     private final IncidentEngine engine;
 
@@ -37,13 +41,16 @@ final class TokenLogin implements AuthenticationProvider {
     public Authentication authenticate(Authentication login) throws AuthenticationException {
         String token = login.getCredentials() == null ? "" : login.getCredentials().toString().trim();
         String named = login.getName() == null ? "" : login.getName().trim();
-        Optional<String> tokenName = token.isEmpty() ? Optional.empty() : tokens.nameOf(token);
-        if (tokenName.isEmpty()) {
+        Optional<ApiTokenStore.Issued> issued = token.isEmpty() ? Optional.empty() : tokens.find(token);
+        if (issued.isEmpty()) {
             throw new BadCredentialsException("token not valid");
         }
-        String person = named.isEmpty() ? tokenName.get() : person(named)
+        String person = named.isEmpty() ? issued.get().name() : person(named)
                 .orElseThrow(() -> new UnknownPerson("no such person"));
-        return UsernamePasswordAuthenticationToken.authenticated(person, null, List.of(new SimpleGrantedAuthority("ROLE_UI")));
+        UsernamePasswordAuthenticationToken signedIn = UsernamePasswordAuthenticationToken.authenticated(person, null,
+                List.of(new SimpleGrantedAuthority("ROLE_UI")));
+        signedIn.setDetails(new SignedInWith(issued.get().id()));
+        return signedIn;
     }
 
     /** By id or by any contact address, as the API's From header and the CLI's --as take it. */

@@ -9,6 +9,8 @@ import org.springframework.core.annotation.Order;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.AccessDeniedHandlerImpl;
+import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter;
+import org.springframework.security.web.access.intercept.AuthorizationFilter;
 import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
 
 /**
@@ -20,6 +22,14 @@ import org.springframework.security.web.authentication.LoginUrlAuthenticationEnt
 class UiSecurity {
     static final String[] PATHS = {"/ui", "/ui/**", "/login", "/logout", "/webjars/**", "/css/**"};
 
+    /**
+     * Scripts, styles and everything else only from Tocsin itself, none inline: an alert's text that
+     * slipped past escaping still could not run. htmx comes from /webjars and is told by a meta tag
+     * not to add an inline style of its own (parts.html).
+     */
+    static final String POLICY = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+            + "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
     @Bean
     @Order(1)
     SecurityFilterChain ui(HttpSecurity http, ApiTokenStore tokens, IncidentEngine engine) throws Exception {
@@ -27,6 +37,7 @@ class UiSecurity {
         AccessDeniedHandlerImpl denied = new AccessDeniedHandlerImpl();
         http.securityMatcher(PATHS)
                 .authenticationProvider(new TokenLogin(tokens, engine))
+                .addFilterBefore(new RevokedTokenSessions(tokens), AuthorizationFilter.class)
                 .formLogin(f -> f.loginPage("/login")
                         .usernameParameter("person")
                         .passwordParameter("token")
@@ -36,6 +47,8 @@ class UiSecurity {
                         .permitAll())
                 .logout(l -> l.logoutUrl("/logout").logoutSuccessUrl("/login?logout").permitAll())
                 .httpBasic(b -> b.disable())
+                .headers(h -> h.contentSecurityPolicy(c -> c.policyDirectives(POLICY))
+                        .referrerPolicy(r -> r.policy(ReferrerPolicyHeaderWriter.ReferrerPolicy.SAME_ORIGIN)))
                 .exceptionHandling(e -> e.accessDeniedHandler((req, res, ex) -> {
                     // A stale CSRF token (the session expired behind an open page) would make a button do
                     // nothing at all under htmx; reloading gives a fresh token or the login page.

@@ -13,8 +13,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -213,6 +216,28 @@ abstract class UiFlowContract {
         assertThat(browser.findElement(By.id("event-links")).getText()).contains("<img src=x onerror=alert(1)>");
         assertThat(browser.findElements(By.cssSelector("#event-links img"))).isEmpty();
         assertThat(browser.getPageSource()).doesNotContain("jane@customer.example").doesNotContain("javascript:");
+    }
+
+    @Test
+    void theUiWorksUnderItsContentSecurityPolicyWithoutOneViolation() {
+        long id = openIncident("Disk almost full");
+        browser.manage().logs().get(LogType.BROWSER);
+        signIn(TOKEN, "carol");
+        wait.until(ExpectedConditions.urlToBe(base() + "/ui"));
+        waitFor(By.id("incident-" + id));
+        browser.get(base() + "/ui/incidents/" + id);
+        waitFor(By.id("acknowledge"));
+        JavascriptExecutor page = (JavascriptExecutor) browser;
+        // htmx loaded and acts: the button swaps the incident in place instead of loading a new page.
+        assertThat(page.executeScript("return typeof htmx")).isEqualTo("object");
+        page.executeScript("window.stillTheSamePage = true");
+        browser.findElement(By.id("acknowledge")).click();
+        wait.until(ExpectedConditions.textToBe(By.id("status"), "ACKNOWLEDGED"));
+        assertThat(page.executeScript("return window.stillTheSamePage === true")).isEqualTo(true);
+        browser.get(base() + "/login");
+        waitFor(By.id("token"));
+        List<String> console = browser.manage().logs().get(LogType.BROWSER).getAll().stream().map(LogEntry::getMessage).toList();
+        assertThat(console).noneMatch(m -> m.contains("Content Security Policy") || m.contains("Content-Security-Policy"));
     }
 
     @Test
