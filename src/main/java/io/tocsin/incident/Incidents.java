@@ -46,41 +46,80 @@ public class Incidents {
     private final IncidentEngine engine;
     private final Clock clock;
     private final TransactionTemplate tx;
+    /** Null when switched off ({@code tocsin.ingest.group-commit.writers=0}): every request commits alone. */
+    private final GroupCommit<Request, List<SignalResult>> groupCommit;
 
-    public Incidents(IncidentStore store, IncidentEngine engine, Clock clock, TransactionTemplate tx) {
+    public Incidents(IncidentStore store, IncidentEngine engine, Clock clock, TransactionTemplate tx,
+                     @org.springframework.beans.factory.annotation.Value("${tocsin.ingest.group-commit.writers:2}") int writers,
+                     @org.springframework.beans.factory.annotation.Value("${tocsin.ingest.group-commit.max-batch:200}") int maxBatch) {
         this.store = store;
         this.engine = engine;
         this.clock = clock;
         this.tx = tx;
+        this.groupCommit = writers <= 0 ? null : new GroupCommit<>("tocsin-intake", writers, Math.max(1, maxBatch), this::acceptBatch,
+                this::acceptAllDirect);
+    }
+
+    @jakarta.annotation.PreDestroy
+    void stop() {
+        if (groupCommit != null) {
+            groupCommit.stop();
+        }
     }
 
     /** Opens, deduplicates, acknowledges or resolves by dedup key; committed before it returns (invariant 1). */
     public SignalResult accept(Signal signal, String via) {
+        return acceptAll(List.of(signal), via).get(0);
+    }
+
+    /**
+     * Several signals (an Alertmanager group) in one transaction: all are committed or none. Requests
+     * arriving together share a transaction ({@link GroupCommit}); inside a caller's own transaction
+     * (a heartbeat's beat and its resolution commit together) they join it instead.
+     */
+    public List<SignalResult> acceptAll(List<Signal> signals, String via) {
+        if (groupCommit == null || org.springframework.transaction.support.TransactionSynchronizationManager.isActualTransactionActive()) {
+            return acceptAllDirect(new Request(signals, via));
+        }
+        return groupCommit.submit(new Request(signals, via));
+    }
+
+    /** One request's signals and the interface they came through. */
+    private record Request(List<Signal> signals, String via) {
+    }
+
+    private List<SignalResult> acceptAllDirect(Request intake) {
         try {
-            return tx.execute(status -> acceptLocked(signal, via));
+            return tx.execute(status -> acceptAllLocked(intake.signals(), intake.via()));
         } catch (DuplicateKeyException race) {
             // Another node opened the same (service, dedup key) a moment ago: now it is a repeat.
-            return tx.execute(status -> acceptLocked(signal, via));
+            return tx.execute(status -> acceptAllLocked(intake.signals(), intake.via()));
         }
     }
 
-    /** Several signals (an Alertmanager group) in one transaction: all are committed or none. */
-    public List<SignalResult> acceptAll(List<Signal> signals, String via) {
-        try {
-            return tx.execute(status -> acceptAllLocked(signals, via));
-        } catch (DuplicateKeyException race) {
-            return tx.execute(status -> acceptAllLocked(signals, via));
-        }
+    /** Several requests in one transaction, each answered with its own results, in order. */
+    private List<List<SignalResult>> acceptBatch(List<Request> batch) {
+        return tx.execute(status -> {
+            lockInOrder(batch.stream().flatMap(i -> i.signals().stream()).toList());
+            return batch.stream().map(i -> i.signals().stream().map(s -> acceptLocked(s, i.via())).toList()).toList();
+        });
     }
 
     private List<SignalResult> acceptAllLocked(List<Signal> signals, String via) {
-        // Every open incident of the group is locked before any new one takes a number (openings hold
-        // the incident counter to their commit, so taking it before an incident row another group holds
-        // could deadlock with that group), and in one order, so two groups naming the same alerts in
-        // different orders do not deadlock either.
-        signals.stream().sorted(java.util.Comparator.comparing(s -> IncidentStore.openKey(s.serviceId(), s.integrationKey(), s.dedupKey())))
-                .forEach(s -> store.findOpenForUpdate(s.serviceId(), s.integrationKey(), s.dedupKey()));
+        lockInOrder(signals);
         return signals.stream().map(s -> acceptLocked(s, via)).toList();
+    }
+
+    /**
+     * Every open incident of the signals is locked before any new one takes a number (openings hold the
+     * incident counter to their commit, so taking it before an incident row another transaction holds
+     * could deadlock with it), and in one order, so two transactions naming the same alerts in
+     * different orders do not deadlock either.
+     */
+    private void lockInOrder(List<Signal> signals) {
+        signals.stream().map(s -> IncidentStore.openKey(s.serviceId(), s.integrationKey(), s.dedupKey())).distinct().sorted()
+                .forEach(key -> signals.stream().filter(s -> IncidentStore.openKey(s.serviceId(), s.integrationKey(), s.dedupKey()).equals(key))
+                        .findFirst().ifPresent(s -> store.findOpenForUpdate(s.serviceId(), s.integrationKey(), s.dedupKey())));
     }
 
     private SignalResult acceptLocked(Signal s, String via) {

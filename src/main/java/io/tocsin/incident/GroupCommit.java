@@ -1,0 +1,125 @@
+package io.tocsin.incident;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Many requests, one commit. Requests that arrive while a transaction is being written wait for the
+ * next one, which takes all of them (up to {@code maxBatch}): under load the cost of a commit (a write
+ * to disk, a round trip) is shared by every event in it, and when it is quiet a lone event commits at
+ * once. Every caller is answered only after the transaction holding its work committed (invariant 1).
+ * When a batch fails, its requests are done again one by one, so one bad request fails alone.
+ *
+ * @param <T> a request
+ * @param <R> its answer
+ */
+final class GroupCommit<T, R> {
+    private static final Logger LOG = LoggerFactory.getLogger(GroupCommit.class);
+
+    private record Pending<T, R>(T request, CompletableFuture<R> answer) {
+    }
+
+    private final BlockingQueue<Pending<T, R>> queue = new LinkedBlockingQueue<>();
+    private final Function<List<T>, List<R>> inOneTransaction;
+    private final Function<T, R> alone;
+    private final int maxBatch;
+    private final List<Thread> writers = new ArrayList<>();
+    private volatile boolean running = true;
+
+    /**
+     * @param inOneTransaction does every request of a batch in one transaction, answers in order
+     * @param alone does one request in a transaction of its own (after a batch failed)
+     */
+    GroupCommit(String name, int writerThreads, int maxBatch, Function<List<T>, List<R>> inOneTransaction, Function<T, R> alone) {
+        this.inOneTransaction = inOneTransaction;
+        this.alone = alone;
+        this.maxBatch = maxBatch;
+        for (int i = 0; i < writerThreads; i++) {
+            Thread t = new Thread(this::write, name + "-" + (i + 1));
+            t.setDaemon(true);
+            t.start();
+            writers.add(t);
+        }
+    }
+
+    /** Does {@code request} in the next transaction and answers once it committed; its failure is thrown here. */
+    R submit(T request) {
+        CompletableFuture<R> answer = new CompletableFuture<>();
+        queue.add(new Pending<>(request, answer));
+        try {
+            return answer.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw e;
+        }
+    }
+
+    void stop() {
+        running = false;
+        writers.forEach(Thread::interrupt);
+    }
+
+    private void write() {
+        List<Pending<T, R>> batch = new ArrayList<>();
+        while (running) {
+            try {
+                Pending<T, R> first = queue.poll(1, TimeUnit.SECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.clear();
+                batch.add(first);
+                queue.drainTo(batch, maxBatch - 1);
+                commit(batch);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                batch.forEach(p -> p.answer().completeExceptionally(new IllegalStateException("the server is stopping")));
+                return;
+            } catch (RuntimeException | Error e) {
+                // Never lose a writer: whatever it held is answered with the failure.
+                LOG.error("a group commit failed outside any request", e);
+                batch.forEach(p -> p.answer().completeExceptionally(e));
+            }
+        }
+    }
+
+    private void commit(List<Pending<T, R>> batch) {
+        if (batch.size() > 1) {
+            List<R> answers;
+            try {
+                answers = inOneTransaction.apply(batch.stream().map(Pending::request).toList());
+            } catch (RuntimeException failed) {
+                // Rolled back as a whole: each request on its own, so only the one that fails is refused.
+                LOG.debug("a batch of {} failed ({}); doing them one by one", batch.size(), failed.toString());
+                batch.forEach(this::commitAlone);
+                return;
+            }
+            for (int i = 0; i < batch.size(); i++) {
+                batch.get(i).answer().complete(answers.get(i));
+            }
+            return;
+        }
+        commitAlone(batch.get(0));
+    }
+
+    private void commitAlone(Pending<T, R> p) {
+        try {
+            p.answer().complete(alone.apply(p.request()));
+        } catch (RuntimeException | Error e) {
+            p.answer().completeExceptionally(e);
+        }
+    }
+}
