@@ -46,16 +46,19 @@ public class Incidents {
     private final IncidentEngine engine;
     private final Clock clock;
     private final TransactionTemplate tx;
+    private final org.springframework.context.ApplicationEventPublisher events;
     /** Null when switched off ({@code tocsin.ingest.group-commit.writers=0}): every request commits alone. */
     private final GroupCommit<Request, List<SignalResult>> groupCommit;
 
     public Incidents(IncidentStore store, IncidentEngine engine, Clock clock, TransactionTemplate tx,
+                     org.springframework.context.ApplicationEventPublisher events,
                      @org.springframework.beans.factory.annotation.Value("${tocsin.ingest.group-commit.writers:2}") int writers,
                      @org.springframework.beans.factory.annotation.Value("${tocsin.ingest.group-commit.max-batch:200}") int maxBatch) {
         this.store = store;
         this.engine = engine;
         this.clock = clock;
         this.tx = tx;
+        this.events = events;
         this.groupCommit = writers <= 0 ? null : new GroupCommit<>("tocsin-intake", writers, Math.max(1, maxBatch), this::acceptBatch,
                 this::acceptAllDirect);
     }
@@ -258,6 +261,9 @@ public class Incidents {
         }
         for (Outgoing m : o.messages()) {
             store.enqueue(id, m, now);
+        }
+        if (!o.messages().isEmpty()) {
+            events.publishEvent(new MessagesQueued(o.messages().size()));
         }
         store.setTimer(id, o.nextWake().orElse(null));
     }

@@ -62,14 +62,20 @@ public class Dispatcher {
     private final ExecutorService senders;
     private final AtomicInteger busySenders = new AtomicInteger();
     private final AtomicBoolean limitedLaneBusy = new AtomicBoolean();
-    /** Destinations this node is sending to right now; guarded by itself, so leasing and reserving are one step. */
-    private final Set<Destination> inFlight = new HashSet<>();
+    /**
+     * How many deliveries this node is sending to each destination right now; guarded by itself, so
+     * leasing and reserving are one step. A destination at its limit is not leased from: a hanging
+     * destination holds at most that many senders, never all of them.
+     */
+    private final java.util.Map<Destination, Integer> inFlight = new java.util.HashMap<>();
+    private final int perDestination;
 
     Dispatcher(NotificationStore deliveries, IncidentStore incidents, Channels channels, OutboxExpansion expansion,
                MessageComposer composer, DeliveryTimeline timeline, Fallback fallback, DeadLetterRedrive redrive, Clock clock,
                TransactionTemplate tx, RetryPolicy retry, DeliveryLeases leases,
                @Value("${tocsin.notify.enabled:true}") boolean enabled,
-               @Value("${tocsin.notify.threads:4}") int senderThreads,
+               @Value("${tocsin.notify.threads:8}") int senderThreads,
+               @Value("${tocsin.notify.per-destination:3}") int perDestination,
                @Value("${tocsin.notify.rate-limits:sms=3,voice=2}") String rateLimits,
                @Value("${tocsin.notify.max-attempts:}") String maxAttempts,
                MeterRegistry meters) {
@@ -93,6 +99,8 @@ public class Dispatcher {
         this.leases = leases;
         this.enabled = enabled;
         this.senderThreads = Math.max(2, senderThreads);
+        // Always fewer than the senders, so other destinations keep at least one sender however many hang.
+        this.perDestination = Math.max(1, Math.min(perDestination, this.senderThreads - 2));
         this.limits = DestinationLimits.parse(rateLimits);
         this.meters = meters;
         this.senders = Executors.newFixedThreadPool(this.senderThreads, r -> {
@@ -105,6 +113,23 @@ public class Dispatcher {
     @jakarta.annotation.PreDestroy
     void stop() {
         senders.shutdownNow();
+    }
+
+    /** Set while a run asked for by a commit is waiting; more commits meanwhile are served by that one run. */
+    private final AtomicBoolean woken = new AtomicBoolean();
+
+    /**
+     * Messages were committed: deliver them now rather than at the next poll (which stays, for other
+     * nodes' messages and for retries that come due).
+     */
+    @org.springframework.transaction.event.TransactionalEventListener(fallbackExecution = true)
+    void onQueued(io.tocsin.incident.MessagesQueued queued) {
+        if (enabled && woken.compareAndSet(false, true)) {
+            senders.execute(() -> {
+                woken.set(false);
+                run();
+            });
+        }
     }
 
     @Scheduled(fixedDelayString = "${tocsin.notify.poll-interval:200ms}")
@@ -144,8 +169,12 @@ public class Dispatcher {
 
     private void expandAll() {
         try {
-            for (int i = 0; i < 200 && Boolean.TRUE.equals(tx.execute(s -> expansion.expandOne())); i++) {
-                // keep expanding
+            // A hundred rows a transaction: a storm's outbox is expanded in few commits.
+            for (int i = 0; i < 50; i++) {
+                Integer expanded = tx.execute(s -> expansion.expand(100));
+                if (expanded == null || expanded < 100) {
+                    break;
+                }
             }
         } catch (RuntimeException e) {
             LOG.error("notification expansion failed; retrying on the next poll", e);
@@ -173,7 +202,8 @@ public class Dispatcher {
     /** Leases the next due delivery to a destination this node is not already sending to, and reserves that destination. */
     private Optional<Delivery> leaseNext(boolean limitedLane, Instant now) {
         synchronized (inFlight) {
-            Set<Destination> busy = Set.copyOf(inFlight);
+            Set<Destination> busy = inFlight.entrySet().stream().filter(e -> e.getValue() >= perDestination)
+                    .map(java.util.Map.Entry::getKey).collect(java.util.stream.Collectors.toUnmodifiableSet());
             Optional<Delivery> leased = tx.execute(s -> deliveries.lease(now, leases.until(now), leases.node(), limits.perMinute().keySet(),
                     limitedLane, busy).map(l -> {
                         leases.took(l, "attempt " + l.delivery().attempts());
@@ -182,7 +212,7 @@ public class Dispatcher {
             if (leased == null) {
                 return Optional.empty();
             }
-            leased.ifPresent(d -> inFlight.add(d.destination()));
+            leased.ifPresent(d -> inFlight.merge(d.destination(), 1, Integer::sum));
             return leased;
         }
     }
@@ -197,7 +227,7 @@ public class Dispatcher {
         } finally {
             leases.release(leased.get().id());
             synchronized (inFlight) {
-                inFlight.remove(leased.get().destination());
+                inFlight.computeIfPresent(leased.get().destination(), (k, n) -> n <= 1 ? null : n - 1);
             }
         }
         return true;

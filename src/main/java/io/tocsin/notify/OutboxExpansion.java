@@ -38,15 +38,24 @@ class OutboxExpansion {
 
     /** Expands one waiting outbox row; false when none waits. Runs inside the caller's transaction. */
     boolean expandOne() {
-        Optional<NotificationStore.OutboxRow> claimed = deliveries.claimOutbox();
-        if (claimed.isEmpty()) {
-            return false;
-        }
-        NotificationStore.OutboxRow row = claimed.get();
+        return expand(1) > 0;
+    }
+
+    /**
+     * Expands up to {@code limit} waiting outbox rows in the caller's transaction (one commit for all of
+     * them: in a storm the rows come in hundreds); returns how many.
+     */
+    int expand(int limit) {
+        List<NotificationStore.OutboxRow> claimed = deliveries.claimOutbox(limit);
         Instant now = clock.instant();
+        claimed.forEach(row -> expand(row, now));
+        return claimed.size();
+    }
+
+    private void expand(NotificationStore.OutboxRow row, Instant now) {
         if ("CHAT".equals(row.kind())) {
             expandChatPost(row, now);
-            return true;
+            return;
         }
         Organisation org = engine.organisation();
         Optional<OrganisationConfig.Person> person = org.person(row.personId());
@@ -54,7 +63,7 @@ class OutboxExpansion {
             deliveries.finishOutbox(row.id(), "DEAD", "no person " + row.personId() + " in the running configuration");
             timeline.say(row.incidentId(), "DELIVERY_DEAD", List.of(row.personId()), "cannot reach " + row.personId()
                     + ": not in the running configuration");
-            return true;
+            return;
         }
         boolean notice = "NOTICE".equals(row.kind());
         List<PlannedDelivery> plan = notice ? NotificationRulesPlan.forNotice(person.get()).map(List::of).orElse(List.of())
@@ -63,7 +72,7 @@ class OutboxExpansion {
             deliveries.finishOutbox(row.id(), "DEAD", row.personId() + " has no contact methods");
             timeline.say(row.incidentId(), "DELIVERY_DEAD", List.of(row.personId()), "cannot reach " + row.personId()
                     + ": no contact methods configured");
-            return true;
+            return;
         }
         for (PlannedDelivery p : plan) {
             deliveries.create(new NotificationStore.NewDelivery(row.id(), row.incidentId(), row.personId(), row.kind(), p.step(),
@@ -71,7 +80,7 @@ class OutboxExpansion {
                     row.reason(), row.createdAt().plus(p.after())), now);
         }
         deliveries.finishOutbox(row.id(), "EXPANDED", null);
-        return true;
+        return;
     }
 
     /** A post in a chat channel: one delivery, no personal rules, no fallback. */

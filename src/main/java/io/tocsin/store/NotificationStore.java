@@ -63,11 +63,17 @@ public class NotificationStore {
 
     /** Locks one pending outbox row no other node holds. */
     public Optional<OutboxRow> claimOutbox() {
+        return claimOutbox(1).stream().findFirst();
+    }
+
+    /** Locks up to {@code limit} pending outbox rows no other node holds, oldest first. */
+    public List<OutboxRow> claimOutbox(int limit) {
         return jdbc.sql("SELECT id, incident_id, idempotency_key, person_id, reason, kind, created_at FROM outbox WHERE status = 'PENDING' "
-                        + "ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED")
+                        + "ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED")
+                .param(limit)
                 .query((rs, i) -> new OutboxRow(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4), rs.getString(5),
                         rs.getString(6), Timestamps.toInstant(rs.getObject(7, OffsetDateTime.class))))
-                .optional();
+                .list();
     }
 
     public void finishOutbox(long id, String status, String error) {

@@ -45,7 +45,9 @@ import tools.jackson.databind.JsonNode;
         "tocsin.notify.timeout=5s",
         "tocsin.notify.connect-timeout=500ms",
         // The general budget and longest wait are the defaults (an hour, five minutes); push gets less.
-        "tocsin.notify.retry.channels.push.budget=2m"})
+        "tocsin.notify.retry.channels.push.budget=2m",
+        // One delivery at a time per destination, so the hanging test can count exactly what waits its turn.
+        "tocsin.notify.per-destination=1"})
 @Import(TestClockConfig.class)
 @org.springframework.test.annotation.DirtiesContext(classMode = org.springframework.test.annotation.DirtiesContext.ClassMode.AFTER_CLASS)
 abstract class DeliveryResilienceContract {
