@@ -154,7 +154,7 @@ class ConfigController {
     }
 
     private ResponseEntity<Object> apply(List<SourceFile> files, boolean confirmed, Horizon horizon, Principal principal) {
-        ActiveConfiguration.Activation result = active.apply(files, principal.getName(), confirmed);
+        ActiveConfiguration.Activation result = active.apply(files, principal.getName(), "api", confirmed);
         if (result.needsConfirmation()) {
             // Valid, but it takes the pager from someone mid-shift: say from whom to whom, change nothing.
             ProblemDetail p = ApiProblems.problem(HttpStatus.CONFLICT, "Confirmation required",

@@ -46,12 +46,14 @@ public class Incidents {
     private final IncidentEngine engine;
     private final Clock clock;
     private final TransactionTemplate tx;
+    private final IncidentAudit audit;
 
-    public Incidents(IncidentStore store, IncidentEngine engine, Clock clock, TransactionTemplate tx) {
+    public Incidents(IncidentStore store, IncidentEngine engine, Clock clock, TransactionTemplate tx, IncidentAudit audit) {
         this.store = store;
         this.engine = engine;
         this.clock = clock;
         this.tx = tx;
+        this.audit = audit;
     }
 
     /** Opens, deduplicates, acknowledges or resolves by dedup key; committed before it returns (invariant 1). */
@@ -84,6 +86,9 @@ public class Incidents {
         }, now);
         Long id = created[0] >= 0 ? Long.valueOf(created[0]) : open.map(IncidentRow::id).orElse(null);
         intake.outcome().ifPresent(o -> persist(id, o, s.action() == Signal.Action.TRIGGER ? s.source() : s.actor(), via, now));
+        if (s.action() != Signal.Action.TRIGGER && open.isPresent() && intake.outcome().isPresent()) {
+            audit.signal(id, s.action(), s.actor(), via, StateCodec.read(open.get().state()), intake.outcome().get());
+        }
         return new SignalResult(SignalResult.Outcome.valueOf(intake.result().name()),
                 intake.result() == Intake.Result.NO_OPEN_INCIDENT ? null : id, s.dedupKey());
     }
@@ -109,6 +114,9 @@ public class Incidents {
             Outcome o = engine.engine().apply(state, command, clock.instant());
             persist(id, o, actor, via, clock.instant());
             boolean changed = o.entries().stream().anyMatch(e -> e.kind() != TimelineEntry.Kind.POLICY_CHANGED);
+            if (changed) {
+                audit.command(id, command, actor, via, state, o);
+            }
             return Optional.of(new CommandResult(store.find(id).orElseThrow(), changed, changed ? "done" : unchanged(state, command)));
         });
     }
