@@ -152,6 +152,7 @@ class ScheduleController {
         if (!end.isAfter(start)) {
             throw new BadRequestException("end", "must be after start");
         }
+        RequestLimits.length("reason", body.reason(), io.tocsin.store.Columns.OVERRIDE_REASON, null);
         StoredOverride created = overrides.add(id, layer, person, start, end, body.reason(), principal.getName());
         audit.record(principal.getName(), "api", "schedule.override.create", "schedule/" + id + "/overrides/" + created.id(), null,
                 created, person + " covers " + layer + " " + start + " - " + end);

@@ -2,10 +2,14 @@ package io.tocsin.config;
 
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
 import tools.jackson.core.StreamReadConstraints;
-import tools.jackson.core.exc.StreamConstraintsException;
+import tools.jackson.core.exc.StreamReadException;
+import tools.jackson.core.util.JsonParserDelegate;
 import tools.jackson.dataformat.yaml.YAMLFactory;
 import tools.jackson.dataformat.yaml.YAMLMapper;
+import tools.jackson.dataformat.yaml.YAMLParser;
 
 /**
  * The bounds every YAML document Tocsin reads is parsed within (configuration files and scenarios,
@@ -48,27 +52,28 @@ public final class SafeYaml {
     }
 
     /**
-     * What went wrong, in the words of a person writing YAML: a bound that was crossed, else the
-     * parser's description of the syntax error (first line: the rest is a snippet of the input).
+     * Reads {@code text} as a {@code type} within the bounds, refusing aliases as {@link YamlDocument}
+     * does; a problem is a {@link JacksonException} that {@link InputErrors} puts in words.
      */
-    public static String describe(JacksonException e) {
-        if (e instanceof StreamConstraintsException) {
-            String m = String.valueOf(e.getOriginalMessage());
-            if (m.contains("nesting depth")) {
-                return "nested more than " + MAX_DEPTH + " levels deep";
-            }
-            if (m.contains("Number value length")) {
-                return "a number longer than 100 digits";
-            }
-            if (m.contains("Name length")) {
-                return "a key longer than " + MAX_KEY + " characters";
-            }
-            return "longer than " + MAX_CHARS + " characters";
+    public static <T> T read(YAMLMapper mapper, String text, Class<T> type) {
+        try (JsonParser parser = new NoAliases(mapper.createParser(text))) {
+            return mapper.readValue(parser, type);
         }
-        String m = String.valueOf(e.getOriginalMessage());
-        if (m.contains("exceeds the limit") && m.contains("code points")) {
-            return "longer than " + MAX_CHARS + " characters";
+    }
+
+    /** The parser reports an alias as a string holding the anchor's name; say it is not supported instead. */
+    private static final class NoAliases extends JsonParserDelegate {
+        NoAliases(JsonParser yaml) {
+            super(yaml);
         }
-        return m.lines().findFirst().orElse("not valid YAML");
+
+        @java.lang.Override
+        public JsonToken nextToken() {
+            JsonToken t = super.nextToken();
+            if (t == JsonToken.VALUE_STRING && delegate() instanceof YAMLParser y && y.isCurrentAlias()) {
+                throw new StreamReadException(this, "aliases (*" + y.getString() + ") are not supported: write the value out");
+            }
+            return t;
+        }
     }
 }

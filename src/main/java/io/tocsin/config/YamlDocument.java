@@ -144,7 +144,7 @@ final class YamlDocument {
             TokenStreamLocation loc = e.getLocation();
             int line = loc == null ? 1 : Math.max(1, loc.getLineNr());
             int col = loc == null ? 1 : Math.max(1, loc.getColumnNr());
-            problems.add(new ConfigProblem(source.name(), line, col, "(syntax)", "not valid YAML: " + SafeYaml.describe(e)));
+            problems.add(new ConfigProblem(source.name(), line, col, "(syntax)", "not valid YAML: " + InputErrors.describe(e)));
             return null;
         }
     }
