@@ -117,6 +117,30 @@ class ApiProblems extends ResponseEntityExceptionHandler {
                         + "; the README lists the API"));
     }
 
+    /**
+     * A query or form parameter the web server could not decode (a stray %, bytes that are not UTF-8)
+     * or a form too large to parse: the request's fault, said as such instead of a 500.
+     */
+    @ExceptionHandler(org.apache.tomcat.util.http.InvalidParameterException.class)
+    ResponseEntity<Object> badParameters(org.apache.tomcat.util.http.InvalidParameterException e) {
+        if (String.valueOf(e.getMessage()).contains("too big")) {
+            return tooLarge(new RequestLimits.TooLarge("(body)", "the form is too large to read"));
+        }
+        return parameters("not valid URL encoding (each % must start %XX, and the bytes must be UTF-8)");
+    }
+
+    /** A parameter name the firewall refuses (control characters, line breaks): bad input, not a fault. */
+    @ExceptionHandler(org.springframework.security.web.firewall.RequestRejectedException.class)
+    ResponseEntity<Object> rejectedParameters(org.springframework.security.web.firewall.RequestRejectedException e) {
+        return parameters("a parameter name holds characters that are not allowed");
+    }
+
+    private static ResponseEntity<Object> parameters(String message) {
+        ProblemDetail p = problem(HttpStatus.BAD_REQUEST, "Invalid request", "(parameters): " + message);
+        p.setProperty("errors", List.of(Map.of("field", "(parameters)", "message", message)));
+        return ResponseEntity.badRequest().contentType(org.springframework.http.MediaType.APPLICATION_PROBLEM_JSON).body(p);
+    }
+
     /** A bug, not bad input: logged with its stack, answered without internals. */
     @ExceptionHandler(RuntimeException.class)
     ProblemDetail unexpected(RuntimeException e) {

@@ -43,7 +43,32 @@ class BodyLimitFilter extends OncePerRequestFilter {
             tooLarge(response, limit);
             return;
         }
+        if (wildcard(request.getContentType())) {
+            unsupported(response, request.getContentType());
+            return;
+        }
         chain.doFilter(new Limited(request, limit), response);
+    }
+
+    /** {@code * / *} says nothing about a body; the framework would fail on it rather than refuse it. */
+    static boolean wildcard(String contentType) {
+        if (contentType == null) {
+            return false;
+        }
+        try {
+            org.springframework.http.MediaType type = org.springframework.http.MediaType.parseMediaType(contentType);
+            return type.isWildcardType() || type.isWildcardSubtype();
+        } catch (org.springframework.http.InvalidMediaTypeException unreadable) {
+            return false; // refused as unsupported further on, with the endpoint's own list of types
+        }
+    }
+
+    static void unsupported(HttpServletResponse response, String contentType) throws IOException {
+        response.setStatus(HttpServletResponse.SC_UNSUPPORTED_MEDIA_TYPE);
+        response.setContentType("application/problem+json");
+        response.getWriter().write("{\"type\":\"https://tocsin.io/problems/unsupported-media-type\",\"title\":\"Unsupported Media Type\","
+                + "\"status\":415,\"detail\":\"Content-Type: a body must say what it is, not a wildcard\","
+                + "\"errors\":[{\"field\":\"Content-Type\",\"message\":\"a wildcard is not a media type\"}]}");
     }
 
     static void tooLarge(HttpServletResponse response, long limit) throws IOException {

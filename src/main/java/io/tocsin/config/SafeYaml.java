@@ -56,8 +56,57 @@ public final class SafeYaml {
      * does; a problem is a {@link JacksonException} that {@link InputErrors} puts in words.
      */
     public static <T> T read(YAMLMapper mapper, String text, Class<T> type) {
-        try (JsonParser parser = new NoAliases(mapper.createParser(text))) {
+        try (JsonParser parser = new NoAliases(parser(mapper, text))) {
             return mapper.readValue(parser, type);
+        }
+    }
+
+    /**
+     * A parser over {@code text}. snakeyaml-engine 3.0.1 fails with an IndexOutOfBoundsException when a
+     * read from the document ends between the two halves of a surrogate pair (an emoji) at the end of
+     * its buffer; a reader that never ends a read there keeps it from happening.
+     */
+    static JsonParser parser(YAMLMapper mapper, String text) {
+        return mapper.createParser(new WholeCharacters(new java.io.StringReader(text)));
+    }
+
+    /** Never returns a read ending in a high surrogate: the surrogate is kept for the next read. */
+    static final class WholeCharacters extends java.io.FilterReader {
+        private int held = -1;
+
+        WholeCharacters(java.io.Reader in) {
+            super(in);
+        }
+
+        @java.lang.Override
+        public int read(char[] buffer, int offset, int length) throws java.io.IOException {
+            if (length <= 0) {
+                return 0;
+            }
+            int n = 0;
+            if (held >= 0) {
+                buffer[offset] = (char) held;
+                held = -1;
+                n = 1;
+            }
+            if (n < length) {
+                int more = in.read(buffer, offset + n, length - n);
+                if (more < 0) {
+                    return n == 0 ? -1 : n;
+                }
+                n += more;
+            }
+            if (n > 1 && Character.isHighSurrogate(buffer[offset + n - 1])) {
+                held = buffer[offset + n - 1];
+                n--;
+            }
+            return n;
+        }
+
+        @java.lang.Override
+        public int read() throws java.io.IOException {
+            char[] one = new char[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0];
         }
     }
 

@@ -132,7 +132,7 @@ final class YamlDocument {
     static YamlDocument parse(SourceFile source, List<ConfigProblem> problems) {
         Map<String, Position> positions = new HashMap<>();
         positions.put("", new Position(1, 1));
-        try (JsonParser parser = YAML.createParser(source.text())) {
+        try (JsonParser parser = SafeYaml.parser(YAML, source.text())) {
             JsonToken first = parser.nextToken();
             if (first == null) {
                 return new YamlDocument(source.name(), JsonNodeFactory.instance.objectNode(), positions, source.text());

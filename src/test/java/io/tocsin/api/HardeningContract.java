@@ -383,6 +383,12 @@ abstract class HardeningContract {
             assertThat(valid.json().path("valid").asBoolean()).isTrue();
             assertThat(valid.json().path("coverage").isObject()).isTrue();
         }
+        // An emoji that the YAML parser's buffer splits in two answered 500 wherever it fell.
+        for (int pad = 0; pad < 4; pad++) {
+            String named = yaml.replace("name: Acme Test Org", "name: \"" + "x".repeat(pad) + "\ud83d\udea8".repeat(700) + "\"");
+            Answer emoji = api.post("/api/v1/config/validate", "application/yaml", named);
+            assertThat(emoji.status()).as(emoji.body()).isEqualTo(200);
+        }
         Answer invalid = api.post("/api/v1/config/validate", "application/yaml", yaml.replace("escalation_policy: backend",
                 "escalation_policy: backnd"));
         assertThat(invalid.status()).isEqualTo(422);
