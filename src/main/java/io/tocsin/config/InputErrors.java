@@ -75,8 +75,10 @@ public final class InputErrors {
             java.util.regex.Matcher key = java.util.regex.Pattern.compile("['\"]([^'\"]*)['\"]").matcher(original);
             return key.find() ? "the key \"" + key.group(1) + "\" is given twice" : "a key is given twice";
         }
-        // A syntax error: the parser describes the input, not Java; its first line says what and where.
-        return original.lines().findFirst().orElse("not readable");
+        // A syntax error: the parser describes the input, not Java. Its lines that start in the first
+        // column say what; the indented ones repeat where (already in the answer) and quote the input.
+        String what = String.join("; ", original.lines().filter(l -> !l.isBlank() && !Character.isWhitespace(l.charAt(0))).toList());
+        return what.isEmpty() ? "not readable" : what;
     }
 
     /**

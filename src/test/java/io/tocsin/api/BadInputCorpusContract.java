@@ -62,6 +62,9 @@ import tools.jackson.databind.node.ObjectNode;
         "tocsin.notify.enabled=false",
         "tocsin.handoff.enabled=false",
         "tocsin.config.poll-interval=1h",
+        // The corpus is not about rate limits: thousands of events on one key must all be read.
+        "tocsin.ingest.rate-per-minute=1000000",
+        "tocsin.ingest.burst=1000000",
         "tocsin.notify.slack.signing-secret=" + BadInputCorpusContract.SLACK_SECRET,
         "tocsin.notify.twilio.auth-token=" + BadInputCorpusContract.TWILIO_AUTH,
         "tocsin.public-url=" + BadInputCorpusContract.PUBLIC_URL})
