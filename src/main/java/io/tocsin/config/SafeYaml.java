@@ -38,6 +38,8 @@ public final class SafeYaml {
                     .build())
             .loadSettings(LoadSettings.builder()
                     .setCodePointLimit(MAX_CHARS)
+                    // Duplicate keys are reported by the readers (YamlDocument with the key's place), not by the scanner.
+                    .setAllowDuplicateKeys(true)
                     .setMaxAliasesForCollections(0)
                     .setAllowRecursiveKeys(false)
                     .build())
@@ -56,8 +58,10 @@ public final class SafeYaml {
      * does; a problem is a {@link JacksonException} that {@link InputErrors} puts in words.
      */
     public static <T> T read(YAMLMapper mapper, String text, Class<T> type) {
-        try (JsonParser parser = new NoAliases(parser(mapper, text))) {
-            return mapper.readValue(parser, type);
+        // A key given twice is refused, as in a configuration: which one was meant would be a guess.
+        tools.jackson.databind.ObjectReader reader = mapper.readerFor(type).with(tools.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION);
+        try (JsonParser parser = new NoAliases(reader.createParser(new WholeCharacters(new java.io.StringReader(text))))) {
+            return reader.readValue(parser);
         }
     }
 
