@@ -269,7 +269,7 @@ abstract class HardeningContract {
         assertThat(scenarioAlias.body()).contains("aliases (*n) are not supported");
         Answer scenarioTwice = api.post("/api/v1/simulate", "application/yaml", "name: a\nname: b\nstart: 2026-03-29T03:00:00Z\nevents: []\n");
         assertProblem(scenarioTwice, 400, "scenario");
-        assertThat(scenarioTwice.json().path("errors").get(0).path("message").asString()).isEqualTo("name: the key \"name\" is given twice");
+        assertThat(scenarioTwice.json().path("errors").get(0).path("message").asString()).isEqualTo("the key \"name\" is given twice");
 
         List<Map<String, String>> files = orgFiles();
         String escalation = files.stream().filter(f -> f.get("name").equals("escalation.yaml")).findFirst().orElseThrow().get("text");
