@@ -1,6 +1,7 @@
 package io.tocsin.api;
 
 import io.tocsin.config.ActiveConfiguration;
+import io.tocsin.config.InputErrors;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
@@ -67,37 +68,77 @@ class ApiProblems extends ResponseEntityExceptionHandler {
     }
 
     /**
-     * Malformed JSON or a value of the wrong type: the framework's answer says only "Failed to read
-     * request", so name the field Jackson was reading (or the body as a whole) as every other 400 does.
+     * Malformed JSON, a value of the wrong type, a key given twice, a body past its limit: the
+     * framework's answer says only "Failed to read request", so name the field Jackson was reading (or
+     * the body as a whole) and say what was wrong in the words of JSON, as every other 400 does.
      */
     @java.lang.Override
     protected ResponseEntity<Object> handleHttpMessageNotReadable(org.springframework.http.converter.HttpMessageNotReadableException ex,
                                                                   HttpHeaders headers, HttpStatusCode status, WebRequest request) {
         String field = "(body)";
-        String message = "not valid JSON";
+        String message = ex.getCause() == null ? "a JSON body is required" : "not valid JSON";
         for (Throwable t = ex; t != null; t = t.getCause()) {
-            if (t instanceof tools.jackson.core.JacksonException j) {
-                StringBuilder path = new StringBuilder();
-                for (tools.jackson.core.JacksonException.Reference r : j.getPath()) {
-                    if (r.getPropertyName() != null) {
-                        path.append(path.isEmpty() ? "" : ".").append(r.getPropertyName());
-                    } else if (r.getIndex() >= 0) {
-                        path.append('[').append(r.getIndex()).append(']');
-                    }
-                }
-                if (!path.isEmpty()) {
-                    field = path.toString();
-                    message = "wrong type of value";
-                }
-                break;
+            if (t instanceof BodyLimitFilter.BodyTooLarge tooLarge) {
+                return tooLarge(new RequestLimits.TooLarge("(body)", "the request body exceeds " + tooLarge.limit + " bytes"));
             }
         }
-        if (ex.getCause() == null) {
-            message = "a JSON body is required";
+        for (Throwable t = ex; t != null; t = t.getCause()) {
+            if (t instanceof tools.jackson.core.JacksonException j) {
+                String path = InputErrors.path(j);
+                field = path.isEmpty() ? "(body)" : path;
+                message = InputErrors.isSyntax(j) ? "not valid JSON" + at(j.getLocation()) : InputErrors.describe(j);
+                break;
+            }
         }
         ProblemDetail p = problem(HttpStatus.BAD_REQUEST, "Invalid request", field + ": " + message);
         p.setProperty("errors", List.of(Map.of("field", field, "message", message)));
         return ResponseEntity.badRequest().body(p);
+    }
+
+    private static String at(tools.jackson.core.TokenStreamLocation where) {
+        return where == null || where.getLineNr() < 1 ? "" : " (line " + where.getLineNr() + ", column " + where.getColumnNr() + ")";
+    }
+
+    /** A configuration, scenario or body larger than its limit (docs/operations.md, "Limits"). */
+    @ExceptionHandler(RequestLimits.TooLarge.class)
+    ResponseEntity<Object> tooLarge(RequestLimits.TooLarge e) {
+        ProblemDetail p = problem(HttpStatus.CONTENT_TOO_LARGE, "Too large", e.field() + ": " + e.getMessage());
+        p.setProperty("errors", List.of(Map.of("field", e.field(), "message", e.getMessage())));
+        return ResponseEntity.status(HttpStatus.CONTENT_TOO_LARGE).contentType(org.springframework.http.MediaType.APPLICATION_PROBLEM_JSON)
+                .body(p);
+    }
+
+    /** An address no endpoint answers: said as such, not as Spring's "No static resource". */
+    @java.lang.Override
+    protected ResponseEntity<Object> handleNoResourceFoundException(org.springframework.web.servlet.resource.NoResourceFoundException ex,
+                                                                    HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        return ResponseEntity.status(HttpStatus.NOT_FOUND).body(problem(HttpStatus.NOT_FOUND, "Not found",
+                "no endpoint at " + (ex.getResourcePath().startsWith("/") ? "" : "/") + ex.getResourcePath()
+                        + "; the README lists the API"));
+    }
+
+    /**
+     * A query or form parameter the web server could not decode (a stray %, bytes that are not UTF-8)
+     * or a form too large to parse: the request's fault, said as such instead of a 500.
+     */
+    @ExceptionHandler(org.apache.tomcat.util.http.InvalidParameterException.class)
+    ResponseEntity<Object> badParameters(org.apache.tomcat.util.http.InvalidParameterException e) {
+        if (String.valueOf(e.getMessage()).contains("too big")) {
+            return tooLarge(new RequestLimits.TooLarge("(body)", "the form is too large to read"));
+        }
+        return parameters("not valid URL encoding (each % must start %XX, and the bytes must be UTF-8)");
+    }
+
+    /** A parameter name the firewall refuses (control characters, line breaks): bad input, not a fault. */
+    @ExceptionHandler(org.springframework.security.web.firewall.RequestRejectedException.class)
+    ResponseEntity<Object> rejectedParameters(org.springframework.security.web.firewall.RequestRejectedException e) {
+        return parameters("a parameter name holds characters that are not allowed");
+    }
+
+    private static ResponseEntity<Object> parameters(String message) {
+        ProblemDetail p = problem(HttpStatus.BAD_REQUEST, "Invalid request", "(parameters): " + message);
+        p.setProperty("errors", List.of(Map.of("field", "(parameters)", "message", message)));
+        return ResponseEntity.badRequest().contentType(org.springframework.http.MediaType.APPLICATION_PROBLEM_JSON).body(p);
     }
 
     /** A bug, not bad input: logged with its stack, answered without internals. */

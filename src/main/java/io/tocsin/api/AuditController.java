@@ -2,24 +2,42 @@ package io.tocsin.api;
 
 import io.tocsin.store.AuditEntry;
 import io.tocsin.store.AuditLog;
+import java.time.Instant;
 import java.util.List;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 @RestController
 class AuditController {
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    /** An entry as answered: {@code before} and {@code after} as JSON objects, not strings holding JSON. */
+    record EntryView(long id, Instant at, String actor, String via, String action, String subject, JsonNode before, JsonNode after,
+                     String detail) {
+        static EntryView of(AuditEntry e) {
+            return new EntryView(e.id(), e.at(), e.actor(), e.via(), e.action(), e.subject(), json(e.before()), json(e.after()), e.detail());
+        }
+
+        private static JsonNode json(String text) {
+            return text == null ? null : JSON.readTree(text);
+        }
+    }
+
     private final AuditLog audit;
 
     AuditController(AuditLog audit) {
         this.audit = audit;
     }
 
+    /** Newest first; {@code subject} narrows it to one subject, like {@code incident/INC-3} or {@code config/v2}. */
     @GetMapping("/api/v1/audit")
-    List<AuditEntry> recent(@RequestParam(defaultValue = "100") int limit) {
+    List<EntryView> recent(@RequestParam(defaultValue = "100") int limit, @RequestParam(required = false) String subject) {
         if (limit < 1 || limit > 1000) {
             throw new BadRequestException("limit", "must be between 1 and 1000");
         }
-        return audit.recent(limit);
+        return audit.recent(subject == null || subject.isBlank() ? null : subject, limit).stream().map(EntryView::of).toList();
     }
 }

@@ -60,12 +60,15 @@ class ConfigController {
     private final ConfigVersionStore versions;
     private final Clock clock;
     private final io.tocsin.incident.Incidents incidents;
+    private final RequestLimits limits;
 
-    ConfigController(ActiveConfiguration active, ConfigVersionStore versions, Clock clock, io.tocsin.incident.Incidents incidents) {
+    ConfigController(ActiveConfiguration active, ConfigVersionStore versions, Clock clock, io.tocsin.incident.Incidents incidents,
+                     RequestLimits limits) {
         this.active = active;
         this.versions = versions;
         this.clock = clock;
         this.incidents = incidents;
+        this.limits = limits;
     }
 
     @GetMapping(value = "/schema", produces = "application/schema+json")
@@ -102,7 +105,7 @@ class ConfigController {
                                       @RequestParam(required = false) String from, @RequestParam(required = false) String weeks,
                                       Principal principal) {
         Horizon horizon = horizon(from, weeks);
-        return apply(files(body), confirm || (body != null && Boolean.TRUE.equals(body.confirm())), horizon, principal);
+        return apply(files(body, limits), confirm || (body != null && Boolean.TRUE.equals(body.confirm())), horizon, principal);
     }
 
     /** A single YAML document, for {@code curl --data-binary @org.yaml}; confirmed by {@code ?confirm=true}. */
@@ -111,14 +114,30 @@ class ConfigController {
                                      @RequestParam(required = false) String from, @RequestParam(required = false) String weeks,
                                      Principal principal) {
         Horizon horizon = horizon(from, weeks);
-        return apply(List.of(new SourceFile("config.yaml", yaml)), confirm, horizon, principal);
+        return apply(yamlFile(yaml), confirm, horizon, principal);
     }
 
     @PostMapping(value = "/validate", consumes = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<Object> validate(@RequestBody FilesBody body, @RequestParam(required = false) String from,
                                     @RequestParam(required = false) String weeks) {
-        Horizon horizon = horizon(from, weeks);
-        LoadedConfig loaded = ConfigLoader.loadSources(files(body));
+        return validate(files(body, limits), horizon(from, weeks));
+    }
+
+    /** The same single YAML document {@code POST /api/v1/config} takes, checked without activating it. */
+    @PostMapping(value = "/validate", consumes = {"application/yaml", "application/x-yaml", "text/yaml", "text/plain"})
+    ResponseEntity<Object> validateYaml(@RequestBody String yaml, @RequestParam(required = false) String from,
+                                        @RequestParam(required = false) String weeks) {
+        return validate(yamlFile(yaml), horizon(from, weeks));
+    }
+
+    /** A YAML body as the one file {@code config.yaml}, within the configuration size limit. */
+    private List<SourceFile> yamlFile(String yaml) {
+        limits.configuration("(body)", List.of(yaml));
+        return List.of(new SourceFile("config.yaml", yaml));
+    }
+
+    private ResponseEntity<Object> validate(List<SourceFile> files, Horizon horizon) {
+        LoadedConfig loaded = ConfigLoader.loadSources(files);
         if (loaded.isValid()) {
             // Valid, and whether every page would have someone to reach: gaps are reported, not refused.
             return ResponseEntity.ok(new ValidationView(true, loaded.problems(), horizon.of(loaded.organisationOrNull()).json()));
@@ -154,7 +173,7 @@ class ConfigController {
     }
 
     private ResponseEntity<Object> apply(List<SourceFile> files, boolean confirmed, Horizon horizon, Principal principal) {
-        ActiveConfiguration.Activation result = active.apply(files, principal.getName(), confirmed);
+        ActiveConfiguration.Activation result = active.apply(files, principal.getName(), "api", confirmed);
         if (result.needsConfirmation()) {
             // Valid, but it takes the pager from someone mid-shift: say from whom to whom, change nothing.
             ProblemDetail p = ApiProblems.problem(HttpStatus.CONFLICT, "Confirmation required",
@@ -183,7 +202,8 @@ class ConfigController {
         return ResponseEntity.status(result.unchanged() ? HttpStatus.OK : HttpStatus.CREATED).body(view);
     }
 
-    static List<SourceFile> files(FilesBody body) {
+    /** The files of a body, refused (413) when together they exceed {@code tocsin.limits.config-size}. */
+    static List<SourceFile> files(FilesBody body, RequestLimits limits) {
         if (body == null || body.files() == null || body.files().isEmpty()) {
             throw new BadRequestException("files", "at least one file is required");
         }
@@ -196,8 +216,10 @@ class ConfigController {
             if (f.text() == null) {
                 throw new BadRequestException("files[" + i + "].text", "required");
             }
+            RequestLimits.length("files[" + i + "].name", f.name(), 200, null);
             out.add(new SourceFile(f.name(), f.text()));
         }
+        limits.configuration("files", out.stream().map(SourceFile::text).toList());
         return out;
     }
 }

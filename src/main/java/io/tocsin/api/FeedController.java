@@ -56,7 +56,7 @@ class FeedController {
     Map<String, String> scheduleFeed(@PathVariable String id, Principal principal) {
         schedules.schedule(id).orElseThrow(() -> new NotFoundException("no schedule \"" + id + "\""));
         String token = tokens.issue(FeedTokenStore.Kind.SCHEDULE, id);
-        audit.record(principal.getName(), "feed.issue", "schedule/" + id, null);
+        audit.record(principal.getName(), "api", "feed.issue", "schedule/" + id, null, java.util.Map.of("feed", "schedule", "schedule", id), null);
         return Map.of("url", url(path(FeedTokenStore.Kind.SCHEDULE, id), token));
     }
 
@@ -66,7 +66,7 @@ class FeedController {
     Map<String, String> personFeed(@PathVariable String id, Principal principal) {
         schedules.organisation().person(id).orElseThrow(() -> new NotFoundException("no person \"" + id + "\""));
         String token = tokens.issue(FeedTokenStore.Kind.PERSON, id);
-        audit.record(principal.getName(), "feed.issue", "person/" + id, null);
+        audit.record(principal.getName(), "api", "feed.issue", "person/" + id, null, java.util.Map.of("feed", "person", "person", id), null);
         return Map.of("url", url(path(FeedTokenStore.Kind.PERSON, id), token));
     }
 

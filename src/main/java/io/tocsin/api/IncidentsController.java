@@ -97,10 +97,12 @@ class IncidentsController {
 
     private final Incidents incidents;
     private final io.tocsin.incident.IncidentEngine engine;
+    private final RequestLimits limits;
 
-    IncidentsController(Incidents incidents, io.tocsin.incident.IncidentEngine engine) {
+    IncidentsController(Incidents incidents, io.tocsin.incident.IncidentEngine engine, RequestLimits limits) {
         this.incidents = incidents;
         this.engine = engine;
+        this.limits = limits;
     }
 
     private IncidentView view(IncidentRow r) {
@@ -174,13 +176,13 @@ class IncidentsController {
 
     @PostMapping("/{id}/notes")
     ActionAnswer note(@PathVariable String id, @RequestBody NoteBody body, @RequestHeader(value = "From", required = false) String from, Principal who) {
-        String text = RequestValues.required("text", body == null ? null : body.text());
+        String text = limits.text("text", RequestValues.required("text", body == null ? null : body.text()));
         return run(id, new Command.Note(actor(from, who), text), from, who);
     }
 
     @PostMapping("/{id}/updates")
     ActionAnswer update(@PathVariable String id, @RequestBody UpdateBody body, @RequestHeader(value = "From", required = false) String from, Principal who) {
-        String message = RequestValues.required("message", body == null ? null : body.message());
+        String message = limits.text("message", RequestValues.required("message", body == null ? null : body.message()));
         if (body.status() != null && !UPDATE_STATUSES.contains(body.status())) {
             throw new BadRequestException("status", "must be one of " + String.join(", ", UPDATE_STATUSES));
         }
@@ -212,7 +214,23 @@ class IncidentsController {
         if (body == null || body.tags() == null || body.tags().isEmpty() || body.tags().stream().anyMatch(t -> t == null || t.isBlank())) {
             throw new BadRequestException("tags", "a non-empty list of tags is required");
         }
-        return run(id, new Command.AddTags(actor(from, who), new LinkedHashSet<>(body.tags())), from, who);
+        for (int i = 0; i < body.tags().size(); i++) {
+            RequestLimits.length("tags[" + i + "]", body.tags().get(i), RequestLimits.TAG, null);
+        }
+        Set<String> tags = new LinkedHashSet<>(body.tags());
+        // An incident's tags travel in its state and every timeline read: keep their number bounded.
+        incidents.find(number(id)).map(incidents::state).ifPresent(s -> {
+            Set<String> all = new LinkedHashSet<>(s.tags());
+            all.addAll(tags);
+            if (all.size() > limits.tags()) {
+                throw new BadRequestException("tags", "an incident carries at most " + limits.tags() + " tags (tocsin.limits.tags); it has "
+                        + s.tags().size() + " and these would make " + all.size());
+            }
+        });
+        if (tags.size() > limits.tags()) {
+            throw new BadRequestException("tags", "at most " + limits.tags() + " tags (tocsin.limits.tags), got " + tags.size());
+        }
+        return run(id, new Command.AddTags(actor(from, who), tags), from, who);
     }
 
     /** {@code person} takes an incident role (handed over from whoever held it). */
@@ -294,13 +312,17 @@ class IncidentsController {
     @PostMapping("/{id}/reassign")
     ActionAnswer reassign(@PathVariable String id, @RequestBody(required = false) ReassignBody body,
                           @RequestHeader(value = "From", required = false) String from, Principal who) {
+        if (body != null && body.to() != null && body.to().size() > RequestLimits.TARGETS) {
+            throw new BadRequestException("to", "at most " + RequestLimits.TARGETS + " targets, got " + body.to().size());
+        }
+        String reason = limits.reason("reason", body == null ? null : body.reason());
         List<io.tocsin.engine.Target> to;
         try {
             to = io.tocsin.config.TargetSpecs.resolve(engine.organisation(), body == null ? null : body.to(), "to");
         } catch (io.tocsin.config.TargetSpecs.Invalid invalid) {
             throw new BadRequestException(invalid.field(), invalid.getMessage());
         }
-        return run(id, new Command.Reassign(actor(from, who), to, body == null ? null : body.reason()), from, who);
+        return run(id, new Command.Reassign(actor(from, who), to, reason), from, who);
     }
 
     @PostMapping("/{id}/deescalate")
@@ -308,13 +330,17 @@ class IncidentsController {
         Set<String> keep = body == null || body.keep() == null ? Set.of() : new LinkedHashSet<>(body.keep());
         // A misspelt name would silently release the person meant to stay.
         List<String> listed = body == null || body.keep() == null ? List.of() : body.keep();
+        if (listed.size() > RequestLimits.KEEP) {
+            throw new BadRequestException("keep", "at most " + RequestLimits.KEEP + " people, got " + listed.size());
+        }
+        String reason = limits.reason("reason", body == null ? null : body.reason());
         for (int i = 0; i < listed.size(); i++) {
             String p = listed.get(i);
             if (p == null || !engine.organisation().people().containsKey(p)) {
                 throw new BadRequestException("keep[" + i + "]", "no person \"" + p + "\" in the organisation");
             }
         }
-        return run(id, new Command.Deescalate(actor(from, who), keep, body == null ? null : body.reason()), from, who);
+        return run(id, new Command.Deescalate(actor(from, who), keep, reason), from, who);
     }
 
     /**

@@ -57,8 +57,13 @@ class LinkController {
         }).orElseGet(LinkController::invalid);
     }
 
+    /**
+     * A link that is forged, altered or expired proves nobody: 401, as every other request whose
+     * credentials do not check out (the signature is the link's credential; 403 would mean "you are
+     * known but may not"). The other way in is an API token, hence the Bearer challenge.
+     */
     private static ResponseEntity<String> invalid() {
-        return ResponseEntity.status(HttpStatus.FORBIDDEN).contentType(MediaType.TEXT_HTML)
+        return ResponseEntity.status(HttpStatus.UNAUTHORIZED).header("WWW-Authenticate", "Bearer").contentType(MediaType.TEXT_HTML)
                 .body(page("This link is not valid", "<p>It has expired or was altered. Use the CLI, the API or the UI.</p>"));
     }
 

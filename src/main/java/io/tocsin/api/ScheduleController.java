@@ -152,9 +152,10 @@ class ScheduleController {
         if (!end.isAfter(start)) {
             throw new BadRequestException("end", "must be after start");
         }
+        RequestLimits.length("reason", body.reason(), io.tocsin.store.Columns.OVERRIDE_REASON, null);
         StoredOverride created = overrides.add(id, layer, person, start, end, body.reason(), principal.getName());
-        audit.record(principal.getName(), "schedule.override.create", "schedule/" + id + "/overrides/" + created.id(),
-                person + " covers " + layer + " " + start + " - " + end);
+        audit.record(principal.getName(), "api", "schedule.override.create", "schedule/" + id + "/overrides/" + created.id(), null,
+                created, person + " covers " + layer + " " + start + " - " + end);
         schedules.invalidate();
         return created;
     }
@@ -166,7 +167,8 @@ class ScheduleController {
         StoredOverride o = overrides.find(overrideId).filter(x -> x.scheduleId().equals(id))
                 .orElseThrow(() -> new NotFoundException("schedule " + id + " has no override " + overrideId));
         overrides.delete(o.id());
-        audit.record(principal.getName(), "schedule.override.delete", "schedule/" + id + "/overrides/" + overrideId, o.personId());
+        audit.record(principal.getName(), "api", "schedule.override.delete", "schedule/" + id + "/overrides/" + overrideId, o, null,
+                o.personId());
         schedules.invalidate();
     }
 

@@ -29,17 +29,20 @@ class SimulateController {
     }
 
     private final ActiveConfiguration active;
+    private final RequestLimits limits;
 
-    SimulateController(ActiveConfiguration active) {
+    SimulateController(ActiveConfiguration active, RequestLimits limits) {
         this.active = active;
+        this.limits = limits;
     }
 
     @PostMapping(value = "/api/v1/simulate", consumes = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<Object> simulate(@RequestBody SimulateBody body, @RequestHeader(value = "Accept", required = false) String accept) {
         String text = RequestValues.required("scenario", body == null ? null : body.scenario());
+        limits.scenario("scenario", text);
         Organisation org = active.current();
         if (body.files() != null) {
-            LoadedConfig loaded = ConfigLoader.loadSources(ConfigController.files(new ConfigController.FilesBody(body.files(), null)));
+            LoadedConfig loaded = ConfigLoader.loadSources(ConfigController.files(new ConfigController.FilesBody(body.files(), null), limits));
             if (!loaded.isValid()) {
                 ProblemDetail p = ApiProblems.problem(HttpStatus.UNPROCESSABLE_CONTENT, "Invalid configuration",
                         loaded.problems().size() + " problem(s) in the files to simulate with");
@@ -54,15 +57,21 @@ class SimulateController {
     /** The scenario file itself, for {@code curl --data-binary @scenario.yaml}, against the running configuration. */
     @PostMapping(value = "/api/v1/simulate", consumes = {"application/yaml", "application/x-yaml", "text/yaml"})
     ResponseEntity<Object> simulateYaml(@RequestBody String yaml, @RequestHeader(value = "Accept", required = false) String accept) {
+        limits.scenario("(body)", yaml);
         return answer(run(active.current(), yaml), accept);
     }
 
     private static ScenarioRunner.Run run(Organisation org, String text) {
         try {
             Scenario scenario = ScenarioRunner.parse(text, "scenario");
+            if (scenario == null) {
+                throw new BadRequestException("scenario", "the scenario is empty: it needs a start and events");
+            }
             return ScenarioRunner.run(org, scenario);
         } catch (ScenarioRunner.ScenarioException e) {
-            throw new BadRequestException("scenario", e.getMessage());
+            // parse names the document it read ("scenario: ..."): the field says that already.
+            String message = e.getMessage();
+            throw new BadRequestException("scenario", message.startsWith("scenario: ") ? message.substring("scenario: ".length()) : message);
         }
     }
 

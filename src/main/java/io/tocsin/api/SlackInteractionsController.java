@@ -115,7 +115,9 @@ class SlackInteractionsController {
         try {
             result = incidents.command(id, command, who, "slack");
         } catch (IllegalArgumentException | IllegalStateException e) {
-            return "INC-" + id + ": could not " + actionId + ": " + e.getMessage();
+            // The exception speaks Java; the person who pressed gets words, the log the details.
+            LOG.warn("Slack {} on INC-{} by {} failed", actionId, id, who, e);
+            return "INC-" + id + ": could not " + actionId + " it; try the link in the page or the CLI";
         }
         return result.map(r -> r.changed()
                 ? r.incident().number() + " " + past(actionId) + " by " + who + " (now " + r.incident().status().toLowerCase() + ")"

@@ -57,7 +57,7 @@ class SwapController {
             throw new BadRequestException("end", "must be after start");
         }
         SwapRequest created = swaps.request(id, layer, requester, counterpart, start, end);
-        audit.record(principal.getName(), "schedule.swap.request", "swap/" + created.id(),
+        audit.record(principal.getName(), "api", "schedule.swap.request", "swap/" + created.id(), null, created,
                 requester + " asks " + counterpart + " to cover " + layer + " " + start + " - " + end);
         return created;
     }
@@ -76,20 +76,22 @@ class SwapController {
         if (!swaps.decide(swapId, SwapRequest.Status.ACCEPTED, o.id(), principal.getName())) {
             throw new ConflictException("swap " + swapId + " was decided concurrently");
         }
-        audit.record(principal.getName(), "schedule.swap.accept", "swap/" + swapId, "override " + o.id());
+        SwapRequest accepted = swaps.find(swapId).orElseThrow();
+        audit.record(principal.getName(), "api", "schedule.swap.accept", "swap/" + swapId, swap, accepted, "override " + o.id());
         schedules.invalidate();
-        return swaps.find(swapId).orElseThrow();
+        return accepted;
     }
 
     @PostMapping("/api/v1/swaps/{swapId}/decline")
     @Transactional
     SwapRequest decline(@PathVariable long swapId, Principal principal) {
-        pending(swapId);
+        SwapRequest swap = pending(swapId);
         if (!swaps.decide(swapId, SwapRequest.Status.DECLINED, null, principal.getName())) {
             throw new ConflictException("swap " + swapId + " was decided concurrently");
         }
-        audit.record(principal.getName(), "schedule.swap.decline", "swap/" + swapId, null);
-        return swaps.find(swapId).orElseThrow();
+        SwapRequest declined = swaps.find(swapId).orElseThrow();
+        audit.record(principal.getName(), "api", "schedule.swap.decline", "swap/" + swapId, swap, declined, null);
+        return declined;
     }
 
     private SwapRequest pending(long swapId) {

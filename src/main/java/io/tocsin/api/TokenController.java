@@ -56,7 +56,7 @@ class TokenController {
         }
         String token = apiTokens.create(name);
         ApiTokenStore.Issued issued = apiTokens.find(token).orElseThrow();
-        audit.record(principal.getName(), "token.issue", "token/" + issued.id(), name);
+        audit.record(principal.getName(), "api", "token.issue", "token/" + issued.id(), null, java.util.Map.of("name", name), null);
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("id", issued.id());
         answer.put("name", issued.name());
@@ -75,7 +75,7 @@ class TokenController {
                     + " is the last one; issue another (POST /api/v1/tokens) before revoking it");
             case REVOKED -> { }
         }
-        audit.record(principal.getName(), "token.revoke", "token/" + id, token.name());
+        audit.record(principal.getName(), "api", "token.revoke", "token/" + id, java.util.Map.of("name", token.name()), null, null);
         return Map.of("id", id, "name", token.name(), "revoked", true);
     }
 
@@ -89,7 +89,8 @@ class TokenController {
     Map<String, Object> revokeFeed(@PathVariable long id, Principal principal) {
         FeedTokenStore.Feed feed = feeds.byId(id).orElseThrow(() -> new NotFoundException("no feed " + id));
         feeds.revoke(id);
-        audit.record(principal.getName(), "feed.revoke", feed.kind().name().toLowerCase() + "/" + feed.subject(), "feed " + id);
+        audit.record(principal.getName(), "api", "feed.revoke", feed.kind().name().toLowerCase() + "/" + feed.subject(),
+                java.util.Map.of("feed", id), null, null);
         Map<String, Object> answer = feed(feed);
         answer.put("revoked", true);
         return answer;

@@ -102,6 +102,13 @@ class TwilioController {
         boolean call = params.containsKey("CallSid") && !params.containsKey("MessageSid");
         String sid = call ? first(params, "CallSid") : first(params, "MessageSid");
         String status = call ? first(params, "CallStatus") : first(params, "MessageStatus");
+        // Twilio's statuses and error codes are short words and numbers; the stored answer must fit its column.
+        for (Map.Entry<String, String> f : Map.of(call ? "CallStatus" : "MessageStatus", status, "ErrorCode", first(params, "ErrorCode"),
+                call ? "CallSid" : "MessageSid", sid).entrySet()) {
+            if (f.getValue().length() > 60) {
+                return ResponseEntity.badRequest().contentType(MediaType.TEXT_PLAIN).body(f.getKey() + ": longer than 60 characters");
+            }
+        }
         reports.report(sid, status, first(params, "ErrorCode"));
         // Twilio only needs a 2xx; an unknown SID is not worth a retry from its side either.
         return ResponseEntity.noContent().build();

@@ -75,9 +75,12 @@ public class ActiveConfiguration {
         return a == null ? 0 : a.version();
     }
 
-    /** Validates {@code sources} and, when valid, stores and activates them as the next version, whoever it puts on call. */
+    /**
+     * At start: validates {@code sources} and, when valid, stores and activates them as the next version,
+     * whoever it puts on call; audited as coming through {@code startup}.
+     */
     public Activation apply(List<SourceFile> sources, String actor) {
-        return apply(sources, actor, true);
+        return apply(sources, actor, "startup", true);
     }
 
     /**
@@ -86,7 +89,7 @@ public class ActiveConfiguration {
      * activated only when {@code confirmed}; otherwise nothing changes and the answer says who would
      * be on call instead of whom. The diff of a version that moved the pager starts with those lines.
      */
-    public synchronized Activation apply(List<SourceFile> sources, String actor, boolean confirmed) {
+    public synchronized Activation apply(List<SourceFile> sources, String actor, String via, boolean confirmed) {
         LoadedConfig loaded = ConfigLoader.loadSources(sources);
         if (!loaded.isValid()) {
             return new Activation(false, false, null, loaded.problems(), List.of(), null, null);
@@ -110,8 +113,8 @@ public class ActiveConfiguration {
         try {
             tx.executeWithoutResult(status -> {
                 versions.append(version);
-                audit.record(actor, "config.activate", "config/v" + next,
-                        "organisation " + loaded.organisationOrNull().id() + ", " + sources.size() + " file(s)");
+                audit.record(actor, via, "config.activate", "config/v" + next, previous.map(ActiveConfiguration::audited).orElse(null),
+                        audited(version), "organisation " + loaded.organisationOrNull().id() + ", " + sources.size() + " file(s)");
             });
         } catch (DuplicateKeyException race) {
             // Another node activated the same version number first; the caller may simply retry.
@@ -120,6 +123,11 @@ public class ActiveConfiguration {
         active.set(new Active(loaded.organisationOrNull(), next));
         LOG.info("activated configuration version {} of organisation {} (applied by {})", next, loaded.organisationOrNull().id(), actor);
         return new Activation(true, false, version, List.of(), moved, diff, loaded.organisationOrNull());
+    }
+
+    /** What the audit log keeps of a version: its number and checksum (the text itself is in the version). */
+    private static String audited(ConfigVersion v) {
+        return "{\"version\":" + v.version() + ",\"checksum\":\"" + v.checksum() + "\"}";
     }
 
     /** Who is on call now under the running configuration and under {@code next}, overrides and swaps included in both. */

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
+import org.slf4j.LoggerFactory;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.PropertyNamingStrategies;
 import tools.jackson.databind.json.JsonMapper;
@@ -100,7 +101,10 @@ public final class ConfigLoader {
         } catch (RuntimeException e) {
             // Only reachable when the schema already reported the shape problem that broke binding.
             if (structurallyValid) {
-                problems.add(merged.problem(ConfigPath.ROOT, "cannot read configuration: " + e.getMessage()));
+                // Binding's own message names Java classes: the person gets words, the log the details.
+                LoggerFactory.getLogger(ConfigLoader.class).warn("a configuration the schema accepted could not be bound", e);
+                problems.add(merged.problem(ConfigPath.ROOT, "cannot read configuration: a value has a shape the schema allows "
+                        + "but Tocsin cannot use; please report this with the file"));
             }
             return new LoadedConfig(sources, null, sorted(problems));
         }

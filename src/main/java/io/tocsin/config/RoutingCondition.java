@@ -1,6 +1,7 @@
 package io.tocsin.config;
 
 import dev.cel.common.CelAbstractSyntaxTree;
+import dev.cel.common.CelOptions;
 import dev.cel.common.CelValidationException;
 import dev.cel.common.CelValidationResult;
 import dev.cel.common.types.MapType;
@@ -20,7 +21,23 @@ import java.util.Map;
  * {@code labels} (shortcut for event.labels), {@code local_hour} and {@code local_weekday}.
  */
 public final class RoutingCondition {
+    /** The longest condition, in characters: the examples' longest is under 120. */
+    public static final int MAX_LENGTH = 4096;
+    /** How deeply a condition may nest (parentheses, calls, operators). */
+    static final int MAX_DEPTH = 32;
+    /**
+     * Bounds on compiling and evaluating a condition written by whoever may apply a configuration: its
+     * size and nesting (so compiling one takes milliseconds, not minutes), the iterations of a macro
+     * over the labels and the size of a regular expression (so matching an event stays cheap).
+     */
+    private static final CelOptions OPTIONS = CelOptions.current()
+            .maxExpressionCodePointSize(MAX_LENGTH)
+            .maxParseRecursionDepth(MAX_DEPTH)
+            .comprehensionMaxIterations(1_000)
+            .maxRegexProgramSize(1_000)
+            .build();
     private static final CelCompiler COMPILER = CelCompilerFactory.standardCelCompilerBuilder()
+            .setOptions(OPTIONS)
             .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
             .addVar("event", MapType.create(SimpleType.STRING, SimpleType.DYN))
             .addVar("labels", MapType.create(SimpleType.STRING, SimpleType.STRING))
@@ -28,7 +45,7 @@ public final class RoutingCondition {
             .addVar("local_weekday", SimpleType.STRING)
             .setResultType(SimpleType.BOOL)
             .build();
-    private static final CelRuntime RUNTIME = CelRuntimeFactory.standardCelRuntimeBuilder().build();
+    private static final CelRuntime RUNTIME = CelRuntimeFactory.standardCelRuntimeBuilder().setOptions(OPTIONS).build();
 
     private final String source;
     private final CelRuntime.Program program;
@@ -40,6 +57,10 @@ public final class RoutingCondition {
 
     /** Compiles {@code expression}; a syntax or type error is an {@link IllegalArgumentException} with CEL's message. */
     public static RoutingCondition compile(String expression) {
+        if (expression.codePointCount(0, expression.length()) > MAX_LENGTH) {
+            // Said here in the validator's words; CEL would refuse it too, in its own.
+            throw new IllegalArgumentException("CEL: a condition may be at most " + MAX_LENGTH + " characters long");
+        }
         CelValidationResult result = COMPILER.compile(expression);
         if (result.hasError()) {
             throw new IllegalArgumentException("CEL: " + result.getErrorString().lines().findFirst().orElse("invalid expression"));

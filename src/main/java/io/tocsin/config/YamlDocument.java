@@ -3,15 +3,16 @@ package io.tocsin.config;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
 import tools.jackson.core.TokenStreamLocation;
-import tools.jackson.core.exc.StreamReadException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 import tools.jackson.dataformat.yaml.YAMLMapper;
+import tools.jackson.dataformat.yaml.YAMLParser;
 
 /**
  * A YAML file read into a JSON tree together with the line and column of every node, so that
@@ -19,7 +20,7 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
  * Jackson's tree model drops locations, hence this small tree builder over the token stream.
  */
 final class YamlDocument {
-    private static final YAMLMapper YAML = YAMLMapper.builder().build();
+    private static final YAMLMapper YAML = SafeYaml.mapper().build();
 
     record Position(int line, int column) {
     }
@@ -131,7 +132,7 @@ final class YamlDocument {
     static YamlDocument parse(SourceFile source, List<ConfigProblem> problems) {
         Map<String, Position> positions = new HashMap<>();
         positions.put("", new Position(1, 1));
-        try (JsonParser parser = YAML.createParser(source.text())) {
+        try (JsonParser parser = SafeYaml.parser(YAML, source.text())) {
             JsonToken first = parser.nextToken();
             if (first == null) {
                 return new YamlDocument(source.name(), JsonNodeFactory.instance.objectNode(), positions, source.text());
@@ -139,11 +140,11 @@ final class YamlDocument {
             Builder builder = new Builder(source.name(), parser, positions, problems);
             JsonNode root = builder.read(ConfigPath.ROOT);
             return new YamlDocument(source.name(), root, positions, source.text());
-        } catch (StreamReadException e) {
+        } catch (JacksonException e) {
             TokenStreamLocation loc = e.getLocation();
             int line = loc == null ? 1 : Math.max(1, loc.getLineNr());
             int col = loc == null ? 1 : Math.max(1, loc.getColumnNr());
-            problems.add(new ConfigProblem(source.name(), line, col, "(syntax)", "not valid YAML: " + e.getOriginalMessage()));
+            problems.add(new ConfigProblem(source.name(), line, col, "(syntax)", "not valid YAML: " + InputErrors.describe(e)));
             return null;
         }
     }
@@ -194,6 +195,12 @@ final class YamlDocument {
                     return arr;
                 }
                 case VALUE_STRING -> {
+                    if (parser instanceof YAMLParser yaml && yaml.isCurrentAlias()) {
+                        // The parser does not expand aliases: *name would silently read as the text "name".
+                        Position at = here();
+                        problems.add(new ConfigProblem(file, at.line(), at.column(), path.toString(),
+                                "aliases (*" + parser.getString() + ") are not supported: write the value out"));
+                    }
                     return f.textNode(parser.getString());
                 }
                 case VALUE_NUMBER_INT -> {

@@ -50,7 +50,9 @@ public class Incidents {
     /** Null when switched off ({@code tocsin.ingest.group-commit.writers=0}): every request commits alone. */
     private final GroupCommit<Request, List<SignalResult>> groupCommit;
 
-    public Incidents(IncidentStore store, IncidentEngine engine, Clock clock, TransactionTemplate tx,
+    private final IncidentAudit audit;
+
+    public Incidents(IncidentStore store, IncidentEngine engine, Clock clock, TransactionTemplate tx, IncidentAudit audit,
                      org.springframework.context.ApplicationEventPublisher events,
                      @org.springframework.beans.factory.annotation.Value("${tocsin.ingest.group-commit.writers:2}") int writers,
                      @org.springframework.beans.factory.annotation.Value("${tocsin.ingest.group-commit.max-batch:200}") int maxBatch) {
@@ -58,6 +60,7 @@ public class Incidents {
         this.engine = engine;
         this.clock = clock;
         this.tx = tx;
+        this.audit = audit;
         this.events = events;
         this.groupCommit = writers <= 0 ? null : new GroupCommit<>("tocsin-intake", writers, Math.max(1, maxBatch), this::acceptBatch,
                 this::acceptAllDirect);
@@ -136,6 +139,9 @@ public class Incidents {
         }, now);
         Long id = created[0] >= 0 ? Long.valueOf(created[0]) : open.map(IncidentRow::id).orElse(null);
         intake.outcome().ifPresent(o -> persist(id, o, s.action() == Signal.Action.TRIGGER ? s.source() : s.actor(), via, now));
+        if (s.action() != Signal.Action.TRIGGER && open.isPresent() && intake.outcome().isPresent()) {
+            audit.signal(id, s.action(), s.actor(), via, StateCodec.read(open.get().state()), intake.outcome().get());
+        }
         return new SignalResult(SignalResult.Outcome.valueOf(intake.result().name()),
                 intake.result() == Intake.Result.NO_OPEN_INCIDENT ? null : id, s.dedupKey());
     }
@@ -161,6 +167,9 @@ public class Incidents {
             Outcome o = engine.engine().apply(state, command, clock.instant());
             persist(id, o, actor, via, clock.instant());
             boolean changed = o.entries().stream().anyMatch(e -> e.kind() != TimelineEntry.Kind.POLICY_CHANGED);
+            if (changed) {
+                audit.command(id, command, actor, via, state, o);
+            }
             return Optional.of(new CommandResult(store.find(id).orElseThrow(), changed, changed ? "done" : unchanged(state, command)));
         });
     }

@@ -148,8 +148,8 @@ public class TimerWorker {
         Duration wait = backoff(failures);
         store.postponeTimer(incidentId, clock.instant().plus(wait));
         store.append(incidentId, new io.tocsin.store.EntryRow(0, incidentId, clock.instant(), "NOTE", "tocsin", "timer", null,
-                null, null, List.of(), "processing a due timer failed (" + cause.getClass().getSimpleName() + ": "
-                + cause.getMessage() + "); retrying in " + wait.toSeconds() + "s"));
+                null, null, List.of(), "processing a due timer failed (the server log has the details); retrying in "
+                + wait.toSeconds() + "s"));
         LOG.error("timer of incident {} failed; postponed", incidentId, cause);
     }
 

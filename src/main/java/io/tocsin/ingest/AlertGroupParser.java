@@ -1,6 +1,7 @@
 package io.tocsin.ingest;
 
 import io.tocsin.incident.Signal;
+import io.tocsin.store.Columns;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -53,6 +54,12 @@ final class AlertGroupParser {
             Map<String, String> labels = strings(labelsNode);
             Map<String, String> annotations = strings(a.get("annotations"));
             String fingerprint = text(a, "fingerprint");
+            // The dedup key is the fingerprint behind the integration's name, and must fit its column.
+            int longest = Columns.DEDUP_KEY - integration.length() - 1;
+            if (fingerprint != null && fingerprint.length() > longest) {
+                errors.add(where + ".fingerprint: longer than " + longest + " characters");
+                continue;
+            }
             if (fingerprint == null) {
                 if (labels.isEmpty()) {
                     errors.add(where + ": needs a fingerprint or labels to deduplicate by");
@@ -62,8 +69,10 @@ final class AlertGroupParser {
             }
             String summary = first(annotations.get("summary"), annotations.get("description"), labels.get("alertname"), "alert");
             events.add(new InboundEvent(serviceId, integration, integration + ":" + fingerprint,
-                    "firing".equals(status) ? Signal.Action.TRIGGER : Signal.Action.RESOLVE, truncate(summary, 1024),
-                    first(labels.get("instance"), labels.get("job"), integration), labels.get("severity"), labels, a.toString()));
+                    "firing".equals(status) ? Signal.Action.TRIGGER : Signal.Action.RESOLVE, truncate(summary, Columns.SUMMARY),
+                    // Summary and source are taken from labels and annotations, not sent as such: shortened, not refused.
+                    truncate(first(labels.get("instance"), labels.get("job"), integration), Columns.SOURCE), labels.get("severity"),
+                    labels, a.toString()));
         }
         return new Parsed(events, errors);
     }

@@ -8,6 +8,7 @@ import io.tocsin.incident.IncidentEngine;
 import io.tocsin.incident.Incidents;
 import io.tocsin.incident.Signal;
 import io.tocsin.incident.SignalResult;
+import io.tocsin.store.Columns;
 import io.tocsin.store.HeartbeatStore;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
@@ -40,7 +41,8 @@ import tools.jackson.databind.json.JsonMapper;
  */
 @RestController
 class IntegrationsController {
-    private static final JsonMapper JSON = JsonMapper.builder().build();
+    // A key given twice is refused rather than guessed at, as on the rest of the API.
+    private static final JsonMapper JSON = JsonMapper.builder().enable(tools.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
 
     private final Incidents incidents;
     private final IncidentEngine engine;
@@ -111,15 +113,12 @@ class IntegrationsController {
         if ("trigger".equals(action) && summary == null) {
             errors.add("summary: required for a trigger");
         }
-        if (summary != null && summary.length() > 1024) {
-            errors.add("summary: longer than 1024 characters");
-        }
+        tooLong(errors, "summary", summary, Columns.SUMMARY);
+        tooLong(errors, "source", text(body, "source"), Columns.SOURCE);
         if (!"trigger".equals(action) && dedup == null) {
             errors.add("dedup_key: required to " + action);
         }
-        if (dedup != null && dedup.length() > 255) {
-            errors.add("dedup_key: longer than 255 characters");
-        }
+        tooLong(errors, "dedup_key", dedup, Columns.DEDUP_KEY);
         JsonNode labelsNode = body.get("labels");
         if (labelsNode != null && labelsNode.isNull()) {
             labelsNode = null; // a client's unset field: the same as none
@@ -227,13 +226,21 @@ class IntegrationsController {
         }
         try {
             return JSON.readTree(bytes);
-        } catch (RuntimeException e) {
-            throw new InvalidEvent(List.of("(body): not valid JSON"));
+        } catch (tools.jackson.core.JacksonException e) {
+            throw new InvalidEvent(List.of("(body): " + (io.tocsin.config.InputErrors.isSyntax(e) ? "not valid JSON"
+                    : io.tocsin.config.InputErrors.describe(e))));
         }
     }
 
     private static String text(JsonNode node, String field) {
         return PagerDutyEventsController.text(node, field);
+    }
+
+    /** A value longer than the column that keeps it is refused here, naming the field, not by the database. */
+    static void tooLong(List<String> errors, String field, String value, int max) {
+        if (value != null && value.length() > max) {
+            errors.add(field + ": longer than " + max + " characters");
+        }
     }
 
     static final class InvalidEvent extends RuntimeException {

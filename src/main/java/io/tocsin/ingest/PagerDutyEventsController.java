@@ -6,6 +6,7 @@ import io.tocsin.incident.Incidents;
 import io.tocsin.incident.Signal;
 import io.tocsin.incident.SignalResult;
 import io.tocsin.config.Organisation;
+import io.tocsin.store.Columns;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.io.InputStream;
@@ -35,7 +36,8 @@ import tools.jackson.databind.json.JsonMapper;
 @RestController
 class PagerDutyEventsController {
     static final int MAX_BYTES = 512 * 1024;
-    private static final JsonMapper JSON = JsonMapper.builder().build();
+    // A key given twice is refused rather than guessed at, as on the rest of the API.
+    private static final JsonMapper JSON = JsonMapper.builder().enable(tools.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
     private static final Set<String> SEVERITIES = Set.of("critical", "error", "warning", "info");
     private static final Set<String> ACTIONS = Set.of("trigger", "acknowledge", "resolve");
 
@@ -71,8 +73,9 @@ class PagerDutyEventsController {
         JsonNode event;
         try {
             event = JSON.readTree(body);
-        } catch (RuntimeException e) {
-            return invalid(List.of("request body is not valid JSON"));
+        } catch (tools.jackson.core.JacksonException e) {
+            return invalid(List.of("request body is not valid JSON" + (io.tocsin.config.InputErrors.isSyntax(e) ? ""
+                    : ": " + io.tocsin.config.InputErrors.describe(e))));
         }
         if (event == null || !event.isObject()) {
             return invalid(List.of("event must be a JSON object"));
@@ -107,9 +110,7 @@ class PagerDutyEventsController {
             errors.add("'event_action' must be one of trigger, acknowledge, resolve");
         }
         String dedupKey = text(event, "dedup_key");
-        if (dedupKey != null && dedupKey.length() > 255) {
-            errors.add("'dedup_key' is longer than 255 characters");
-        }
+        tooLong(errors, "dedup_key", dedupKey, Columns.DEDUP_KEY);
         // Only a trigger's payload means anything: PagerDuty ignores it on acknowledge and resolve, where
         // clients fill it with placeholders ("BLANK"), so it is neither checked nor used there.
         JsonNode payload = "trigger".equals(action) ? event.get("payload") : null;
@@ -120,12 +121,12 @@ class PagerDutyEventsController {
                 String summary = text(payload, "summary");
                 if (summary == null) {
                     errors.add("'payload.summary' is missing or blank");
-                } else if (summary.length() > 1024) {
-                    errors.add("'payload.summary' is longer than 1024 characters");
                 }
+                tooLong(errors, "payload.summary", summary, Columns.SUMMARY);
                 if (text(payload, "source") == null) {
                     errors.add("'payload.source' is missing or blank");
                 }
+                tooLong(errors, "payload.source", text(payload, "source"), Columns.SOURCE);
                 String severity = text(payload, "severity");
                 if (severity == null || !SEVERITIES.contains(severity)) {
                     errors.add("'payload.severity' must be one of critical, error, warning, info");
@@ -183,12 +184,22 @@ class PagerDutyEventsController {
         JsonNode payload = event.get("payload");
         if (payload == null || !payload.isObject() || text(payload, "summary") == null) {
             errors.add("'payload.summary' is missing or blank");
+        } else {
+            tooLong(errors, "payload.summary", text(payload, "summary"), Columns.SUMMARY);
+            tooLong(errors, "payload.source", text(payload, "source"), Columns.SOURCE);
         }
         if (!errors.isEmpty()) {
             return invalid(errors);
         }
         incidents.recordChange(match.get().service().id(), text(payload, "summary"), text(payload, "source"), event.toString());
         return ResponseEntity.accepted().body(body("success", "Change event processed", null));
+    }
+
+    /** A value longer than the column that keeps it is refused here, in PagerDuty's words, not by the database. */
+    private static void tooLong(List<String> errors, String field, String value, int max) {
+        if (value != null && value.length() > max) {
+            errors.add("'" + field + "' is longer than " + max + " characters");
+        }
     }
 
     private static ResponseEntity<Map<String, Object>> invalid(List<String> errors) {

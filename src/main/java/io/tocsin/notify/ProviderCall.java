@@ -30,6 +30,21 @@ final class ProviderCall {
     record Answer(int status, String body) {
     }
 
+    /** What failed on the way to the provider, in words an operator reads in the dead letters (not a Java class name). */
+    static String networkError(IOException e) {
+        String what;
+        if (e instanceof java.net.ConnectException) {
+            what = "connection refused";
+        } else if (e instanceof java.net.UnknownHostException) {
+            what = "unknown host";
+        } else if (e instanceof javax.net.ssl.SSLException) {
+            what = "TLS failed";
+        } else {
+            what = "network error";
+        }
+        return what + (e.getMessage() == null || e.getMessage().isBlank() ? "" : ": " + e.getMessage());
+    }
+
     /** Sends; {@code onSuccess} may still turn a 2xx with an unusable body into a failure. */
     SendResult send(HttpRequest.Builder request, java.util.function.Function<Answer, SendResult> onSuccess) {
         HttpResponse<String> r;
@@ -38,7 +53,7 @@ final class ProviderCall {
         } catch (HttpTimeoutException e) {
             return SendResult.retry("timeout", null, "no answer within " + timeout.toMillis() + " ms");
         } catch (IOException e) {
-            return SendResult.retry("io-error", null, e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+            return SendResult.retry("io-error", null, networkError(e));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return SendResult.retry("interrupted", null, "interrupted");

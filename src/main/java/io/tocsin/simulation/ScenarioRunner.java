@@ -34,7 +34,7 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
 
 /** Reads a scenario, turns it into engine events for an organisation, and renders the resulting timeline. */
 public final class ScenarioRunner {
-    private static final YAMLMapper YAML = YAMLMapper.builder()
+    private static final YAMLMapper YAML = io.tocsin.config.SafeYaml.mapper()
             .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .build();
@@ -121,9 +121,10 @@ public final class ScenarioRunner {
 
     public static Scenario parse(String text, String name) {
         try {
-            return YAML.readValue(text, Scenario.class);
-        } catch (RuntimeException e) {
-            throw new ScenarioException(name + ": " + e.getMessage().lines().findFirst().orElse("invalid scenario"));
+            return io.tocsin.config.SafeYaml.read(YAML, text, Scenario.class);
+        } catch (tools.jackson.core.JacksonException e) {
+            // In the scenario's own terms (events[0].at: expected text), never Jackson's (which names Java classes).
+            throw new ScenarioException(name + ": " + io.tocsin.config.InputErrors.located(e));
         }
     }
 

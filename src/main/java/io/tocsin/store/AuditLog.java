@@ -5,10 +5,14 @@ import java.time.OffsetDateTime;
 import java.util.List;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
+import tools.jackson.databind.PropertyNamingStrategies;
+import tools.jackson.databind.json.JsonMapper;
 
 /** Append-only record of every mutation (invariant 7). Written in the caller's transaction. */
 @Repository
 public class AuditLog {
+    private static final JsonMapper JSON = JsonMapper.builder().propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE).build();
+
     private final JdbcClient jdbc;
     private final Clock clock;
 
@@ -17,16 +21,30 @@ public class AuditLog {
         this.clock = clock;
     }
 
-    public void record(String actor, String action, String subject, String detail) {
-        jdbc.sql("INSERT INTO audit_entry (at, actor, action, subject, detail) VALUES (?, ?, ?, ?, ?)")
-                .params(Timestamps.of(clock.instant()), actor, action, subject, detail)
+    /**
+     * {@code before} and {@code after}: the subject before and after the mutation (a record or map, kept as
+     * JSON; a String is taken as JSON already), or null where there is none.
+     */
+    public void record(String actor, String via, String action, String subject, Object before, Object after, String detail) {
+        jdbc.sql("INSERT INTO audit_entry (at, actor, via, action, subject, before_state, after_state, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+                .params(Timestamps.of(clock.instant()), actor, via, action, subject, json(before), json(after), detail)
                 .update();
     }
 
-    public List<AuditEntry> recent(int limit) {
-        return jdbc.sql("SELECT * FROM audit_entry ORDER BY id DESC LIMIT ?").param(limit)
-                .query((rs, i) -> new AuditEntry(rs.getLong("id"), Timestamps.toInstant(rs.getObject("at", OffsetDateTime.class)),
-                        rs.getString("actor"), rs.getString("action"), rs.getString("subject"), rs.getString("detail")))
+    private static String json(Object value) {
+        return value == null || value instanceof String ? (String) value : JSON.writeValueAsString(value);
+    }
+
+    /** Newest first; {@code subject} (null: every subject) narrows it to one, like {@code incident/INC-3}. */
+    public List<AuditEntry> recent(String subject, int limit) {
+        String where = subject == null ? "" : "WHERE subject = :subject ";
+        var query = jdbc.sql("SELECT * FROM audit_entry " + where + "ORDER BY id DESC LIMIT :limit").param("limit", limit);
+        if (subject != null) {
+            query = query.param("subject", subject);
+        }
+        return query.query((rs, i) -> new AuditEntry(rs.getLong("id"), Timestamps.toInstant(rs.getObject("at", OffsetDateTime.class)),
+                        rs.getString("actor"), rs.getString("via"), rs.getString("action"), rs.getString("subject"),
+                        rs.getString("before_state"), rs.getString("after_state"), rs.getString("detail")))
                 .list();
     }
 }

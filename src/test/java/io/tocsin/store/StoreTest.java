@@ -53,14 +53,22 @@ class StoreTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("databases")
-    void auditLogKeepsOrderAndActor(TestDatabases.Target db) {
+    void auditLogKeepsOrderActorInterfaceAndBeforeAndAfter(TestDatabases.Target db) {
         Stores s = open(db);
-        s.audit().record("alice", "config.activate", "config/v1", "3 files");
-        s.audit().record("bob", "schedule.override.create", "schedule/primary/overrides/1", null);
-        assertThat(s.audit().recent(10)).extracting(AuditEntry::actor, AuditEntry::action)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple("bob", "schedule.override.create"),
+        s.audit().record("alice", "api", "config.activate", "config/v1", null, java.util.Map.of("version", 1), "3 files");
+        s.audit().record("bob", "api", "schedule.override.create", "schedule/primary/overrides/1", null, null, null);
+        s.audit().record("carol", "slack", "incident.acknowledge", "incident/INC-1", java.util.Map.of("status", "TRIGGERED"),
+                java.util.Map.of("status", "ACKNOWLEDGED"), "acknowledged by carol");
+        assertThat(s.audit().recent(null, 10)).extracting(AuditEntry::actor, AuditEntry::action)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("carol", "incident.acknowledge"),
+                        org.assertj.core.groups.Tuple.tuple("bob", "schedule.override.create"),
                         org.assertj.core.groups.Tuple.tuple("alice", "config.activate"));
-        assertThat(s.audit().recent(10).get(0).at()).isEqualTo(T0);
+        assertThat(s.audit().recent(null, 10).get(0).at()).isEqualTo(T0);
+        assertThat(s.audit().recent("incident/INC-1", 10)).singleElement().satisfies(e -> {
+            assertThat(e.via()).isEqualTo("slack");
+            assertThat(e.before()).isEqualTo("{\"status\":\"TRIGGERED\"}");
+            assertThat(e.after()).isEqualTo("{\"status\":\"ACKNOWLEDGED\"}");
+        });
     }
 
     @ParameterizedTest(name = "{0}")
