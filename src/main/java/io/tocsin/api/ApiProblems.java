@@ -78,11 +78,6 @@ class ApiProblems extends ResponseEntityExceptionHandler {
         String field = "(body)";
         String message = ex.getCause() == null ? "a JSON body is required" : "not valid JSON";
         for (Throwable t = ex; t != null; t = t.getCause()) {
-            if (t instanceof BodyLimitFilter.BodyTooLarge tooLarge) {
-                return tooLarge(new RequestLimits.TooLarge("(body)", "the request body exceeds " + tooLarge.limit + " bytes"));
-            }
-        }
-        for (Throwable t = ex; t != null; t = t.getCause()) {
             if (t instanceof tools.jackson.core.JacksonException j) {
                 String path = InputErrors.path(j);
                 field = path.isEmpty() ? "(body)" : path;

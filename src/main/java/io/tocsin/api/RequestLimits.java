@@ -8,7 +8,7 @@ import org.springframework.util.unit.DataSize;
 
 /**
  * How much one request may ask of the server, each bound with its setting (docs/operations.md,
- * "Limits"): body sizes refused with 413 before anything is parsed, configuration and scenario sizes
+ * "Limits"): body sizes refused with 413 before anything is parsed (by {@link WholeBodyFilter}), configuration and scenario sizes
  * refused with 413 before any YAML is read, and the size of what a request adds to an incident refused
  * with 400 naming the field. Lengths that a database column fixes are in {@link io.tocsin.store.Columns}.
  */
@@ -54,6 +54,12 @@ public class RequestLimits {
      * itself once it is read ({@link #configuration}, {@link #scenario}).
      */
     long bodyLimit(String path) {
+        if (path.startsWith("/v2/") || path.startsWith("/api/v1/integrations/") || path.equals("/api/v1/events")
+                || path.startsWith("/api/v1/heartbeats/")) {
+            // the monitoring endpoints answer an oversized event in their senders' formats (512 KB, as
+            // PagerDuty's Events API), within tocsin.http.max-body-size
+            return Long.MAX_VALUE;
+        }
         if (path.equals("/api/v1/config") || path.equals("/api/v1/config/validate")) {
             return Math.max(requestBody, 2 * configSize);
         }

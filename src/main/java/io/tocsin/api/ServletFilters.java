@@ -20,14 +20,15 @@ import org.springframework.util.unit.DataSize;
 class ServletFilters {
     /** Before any other filter, so no request holds a thread while its body trickles in. */
     @Bean
-    FilterRegistrationBean<WholeBodyFilter> wholeBodies(@Value("${tocsin.http.max-body-size:4MB}") DataSize maxBody,
+    FilterRegistrationBean<WholeBodyFilter> wholeBodies(RequestLimits limits,
+                                                        @Value("${tocsin.http.max-body-size:4MB}") DataSize maxBody,
                                                         @Value("${tocsin.http.body-timeout:30s}") Duration timeout,
                                                         @Value("${tocsin.http.body-memory:64MB}") DataSize memory) {
         if (timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException("tocsin.http.body-timeout must be positive");
         }
         FilterRegistrationBean<WholeBodyFilter> registration = new FilterRegistrationBean<>(
-                new WholeBodyFilter(maxBody.toBytes(), timeout, memory.toBytes()));
+                new WholeBodyFilter(maxBody.toBytes(), limits::bodyLimit, timeout, memory.toBytes()));
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
         registration.setDispatcherTypes(DispatcherType.REQUEST, DispatcherType.ASYNC);
         registration.setAsyncSupported(true);

@@ -27,20 +27,26 @@ import java.util.concurrent.atomic.AtomicLong;
  * thread (servlet non-blocking I/O) while it arrives; a thread is taken only to run the request.
  *
  * <p>Bounded three ways: a body must arrive within {@code tocsin.http.body-timeout} (408 and the
- * connection closed otherwise), be at most {@code tocsin.http.max-body-size} (413), and all bodies
- * still arriving together hold at most {@code tocsin.http.body-memory} (503 with Retry-After beyond:
- * before reading a body whose Content-Length does not fit, or as soon as bytes arriving do not).
+ * connection closed otherwise), be at most what its endpoint takes (413: {@link RequestLimits#bodyLimit},
+ * never more than {@code tocsin.http.max-body-size}; refused before a byte is read when Content-Length
+ * says so, else as soon as the bytes read pass it), and all bodies still arriving together hold at most
+ * {@code tocsin.http.body-memory} (503 with Retry-After beyond: before reading a body whose
+ * Content-Length does not fit, or as soon as bytes arriving do not). A body that cannot be read (a
+ * broken chunk) is answered 400. This is the one place a body's size is checked before it is parsed.
  */
 final class WholeBodyFilter implements Filter {
     private static final int CHUNK = 16 * 1024;
     private static final String BODY = WholeBodyFilter.class.getName() + ".body";
 
     private final long maxBody;
+    private final java.util.function.ToLongFunction<String> endpointLimit;
     private final Duration timeout;
     private final Budget budget;
 
-    WholeBodyFilter(long maxBody, Duration timeout, long memory) {
+    /** {@code endpointLimit}: the largest body a path takes; {@code maxBody} caps it for every path. */
+    WholeBodyFilter(long maxBody, java.util.function.ToLongFunction<String> endpointLimit, Duration timeout, long memory) {
         this.maxBody = maxBody;
+        this.endpointLimit = endpointLimit;
         this.timeout = timeout;
         this.budget = new Budget(memory);
     }
@@ -60,27 +66,33 @@ final class WholeBodyFilter implements Filter {
             return;
         }
         long declared = request.getContentLengthLong();
-        if (declared > maxBody) {
-            refuse(response, HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE, "Body too large",
-                    "the body is larger than " + maxBody + " bytes", null);
+        long limit = Math.min(maxBody, endpointLimit.applyAsLong(request.getRequestURI().substring(request.getContextPath().length())));
+        if (declared > limit) {
+            tooLarge(response, limit);
             return;
         }
         String type = request.getContentType();
         if (type != null && type.regionMatches(true, 0, "multipart/", 0, 10)) {
             // No endpoint takes multipart bodies; they are the one kind the request would parse from the raw stream.
-            refuse(response, HttpServletResponse.SC_UNSUPPORTED_MEDIA_TYPE, "Unsupported media type",
-                    "Content-Type: multipart bodies are not accepted", null);
+            refuse(response, HttpServletResponse.SC_UNSUPPORTED_MEDIA_TYPE, "Unsupported media type", "Content-Type",
+                    "multipart bodies are not accepted", null);
+            return;
+        }
+        if (wildcard(type)) {
+            // a wildcard says nothing about a body; the framework would fail on it rather than refuse it
+            refuse(response, HttpServletResponse.SC_UNSUPPORTED_MEDIA_TYPE, "Unsupported media type", "Content-Type",
+                    "a wildcard is not a media type: say what the body is", null);
             return;
         }
         if (!budget.admits(Math.max(declared, 0))) {
             // Refused before a byte of it is read, so the client gets this answer whole.
-            refuse(response, HttpServletResponse.SC_SERVICE_UNAVAILABLE, "Too many bodies arriving",
+            refuse(response, HttpServletResponse.SC_SERVICE_UNAVAILABLE, "Too many bodies arriving", "(body)",
                     "the server is receiving too many request bodies at once; retry shortly", 1L);
             return;
         }
         AsyncContext async = request.startAsync(request, response);
         async.setTimeout(timeout.toMillis());
-        Reader reader = new Reader(request, response, async, declared);
+        Reader reader = new Reader(request, response, async, declared, limit);
         async.addListener(reader);
         request.getInputStream().setReadListener(reader);
     }
@@ -90,7 +102,27 @@ final class WholeBodyFilter implements Filter {
         return request.getContentLengthLong() > 0 || "chunked".equalsIgnoreCase(request.getHeader("Transfer-Encoding"));
     }
 
-    static void refuse(HttpServletResponse response, int status, String title, String detail, Long retryAfterSeconds) throws IOException {
+    /** A wildcard media type (any type, or any subtype of one): no description of a body. */
+    static boolean wildcard(String contentType) {
+        if (contentType == null) {
+            return false;
+        }
+        try {
+            org.springframework.http.MediaType type = org.springframework.http.MediaType.parseMediaType(contentType);
+            return type.isWildcardType() || type.isWildcardSubtype();
+        } catch (org.springframework.http.InvalidMediaTypeException unreadable) {
+            return false; // refused as unsupported further on, with the endpoint's own list of types
+        }
+    }
+
+    static void tooLarge(HttpServletResponse response, long limit) throws IOException {
+        refuse(response, HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE, "Too large", "(body)",
+                "the request body exceeds " + limit + " bytes", null);
+    }
+
+    /** Detail and field message are plain text without quotes or backslashes (they are written as JSON as they are). */
+    static void refuse(HttpServletResponse response, int status, String title, String field, String detail, Long retryAfterSeconds)
+            throws IOException {
         response.setStatus(status);
         // The rest of a refused body is not worth reading: the connection ends with this answer.
         response.setHeader("Connection", "close");
@@ -98,10 +130,14 @@ final class WholeBodyFilter implements Filter {
             response.setHeader("Retry-After", String.valueOf(retryAfterSeconds));
         }
         response.setContentType("application/problem+json");
-        response.setCharacterEncoding("UTF-8");
-        response.getWriter().write("{\"type\":\"https://tocsin.io/problems/" + title.toLowerCase().replace(' ', '-')
-                + "\",\"title\":\"" + title + "\",\"status\":" + status + ",\"detail\":\"" + detail
-                + "\",\"errors\":[{\"field\":\"(body)\",\"message\":\"" + detail + "\"}]}");
+        byte[] json = ("{\"type\":\"https://tocsin.io/problems/" + title.toLowerCase().replace(' ', '-')
+                + "\",\"title\":\"" + title + "\",\"status\":" + status + ",\"detail\":\"" + field + ": " + detail
+                + "\",\"errors\":[{\"field\":\"" + field + "\",\"message\":\"" + detail + "\"}]}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        // A length, not "until the connection closes": the client may still be sending the body it was
+        // refused, and a close with unread bytes resets the connection; with a length it has the whole answer
+        // before that.
+        response.setContentLength(json.length);
+        response.getOutputStream().write(json);
         response.flushBuffer();
     }
 
@@ -112,18 +148,30 @@ final class WholeBodyFilter implements Filter {
         private final AsyncContext async;
         private final ByteArrayOutputStream body;
         private final AtomicBoolean settled = new AtomicBoolean();
+        private final long limit;
         private volatile long reserved;
 
-        Reader(HttpServletRequest request, HttpServletResponse response, AsyncContext async, long declared) {
+        Reader(HttpServletRequest request, HttpServletResponse response, AsyncContext async, long declared, long limit) {
             this.request = request;
             this.response = response;
             this.async = async;
+            this.limit = limit;
             // small at first: a thousand connections that sent a few bytes each hold a few bytes each
             this.body = new ByteArrayOutputStream((int) Math.min(Math.max(declared, 0), 1024));
         }
 
         @java.lang.Override
-        public void onDataAvailable() throws IOException {
+        public void onDataAvailable() {
+            try {
+                read();
+            } catch (IOException unreadable) {
+                // A broken chunk or the client gone: the container marks the request failed and calls
+                // onError(AsyncEvent) next, which answers. Answering here instead, before the container
+                // has raised that error, lets it replace the answer with its own 500.
+            }
+        }
+
+        private void read() throws IOException {
             ServletInputStream in = request.getInputStream();
             byte[] chunk = new byte[CHUNK];
             while (in.isReady() && !in.isFinished()) {
@@ -134,8 +182,8 @@ final class WholeBodyFilter implements Filter {
                     return;
                 }
                 body.write(chunk, 0, n);
-                if (body.size() > maxBody) {
-                    settle(HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE, "Body too large", "the body is larger than " + maxBody + " bytes", null);
+                if (body.size() > limit) {
+                    settle(HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE, "Too large", "the request body exceeds " + limit + " bytes", null);
                     return;
                 }
                 if (body.size() > reserved) {
@@ -164,10 +212,7 @@ final class WholeBodyFilter implements Filter {
 
         @java.lang.Override
         public void onError(Throwable t) {
-            // The client went away or stopped sending for longer than the connection timeout.
-            if (settled.compareAndSet(false, true)) {
-                async.complete();
-            }
+            // The read failed; the container calls onError(AsyncEvent) after this, and that answers.
         }
 
         @java.lang.Override
@@ -176,9 +221,14 @@ final class WholeBodyFilter implements Filter {
                     "the body did not arrive within " + timeout.toSeconds() + " s", null);
         }
 
+        /**
+         * The client went away, stopped sending for longer than the connection timeout, or sent a body
+         * that cannot be read (a broken chunk): answered 400, written to nobody if the client is gone.
+         * Completing here, in the container's error event, is what keeps it from answering 500.
+         */
         @java.lang.Override
         public void onError(AsyncEvent event) {
-            onError(event.getThrowable());
+            settle(HttpServletResponse.SC_BAD_REQUEST, "Unreadable body", "the body could not be read", null);
         }
 
         @java.lang.Override
@@ -197,7 +247,7 @@ final class WholeBodyFilter implements Filter {
                 return;
             }
             try {
-                refuse(response, status, title, detail, retryAfter);
+                refuse(response, status, title, "(body)", detail, retryAfter);
             } catch (IOException | IllegalStateException ignored) {
                 // the client is gone
             } finally {

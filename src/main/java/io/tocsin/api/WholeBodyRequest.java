@@ -132,7 +132,10 @@ final class WholeBodyRequest extends HttpServletRequestWrapper {
             String key = eq < 0 ? pair : pair.substring(0, eq);
             String value = eq < 0 ? "" : pair.substring(eq + 1);
             try {
-                into.computeIfAbsent(decode(key, charset), k -> new ArrayList<>()).add(decode(value, charset));
+                // both decoded before the field is added: a broken value must not leave its name with no value
+                String decodedKey = decode(key, charset);
+                String decodedValue = decode(value, charset);
+                into.computeIfAbsent(decodedKey, k -> new ArrayList<>()).add(decodedValue);
             } catch (IllegalArgumentException malformed) {
                 // a broken escape is skipped, as the container skips it
             }
