@@ -304,15 +304,6 @@ abstract class TwilioFlowContract {
         assertThat(signed).startsWith("HTTP/1.1 204");
     }
 
-    /** A form in a charset Java does not know is the request's fault, answered 415 naming Content-Type, not a 500. */
-    @Test
-    void aCallbackInAnUnknownCharsetIsRefusedNotAFault() throws IOException {
-        String answer = io.tocsin.testing.RawHttp.exchange(port, "POST", "/api/v1/integrations/twilio/status",
-                Map.of("Host", "localhost", "Content-Type", "application/x-www-form-urlencoded; charset=no-such-charset"),
-                "MessageSid=SM1&MessageStatus=delivered");
-        assertThat(answer).startsWith("HTTP/1.1 415").contains("Content-Type");
-    }
-
     @Test
     void anUndeliveredSmsBringsTheCallForwardAtOnce() {
         String id = open("undelivered-" + System.nanoTime());
