@@ -62,6 +62,17 @@ abstract class FuzzFindingsContract {
         assertRefused(a, "scenario", "start");
     }
 
+    /**
+     * Found by ScenarioFuzzTest: YAML's {@code .inf} where text is expected was refused in Java's words
+     * ("(java.lang.NumberFormatException) illegal syntax"); now in the writer's.
+     */
+    @Test
+    void aNumberYamlCannotReadIsRefusedInPlainWords() {
+        Answer a = api.post("/api/v1/simulate", "application/yaml", SCENARIO.replace("run_for: 3h", "run_for: .inf"));
+        assertRefused(a, "scenario", "run_for: a number that cannot be read");
+        assertThat(a.body()).doesNotContain("java.", "Exception");
+    }
+
     /** The same durations in a configuration: a 422 naming the key, not a 500, and the running configuration kept. */
     @Test
     void aConfigurationDurationBeyondJavaTimeIsRefusedNamingIt() throws Exception {
