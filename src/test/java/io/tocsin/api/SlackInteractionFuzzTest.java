@@ -18,7 +18,7 @@ class SlackInteractionFuzzTest {
             press = SlackInteraction.parse(body);
         } catch (BadRequestException refused) {
             assertThat(refused.field()).isEqualTo("payload");
-            FuzzContract.namesField(refused.field(), refused.getMessage());
+            FuzzContract.namesField(refused.field(), refused.getMessage(), new String(body, java.nio.charset.StandardCharsets.UTF_8));
             return;
         }
         assertThat(press.user()).isNotNull();

@@ -25,7 +25,7 @@ class TwilioCallbackFuzzTest {
             status = TwilioCallback.status(params);
         } catch (BadRequestException refused) {
             assertThat(refused.field()).isIn("MessageSid", "MessageStatus", "CallSid", "CallStatus", "ErrorCode");
-            FuzzContract.namesField(refused.field(), refused.getMessage());
+            FuzzContract.namesField(refused.field(), refused.getMessage(), new String(input, StandardCharsets.UTF_8));
             return;
         }
         assertThat(List.of(status.sid(), status.status(), status.errorCode()))

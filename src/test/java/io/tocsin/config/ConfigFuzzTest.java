@@ -30,7 +30,7 @@ class ConfigFuzzTest {
         }
         assertThat(loaded.problems()).isNotEmpty();
         for (ConfigProblem p : loaded.problems()) {
-            FuzzContract.namesField(p.path(), p.message());
+            FuzzContract.namesField(p.path(), p.message(), new String(input, StandardCharsets.UTF_8));
             assertThat(p.file()).isNotBlank();
             assertThat(p.line()).isPositive();
             assertThat(p.column()).isPositive();

@@ -27,11 +27,11 @@ class AlertGroupFuzzTest {
         try {
             parsed = AlertGroupParser.parse(IngestJson.read(body), "svc", integration);
         } catch (InvalidEvent refused) {
-            refusal(refused);
+            refusal(refused, body);
             return;
         }
         if (!parsed.errors().isEmpty()) {
-            refusal(new InvalidEvent(parsed.errors()));
+            refusal(new InvalidEvent(parsed.errors()), body);
             return;
         }
         for (InboundEvent e : parsed.events()) {
@@ -43,12 +43,13 @@ class AlertGroupFuzzTest {
     }
 
     /** Each error is "field: message", as the controller splits it into the problem's errors. */
-    static void refusal(InvalidEvent refused) {
+    static void refusal(InvalidEvent refused, byte[] body) {
         assertThat(refused.errors).isNotEmpty();
         for (String error : refused.errors) {
             int colon = error.indexOf(": ");
             assertThat(colon).as("'%s' names its field", error).isPositive();
-            FuzzContract.namesField(error.substring(0, colon), error.substring(colon + 2));
+            FuzzContract.namesField(error.substring(0, colon), error.substring(colon + 2),
+                    new String(body, java.nio.charset.StandardCharsets.UTF_8));
         }
     }
 }

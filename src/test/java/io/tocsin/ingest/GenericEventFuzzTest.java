@@ -19,7 +19,7 @@ class GenericEventFuzzTest {
             assertThat(keyed.key()).isNotBlank();
             event = GenericEvent.of(keyed.body());
         } catch (InvalidEvent refused) {
-            AlertGroupFuzzTest.refusal(refused);
+            AlertGroupFuzzTest.refusal(refused, body);
             return;
         }
         assertThat(event.action()).isNotNull();

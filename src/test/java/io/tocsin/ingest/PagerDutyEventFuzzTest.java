@@ -16,19 +16,19 @@ import io.tocsin.testing.FuzzContract;
 class PagerDutyEventFuzzTest {
     @FuzzTest
     void alertEvent(byte[] body) {
-        check(PagerDutyEvent.parse(body, false), false);
+        check(PagerDutyEvent.parse(body, false), false, body);
     }
 
     @FuzzTest
     void changeEvent(byte[] body) {
-        check(PagerDutyEvent.parse(body, true), true);
+        check(PagerDutyEvent.parse(body, true), true, body);
     }
 
-    private static void check(PagerDutyEvent.Parsed parsed, boolean change) {
+    private static void check(PagerDutyEvent.Parsed parsed, boolean change, byte[] body) {
         if (parsed.event() == null) {
             assertThat(parsed.errors()).isNotEmpty();
             for (String error : parsed.errors()) {
-                FuzzContract.plainWords(error);
+                FuzzContract.plainWords(error, new String(body, java.nio.charset.StandardCharsets.UTF_8));
                 assertThat(error).as("a PagerDuty error names its field or the body")
                         .matches("(?s)('[a-z_.]+' .*|request body .*|event must be a JSON object)");
             }

@@ -47,7 +47,7 @@ class ScenarioFuzzTest {
             }
             run = ScenarioRunner.run(org, scenario);
         } catch (ScenarioRunner.ScenarioException refused) {
-            FuzzContract.plainWords(refused.getMessage());
+            FuzzContract.plainWords(refused.getMessage(), text);
             return;
         }
         assertThat(run.text()).isNotEmpty();
