@@ -98,6 +98,23 @@ abstract class FuzzFindingsContract {
         assertThat(api.get("/api/v1/config/active").json().path("version").asLong()).isEqualTo(before);
     }
 
+    /**
+     * Found by ConfigFuzzTest: a layer without its id, and a reference to a misspelt layer of that
+     * schedule, made "did you mean" compare against the missing id (NullPointerException, a 500).
+     */
+    @Test
+    void aMisspeltReferenceNextToAnEntryWithoutItsIdIsRefusedNamingBoth() throws Exception {
+        List<Map<String, String>> files = new ArrayList<>();
+        for (Map<String, String> f : ApiContract.files("src/test/resources/orgs/acme")) {
+            files.add(Map.of("name", f.get("name"), "text", f.get("text")
+                    .replace("      - id: business-hours\n", "      - name: business-hours\n")
+                    .replace("- { schedule: backend-primary, layer: secondary }", "- { schedule: backend-primary, layer: secondery }")));
+        }
+        Answer refused = api.postJson("/api/v1/config", Map.of("files", files, "confirm", true));
+        assertThat(refused.status()).as(refused.body()).isEqualTo(422);
+        assertThat(refused.body()).contains("secondery").contains("did you mean \\\"secondary\\\"");
+    }
+
     private static void assertRefused(Answer a, String field, String says) {
         assertThat(a.status()).as(a.body()).isEqualTo(400);
         assertThat(a.contentType()).startsWith("application/problem+json");
