@@ -44,6 +44,9 @@ class ReportPages {
     record SwitchLine(String id, boolean on, String state, String changed) {
     }
 
+    record Chart(String title, List<Bar> bars) {
+    }
+
     static final int WIDTH = 400;
     static final int ROW = 22;
     private static final DateTimeFormatter MINUTES = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm");
@@ -91,9 +94,13 @@ class ReportPages {
         model.addAttribute("by", group.id());
         model.addAttribute("groupings", List.of(Reports.GroupBy.values()).stream().map(Reports.GroupBy::id).toList());
         model.addAttribute("incidents", incidents);
-        model.addAttribute("countBars", bars(incidents.groups(), f -> f.incidents(), f -> Integer.toString(f.incidents())));
-        model.addAttribute("mttaBars", bars(incidents.groups(), f -> orZero(f.mttaSeconds()), f -> minutes(f.mttaSeconds())));
-        model.addAttribute("mttrBars", bars(incidents.groups(), f -> orZero(f.mttrSeconds()), f -> minutes(f.mttrSeconds())));
+        List<Reports.IncidentFigures> rows = new ArrayList<>(incidents.groups());
+        rows.add(incidents.total());
+        model.addAttribute("rows", rows);
+        model.addAttribute("charts", List.of(
+                new Chart("Incidents", bars(incidents.groups(), f -> f.incidents(), f -> Integer.toString(f.incidents()))),
+                new Chart("MTTA", bars(incidents.groups(), f -> orZero(f.mttaSeconds()), f -> minutes(f.mttaSeconds()))),
+                new Chart("MTTR", bars(incidents.groups(), f -> orZero(f.mttrSeconds()), f -> minutes(f.mttrSeconds())))));
         model.addAttribute("people", people);
         model.addAttribute("hourStacks", stacks(people.people()));
         model.addAttribute("weekly", weekly);

@@ -177,6 +177,83 @@ abstract class ReportsAndSwitchesContract {
         assertThat(api.putJson("/api/v1/switches", Map.of("safe_mode", "off")).status()).isEqualTo(200);
     }
 
+    // ---- the browser UI, over plain HTTP with a signed-in session ----
+
+    @Test
+    void theUiShowsTheSwitchesAnIncidentsChecklistNamesDrawsTheReportsAndSetsASwitchAudited() throws Exception {
+        time.reset(Instant.parse("2026-07-15T10:00:00Z"));
+        long id = trigger(ROUTING, "ui-" + System.nanoTime(), "critical");
+        long quiet = trigger(REPLIES, "ui-quiet-" + System.nanoTime(), "warning");
+        time.step(Duration.ofMinutes(1));
+        Ui ui = new Ui("http://localhost:" + port);
+        ui.login(TOKEN, "maya");
+
+        String page = ui.get("/ui/incidents/" + id).body();
+        assertThat(page).contains("id=\"incident-switches\"").contains("id=\"switch-automation\"").contains("id=\"switch-safe_mode\"");
+        // A SEV-2 has no checklist naming a switch: nothing to show.
+        assertThat(ui.get("/ui/incidents/" + quiet).body()).doesNotContain("incident-switches");
+
+        var reports = ui.get("/ui/reports?from=2026-07-13&to=2026-07-20&by=service");
+        assertThat(reports.statusCode()).isEqualTo(200);
+        String html = reports.body();
+        assertThat(html).contains("id=\"incident-figures\"").contains("<svg").contains("class=\"bar\"").contains("class=\"bar-business\"")
+                .contains("routing").contains("replies").contains("Asia/Tokyo").contains("id=\"noisiest\"");
+        // Server-drawn: no inline script and no inline style (the policy allows neither).
+        assertThat(html).doesNotContainPattern("<script(?![^>]*\\ssrc=)").doesNotContain("style=");
+
+        var set = ui.post("/ui/switches/safe_mode/on", Map.of("_csrf", Ui.csrf(html)));
+        assertThat(set.statusCode()).isEqualTo(302);
+        assertThat(api.get("/api/v1/switches").json().path("safe_mode").path("on").asBoolean()).isTrue();
+        JsonNode audit = api.get("/api/v1/audit?subject=switches&limit=1").json().get(0);
+        assertThat(audit.path("actor").asString()).isEqualTo("maya");
+        assertThat(audit.path("via").asString()).isEqualTo("ui");
+        assertThat(audit.path("after").path("safe_mode").asBoolean()).isTrue();
+        assertThat(timeline(id)).anySatisfy(e -> assertThat(e.path("text").asString()).contains("safe_mode on").contains("via ui"));
+        assertThat(ui.get("/ui/incidents/" + id).body()).containsPattern("switch-safe_mode[\\s\\S]*?>on<");
+        // Without the CSRF token the session changes nothing.
+        assertThat(ui.post("/ui/switches/safe_mode/off", Map.of()).statusCode()).isEqualTo(403);
+        assertThat(api.get("/api/v1/switches").json().path("safe_mode").path("on").asBoolean()).isTrue();
+        assertThat(api.putJson("/api/v1/switches", Map.of("safe_mode", false)).status()).isEqualTo(200);
+    }
+
+    /** A browser session without a browser: cookies kept, redirects not followed. */
+    static final class Ui {
+        static final java.util.regex.Pattern CSRF_FIELD = java.util.regex.Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"");
+        final String base;
+        final java.net.http.HttpClient session = java.net.http.HttpClient.newBuilder().cookieHandler(new java.net.CookieManager())
+                .followRedirects(java.net.http.HttpClient.Redirect.NEVER).build();
+
+        Ui(String base) {
+            this.base = base;
+        }
+
+        void login(String token, String person) throws Exception {
+            var login = post("/login", Map.of("token", token, "person", person, "_csrf", csrf(get("/login").body())));
+            assertThat(login.statusCode()).isEqualTo(302);
+        }
+
+        static String csrf(String html) {
+            java.util.regex.Matcher m = CSRF_FIELD.matcher(html);
+            assertThat(m.find()).as("a _csrf field in the page").isTrue();
+            return m.group(1);
+        }
+
+        java.net.http.HttpResponse<String> get(String path) throws Exception {
+            return session.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + path)).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+        }
+
+        java.net.http.HttpResponse<String> post(String path, Map<String, String> form) throws Exception {
+            StringBuilder body = new StringBuilder();
+            form.forEach((k, v) -> body.append(body.isEmpty() ? "" : "&").append(k).append('=')
+                    .append(java.net.URLEncoder.encode(v, java.nio.charset.StandardCharsets.UTF_8)));
+            return session.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + path))
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body.toString())).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+        }
+    }
+
     String onCallPrimary() {
         for (JsonNode o : api.get("/api/v1/schedules/oncall/oncall?at=" + clock.instant()).json().path("layers")) {
             if (o.path("layer").asString().equals("primary")) {
