@@ -205,7 +205,7 @@ public class Dispatcher {
             Set<Destination> busy = inFlight.entrySet().stream().filter(e -> e.getValue() >= perDestination)
                     .map(java.util.Map.Entry::getKey).collect(java.util.stream.Collectors.toUnmodifiableSet());
             Optional<Delivery> leased = tx.execute(s -> deliveries.lease(now, leases.until(now), leases.node(), limits.perMinute().keySet(),
-                    limitedLane, busy).map(l -> {
+                    limitedLane, busy, leases.inFlight()).map(l -> {
                         leases.took(l, "attempt " + l.delivery().attempts());
                         return l.delivery();
                     }));

@@ -203,6 +203,25 @@ abstract class NotifyFlowContract {
     }
 
     @Test
+    void aNodeNeverTakesOverItsOwnSendStillInFlightWhenItsClockJumps() throws Exception {
+        // The provider answers within the timeout (700 ms) but slowly; meanwhile the clock jumps past the
+        // lease (timeout + 5 s margin). The send is alive on this node: no second send, no "abandoned".
+        HOOKS.script("/hook/alice", Reply.hang(450));
+        String summary = "in flight " + System.nanoTime();
+        String id = trigger(summary, "critical");
+        await(() -> !HOOKS.requests(r -> r.path().equals("/hook/alice") && r.body().contains(summary)).isEmpty(), () -> "no call");
+        // past the lease (5.7 s), within the retry budget (20 s)
+        clock.advance(Duration.ofSeconds(8));
+        awaitTimeline(id, e -> e.path("kind").asString().equals("DELIVERED") && e.path("text").asString().contains("webhook to alice"));
+        List<JsonNode> entries = timeline(id);
+        assertThat(entries.stream().map(e -> e.path("kind").asString())).doesNotContain("DELIVERY_ABANDONED", "DELIVERY_TAKEN_OVER");
+        // one call, and one more only for an attempt that failed (a starved machine can miss the 700 ms timeout)
+        long failed = entries.stream().filter(e -> e.path("kind").asString().equals("DELIVERY_FAILED")
+                && e.path("text").asString().contains("webhook to alice")).count();
+        assertThat(HOOKS.requests(r -> r.path().equals("/hook/alice") && r.body().contains(summary))).hasSize(1 + (int) failed);
+    }
+
+    @Test
     void aProviderThatHangsPastTheTimeoutAndOneThatResetsTheConnectionAreRetried() throws Exception {
         HOOKS.script("/hook/alice", Reply.hang(2_000), Reply.resetConnection());
         String summary = "hang " + System.nanoTime();
