@@ -51,9 +51,10 @@ public class Incidents {
     private final GroupCommit<Request, List<SignalResult>> groupCommit;
 
     private final IncidentAudit audit;
+    private final io.micrometer.core.instrument.MeterRegistry meters;
 
     public Incidents(IncidentStore store, IncidentEngine engine, Clock clock, TransactionTemplate tx, IncidentAudit audit,
-                     org.springframework.context.ApplicationEventPublisher events,
+                     org.springframework.context.ApplicationEventPublisher events, io.micrometer.core.instrument.MeterRegistry meters,
                      @org.springframework.beans.factory.annotation.Value("${tocsin.ingest.group-commit.writers:2}") int writers,
                      @org.springframework.beans.factory.annotation.Value("${tocsin.ingest.group-commit.max-batch:200}") int maxBatch) {
         this.store = store;
@@ -62,6 +63,7 @@ public class Incidents {
         this.tx = tx;
         this.audit = audit;
         this.events = events;
+        this.meters = meters;
         this.groupCommit = writers <= 0 ? null : new GroupCommit<>("tocsin-intake", writers, Math.max(1, maxBatch), this::acceptBatch,
                 this::acceptAllDirect);
     }
@@ -84,10 +86,14 @@ public class Incidents {
      * (a heartbeat's beat and its resolution commit together) they join it instead.
      */
     public List<SignalResult> acceptAll(List<Signal> signals, String via) {
+        List<SignalResult> results;
         if (groupCommit == null || org.springframework.transaction.support.TransactionSynchronizationManager.isActualTransactionActive()) {
-            return acceptAllDirect(new Request(signals, via));
+            results = acceptAllDirect(new Request(signals, via));
+        } else {
+            results = groupCommit.submit(new Request(signals, via));
         }
-        return groupCommit.submit(new Request(signals, via));
+        EventCounts.committed(meters, via, results);
+        return results;
     }
 
     /** One request's signals and the interface they came through. */

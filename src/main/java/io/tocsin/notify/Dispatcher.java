@@ -209,7 +209,7 @@ public class Dispatcher {
             Set<Destination> busy = inFlight.entrySet().stream().filter(e -> e.getValue() >= perDestination)
                     .map(java.util.Map.Entry::getKey).collect(java.util.stream.Collectors.toUnmodifiableSet());
             Optional<Delivery> leased = tx.execute(s -> deliveries.lease(now, leases.until(now), leases.node(), limits.perMinute().keySet(),
-                    limitedLane, busy).map(l -> {
+                    limitedLane, busy, leases.inFlight()).map(l -> {
                         leases.took(l, "attempt " + l.delivery().attempts());
                         return l.delivery();
                     }));
@@ -344,9 +344,23 @@ public class Dispatcher {
 
     private void record(Delivery d, SendResult r, long millis, Instant now) {
         // What an operator watches: attempts per channel and outcome, and how long providers take.
-        meters.counter("tocsin.notifications.attempts", "channel", d.channel(), "kind", d.kind().toLowerCase(),
-                "outcome", r.outcome().name().toLowerCase()).increment();
-        meters.timer("tocsin.notifications.latency", "channel", d.channel()).record(Duration.ofMillis(millis));
+        io.micrometer.core.instrument.Counter.builder("tocsin.notifications.attempts")
+                .description("Delivery attempts by channel, kind (page, notice, chat, handoff, test) and outcome (sent, retry, permanent)")
+                .tags("channel", d.channel(), "kind", d.kind().toLowerCase(), "outcome", r.outcome().name().toLowerCase())
+                .register(meters).increment();
+        io.micrometer.core.instrument.Timer.builder("tocsin.notifications.latency")
+                .description("How long one delivery attempt took the provider to answer, by channel")
+                .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(30))
+                .tags("channel", d.channel()).register(meters).record(Duration.ofMillis(millis));
+        if (r.outcome() == SendResult.Outcome.SENT && "PAGE".equalsIgnoreCase(d.kind()) && d.dueAt() != null) {
+            // Event (or due level, or a notification rule's delay) to page: what the person on call waits for.
+            io.micrometer.core.instrument.Timer.builder("tocsin.pages.latency")
+                    .description("From the moment a page was due (the event that opened the incident, a level coming due, a "
+                            + "notification rule's delay) to its provider accepting it, retries included")
+                    .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofMinutes(10))
+                    .tags("channel", d.channel()).register(meters)
+                    .record(d.dueAt().isAfter(now) ? Duration.ZERO : Duration.between(d.dueAt(), now));
+        }
         String what = d.channel() + " to " + d.personId() + " by " + d.contactMethod();
         String attempt = "attempt " + d.attempts();
         switch (r.outcome()) {
@@ -376,7 +390,9 @@ public class Dispatcher {
     }
 
     private void dead(Delivery d, SendResult r, Instant now, String text) {
-        meters.counter("tocsin.notifications.dead", "channel", d.channel()).increment();
+        io.micrometer.core.instrument.Counter.builder("tocsin.notifications.dead")
+                .description("Deliveries given up (retry budget spent or a permanent failure), by channel; each is in the dead letters")
+                .tags("channel", d.channel()).register(meters).increment();
         deliveries.markDead(d.id(), r.providerStatus(), r.detail());
         timeline.say(d.incidentId(), "DELIVERY_DEAD", List.of(d.personId()), text + "; in the dead letters as delivery " + d.id());
         fallback.after(d, now, "notify");

@@ -225,9 +225,15 @@ public class IncidentStore {
      * Locks up to {@code limit} due timers that no other node holds. Only the index on due_at is
      * touched, so the cost does not grow with the number of open incidents.
      */
-    public List<Long> claimDue(Instant now, int limit) {
-        return jdbc.sql("SELECT incident_id FROM incident_timer WHERE due_at <= ? ORDER BY due_at LIMIT ? FOR UPDATE SKIP LOCKED")
-                .params(Timestamps.of(now), limit).query(Long.class).list();
+    public List<DueTimer> claimDue(Instant now, int limit) {
+        return jdbc.sql("SELECT incident_id, due_at FROM incident_timer WHERE due_at <= ? ORDER BY due_at LIMIT ? FOR UPDATE SKIP LOCKED")
+                .params(Timestamps.of(now), limit)
+                .query((rs, i) -> new DueTimer(rs.getLong("incident_id"), Timestamps.toInstant(rs.getObject("due_at", OffsetDateTime.class))))
+                .list();
+    }
+
+    /** An incident's timer, claimed: whose, and when it came due. */
+    public record DueTimer(long incidentId, Instant dueAt) {
     }
 
     /** A message an incident sent, as queued: what, to whom, for which step of the policy, and when. */
