@@ -10,11 +10,16 @@ import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * One HTTP call to a provider with a hard timeout, its answer classified the same way for every
  * provider: 2xx sent; 408, 425, 429 and 5xx worth retrying (429 with its Retry-After); other 4xx
- * permanent; a timeout, a reset connection or a refused one worth retrying.
+ * permanent; a timeout (no whole answer, status line to the body's last byte, within the timeout), a
+ * reset connection or a refused one worth retrying.
  */
 final class ProviderCall {
     static final Duration MAX_RETRY_AFTER = Duration.ofHours(1);
@@ -48,13 +53,33 @@ final class ProviderCall {
     /** Sends; {@code onSuccess} may still turn a 2xx with an unusable body into a failure. */
     SendResult send(HttpRequest.Builder request, java.util.function.Function<Answer, SendResult> onSuccess) {
         HttpResponse<String> r;
+        CompletableFuture<HttpResponse<String>> call = null;
         try {
-            r = client.send(request.timeout(timeout).build(), HttpResponse.BodyHandlers.ofString());
-        } catch (HttpTimeoutException e) {
-            return SendResult.retry("timeout", null, "no answer within " + timeout.toMillis() + " ms");
-        } catch (IOException e) {
-            return SendResult.retry("io-error", null, networkError(e));
+            // The request timeout alone stops at the status line and headers: a receiver that answers
+            // them and then stalls in the body would hold this sender (and its lease) for ever. The
+            // timeout covers the whole answer instead, and the call is cancelled (its connection
+            // closed) when it runs out.
+            call = client.sendAsync(request.timeout(timeout).build(), HttpResponse.BodyHandlers.ofString());
+            r = call.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            call.cancel(true);
+            return timedOut();
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof HttpTimeoutException) {
+                return timedOut();
+            }
+            if (cause instanceof IOException io) {
+                return SendResult.retry("io-error", null, networkError(io));
+            }
+            if (cause instanceof IllegalArgumentException bad) {
+                return SendResult.permanent("bad-address", bad.getMessage());
+            }
+            return SendResult.retry("io-error", null, "network error: " + cause);
         } catch (InterruptedException e) {
+            if (call != null) {
+                call.cancel(true);
+            }
             Thread.currentThread().interrupt();
             return SendResult.retry("interrupted", null, "interrupted");
         } catch (IllegalArgumentException e) {
@@ -73,6 +98,10 @@ final class ProviderCall {
             return SendResult.retry(String.valueOf(status), retryAfter(r).orElse(null), shortBody);
         }
         return SendResult.permanent(String.valueOf(status), shortBody);
+    }
+
+    private SendResult timedOut() {
+        return SendResult.retry("timeout", null, "no answer within " + timeout.toMillis() + " ms");
     }
 
     /** Retry-After in seconds or as an HTTP date, capped so a provider cannot park a page for days. */
