@@ -23,6 +23,12 @@ import java.util.concurrent.TimeoutException;
  */
 final class ProviderCall {
     static final Duration MAX_RETRY_AFTER = Duration.ofHours(1);
+    /**
+     * The most of an answer's body a sender reads: every provider's answer that matters (an id, an
+     * {@code ok}, an error) is far shorter. A receiver answering megabytes (a URL that turned into a
+     * download) gets its connection closed instead of filling the heap.
+     */
+    static final int MAX_BODY = 64 * 1024;
 
     private final HttpClient client;
     private final Duration timeout;
@@ -59,7 +65,7 @@ final class ProviderCall {
             // them and then stalls in the body would hold this sender (and its lease) for ever. The
             // timeout covers the whole answer instead, and the call is cancelled (its connection
             // closed) when it runs out.
-            call = client.sendAsync(request.timeout(timeout).build(), HttpResponse.BodyHandlers.ofString());
+            call = client.sendAsync(request.timeout(timeout).build(), info -> new BoundedBody(MAX_BODY));
             r = call.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
             call.cancel(true);
@@ -98,6 +104,61 @@ final class ProviderCall {
             return SendResult.retry(String.valueOf(status), retryAfter(r).orElse(null), shortBody);
         }
         return SendResult.permanent(String.valueOf(status), shortBody);
+    }
+
+    /** The body as text (UTF-8), its first {@code max} bytes only; past them the rest is not read and the connection closes. */
+    static final class BoundedBody implements HttpResponse.BodySubscriber<String> {
+        private final CompletableFuture<String> body = new CompletableFuture<>();
+        private final java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        private final int max;
+        private java.util.concurrent.Flow.Subscription subscription;
+
+        BoundedBody(int max) {
+            this.max = max;
+        }
+
+        @java.lang.Override
+        public java.util.concurrent.CompletionStage<String> getBody() {
+            return body;
+        }
+
+        @java.lang.Override
+        public void onSubscribe(java.util.concurrent.Flow.Subscription s) {
+            subscription = s;
+            s.request(Long.MAX_VALUE);
+        }
+
+        @java.lang.Override
+        public void onNext(java.util.List<java.nio.ByteBuffer> items) {
+            if (body.isDone()) {
+                return;
+            }
+            for (java.nio.ByteBuffer b : items) {
+                int n = Math.min(b.remaining(), max - bytes.size());
+                byte[] chunk = new byte[n];
+                b.get(chunk);
+                bytes.write(chunk, 0, n);
+                if (bytes.size() >= max) {
+                    subscription.cancel();
+                    body.complete(text());
+                    return;
+                }
+            }
+        }
+
+        @java.lang.Override
+        public void onError(Throwable t) {
+            body.completeExceptionally(t);
+        }
+
+        @java.lang.Override
+        public void onComplete() {
+            body.complete(text());
+        }
+
+        private String text() {
+            return bytes.toString(java.nio.charset.StandardCharsets.UTF_8);
+        }
     }
 
     private SendResult timedOut() {
