@@ -3,6 +3,8 @@ package io.tocsin.notify;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.tocsin.store.IncidentRow;
 import io.tocsin.store.IncidentStore;
+import io.tocsin.store.KillSwitch;
+import io.tocsin.store.KillSwitchStore;
 import io.tocsin.store.NotificationStore;
 import io.tocsin.store.NotificationStore.Delivery;
 import io.tocsin.store.NotificationStore.Destination;
@@ -57,6 +59,7 @@ public class Dispatcher {
     private final RetryPolicy retry;
     private final MeterRegistry meters;
     private final DeliveryLeases leases;
+    private final KillSwitchStore switches;
     private final boolean enabled;
     private final int senderThreads;
     private final ExecutorService senders;
@@ -72,7 +75,7 @@ public class Dispatcher {
 
     Dispatcher(NotificationStore deliveries, IncidentStore incidents, Channels channels, OutboxExpansion expansion,
                MessageComposer composer, DeliveryTimeline timeline, Fallback fallback, DeadLetterRedrive redrive, Clock clock,
-               TransactionTemplate tx, RetryPolicy retry, DeliveryLeases leases,
+               TransactionTemplate tx, RetryPolicy retry, DeliveryLeases leases, KillSwitchStore switches,
                @Value("${tocsin.notify.enabled:true}") boolean enabled,
                @Value("${tocsin.notify.threads:8}") int senderThreads,
                @Value("${tocsin.notify.per-destination:3}") int perDestination,
@@ -97,6 +100,7 @@ public class Dispatcher {
         this.tx = tx;
         this.retry = retry;
         this.leases = leases;
+        this.switches = switches;
         this.enabled = enabled;
         this.senderThreads = Math.max(2, senderThreads);
         // Always fewer than the senders, so other destinations keep at least one sender however many hang.
@@ -245,6 +249,17 @@ public class Dispatcher {
             });
             return;
         }
+        if (AutomatedActions.isAutomated(d) && !switches.isOn(KillSwitch.AUTOMATION)) {
+            // Read from the database at the moment of sending: a switch set on any node holds here too.
+            // Suppressed, not held: an automated action released later would act on a stale picture.
+            String why = "automation is switched off (organisation kill switch)";
+            tx.executeWithoutResult(s -> {
+                deliveries.cancel(d.id(), why);
+                timeline.say(d.incidentId(), "DELIVERY_SUPPRESSED", List.of(d.personId()), d.channel() + " to " + d.personId()
+                        + " by " + d.contactMethod() + " not sent: " + why);
+            });
+            return;
+        }
         Integer limit = limits.perMinute(d.channel());
         if (limit != null) {
             List<Instant> recent = deliveries.sentTo(d.channel(), d.address(), now.minus(DestinationLimits.WINDOW));
@@ -279,6 +294,9 @@ public class Dispatcher {
     /** Sends {@code d}, carrying {@code bundle} inside the same message, and records the answer for all of them. */
     private void send(Delivery d, Optional<IncidentRow> incident, List<Delivery> bundle, Supplier<Instant> time) {
         Message message = bundle.isEmpty() ? composer.of(d, incident) : composer.bundled(d, bundle);
+        if (AutomatedActions.isAutomated(d) && switches.isOn(KillSwitch.SAFE_MODE)) {
+            message = message.inSafeMode();
+        }
         long started = System.nanoTime();
         SendResult result = channels.send(d.channel(), message);
         long millis = (System.nanoTime() - started) / 1_000_000;

@@ -125,6 +125,33 @@ public class IncidentStore {
                 .query(IncidentStore::map).list();
     }
 
+    /** Every incident opened in [from, to), oldest first, at most {@code limit}. */
+    public List<IncidentRow> openedBetween(Instant from, Instant to, int limit) {
+        return jdbc.sql("SELECT * FROM incident WHERE opened_at >= :from AND opened_at < :to ORDER BY opened_at, id LIMIT :limit")
+                .param("from", Timestamps.of(from)).param("to", Timestamps.of(to)).param("limit", limit)
+                .query(IncidentStore::map).list();
+    }
+
+    /** The timelines of these incidents, each in order, read a few hundred incidents a query. */
+    public java.util.Map<Long, List<EntryRow>> timelines(java.util.Collection<Long> incidentIds) {
+        java.util.Map<Long, List<EntryRow>> out = new java.util.HashMap<>();
+        List<Long> ids = List.copyOf(incidentIds);
+        for (int i = 0; i < ids.size(); i += 500) {
+            jdbc.sql("SELECT * FROM incident_entry WHERE incident_id IN (:ids) ORDER BY id")
+                    .param("ids", ids.subList(i, Math.min(ids.size(), i + 500)))
+                    .query(IncidentStore::entry).list()
+                    .forEach(e -> out.computeIfAbsent(e.incidentId(), k -> new java.util.ArrayList<>()).add(e));
+        }
+        return out;
+    }
+
+    /** Entries of one kind recorded in [from, to), whatever incident they belong to, in order. */
+    public List<EntryRow> entriesBetween(String kind, Instant from, Instant to) {
+        return jdbc.sql("SELECT * FROM incident_entry WHERE kind = :kind AND at >= :from AND at < :to ORDER BY id")
+                .param("kind", kind).param("from", Timestamps.of(from)).param("to", Timestamps.of(to))
+                .query(IncidentStore::entry).list();
+    }
+
     /** Writes the engine's new state; a resolved incident frees its dedup key for a new incident. */
     public void update(long id, String severity, String status, String paging, String state, long eventCount, Instant acknowledgedAt,
                        Instant resolvedAt, Instant now) {
@@ -151,12 +178,16 @@ public class IncidentStore {
 
     public List<EntryRow> timeline(long incidentId) {
         return jdbc.sql("SELECT * FROM incident_entry WHERE incident_id = ? ORDER BY id").param(incidentId)
-                .query((rs, i) -> new EntryRow(rs.getLong("id"), rs.getLong("incident_id"),
-                        Timestamps.toInstant(rs.getObject("at", OffsetDateTime.class)), rs.getString("kind"), rs.getString("actor"),
-                        rs.getString("via"), rs.getString("path_id"), rs.getString("level_id"), rs.getString("trigger_id"),
-                        rs.getString("people") == null ? List.of() : Arrays.asList(rs.getString("people").split(",")),
-                        rs.getString("text")))
+                .query(IncidentStore::entry)
                 .list();
+    }
+
+    private static EntryRow entry(java.sql.ResultSet rs, int i) throws java.sql.SQLException {
+        return new EntryRow(rs.getLong("id"), rs.getLong("incident_id"),
+                Timestamps.toInstant(rs.getObject("at", OffsetDateTime.class)), rs.getString("kind"), rs.getString("actor"),
+                rs.getString("via"), rs.getString("path_id"), rs.getString("level_id"), rs.getString("trigger_id"),
+                rs.getString("people") == null ? List.of() : Arrays.asList(rs.getString("people").split(",")),
+                rs.getString("text"));
     }
 
     /** Sets (or clears, with null) the single wake-up of an incident. */

@@ -50,7 +50,8 @@ class IncidentPages {
 
     /** What the event said beyond its summary, sensitive fields redacted; a link without href is shown as text. */
     record IncidentDetail(IncidentLine incident, boolean open, List<String> engaged, List<DetailLine> details,
-                          List<EventDetails.Link> links, List<TargetLine> targets, List<EntryLine> timeline) {
+                          List<EventDetails.Link> links, List<TargetLine> targets, List<EntryLine> timeline,
+                          List<ReportPages.SwitchLine> switches) {
     }
 
     /** A response target as a clock: "acknowledge 15m: 12m left (due Wed 10:15)". */
@@ -65,11 +66,13 @@ class IncidentPages {
     private final Incidents incidents;
     private final IncidentEngine engine;
     private final Clock clock;
+    private final io.tocsin.incident.KillSwitches switches;
 
-    IncidentPages(Incidents incidents, IncidentEngine engine, Clock clock) {
+    IncidentPages(Incidents incidents, IncidentEngine engine, Clock clock, io.tocsin.incident.KillSwitches switches) {
         this.incidents = incidents;
         this.engine = engine;
         this.clock = clock;
+        this.switches = switches;
     }
 
     /** What the header of every page shows, and the CSRF header htmx sends with every request it makes. */
@@ -184,8 +187,17 @@ class IncidentPages {
         List<TargetLine> targets = incidents.clocks(row).stream()
                 .map(c -> new TargetLine(c.name(), c.deadline(), c.state().name().toLowerCase(java.util.Locale.ROOT), c.describe(zone)))
                 .toList();
+        // The switches this incident's checklist names ("Set automation_enabled=false", "Set safe_mode=true"), as they stand now.
+        java.util.Map<io.tocsin.store.KillSwitch, io.tocsin.store.KillSwitchStore.State> named = new java.util.EnumMap<>(io.tocsin.store.KillSwitch.class);
+        java.util.Map<io.tocsin.store.KillSwitch, io.tocsin.store.KillSwitchStore.State> now = null;
+        for (io.tocsin.store.KillSwitch k : io.tocsin.store.KillSwitch.values()) {
+            if (state.checklist().stream().anyMatch(item -> k.namedIn(item.text()))) {
+                now = now == null ? switches.current() : now;
+                named.put(k, now.get(k));
+            }
+        }
         return new IncidentDetail(line(row, zone, clock.instant()), state.isOpen(), List.copyOf(state.engaged()), lines,
-                details.links(), targets, timeline);
+                details.links(), targets, timeline, ReportPages.switchLines(named, zone));
     }
 
     private IncidentLine line(IncidentRow r, ZoneId zone, Instant now) {
