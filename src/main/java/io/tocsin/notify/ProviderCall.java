@@ -177,7 +177,17 @@ final class ProviderCall {
             d = Duration.ofSeconds(Long.parseLong(v));
         } catch (NumberFormatException notSeconds) {
             try {
-                d = Duration.between(Instant.now(), ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant());
+                Instant until = ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+                // Measured against the provider's own clock (its Date header) when it sends one: a date is
+                // the provider's, and its clock and ours need not agree (RFC 9110 10.2.3).
+                Instant providerNow = r.headers().firstValue("Date").map(date -> {
+                    try {
+                        return ZonedDateTime.parse(date.trim(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+                    } catch (RuntimeException unreadable) {
+                        return null;
+                    }
+                }).orElseGet(Instant::now);
+                d = Duration.between(providerNow, until);
             } catch (RuntimeException notADate) {
                 return Optional.empty();
             }

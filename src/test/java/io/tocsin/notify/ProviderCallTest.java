@@ -105,4 +105,22 @@ class ProviderCallTest {
         assertThat(writerDone.await(30, TimeUnit.SECONDS)).isTrue();
         assertThat(written.get()).isLessThan(HUGE);
     }
+
+    @Test
+    void aRetryAfterDateIsReadAgainstTheProvidersOwnClock() {
+        // The provider's clock is years behind ours: its date still means "in two minutes".
+        server.createContext("/later", ex -> {
+            ex.getRequestBody().readAllBytes();
+            ex.getResponseHeaders().set("Date", "Wed, 01 Jan 2020 10:00:00 GMT");
+            ex.getResponseHeaders().set("Retry-After", "Wed, 01 Jan 2020 10:02:00 GMT");
+            ex.sendResponseHeaders(503, -1);
+            ex.close();
+        });
+        ProviderCall call = new ProviderCall(Duration.ofSeconds(5), Duration.ofSeconds(5));
+
+        SendResult r = call.send(post("/later"), a -> SendResult.sent(String.valueOf(a.status())));
+
+        assertThat(r.outcome()).isEqualTo(SendResult.Outcome.RETRY);
+        assertThat(r.retryAfter()).isEqualTo(Duration.ofMinutes(2));
+    }
 }
