@@ -107,20 +107,38 @@ class ProviderCallTest {
     }
 
     @Test
-    void aRetryAfterDateIsReadAgainstTheProvidersOwnClock() {
-        // The provider's clock is years behind ours: its date still means "in two minutes".
-        server.createContext("/later", ex -> {
-            ex.getRequestBody().readAllBytes();
-            ex.getResponseHeaders().set("Date", "Wed, 01 Jan 2020 10:00:00 GMT");
-            ex.getResponseHeaders().set("Retry-After", "Wed, 01 Jan 2020 10:02:00 GMT");
-            ex.sendResponseHeaders(503, -1);
-            ex.close();
-        });
-        ProviderCall call = new ProviderCall(Duration.ofSeconds(5), Duration.ofSeconds(5));
+    void aRetryAfterDateIsReadAgainstTheProvidersOwnClock() throws Exception {
+        // The provider's clock is years behind ours: its date still means "in two minutes". A raw socket,
+        // since the JDK's server writes a Date header of its own.
+        try (java.net.ServerSocket raw = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            Thread answer = new Thread(() -> {
+                try (java.net.Socket c = raw.accept()) {
+                    java.io.InputStream in = c.getInputStream();
+                    byte[] buffer = new byte[8192];
+                    StringBuilder head = new StringBuilder();
+                    while (!head.toString().contains("\r\n\r\n")) {
+                        int n = in.read(buffer);
+                        if (n < 0) {
+                            break;
+                        }
+                        head.append(new String(buffer, 0, n, java.nio.charset.StandardCharsets.ISO_8859_1));
+                    }
+                    c.getOutputStream().write(("HTTP/1.1 503 Service Unavailable\r\nDate: Wed, 01 Jan 2020 10:00:00 GMT\r\n"
+                            + "Retry-After: Wed, 01 Jan 2020 10:02:00 GMT\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+                            .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+                } catch (IOException ignored) {
+                    // the assertion below says what went wrong
+                }
+            });
+            answer.start();
+            ProviderCall call = new ProviderCall(Duration.ofSeconds(5), Duration.ofSeconds(5));
 
-        SendResult r = call.send(post("/later"), a -> SendResult.sent(String.valueOf(a.status())));
+            SendResult r = call.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + raw.getLocalPort() + "/later"))
+                    .POST(HttpRequest.BodyPublishers.ofString("{}")), a -> SendResult.sent(String.valueOf(a.status())));
 
-        assertThat(r.outcome()).isEqualTo(SendResult.Outcome.RETRY);
-        assertThat(r.retryAfter()).isEqualTo(Duration.ofMinutes(2));
+            assertThat(r.outcome()).isEqualTo(SendResult.Outcome.RETRY);
+            assertThat(r.retryAfter()).isEqualTo(Duration.ofMinutes(2));
+            answer.join(5_000);
+        }
     }
 }
