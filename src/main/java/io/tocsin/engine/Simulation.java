@@ -42,6 +42,8 @@ public final class Simulation {
         IncidentState state = null;
         Optional<Instant> wake = Optional.empty();
         int opened = 0;
+        // Every incident of a scenario is the same service's: its resolutions count for when_repeated.
+        List<Instant> resolutions = new ArrayList<>();
         for (Event event : ordered) {
             while (state != null && wake.isPresent() && !wake.get().isAfter(event.at())) {
                 Instant at = wake.get();
@@ -68,6 +70,7 @@ public final class Simulation {
             if (step.isPresent()) {
                 Outcome o = step.get();
                 timeline.addAll(o.entries());
+                postmortem(engine, state, o.state(), resolutions, timeline);
                 messages.addAll(o.messages());
                 state = o.state();
                 wake = o.nextWake();
@@ -82,6 +85,17 @@ public final class Simulation {
             wake = next(o, at);
         }
         return new Result(timeline, messages, Optional.ofNullable(state));
+    }
+
+    /** As the server does in the resolving transaction: a resolution records the postmortem its severity asks for. */
+    private static void postmortem(EscalationEngine engine, IncidentState before, IncidentState after, List<Instant> resolutions,
+                                   List<TimelineEntry> timeline) {
+        if (before == null || !before.isOpen() || after.isOpen() || after.resolvedAt() == null) {
+            return;
+        }
+        engine.postmortem(after, List.copyOf(resolutions))
+                .ifPresent(d -> timeline.add(TimelineEntry.of(after.resolvedAt(), TimelineEntry.Kind.POSTMORTEM_DUE, d.text())));
+        resolutions.add(after.resolvedAt());
     }
 
     /** A wake that changed nothing and asks to be woken at the same instant again would loop forever. */
