@@ -376,6 +376,11 @@ class IncidentsController {
      * matters: an acknowledgement by a person is what an acknowledgement timeout pages again.
      */
     private String actor(String from, Principal who) {
+        return actor(engine, from, who);
+    }
+
+    /** As {@link #actor(String, Principal)}, for the other incident endpoints (postmortems). */
+    static String actor(io.tocsin.incident.IncidentEngine engine, String from, Principal who) {
         if (from == null || from.isBlank()) {
             return who.getName();
         }
