@@ -42,8 +42,8 @@ public final class Simulation {
         IncidentState state = null;
         Optional<Instant> wake = Optional.empty();
         int opened = 0;
-        // Every incident of a scenario is the same service's: its resolutions count for when_repeated.
-        List<Instant> resolutions = new ArrayList<>();
+        // Resolutions by service, counted for when_repeated as the server counts them.
+        java.util.Map<String, List<Instant>> resolutions = new java.util.HashMap<>();
         for (Event event : ordered) {
             while (state != null && wake.isPresent() && !wake.get().isAfter(event.at())) {
                 Instant at = wake.get();
@@ -88,14 +88,15 @@ public final class Simulation {
     }
 
     /** As the server does in the resolving transaction: a resolution records the postmortem its severity asks for. */
-    private static void postmortem(EscalationEngine engine, IncidentState before, IncidentState after, List<Instant> resolutions,
-                                   List<TimelineEntry> timeline) {
+    private static void postmortem(EscalationEngine engine, IncidentState before, IncidentState after,
+                                   java.util.Map<String, List<Instant>> resolutions, List<TimelineEntry> timeline) {
         if (before == null || !before.isOpen() || after.isOpen() || after.resolvedAt() == null) {
             return;
         }
-        engine.postmortem(after, List.copyOf(resolutions))
+        List<Instant> earlier = resolutions.computeIfAbsent(after.service(), k -> new ArrayList<>());
+        engine.postmortem(after, List.copyOf(earlier))
                 .ifPresent(d -> timeline.add(TimelineEntry.of(after.resolvedAt(), TimelineEntry.Kind.POSTMORTEM_DUE, d.text())));
-        resolutions.add(after.resolvedAt());
+        earlier.add(after.resolvedAt());
     }
 
     /** A wake that changed nothing and asks to be woken at the same instant again would loop forever. */
