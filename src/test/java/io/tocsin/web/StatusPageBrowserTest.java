@@ -93,6 +93,7 @@ class StatusPageBrowserTest {
             }
         }
         assertThat(id).isPositive();
+        assertThat(api.withHeader("From", "alice").postJson("/api/v1/incidents/" + id + "/acknowledge", "{}").status()).isEqualTo(200);
         assertThat(api.withHeader("From", "alice").postJson("/api/v1/incidents/" + id + "/updates", Map.of("status", "identified",
                 "message", "Some card payments fail; we have found the cause", "impact", "About 1 in 5 payments fail")).status()).isEqualTo(200);
 
