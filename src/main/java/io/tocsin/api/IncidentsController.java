@@ -379,7 +379,7 @@ class IncidentsController {
         return actor(engine.organisation(), from, who);
     }
 
-    /** The person a {@code From} header names (id or e-mail), else the token's name. */
+    /** The person a {@code From} header names (id or e-mail), else the token's name (also for postmortems and switches). */
     static String actor(io.tocsin.config.Organisation organisation, String from, Principal who) {
         if (from == null || from.isBlank()) {
             return who.getName();

@@ -114,6 +114,19 @@ public class IncidentStore {
                 .param("services", serviceIds).param("limit", limit).query(IncidentStore::map).list();
     }
 
+    /** When incidents of {@code serviceId} other than {@code except} were resolved at or after {@code since}. */
+    public List<Instant> resolvedSince(String serviceId, Instant since, long except) {
+        return jdbc.sql("SELECT resolved_at FROM incident WHERE service_id = ? AND resolved_at >= ? AND id <> ? ORDER BY resolved_at")
+                .params(serviceId, Timestamps.of(since), except)
+                .query((rs, i) -> Timestamps.toInstant(rs.getObject(1, java.time.OffsetDateTime.class))).list();
+    }
+
+    /** Incidents resolved at or after {@code since}, newest resolution first. */
+    public List<IncidentRow> resolvedAfter(Instant since, int limit) {
+        return jdbc.sql("SELECT * FROM incident WHERE status = 'RESOLVED' AND resolved_at >= ? ORDER BY resolved_at DESC, id DESC LIMIT ?")
+                .params(Timestamps.of(since), limit).query(IncidentStore::map).list();
+    }
+
     /** Incidents of {@code serviceIds} opened in [from, to), whatever their status now, oldest first. */
     public List<IncidentRow> openedBetween(java.util.Collection<String> serviceIds, Instant from, Instant to, int limit) {
         if (serviceIds.isEmpty()) {
