@@ -65,7 +65,7 @@ public final class OrganisationDirectory implements Directory {
         OrganisationConfig.Vendor vendor = vendors.get(v.vendor());
         // Vendors are contacted through their own contact methods; they are recorded as "vendor:<id>".
         // Whoever reads the page gets every way to reach the vendor that the configuration knows.
-        return new Resolution(vendor == null ? List.of() : List.of("vendor:" + vendor.id()), "vendor " + v.vendor()
+        return new Resolution(vendor == null ? List.of() : List.of(Organisation.VENDOR_PREFIX + vendor.id()), "vendor " + v.vendor()
                 + (vendor == null ? "" : described(vendor.name(),
                         vendor.priorityLine() == null ? null : "priority line " + vendor.priorityLine(),
                         vendor.supportPortal() == null ? null : "support portal " + vendor.supportPortal(),
