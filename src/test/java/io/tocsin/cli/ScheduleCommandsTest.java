@@ -18,6 +18,31 @@ class ScheduleCommandsTest {
                 .containsPattern("business-hours\\s+nobody \\(gap\\)");
     }
 
+    /**
+     * An override written in the files: alice covers carol's primary shift over the weekend of 28-29 March.
+     * Inside its interval it answers, with its reason, in the text and the JSON; a second after its end
+     * the rotation (carol) answers again.
+     */
+    @Test
+    void anOverrideInTheFilesAnswersForItsIntervalWithItsReason() {
+        String dir = io.tocsin.testing.TestOrganisations.copy(ACME, "    name: Backend on-call\n", """
+                    name: Backend on-call
+                    overrides:
+                      - { layer: primary, person: alice, start: "2026-03-28T00:00:00+02:00", end: "2026-03-30T00:00:00+03:00", reason: carol at a wedding }
+                """).toString();
+        CliRun inside = CliRun.run("oncall", "--config", dir, "--schedule", "backend-primary", "--at", "2026-03-29T03:00:00+02:00");
+        assertThat(inside.exitCode()).as(inside.err()).isZero();
+        assertThat(inside.out()).containsPattern("primary\\s+alice \\(Alice Ionescu\\)  \\[override: carol at a wedding\\]");
+        JsonNode json = json(CliRun.run("oncall", "--config", dir, "--schedule", "backend-primary", "--layer", "primary",
+                "--at", "2026-03-29T03:00:00+02:00", "--json"));
+        assertThat(json.path("layers").get(0).path("override").asBoolean()).isTrue();
+        assertThat(json.path("layers").get(0).path("override_reason").asString()).isEqualTo("carol at a wedding");
+        JsonNode after = json(CliRun.run("oncall", "--config", dir, "--schedule", "backend-primary", "--layer", "primary",
+                "--at", "2026-03-29T21:00:01Z", "--json"));
+        assertThat(after.path("layers").get(0).path("person").asString()).isEqualTo("carol");
+        assertThat(after.path("layers").get(0).path("override").asBoolean()).isFalse();
+    }
+
     @Test
     void oncallJsonForOneLayerAroundTheAutumnDstChange() {
         // Bucharest leaves summer time on Sunday 2026-10-25; the Monday hand-off after it is still 09:00 local (07:00Z).
