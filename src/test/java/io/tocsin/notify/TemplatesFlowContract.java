@@ -115,6 +115,21 @@ abstract class TemplatesFlowContract {
         assertSensitiveFree(mail.getSubject());
     }
 
+    /** A test page: the kind's subject on every channel, the e-mail's own HTML part. */
+    @Test
+    void aTestPageFollowsTheTestTemplates() throws Exception {
+        Answer a = api.postJson("/api/v1/people/alice/test-page", "{}");
+        assertThat(a.status()).isEqualTo(200);
+        assertThat(a.json().path("all_sent").asBoolean()).as(a.body()).isTrue();
+        await(() -> !HOOKS.requestsTo("/hook/alice").isEmpty(), () -> "no test page by webhook");
+        JsonNode body = HttpCalls.JSON.readTree(HOOKS.requestsTo("/hook/alice").get(0).body());
+        assertThat(body.path("subject").asString()).isEqualTo("Test for Alice Ionescu via hook");
+        await(() -> MAIL.getReceivedMessages().length > 0, () -> "no test page by e-mail");
+        MimeMessage mail = MAIL.getReceivedMessages()[0];
+        assertThat(mail.getSubject()).isEqualTo("Test for Alice Ionescu via email");
+        assertThat(GreenMailUtil.getWholeMessage(mail).replace("=\r\n", "")).contains("<p>Test page for <b>Alice Ionescu</b></p>");
+    }
+
     /**
      * The signed link in a page opens a page anyone holding the link sees, without an API token: it
      * shows the summary masked exactly as the page was, before and after the button is pressed.
