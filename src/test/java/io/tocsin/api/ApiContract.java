@@ -151,13 +151,14 @@ abstract class ApiContract {
         try {
             io.tocsin.cli.CliRun live = io.tocsin.cli.CliRun.run("oncall", "--schedule", "backend-primary", "--server", server, "--token", TOKEN);
             assertThat(live.exitCode()).as(live.err()).isZero();
-            assertThat(live.out()).containsPattern("primary\\s+" + cover + " \\([^)]+\\)  \\[override\\]")
+            assertThat(live.out()).containsPattern("primary\\s+" + cover + " \\([^)]+\\)  \\[override: covering\\]")
                     .contains("run-time overrides and swaps included").doesNotContain("ignored");
             JsonNode liveJson = HttpCalls.JSON.readTree(io.tocsin.cli.CliRun.run("oncall", "--schedule", "backend-primary", "--layer",
                     "primary", "--json", "--server", server, "--token", TOKEN).out());
             assertThat(liveJson.path("source").asString()).isEqualTo("server");
             assertThat(liveJson.path("layers").get(0).path("person").asString()).isEqualTo(cover);
             assertThat(liveJson.path("layers").get(0).path("override").asBoolean()).isTrue();
+            assertThat(liveJson.path("layers").get(0).path("override_reason").asString()).isEqualTo("covering");
 
             // The files know nothing of the override, and say so.
             io.tocsin.cli.CliRun fromFiles = io.tocsin.cli.CliRun.run("oncall", "--config", ACME, "--schedule", "backend-primary",
