@@ -553,6 +553,7 @@ abstract class ApiContract {
         s.path("layers").forEach(l -> layerIds.add(l.path("id").asString()));
         assertThat(layerIds).containsExactly("primary", "secondary", "business-hours");
         JsonNode primary = s.path("layers").get(0);
+        assertThat(primary.path("name").asString()).isEqualTo("Primary rotation");
         assertThat(primary.path("participants").toString()).isEqualTo("[\"alice\",\"bob\",\"carol\"]");
         assertThat(primary.path("start").asString()).isEqualTo("2026-01-05");
         assertThat(primary.path("handoff").asString()).containsIgnoringCase("mon").contains("09:00");
