@@ -130,6 +130,26 @@ abstract class TemplatesFlowContract {
         assertThat(GreenMailUtil.getWholeMessage(testMails().get(0)).replace("=\r\n", "")).contains("<p>Test page for <b>Alice Ionescu</b></p>");
     }
 
+    /** A notice: alice, who was paged, hears of the resolution by e-mail with the notice template's subject. */
+    @Test
+    void aNoticeFollowsTheNoticeTemplate() throws Exception {
+        String nonce = "n" + System.nanoTime();
+        String dedup = "notice-" + nonce;
+        assertThat(api.withToken(null).postJson("/v2/enqueue", Map.of("routing_key", KEY, "event_action", "trigger", "dedup_key", dedup,
+                "payload", Map.of("summary", "queue " + nonce + " stuck", "source", "payments", "severity", "critical"))).status()).isEqualTo(202);
+        String id = incidentId(dedup);
+        await(() -> !hooks(nonce).isEmpty(), () -> "no page for " + nonce);
+        assertThat(api.post("/api/v1/incidents/" + id + "/resolve", "application/json", "").status()).isEqualTo(200);
+        String expected = "Notice INC-" + id + ": resolved by admin";
+        await(() -> Arrays.stream(MAIL.getReceivedMessages()).anyMatch(m -> {
+            try {
+                return expected.equals(m.getSubject()) && m.getAllRecipients()[0].toString().equals("alice@example.com");
+            } catch (jakarta.mail.MessagingException e) {
+                throw new IllegalStateException(e);
+            }
+        }), () -> "no notice \"" + expected + "\" by e-mail to alice");
+    }
+
     static String subject(FakeProvider.Request r) {
         return HttpCalls.JSON.readTree(r.body()).path("subject").asString();
     }
