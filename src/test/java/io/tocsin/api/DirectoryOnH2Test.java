@@ -74,12 +74,21 @@ class DirectoryOnH2Test {
         JsonNode policy = d.path("escalation_policies").get(0);
         assertThat(policy.path("name").asString()).isEqualTo("Ops escalation");
         assertThat(policy.path("description").asString()).isEqualTo("One ladder for every operations service");
-        JsonNode path = policy.path("paths").get(0);
+        JsonNode path = byId(policy.path("paths"), "standard");
         assertThat(path.path("name").asString()).isEqualTo("Standard ladder");
         assertThat(path.path("description").asString()).isEqualTo("The on-call, then the team in turn, then storage's backup experts");
         assertThat(path.path("levels").get(0).path("name").asString()).isEqualTo("On-call engineer");
         assertThat(d.path("routing_rules").get(0).path("description").asString()).isEqualTo("Disk alerts raised at the edge belong to storage");
         assertThat(d.path("maintenance_windows").get(0).path("name").asString()).isEqualTo("Edge upgrade");
+    }
+
+    static JsonNode byId(JsonNode array, String id) {
+        for (JsonNode n : array) {
+            if (n.path("id").asString().equals(id)) {
+                return n;
+            }
+        }
+        throw new AssertionError("no \"" + id + "\" in " + array);
     }
 
     static List<String> texts(JsonNode array) {
