@@ -40,8 +40,9 @@ class MessageComposer {
         String resolve = null;
         if (incident.isPresent()) {
             IncidentRow i = incident.get();
-            // A channel is not a person: a link signed for it would act as nobody in particular.
-            if (!"CHAT".equals(d.kind())) {
+            // A channel or a vendor is not a person of the organisation: a link signed for it would act as
+            // nobody in particular.
+            if (!"CHAT".equals(d.kind()) && !d.personId().startsWith(io.tocsin.config.Organisation.VENDOR_PREFIX)) {
                 ack = links.url(i.id(), "acknowledge", d.personId());
                 resolve = links.url(i.id(), "resolve", d.personId());
             }

@@ -140,6 +140,38 @@ abstract class NotifyFlowContract {
     }
 
     @Test
+    void aVendorIsPagedThroughItsOwnContactMethodsWithoutLinksToActAsSomeone() throws Exception {
+        String summary = "cdn errors " + System.nanoTime();
+        String id = trigger(summary, "critical");
+        awaitOne("/hook/alice", summary);
+        assertThat(api.postJson("/api/v1/incidents/" + id + "/tags", Map.of("tags", List.of("vendor"))).status()).isEqualTo(200);
+
+        FakeProvider.Request call = awaitOne("/hook/cdn", summary);
+        JsonNode body = HttpCalls.JSON.readTree(call.body());
+        assertThat(body.path("incident").asString()).isEqualTo("INC-" + id);
+        // The vendor is no person of the organisation: nothing in its page acts as someone.
+        assertThat(body.path("acknowledge_url").isNull()).as(call.body()).isTrue();
+        awaitTimeline(id, e -> e.path("kind").asString().equals("DELIVERED")
+                && e.path("text").asString().startsWith("webhook to vendor:cdn by support-hook delivered"));
+        assertThat(timeline(id)).anyMatch(e -> e.path("kind").asString().equals("NOTIFIED")
+                && e.path("text").asString().contains("vendor cdn (CDN Co; priority line +40 21 555 0100)"));
+    }
+
+    @Test
+    void aNoticeGoesByTheFirstLowUrgencyMethodAndAPageByTheHighUrgencyOnes() throws Exception {
+        String summary = "queue stuck " + System.nanoTime();
+        String id = trigger(summary, "critical");
+        // High urgency: alice's webhook at once (her e-mail only after 5 minutes, and the clock stands still).
+        awaitOne("/hook/alice", summary);
+        assertThat(api.withHeader("From", "bob").post("/api/v1/incidents/" + id + "/acknowledge", "application/json", "").status())
+                .isEqualTo(200);
+        // The acknowledgement is a notice: it goes to alice by e-mail, her first low-urgency method.
+        await(() -> !mailsTo("alice@example.com", summary).isEmpty(), () -> "no notice by e-mail to alice");
+        assertThat(mailsTo("alice@example.com", summary).get(0).getSubject()).contains("INC-" + id).contains("acknowledged");
+        assertThat(HOOKS.requests(r -> r.path().equals("/hook/alice") && r.body().contains(summary))).hasSize(1);
+    }
+
+    @Test
     void anEmailPageNamesSeverityServiceAndIncidentAndItsLinkAcknowledges() throws Exception {
         String summary = "queue backlog " + System.nanoTime();
         String id = trigger(summary, "critical");
