@@ -376,11 +376,16 @@ class IncidentsController {
      * matters: an acknowledgement by a person is what an acknowledgement timeout pages again.
      */
     private String actor(String from, Principal who) {
+        return actor(engine.organisation(), from, who);
+    }
+
+    /** The person a {@code From} header names (id or e-mail), else the token's name (also for postmortems and switches). */
+    static String actor(io.tocsin.config.Organisation organisation, String from, Principal who) {
         if (from == null || from.isBlank()) {
             return who.getName();
         }
         String wanted = from.trim();
-        return engine.organisation().people().values().stream()
+        return organisation.people().values().stream()
                 .filter(p -> p.id().equals(wanted) || p.contactMethods().stream()
                         .anyMatch(c -> c.address() != null && c.address().equalsIgnoreCase(wanted)))
                 .map(io.tocsin.config.OrganisationConfig.Person::id)

@@ -42,7 +42,7 @@ class ScheduleController {
     record ScheduleView(String id, String name, String timeZone, List<LayerView> layers) {
     }
 
-    record OnCallView(String layer, String person, String name, boolean override) {
+    record OnCallView(String layer, String person, String name, boolean override, String overrideReason) {
     }
 
     record OnCallAnswer(String schedule, Instant at, String timeZone, List<OnCallView> layers) {
@@ -90,7 +90,7 @@ class ScheduleController {
         List<OnCall> answers = layer == null ? s.onCall(when) : List.of(s.onCall(requireLayer(s, layer).id(), when));
         Organisation org = schedules.organisation();
         return new OnCallAnswer(s.id(), when, s.zone().getId(), answers.stream()
-                .map(a -> new OnCallView(a.layer(), a.person().orElse(null), a.person().map(p -> displayName(org, p)).orElse(null), a.override()))
+                .map(a -> new OnCallView(a.layer(), a.person().orElse(null), a.person().map(p -> displayName(org, p)).orElse(null), a.override(), a.reason()))
                 .toList());
     }
 

@@ -15,8 +15,8 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 import tools.jackson.databind.JsonNode;
 
-@Command(name = "incident", description = "Act on incidents of a running server: list, show, ack, unack, resolve, escalate, note, update, severity, tag, affects, reassign, deescalate, role, release-role, war-room, join, tick.",
-        subcommands = {IncidentCommand.ListIncidents.class, IncidentCommand.Show.class, IncidentCommand.Ack.class,
+@Command(name = "incident", description = "Act on incidents of a running server: list, show, ack, unack, resolve, escalate, note, update, severity, tag, affects, reassign, deescalate, role, release-role, war-room, join, tick, postmortem.",
+        subcommands = {IncidentCommand.ListIncidents.class, IncidentCommand.Show.class, IncidentCommand.PostmortemCmd.class, IncidentCommand.Ack.class,
                 IncidentCommand.Unack.class, IncidentCommand.Resolve.class, IncidentCommand.Escalate.class,
                 IncidentCommand.NoteCmd.class, IncidentCommand.Update.class, IncidentCommand.SeverityCmd.class,
                 IncidentCommand.Tag.class, IncidentCommand.Affects.class, IncidentCommand.Reassign.class, IncidentCommand.Deescalate.class,
@@ -83,6 +83,38 @@ class IncidentCommand {
                 out.printf("%-8s %-12s %-6s %-20s %s%n", i.path("id").asString(), i.path("status").asString(),
                         i.path("severity").asString(), i.path("service").asString(), i.path("summary").asString());
             }
+        }
+    }
+
+    @Command(name = "postmortem", description = "Show an incident's postmortem: status, owner, deadline, sections and action items.")
+    static class PostmortemCmd extends OnIncident {
+        String path() {
+            return "/api/v1/incidents/" + id + "/postmortem";
+        }
+
+        String body() {
+            return null;
+        }
+
+        void print(PrintWriter out, JsonNode json) {
+            out.printf("Postmortem of %s: %s%s%n", json.path("incident").asString(), json.path("status").asString(),
+                    json.path("required").asBoolean() ? " (required)" : " (optional)");
+            out.printf("owner: %s%n", json.path("owner").isNull() ? "none" : json.path("owner").asString());
+            out.printf("due:   %s%n", json.path("due").isNull() ? "no deadline" : json.path("due").asString());
+            json.path("sections").properties().forEach(e -> {
+                out.printf("%n## %s%n%n%s%n", e.getKey().replace('_', ' '), e.getValue().asString());
+            });
+            out.printf("%n## action items%n%n");
+            if (json.path("action_items").isEmpty()) {
+                out.println("none");
+            }
+            int n = 1;
+            for (JsonNode a : json.path("action_items")) {
+                out.printf("%d. %s (owner %s, due %s)%s%n", n++, a.path("text").asString(),
+                        a.path("owner").isNull() ? "none" : a.path("owner").asString(), a.path("due").isNull() ? "none" : a.path("due").asString(),
+                        a.path("done").asBoolean() ? " done" : "");
+            }
+            out.printf("%nMarkdown: GET %s%n", json.path("markdown").asString());
         }
     }
 

@@ -56,7 +56,7 @@ class OnCallCommand implements Callable<Integer> {
     boolean json;
 
     /** One layer's answer, from the server or the files. */
-    record Answer(String layer, String person, String name, boolean override) {
+    record Answer(String layer, String person, String name, boolean override, String reason) {
     }
 
     @java.lang.Override
@@ -89,7 +89,8 @@ class OnCallCommand implements Callable<Integer> {
         List<Answer> layers = new ArrayList<>();
         for (JsonNode l : answer.path("layers")) {
             layers.add(new Answer(l.path("layer").asString(), l.path("person").isNull() ? null : l.path("person").asString(null),
-                    l.path("name").isNull() ? null : l.path("name").asString(null), l.path("override").asBoolean()));
+                    l.path("name").isNull() ? null : l.path("name").asString(null), l.path("override").asBoolean(),
+                    l.path("override_reason").isNull() ? null : l.path("override_reason").asString(null)));
         }
         print(answer.path("schedule").asString(), ZoneId.of(answer.path("time_zone").asString()), Instant.parse(answer.path("at").asString()),
                 layers, "server", "from " + server.server + ": run-time overrides and swaps included");
@@ -115,7 +116,7 @@ class OnCallCommand implements Callable<Integer> {
         }
         List<OnCall> answers = layer == null ? s.onCall(when) : List.of(s.onCall(layer, when));
         List<Answer> layers = answers.stream().map(a -> new Answer(a.layer(), a.person().orElse(null),
-                a.person().map(p -> Names.of(org, p)).orElse(null), a.override())).toList();
+                a.person().map(p -> Names.of(org, p)).orElse(null), a.override(), a.reason())).toList();
         print(s.id(), s.zone(), when, layers, "files", OFFLINE_NOTE);
         return 0;
     }
@@ -130,6 +131,7 @@ class OnCallCommand implements Callable<Integer> {
                 m.put("person", a.person());
                 m.put("name", a.name());
                 m.put("override", a.override());
+                m.put("override_reason", a.reason());
                 rows.add(m);
             }
             Map<String, Object> doc = new LinkedHashMap<>();
@@ -146,7 +148,7 @@ class OnCallCommand implements Callable<Integer> {
         out.printf("%s (%s) at %s%n", scheduleId, zone.getId(), when.atZone(zone).format(DateTimeFormatter.ofPattern("EEE yyyy-MM-dd HH:mm xxx")));
         for (Answer a : layers) {
             out.printf("  %-12s %s%s%n", a.layer(), a.person() == null ? "nobody (gap)" : a.person() + " (" + a.name() + ")",
-                    a.override() ? "  [override]" : "");
+                    a.override() ? "  [override" + (a.reason() == null || a.reason().isBlank() ? "" : ": " + a.reason()) + "]" : "");
         }
         out.println("(" + note + ")");
     }

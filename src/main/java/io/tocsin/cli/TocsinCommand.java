@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
         description = "On-call and escalation: server and command line.",
         subcommands = {ServeCommand.class, ValidateCommand.class, ApplyCommand.class, OnCallCommand.class,
                 ShiftsCommand.class, CoverageCommand.class, SimulateCommand.class, IncidentCommand.class, DeadLetterCommand.class,
-                TestPageCommand.class, TokenCommand.class, FeedCommand.class, CommandLine.HelpCommand.class})
+                TestPageCommand.class, TokenCommand.class, FeedCommand.class, SwitchCommand.class, ReportCommand.class,
+                CommandLine.HelpCommand.class})
 public class TocsinCommand {
     private boolean serving;
 

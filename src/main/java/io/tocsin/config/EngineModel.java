@@ -94,7 +94,8 @@ public final class EngineModel {
         for (int i = 0; i < scale.size(); i++) {
             OrganisationConfig.Severity s = scale.get(i);
             out.put(s.id(), new Severity(s.id(), i, "page".equals(s.response()), deadline(s.targets().acknowledge()),
-                    deadline(s.targets().firstUpdate()), deadline(s.targets().resolve()), cadence(s.updateCadence()), s.checklist()));
+                    deadline(s.targets().firstUpdate()), deadline(s.targets().resolve()), cadence(s.updateCadence()), s.checklist(),
+                    postmortem(s.postmortem()), Boolean.TRUE.equals(s.statusPage())));
         }
         return out;
     }
@@ -183,6 +184,16 @@ public final class EngineModel {
     }
 
     /** A response target: business days ({@code 1bd}) count working time only, anything else is a plain duration. */
+    static io.tocsin.engine.PostmortemRule postmortem(OrganisationConfig.PostmortemRule p) {
+        if (p == null || p.required() == null) {
+            return io.tocsin.engine.PostmortemRule.NONE;
+        }
+        var required = io.tocsin.engine.PostmortemRule.Requirement.valueOf(p.required().toUpperCase(java.util.Locale.ROOT));
+        return new io.tocsin.engine.PostmortemRule(required, deadline(p.within()),
+                p.repeated() == null || p.repeated().count() == null ? 0 : p.repeated().count(),
+                p.repeated() == null ? null : duration(p.repeated().within()));
+    }
+
     static Deadline deadline(String text) {
         if (text == null) {
             return null;

@@ -56,6 +56,22 @@ public final class Organisation {
         return Optional.ofNullable(people.get(id));
     }
 
+    /** A vendor paged by a level is recorded as this prefix and its id (see OrganisationDirectory). */
+    public static final String VENDOR_PREFIX = "vendor:";
+
+    /**
+     * Whom a page or notice recorded for {@code id} reaches: a person, or a vendor, which has no
+     * notification rules and so is reached on every one of its contact methods at once.
+     */
+    public Optional<OrganisationConfig.Person> recipient(String id) {
+        if (id.startsWith(VENDOR_PREFIX)) {
+            String vendor = id.substring(VENDOR_PREFIX.length());
+            return config.vendors().stream().filter(v -> v.id().equals(vendor)).findFirst()
+                    .map(v -> new OrganisationConfig.Person(id, v.name(), null, v.contactMethods(), null));
+        }
+        return person(id);
+    }
+
     public Map<String, OrganisationConfig.Person> people() {
         return people;
     }

@@ -8,7 +8,6 @@ import io.tocsin.schedule.Schedule;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -53,7 +52,9 @@ public final class OrganisationDirectory implements Directory {
         if (target instanceof Target.DomainExperts d) {
             OrganisationConfig.Service service = services.get(incident.service());
             OrganisationConfig.Domain domain = service == null || service.domain() == null ? null : domains.get(service.domain());
-            String what = (d.backup() ? "backup " : "") + "experts of domain " + (domain == null ? "(none)" : domain.id());
+            // The domain's name and channel go with the page, so the experts know what is asked of them and where to talk.
+            String what = (d.backup() ? "backup " : "") + "experts of domain " + (domain == null ? "(none)" : domain.id()
+                    + described(domain.name(), domain.chatChannel()));
             return new Resolution(domain == null ? List.of() : d.backup() ? domain.backup() : domain.experts(), what);
         }
         if (target instanceof Target.Role r) {
@@ -63,8 +64,18 @@ public final class OrganisationDirectory implements Directory {
         Target.Vendor v = (Target.Vendor) target;
         OrganisationConfig.Vendor vendor = vendors.get(v.vendor());
         // Vendors are contacted through their own contact methods; they are recorded as "vendor:<id>".
-        return new Resolution(vendor == null ? List.of() : List.of("vendor:" + vendor.id()), "vendor " + v.vendor()
-                + Optional.ofNullable(vendor).map(x -> x.priorityLine()).map(line -> " (priority line " + line + ")").orElse(""));
+        // Whoever reads the page gets every way to reach the vendor that the configuration knows.
+        return new Resolution(vendor == null ? List.of() : List.of(Organisation.VENDOR_PREFIX + vendor.id()), "vendor " + v.vendor()
+                + (vendor == null ? "" : described(vendor.name(),
+                        vendor.priorityLine() == null ? null : "priority line " + vendor.priorityLine(),
+                        vendor.supportPortal() == null ? null : "support portal " + vendor.supportPortal(),
+                        vendor.accountManager() == null ? null : "account manager " + vendor.accountManager())));
+    }
+
+    /** " (a; b)" of the parts given, or nothing when none is. */
+    private static String described(String... parts) {
+        List<String> given = java.util.Arrays.stream(parts).filter(x -> x != null && !x.isBlank()).toList();
+        return given.isEmpty() ? "" : " (" + String.join("; ", given) + ")";
     }
 
     /**

@@ -69,4 +69,21 @@ public record BusinessCalendar(ZoneId zone, Set<DayOfWeek> workingDays, int star
         LocalTime time = LocalTime.MIN.plusMinutes(minute % (24 * 60));
         return ZonedDateTime.of(day, time, zone).toInstant();
     }
+
+    /**
+     * The end of business hours on the {@code days}-th business day after the local date of {@code from}
+     * (the day itself does not count, whatever the hour); null if the calendar has no working days.
+     * Friday with 2 is the end of Tuesday, or of Wednesday when Monday is a holiday.
+     */
+    public Instant endOfBusinessDay(Instant from, int days) {
+        LocalDate date = from.atZone(zone).toLocalDate();
+        int left = days;
+        for (int i = 0; i < MAX_DAYS; i++) {
+            date = date.plusDays(1);
+            if (isBusinessDay(date) && --left <= 0) {
+                return at(date, endMinute);
+            }
+        }
+        return null;
+    }
 }

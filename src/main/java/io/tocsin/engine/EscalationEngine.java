@@ -28,6 +28,23 @@ public final class EscalationEngine {
     }
 
     /**
+     * The postmortem an incident just resolved asks for, by its severity's rule: a
+     * {@code POSTMORTEM_DUE} entry at its resolution saying by when, or empty when none is required.
+     * {@code earlierResolutions}: when other incidents of its service were resolved (for
+     * {@code when_repeated}). The server (at the resolving transaction) and the simulator both ask here.
+     */
+    public Optional<PostmortemRule.Decision> postmortem(IncidentState resolved, java.util.List<Instant> earlierResolutions) {
+        if (resolved.resolvedAt() == null) {
+            return Optional.empty();
+        }
+        Severity severity = rules.severities().get(resolved.severity());
+        if (severity == null) {
+            return Optional.empty();
+        }
+        return severity.postmortem().decide(resolved.resolvedAt(), earlierResolutions, rules.calendar());
+    }
+
+    /**
      * What a monitoring source's alert does to the incident open for its dedup key ({@code open},
      * empty when none is): opens one (asking {@code newId} for its id only then), counts a repeat,
      * acknowledges or resolves it, or nothing.

@@ -45,6 +45,21 @@ public final class ResponseClocks {
         return target.name().toLowerCase(Locale.ROOT).replace('_', ' ');
     }
 
+    /** What a {@code TARGET_BREACHED} entry says: "acknowledge target of P1 (5m) breached". */
+    public static String breachText(ResponseTarget target, String severity, Deadline deadline) {
+        return name(target) + " target of " + severity + " (" + deadline.describe() + ") breached";
+    }
+
+    /** Which target a {@code TARGET_BREACHED} entry's text (from {@link #breachText}) names; reports count breaches by it. */
+    public static java.util.Optional<ResponseTarget> breached(String text) {
+        for (ResponseTarget target : ResponseTarget.values()) {
+            if (text != null && text.startsWith(name(target) + " target of ")) {
+                return java.util.Optional.of(target);
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
     public static List<Clock> of(IncidentState s, EscalationRules rules, Instant now) {
         List<Clock> out = new ArrayList<>();
         Severity severity = rules.severities().get(s.severity());

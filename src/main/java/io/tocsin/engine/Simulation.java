@@ -42,6 +42,8 @@ public final class Simulation {
         IncidentState state = null;
         Optional<Instant> wake = Optional.empty();
         int opened = 0;
+        // Resolutions by service, counted for when_repeated as the server counts them.
+        java.util.Map<String, List<Instant>> resolutions = new java.util.HashMap<>();
         for (Event event : ordered) {
             while (state != null && wake.isPresent() && !wake.get().isAfter(event.at())) {
                 Instant at = wake.get();
@@ -68,6 +70,7 @@ public final class Simulation {
             if (step.isPresent()) {
                 Outcome o = step.get();
                 timeline.addAll(o.entries());
+                postmortem(engine, state, o.state(), resolutions, timeline);
                 messages.addAll(o.messages());
                 state = o.state();
                 wake = o.nextWake();
@@ -82,6 +85,18 @@ public final class Simulation {
             wake = next(o, at);
         }
         return new Result(timeline, messages, Optional.ofNullable(state));
+    }
+
+    /** As the server does in the resolving transaction: a resolution records the postmortem its severity asks for. */
+    private static void postmortem(EscalationEngine engine, IncidentState before, IncidentState after,
+                                   java.util.Map<String, List<Instant>> resolutions, List<TimelineEntry> timeline) {
+        if (before == null || !before.isOpen() || after.isOpen() || after.resolvedAt() == null) {
+            return;
+        }
+        List<Instant> earlier = resolutions.computeIfAbsent(after.service(), k -> new ArrayList<>());
+        engine.postmortem(after, List.copyOf(earlier))
+                .ifPresent(d -> timeline.add(TimelineEntry.of(after.resolvedAt(), TimelineEntry.Kind.POSTMORTEM_DUE, d.text())));
+        earlier.add(after.resolvedAt());
     }
 
     /** A wake that changed nothing and asks to be woken at the same instant again would loop forever. */

@@ -238,7 +238,7 @@ final class Timing {
     private static void breach(Step s, ResponseTarget target) {
         s.b.breached.add(breachKey(s, target));
         Deadline deadline = s.rules.severities().get(s.b.severity).target(target);
-        s.note(Kind.TARGET_BREACHED, ResponseClocks.name(target) + " target of " + s.b.severity + " (" + deadline.describe() + ") breached");
+        s.note(Kind.TARGET_BREACHED, ResponseClocks.breachText(target, s.b.severity, deadline));
     }
 
     private static void repeat(Step s, int i) {

@@ -51,9 +51,13 @@ public class Incidents {
     private final GroupCommit<Request, List<SignalResult>> groupCommit;
 
     private final IncidentAudit audit;
+    private final io.micrometer.core.instrument.MeterRegistry meters;
+    private final Postmortems postmortems;
+    private final PublicStatus publicStatus;
 
     public Incidents(IncidentStore store, IncidentEngine engine, Clock clock, TransactionTemplate tx, IncidentAudit audit,
-                     org.springframework.context.ApplicationEventPublisher events,
+                     Postmortems postmortems, PublicStatus publicStatus, org.springframework.context.ApplicationEventPublisher events,
+                     io.micrometer.core.instrument.MeterRegistry meters,
                      @org.springframework.beans.factory.annotation.Value("${tocsin.ingest.group-commit.writers:2}") int writers,
                      @org.springframework.beans.factory.annotation.Value("${tocsin.ingest.group-commit.max-batch:200}") int maxBatch) {
         this.store = store;
@@ -61,7 +65,10 @@ public class Incidents {
         this.clock = clock;
         this.tx = tx;
         this.audit = audit;
+        this.postmortems = postmortems;
+        this.publicStatus = publicStatus;
         this.events = events;
+        this.meters = meters;
         this.groupCommit = writers <= 0 ? null : new GroupCommit<>("tocsin-intake", writers, Math.max(1, maxBatch), this::acceptBatch,
                 this::acceptAllDirect);
     }
@@ -84,10 +91,14 @@ public class Incidents {
      * (a heartbeat's beat and its resolution commit together) they join it instead.
      */
     public List<SignalResult> acceptAll(List<Signal> signals, String via) {
+        List<SignalResult> results;
         if (groupCommit == null || org.springframework.transaction.support.TransactionSynchronizationManager.isActualTransactionActive()) {
-            return acceptAllDirect(new Request(signals, via));
+            results = acceptAllDirect(new Request(signals, via));
+        } else {
+            results = groupCommit.submit(new Request(signals, via));
         }
-        return groupCommit.submit(new Request(signals, via));
+        EventCounts.committed(meters, via, results);
+        return results;
     }
 
     /** One request's signals and the interface they came through. */
@@ -138,7 +149,7 @@ public class Incidents {
             return "INC-" + created[0];
         }, now);
         Long id = created[0] >= 0 ? Long.valueOf(created[0]) : open.map(IncidentRow::id).orElse(null);
-        intake.outcome().ifPresent(o -> persist(id, o, s.action() == Signal.Action.TRIGGER ? s.source() : s.actor(), via, now));
+        intake.outcome().ifPresent(o -> persist(id, open.map(r -> StateCodec.read(r.state())).orElse(null), o, s.action() == Signal.Action.TRIGGER ? s.source() : s.actor(), via, now));
         if (s.action() != Signal.Action.TRIGGER && open.isPresent() && intake.outcome().isPresent()) {
             audit.signal(id, s.action(), s.actor(), via, StateCodec.read(open.get().state()), intake.outcome().get());
         }
@@ -165,10 +176,13 @@ public class Incidents {
                 return Optional.of(new CommandResult(row.get(), false, "the incident is resolved"));
             }
             Outcome o = engine.engine().apply(state, command, clock.instant());
-            persist(id, o, actor, via, clock.instant());
+            persist(id, state, o, actor, via, clock.instant());
             boolean changed = o.entries().stream().anyMatch(e -> e.kind() != TimelineEntry.Kind.POLICY_CHANGED);
             if (changed) {
                 audit.command(id, command, actor, via, state, o);
+                if (command instanceof Command.PostUpdate update) {
+                    publicStatus.onUpdate(row.get(), o.state(), update, clock.instant());
+                }
             }
             return Optional.of(new CommandResult(store.find(id).orElseThrow(), changed, changed ? "done" : unchanged(state, command)));
         });
@@ -193,7 +207,8 @@ public class Incidents {
             return;
         }
         Instant now = clock.instant();
-        persist(id, engine.engine().apply(StateCodec.read(row.get().state()), new Command.Wake(), now), null, "timer", now);
+        IncidentState before = StateCodec.read(row.get().state());
+        persist(id, before, engine.engine().apply(before, new Command.Wake(), now), null, "timer", now);
     }
 
     /**
@@ -259,7 +274,7 @@ public class Incidents {
     }
 
     /** Stores what the engine decided: state, entries, messages (each once, by idempotency key) and the next wake-up. */
-    private void persist(long id, Outcome o, String actor, String via, Instant now) {
+    private void persist(long id, IncidentState before, Outcome o, String actor, String via, Instant now) {
         IncidentState s = o.state();
         store.update(id, s.severity(), s.status().name(), s.paging().name(), StateCodec.write(s), s.eventCount(), s.acknowledgedAt(),
                 s.resolvedAt(), now);
@@ -275,5 +290,8 @@ public class Incidents {
             events.publishEvent(new MessagesQueued(o.messages().size()));
         }
         store.setTimer(id, o.nextWake().orElse(null));
+        if (before != null && before.isOpen() && !s.isOpen() && s.resolvedAt() != null) {
+            postmortems.onResolved(id, s, now);
+        }
     }
 }

@@ -3,6 +3,7 @@ package io.tocsin.incident;
 import io.tocsin.store.IncidentStore;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,6 +22,7 @@ public class TimerWorker {
     private static final Logger LOG = LoggerFactory.getLogger(TimerWorker.class);
 
     private final IncidentStore store;
+    private final io.micrometer.core.instrument.Timer lag;
     private final Incidents incidents;
     private final Clock clock;
     private final TransactionTemplate tx;
@@ -30,7 +32,12 @@ public class TimerWorker {
     private final java.util.concurrent.ExecutorService pool;
 
     TimerWorker(IncidentStore store, Incidents incidents, Clock clock, TransactionTemplate tx,
-                @Value("${tocsin.timers.enabled:true}") boolean enabled, @Value("${tocsin.timers.threads:4}") int threads) {
+                @Value("${tocsin.timers.enabled:true}") boolean enabled, @Value("${tocsin.timers.threads:4}") int threads,
+                io.micrometer.core.instrument.MeterRegistry meters) {
+        this.lag = io.micrometer.core.instrument.Timer.builder("tocsin.timers.lag")
+                .description("How late each incident timer (escalation level, target, reminder) fired after it came due")
+                .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofMinutes(10))
+                .register(meters);
         this.store = store;
         this.incidents = incidents;
         this.clock = clock;
@@ -105,11 +112,15 @@ public class TimerWorker {
         Boolean fired;
         try {
             fired = tx.execute(status -> {
-                List<Long> due = store.claimDue(clock.instant(), 1);
-                if (due.isEmpty()) {
+                Instant now = clock.instant();
+                List<IncidentStore.DueTimer> claimedTimers = store.claimDue(now, 1);
+                if (claimedTimers.isEmpty()) {
                     return false;
                 }
-                claimed[0] = due.get(0);
+                IncidentStore.DueTimer timer = claimedTimers.get(0);
+                claimed[0] = timer.incidentId();
+                lag.record(Duration.between(timer.dueAt(), now).isNegative() ? Duration.ZERO : Duration.between(timer.dueAt(), now));
+                List<Long> due = List.of(timer.incidentId());
                 // A savepoint lets a failure be postponed while this transaction still holds the
                 // timer's lock: no other claimer can try the broken incident again before its backoff.
                 Object savepoint = status.createSavepoint();

@@ -97,6 +97,12 @@ class RateLimiter {
     }
 
     private static Decision refuse(Instant now, Instant until) {
+        // for the refused-events count, which sees only the answer's status
+        org.springframework.web.context.request.RequestAttributes request =
+                org.springframework.web.context.request.RequestContextHolder.getRequestAttributes();
+        if (request != null) {
+            request.setAttribute(IngestMeters.THROTTLED, Boolean.TRUE, org.springframework.web.context.request.RequestAttributes.SCOPE_REQUEST);
+        }
         long millis = Duration.between(now, until).toMillis();
         return new Decision(false, Math.max(1, (millis + 999) / 1000));
     }

@@ -109,6 +109,11 @@ class DeliveryLeases {
         timeline.say(d.incidentId(), "DELIVERY_TAKEN_OVER", List.of(d.personId()), what + " taken over by node " + node + ": " + as);
     }
 
+    /** Deliveries this node is sending right now: never taken over by this node itself, whatever the clock says. */
+    java.util.Collection<Long> inFlight() {
+        return List.copyOf(held);
+    }
+
     /** The send is over (its answer recorded or the delivery handed back): no more renewals. */
     void release(long deliveryId) {
         held.remove(deliveryId);

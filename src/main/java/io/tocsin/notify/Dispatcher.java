@@ -3,6 +3,8 @@ package io.tocsin.notify;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.tocsin.store.IncidentRow;
 import io.tocsin.store.IncidentStore;
+import io.tocsin.store.KillSwitch;
+import io.tocsin.store.KillSwitchStore;
 import io.tocsin.store.NotificationStore;
 import io.tocsin.store.NotificationStore.Delivery;
 import io.tocsin.store.NotificationStore.Destination;
@@ -57,6 +59,7 @@ public class Dispatcher {
     private final RetryPolicy retry;
     private final MeterRegistry meters;
     private final DeliveryLeases leases;
+    private final KillSwitchStore switches;
     private final boolean enabled;
     private final int senderThreads;
     private final ExecutorService senders;
@@ -72,7 +75,7 @@ public class Dispatcher {
 
     Dispatcher(NotificationStore deliveries, IncidentStore incidents, Channels channels, OutboxExpansion expansion,
                MessageComposer composer, DeliveryTimeline timeline, Fallback fallback, DeadLetterRedrive redrive, Clock clock,
-               TransactionTemplate tx, RetryPolicy retry, DeliveryLeases leases,
+               TransactionTemplate tx, RetryPolicy retry, DeliveryLeases leases, KillSwitchStore switches,
                @Value("${tocsin.notify.enabled:true}") boolean enabled,
                @Value("${tocsin.notify.threads:8}") int senderThreads,
                @Value("${tocsin.notify.per-destination:3}") int perDestination,
@@ -97,6 +100,7 @@ public class Dispatcher {
         this.tx = tx;
         this.retry = retry;
         this.leases = leases;
+        this.switches = switches;
         this.enabled = enabled;
         this.senderThreads = Math.max(2, senderThreads);
         // Always fewer than the senders, so other destinations keep at least one sender however many hang.
@@ -205,7 +209,7 @@ public class Dispatcher {
             Set<Destination> busy = inFlight.entrySet().stream().filter(e -> e.getValue() >= perDestination)
                     .map(java.util.Map.Entry::getKey).collect(java.util.stream.Collectors.toUnmodifiableSet());
             Optional<Delivery> leased = tx.execute(s -> deliveries.lease(now, leases.until(now), leases.node(), limits.perMinute().keySet(),
-                    limitedLane, busy).map(l -> {
+                    limitedLane, busy, leases.inFlight()).map(l -> {
                         leases.took(l, "attempt " + l.delivery().attempts());
                         return l.delivery();
                     }));
@@ -245,6 +249,17 @@ public class Dispatcher {
             });
             return;
         }
+        if (AutomatedActions.isAutomated(d) && !switches.isOn(KillSwitch.AUTOMATION)) {
+            // Read from the database at the moment of sending: a switch set on any node holds here too.
+            // Suppressed, not held: an automated action released later would act on a stale picture.
+            String why = "automation is switched off (organisation kill switch)";
+            tx.executeWithoutResult(s -> {
+                deliveries.cancel(d.id(), why);
+                timeline.say(d.incidentId(), "DELIVERY_SUPPRESSED", List.of(d.personId()), d.channel() + " to " + d.personId()
+                        + " by " + d.contactMethod() + " not sent: " + why);
+            });
+            return;
+        }
         Integer limit = limits.perMinute(d.channel());
         if (limit != null) {
             List<Instant> recent = deliveries.sentTo(d.channel(), d.address(), now.minus(DestinationLimits.WINDOW));
@@ -279,6 +294,9 @@ public class Dispatcher {
     /** Sends {@code d}, carrying {@code bundle} inside the same message, and records the answer for all of them. */
     private void send(Delivery d, Optional<IncidentRow> incident, List<Delivery> bundle, Supplier<Instant> time) {
         Message message = bundle.isEmpty() ? composer.of(d, incident) : composer.bundled(d, bundle);
+        if (AutomatedActions.isAutomated(d) && switches.isOn(KillSwitch.SAFE_MODE)) {
+            message = message.inSafeMode();
+        }
         long started = System.nanoTime();
         SendResult result = channels.send(d.channel(), message);
         long millis = (System.nanoTime() - started) / 1_000_000;
@@ -326,9 +344,23 @@ public class Dispatcher {
 
     private void record(Delivery d, SendResult r, long millis, Instant now) {
         // What an operator watches: attempts per channel and outcome, and how long providers take.
-        meters.counter("tocsin.notifications.attempts", "channel", d.channel(), "kind", d.kind().toLowerCase(),
-                "outcome", r.outcome().name().toLowerCase()).increment();
-        meters.timer("tocsin.notifications.latency", "channel", d.channel()).record(Duration.ofMillis(millis));
+        io.micrometer.core.instrument.Counter.builder("tocsin.notifications.attempts")
+                .description("Delivery attempts by channel, kind (page, notice, chat, handoff, test) and outcome (sent, retry, permanent)")
+                .tags("channel", d.channel(), "kind", d.kind().toLowerCase(), "outcome", r.outcome().name().toLowerCase())
+                .register(meters).increment();
+        io.micrometer.core.instrument.Timer.builder("tocsin.notifications.latency")
+                .description("How long one delivery attempt took the provider to answer, by channel")
+                .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(30))
+                .tags("channel", d.channel()).register(meters).record(Duration.ofMillis(millis));
+        if (r.outcome() == SendResult.Outcome.SENT && "PAGE".equalsIgnoreCase(d.kind()) && d.dueAt() != null) {
+            // Event (or due level, or a notification rule's delay) to page: what the person on call waits for.
+            io.micrometer.core.instrument.Timer.builder("tocsin.pages.latency")
+                    .description("From the moment a page was due (the event that opened the incident, a level coming due, a "
+                            + "notification rule's delay) to its provider accepting it, retries included")
+                    .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofMinutes(10))
+                    .tags("channel", d.channel()).register(meters)
+                    .record(d.dueAt().isAfter(now) ? Duration.ZERO : Duration.between(d.dueAt(), now));
+        }
         String what = d.channel() + " to " + d.personId() + " by " + d.contactMethod();
         String attempt = "attempt " + d.attempts();
         switch (r.outcome()) {
@@ -358,7 +390,9 @@ public class Dispatcher {
     }
 
     private void dead(Delivery d, SendResult r, Instant now, String text) {
-        meters.counter("tocsin.notifications.dead", "channel", d.channel()).increment();
+        io.micrometer.core.instrument.Counter.builder("tocsin.notifications.dead")
+                .description("Deliveries given up (retry budget spent or a permanent failure), by channel; each is in the dead letters")
+                .tags("channel", d.channel()).register(meters).increment();
         deliveries.markDead(d.id(), r.providerStatus(), r.detail());
         timeline.say(d.incidentId(), "DELIVERY_DEAD", List.of(d.personId()), text + "; in the dead letters as delivery " + d.id());
         fallback.after(d, now, "notify");

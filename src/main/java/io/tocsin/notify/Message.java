@@ -5,5 +5,14 @@ package io.tocsin.notify;
  * key, sent to providers that honour one so a retry after a timeout never pages twice.
  */
 record Message(String idempotencyKey, String address, String subject, String text, String html, boolean highUrgency,
-               String incidentId, String acknowledgeUrl, String resolveUrl) {
+               String incidentId, String acknowledgeUrl, String resolveUrl, boolean safeMode) {
+    Message(String idempotencyKey, String address, String subject, String text, String html, boolean highUrgency,
+            String incidentId, String acknowledgeUrl, String resolveUrl) {
+        this(idempotencyKey, address, subject, text, html, highUrgency, incidentId, acknowledgeUrl, resolveUrl, false);
+    }
+
+    /** The same message, sent as an automated action while the organisation is in safe mode. */
+    Message inSafeMode() {
+        return new Message(idempotencyKey, address, subject, text, html, highUrgency, incidentId, acknowledgeUrl, resolveUrl, true);
+    }
 }

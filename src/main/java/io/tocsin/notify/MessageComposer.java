@@ -30,6 +30,9 @@ class MessageComposer {
 
     /** The message of one delivery, rendered for its channel. */
     Message of(Delivery d, Optional<IncidentRow> incident) {
+        if (io.tocsin.incident.PublicStatus.KIND.equals(d.kind())) {
+            return subscriberMail(d);
+        }
         Map<String, Object> model = new LinkedHashMap<>();
         boolean page = "PAGE".equals(d.kind());
         String prefix = page ? "page" : HandoffNotices.KIND.equals(d.kind()) ? "handoff" : "CHAT".equals(d.kind()) ? "chat" : "notice";
@@ -37,8 +40,9 @@ class MessageComposer {
         String resolve = null;
         if (incident.isPresent()) {
             IncidentRow i = incident.get();
-            // A channel is not a person: a link signed for it would act as nobody in particular.
-            if (!"CHAT".equals(d.kind())) {
+            // A channel or a vendor is not a person of the organisation: a link signed for it would act as
+            // nobody in particular.
+            if (!"CHAT".equals(d.kind()) && !d.personId().startsWith(io.tocsin.config.Organisation.VENDOR_PREFIX)) {
                 ack = links.url(i.id(), "acknowledge", d.personId());
                 resolve = links.url(i.id(), "resolve", d.personId());
             }
@@ -58,6 +62,19 @@ class MessageComposer {
         return new Message(d.idempotencyKey(), d.address(), r.subject(), r.text(), r.html(),
                 page && incident.map(i -> Urgency.high(engine.organisation(), i.severity())).orElse(false),
                 incident.map(IncidentRow::number).orElse(null), page ? ack : null, page ? resolve : null);
+    }
+
+    /**
+     * An e-mail to a status-page subscriber: its subject and text were written when it was queued
+     * (subject, blank line, body), from the public update only; no template, no links that act.
+     */
+    private static Message subscriberMail(Delivery d) {
+        String reason = d.reason();
+        int split = reason.indexOf("\n\n");
+        String subject = split < 0 ? reason : reason.substring(0, split);
+        String text = split < 0 ? reason : reason.substring(split + 2);
+        String html = "<pre>" + org.springframework.web.util.HtmlUtils.htmlEscape(text) + "</pre>";
+        return new Message(d.idempotencyKey(), d.address(), subject, text, html, false, null, null, null);
     }
 
     /** One message for several incidents, each with its reply code on SMS (the links of one would act on one only). */

@@ -58,7 +58,7 @@ class OutboxExpansion {
             return;
         }
         Organisation org = engine.organisation();
-        Optional<OrganisationConfig.Person> person = org.person(row.personId());
+        Optional<OrganisationConfig.Person> person = org.recipient(row.personId());
         if (person.isEmpty()) {
             deliveries.finishOutbox(row.id(), "DEAD", "no person " + row.personId() + " in the running configuration");
             timeline.say(row.incidentId(), "DELIVERY_DEAD", List.of(row.personId()), "cannot reach " + row.personId()

@@ -42,6 +42,10 @@ final class WebhookChannel implements Channel {
         body.put("urgency", m.highUrgency() ? "high" : "low");
         body.put("acknowledge_url", m.acknowledgeUrl());
         body.put("resolve_url", m.resolveUrl());
+        if (m.safeMode()) {
+            // An automated action while the organisation is in safe mode: the system at the other end runs only its safe steps.
+            body.put("safe_mode", true);
+        }
         String json = JSON.writeValueAsString(body);
         String timestamp = String.valueOf(clock.instant().getEpochSecond());
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(m.address()))
@@ -50,6 +54,9 @@ final class WebhookChannel implements Channel {
                 .header("X-Tocsin-Timestamp", timestamp)
                 .header("X-Tocsin-Signature", "v1=" + sign(secret, timestamp + "." + json))
                 .POST(HttpRequest.BodyPublishers.ofString(json));
+        if (m.safeMode()) {
+            request.header("X-Tocsin-Safe-Mode", "on");
+        }
         return call.send(request, a -> SendResult.sent(String.valueOf(a.status())));
     }
 

@@ -87,7 +87,14 @@ public final class Schedule {
         long t = at.getEpochSecond();
         String overridden = overridesByLayer.get(layerId).personAt(t);
         if (overridden != null) {
-            return new OnCall(layerId, Optional.of(overridden), true);
+            // The reason of the override that answers: the last one given for this person at this instant.
+            String reason = null;
+            for (ScheduleOverride o : overrides) {
+                if (o.layer().equals(layerId) && o.person().equals(overridden) && !o.start().isAfter(at) && o.end().isAfter(at)) {
+                    reason = o.reason();
+                }
+            }
+            return new OnCall(layerId, Optional.of(overridden), true, reason);
         }
         return new OnCall(layerId, Optional.ofNullable(layer.rotationPersonAt(t)), false);
     }

@@ -114,6 +114,19 @@ public class IncidentStore {
                 .param("services", serviceIds).param("limit", limit).query(IncidentStore::map).list();
     }
 
+    /** When incidents of {@code serviceId} other than {@code except} were resolved at or after {@code since}. */
+    public List<Instant> resolvedSince(String serviceId, Instant since, long except) {
+        return jdbc.sql("SELECT resolved_at FROM incident WHERE service_id = ? AND resolved_at >= ? AND id <> ? ORDER BY resolved_at")
+                .params(serviceId, Timestamps.of(since), except)
+                .query((rs, i) -> Timestamps.toInstant(rs.getObject(1, java.time.OffsetDateTime.class))).list();
+    }
+
+    /** Incidents resolved at or after {@code since}, newest resolution first. */
+    public List<IncidentRow> resolvedAfter(Instant since, int limit) {
+        return jdbc.sql("SELECT * FROM incident WHERE status = 'RESOLVED' AND resolved_at >= ? ORDER BY resolved_at DESC, id DESC LIMIT ?")
+                .params(Timestamps.of(since), limit).query(IncidentStore::map).list();
+    }
+
     /** Incidents of {@code serviceIds} opened in [from, to), whatever their status now, oldest first. */
     public List<IncidentRow> openedBetween(java.util.Collection<String> serviceIds, Instant from, Instant to, int limit) {
         if (serviceIds.isEmpty()) {
@@ -123,6 +136,33 @@ public class IncidentStore {
                         + "ORDER BY opened_at, id LIMIT :limit")
                 .param("services", serviceIds).param("from", Timestamps.of(from)).param("to", Timestamps.of(to)).param("limit", limit)
                 .query(IncidentStore::map).list();
+    }
+
+    /** Every incident opened in [from, to), oldest first, at most {@code limit}. */
+    public List<IncidentRow> openedBetween(Instant from, Instant to, int limit) {
+        return jdbc.sql("SELECT * FROM incident WHERE opened_at >= :from AND opened_at < :to ORDER BY opened_at, id LIMIT :limit")
+                .param("from", Timestamps.of(from)).param("to", Timestamps.of(to)).param("limit", limit)
+                .query(IncidentStore::map).list();
+    }
+
+    /** The timelines of these incidents, each in order, read a few hundred incidents a query. */
+    public java.util.Map<Long, List<EntryRow>> timelines(java.util.Collection<Long> incidentIds) {
+        java.util.Map<Long, List<EntryRow>> out = new java.util.HashMap<>();
+        List<Long> ids = List.copyOf(incidentIds);
+        for (int i = 0; i < ids.size(); i += 500) {
+            jdbc.sql("SELECT * FROM incident_entry WHERE incident_id IN (:ids) ORDER BY id")
+                    .param("ids", ids.subList(i, Math.min(ids.size(), i + 500)))
+                    .query(IncidentStore::entry).list()
+                    .forEach(e -> out.computeIfAbsent(e.incidentId(), k -> new java.util.ArrayList<>()).add(e));
+        }
+        return out;
+    }
+
+    /** Entries of one kind recorded in [from, to), whatever incident they belong to, in order. */
+    public List<EntryRow> entriesBetween(String kind, Instant from, Instant to) {
+        return jdbc.sql("SELECT * FROM incident_entry WHERE kind = :kind AND at >= :from AND at < :to ORDER BY id")
+                .param("kind", kind).param("from", Timestamps.of(from)).param("to", Timestamps.of(to))
+                .query(IncidentStore::entry).list();
     }
 
     /** Writes the engine's new state; a resolved incident frees its dedup key for a new incident. */
@@ -151,12 +191,16 @@ public class IncidentStore {
 
     public List<EntryRow> timeline(long incidentId) {
         return jdbc.sql("SELECT * FROM incident_entry WHERE incident_id = ? ORDER BY id").param(incidentId)
-                .query((rs, i) -> new EntryRow(rs.getLong("id"), rs.getLong("incident_id"),
-                        Timestamps.toInstant(rs.getObject("at", OffsetDateTime.class)), rs.getString("kind"), rs.getString("actor"),
-                        rs.getString("via"), rs.getString("path_id"), rs.getString("level_id"), rs.getString("trigger_id"),
-                        rs.getString("people") == null ? List.of() : Arrays.asList(rs.getString("people").split(",")),
-                        rs.getString("text")))
+                .query(IncidentStore::entry)
                 .list();
+    }
+
+    private static EntryRow entry(java.sql.ResultSet rs, int i) throws java.sql.SQLException {
+        return new EntryRow(rs.getLong("id"), rs.getLong("incident_id"),
+                Timestamps.toInstant(rs.getObject("at", OffsetDateTime.class)), rs.getString("kind"), rs.getString("actor"),
+                rs.getString("via"), rs.getString("path_id"), rs.getString("level_id"), rs.getString("trigger_id"),
+                rs.getString("people") == null ? List.of() : Arrays.asList(rs.getString("people").split(",")),
+                rs.getString("text"));
     }
 
     /** Sets (or clears, with null) the single wake-up of an incident. */
@@ -194,9 +238,15 @@ public class IncidentStore {
      * Locks up to {@code limit} due timers that no other node holds. Only the index on due_at is
      * touched, so the cost does not grow with the number of open incidents.
      */
-    public List<Long> claimDue(Instant now, int limit) {
-        return jdbc.sql("SELECT incident_id FROM incident_timer WHERE due_at <= ? ORDER BY due_at LIMIT ? FOR UPDATE SKIP LOCKED")
-                .params(Timestamps.of(now), limit).query(Long.class).list();
+    public List<DueTimer> claimDue(Instant now, int limit) {
+        return jdbc.sql("SELECT incident_id, due_at FROM incident_timer WHERE due_at <= ? ORDER BY due_at LIMIT ? FOR UPDATE SKIP LOCKED")
+                .params(Timestamps.of(now), limit)
+                .query((rs, i) -> new DueTimer(rs.getLong("incident_id"), Timestamps.toInstant(rs.getObject("due_at", OffsetDateTime.class))))
+                .list();
+    }
+
+    /** An incident's timer, claimed: whose, and when it came due. */
+    public record DueTimer(long incidentId, Instant dueAt) {
     }
 
     /** A message an incident sent, as queued: what, to whom, for which step of the policy, and when. */

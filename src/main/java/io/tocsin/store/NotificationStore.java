@@ -111,10 +111,12 @@ public class NotificationStore {
      * transaction, and if the node dies mid-send the lease runs out and another node sends it (at least
      * once, same key). {@code channels} with {@code onlyThese} picks the lane; destinations in
      * {@code busy} (being sent to by this node right now) are skipped, so one hanging destination
-     * cannot take every sender.
+     * cannot take every sender. Deliveries in {@code inFlight} (this node is sending them) are never
+     * leased again by it: a lease that ran out while the send goes on (the clock jumped, a renewal came
+     * late on a starved machine) is another node's to take over, not a second send from this one.
      */
     public Optional<Leased> lease(Instant now, Instant leaseUntil, String node, java.util.Collection<String> channels,
-                                  boolean onlyThese, java.util.Collection<Destination> busy) {
+                                  boolean onlyThese, java.util.Collection<Destination> busy, java.util.Collection<Long> inFlight) {
         String lane = channels.isEmpty() ? (onlyThese ? "AND 1 = 0 " : "")
                 : "AND channel " + (onlyThese ? "" : "NOT ") + "IN (" + String.join(", ", java.util.Collections.nCopies(channels.size(), "?")) + ") ";
         String notBusy = String.join("", java.util.Collections.nCopies(busy.size(), "AND NOT (channel = ? AND address = ?) "));
@@ -124,8 +126,11 @@ public class NotificationStore {
             params.add(b.channel());
             params.add(b.address());
         });
+        String notMine = inFlight.isEmpty() ? ""
+                : "AND id NOT IN (" + String.join(", ", java.util.Collections.nCopies(inFlight.size(), "?")) + ") ";
+        params.addAll(inFlight);
         Optional<Leased> due = jdbc.sql("SELECT * FROM notification WHERE status = 'PENDING' AND due_at <= ? "
-                        + "AND (lease_until IS NULL OR lease_until <= ?) " + lane + notBusy + "ORDER BY due_at LIMIT 1 FOR UPDATE SKIP LOCKED")
+                        + "AND (lease_until IS NULL OR lease_until <= ?) " + lane + notBusy + notMine + "ORDER BY due_at LIMIT 1 FOR UPDATE SKIP LOCKED")
                 .params(params).query(LEASED).optional();
         due.ifPresent(l -> jdbc.sql("UPDATE notification SET lease_until = ?, leased_by = ?, attempts = attempts + 1, "
                         + "first_attempt_at = COALESCE(first_attempt_at, ?) WHERE id = ?")

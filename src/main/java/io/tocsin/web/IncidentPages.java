@@ -50,7 +50,19 @@ class IncidentPages {
 
     /** What the event said beyond its summary, sensitive fields redacted; a link without href is shown as text. */
     record IncidentDetail(IncidentLine incident, boolean open, List<String> engaged, List<DetailLine> details,
-                          List<EventDetails.Link> links, List<TargetLine> targets, List<EntryLine> timeline) {
+                          List<EventDetails.Link> links, List<TargetLine> targets, List<EntryLine> timeline,
+                          List<ReportPages.SwitchLine> switches, PostmortemLine postmortem) {
+    }
+
+    /** The postmortem in one line on the incident page: status, owner, deadline; null when there is none. */
+    record PostmortemLine(String status, String owner, String due) {
+    }
+
+    /** One section of a postmortem on its page. */
+    record SectionLine(String key, String heading, String text) {
+    }
+
+    record ActionLine(String text, String owner, String due, boolean done) {
     }
 
     /** A response target as a clock: "acknowledge 15m: 12m left (due Wed 10:15)". */
@@ -65,11 +77,16 @@ class IncidentPages {
     private final Incidents incidents;
     private final IncidentEngine engine;
     private final Clock clock;
+    private final io.tocsin.incident.KillSwitches switches;
+    private final io.tocsin.incident.Postmortems postmortems;
 
-    IncidentPages(Incidents incidents, IncidentEngine engine, Clock clock) {
+    IncidentPages(Incidents incidents, IncidentEngine engine, Clock clock, io.tocsin.incident.KillSwitches switches,
+                  io.tocsin.incident.Postmortems postmortems) {
         this.incidents = incidents;
         this.engine = engine;
         this.clock = clock;
+        this.switches = switches;
+        this.postmortems = postmortems;
     }
 
     /** What the header of every page shows, and the CSRF header htmx sends with every request it makes. */
@@ -103,6 +120,87 @@ class IncidentPages {
         }
         model.addAttribute("detail", detail(row.get()));
         return "ui/incident";
+    }
+
+    /** The incident's postmortem: its sections to edit, its action items, publish, and its Markdown. */
+    @GetMapping("/incidents/{id}/postmortem")
+    String postmortem(@PathVariable String id, Model model, HttpServletResponse response) {
+        Optional<Long> n = number(id);
+        Optional<IncidentRow> row = n.flatMap(incidents::find);
+        if (row.isEmpty()) {
+            return notFound(id, model, response);
+        }
+        model.addAttribute("incident", line(row.get(), engine.organisation().zone(), clock.instant()));
+        Optional<io.tocsin.incident.Postmortems.Document> doc = postmortems.find(n.get());
+        model.addAttribute("exists", doc.isPresent());
+        model.addAttribute("resolved", !incidents.state(row.get()).isOpen());
+        doc.ifPresent(d -> {
+            ZoneId zone = engine.organisation().zone();
+            var p = d.postmortem();
+            model.addAttribute("postmortem", new PostmortemLine(p.status().name().toLowerCase(java.util.Locale.ROOT), p.owner(),
+                    p.dueAt() == null ? null : MINUTES.format(p.dueAt().atZone(zone)) + " " + zone.getId()));
+            model.addAttribute("published", p.status() == io.tocsin.store.PostmortemStore.Status.PUBLISHED);
+            model.addAttribute("sections", java.util.Arrays.stream(io.tocsin.store.PostmortemStore.Section.values())
+                    .map(s -> new SectionLine(s.key, s.heading, p.section(s))).toList());
+            model.addAttribute("actions", d.actions().stream().map(a -> new ActionLine(a.text(), a.owner(),
+                    a.dueOn() == null ? null : a.dueOn().toString(), a.done())).toList());
+            model.addAttribute("markdown", postmortems.markdown(d));
+        });
+        return "ui/postmortem";
+    }
+
+    @PostMapping("/incidents/{id}/postmortem/draft")
+    String draftPostmortem(@PathVariable String id, Principal who, Model model, HttpServletResponse response, RedirectAttributes redirect) {
+        return postmortemChange(id, model, response, redirect, n -> postmortems.draft(n, who.getName(), "ui"), "postmortem drafted");
+    }
+
+    @PostMapping("/incidents/{id}/postmortem/publish")
+    String publishPostmortem(@PathVariable String id, Principal who, Model model, HttpServletResponse response, RedirectAttributes redirect) {
+        return postmortemChange(id, model, response, redirect, n -> postmortems.publish(n, who.getName(), "ui"), "postmortem published");
+    }
+
+    /** The sections as edited in the form; a field left out is left as it was. */
+    @PostMapping("/incidents/{id}/postmortem")
+    String editPostmortem(@PathVariable String id, @org.springframework.web.bind.annotation.RequestParam Map<String, String> form, Principal who,
+                          Model model, HttpServletResponse response, RedirectAttributes redirect) {
+        Map<io.tocsin.store.PostmortemStore.Section, String> sections = new java.util.EnumMap<>(io.tocsin.store.PostmortemStore.Section.class);
+        for (io.tocsin.store.PostmortemStore.Section s : io.tocsin.store.PostmortemStore.Section.values()) {
+            String text = form.get(s.key);
+            if (text != null) {
+                if (text.length() > TEXT_LIMIT) {
+                    redirect.addFlashAttribute("error", s.heading + ": at most " + TEXT_LIMIT + " characters");
+                    return "redirect:/ui/incidents/" + id + "/postmortem";
+                }
+                sections.put(s, text.replace("\r\n", "\n"));
+            }
+        }
+        String owner = form.get("owner");
+        if (owner != null && !owner.isBlank() && !engine.organisation().people().containsKey(owner.strip())) {
+            redirect.addFlashAttribute("error", "owner: no person \"" + owner.strip() + "\" in the organisation");
+            return "redirect:/ui/incidents/" + id + "/postmortem";
+        }
+        String newOwner = owner == null || owner.isBlank() ? null : owner.strip();
+        return postmortemChange(id, model, response, redirect,
+                n -> postmortems.edit(n, new io.tocsin.incident.Postmortems.Edit(sections, newOwner, null, null), who.getName(), "ui"),
+                "postmortem saved");
+    }
+
+    /** The same bound as the API's for a note or a section ({@code tocsin.limits.text-length} default). */
+    static final int TEXT_LIMIT = 10_000;
+
+    private String postmortemChange(String id, Model model, HttpServletResponse response, RedirectAttributes redirect,
+                                    java.util.function.LongFunction<io.tocsin.incident.Postmortems.Document> change, String done) {
+        Optional<Long> n = number(id);
+        if (n.isEmpty() || incidents.find(n.get()).isEmpty()) {
+            return notFound(id, model, response);
+        }
+        try {
+            change.apply(n.get());
+            redirect.addFlashAttribute("message", done);
+        } catch (io.tocsin.incident.Postmortems.Refused refused) {
+            redirect.addFlashAttribute("error", refused.getMessage());
+        }
+        return "redirect:/ui/incidents/" + n.get() + "/postmortem";
     }
 
     @PostMapping("/incidents/{id}/{action}")
@@ -184,8 +282,20 @@ class IncidentPages {
         List<TargetLine> targets = incidents.clocks(row).stream()
                 .map(c -> new TargetLine(c.name(), c.deadline(), c.state().name().toLowerCase(java.util.Locale.ROOT), c.describe(zone)))
                 .toList();
+        // The switches this incident's checklist names ("Set automation_enabled=false", "Set safe_mode=true"), as they stand now.
+        java.util.Map<io.tocsin.store.KillSwitch, io.tocsin.store.KillSwitchStore.State> named = new java.util.EnumMap<>(io.tocsin.store.KillSwitch.class);
+        java.util.Map<io.tocsin.store.KillSwitch, io.tocsin.store.KillSwitchStore.State> now = null;
+        for (io.tocsin.store.KillSwitch k : io.tocsin.store.KillSwitch.values()) {
+            if (state.checklist().stream().anyMatch(item -> k.namedIn(item.text()))) {
+                now = now == null ? switches.current() : now;
+                named.put(k, now.get(k));
+            }
+        }
+        PostmortemLine postmortem = postmortems.find(row.id()).map(d -> new PostmortemLine(
+                d.postmortem().status().name().toLowerCase(java.util.Locale.ROOT), d.postmortem().owner(),
+                d.postmortem().dueAt() == null ? null : MINUTES.format(d.postmortem().dueAt().atZone(zone)))).orElse(null);
         return new IncidentDetail(line(row, zone, clock.instant()), state.isOpen(), List.copyOf(state.engaged()), lines,
-                details.links(), targets, timeline);
+                details.links(), targets, timeline, ReportPages.switchLines(named, zone), postmortem);
     }
 
     private IncidentLine line(IncidentRow r, ZoneId zone, Instant now) {

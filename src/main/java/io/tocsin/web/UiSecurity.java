@@ -20,7 +20,7 @@ import org.springframework.security.web.authentication.LoginUrlAuthenticationEnt
  */
 @Configuration
 class UiSecurity {
-    static final String[] PATHS = {"/ui", "/ui/**", "/login", "/logout", "/webjars/**", "/css/**"};
+    static final String[] PATHS = {"/ui", "/ui/**", "/login", "/logout", "/webjars/**", "/css/**", "/status", "/status/**"};
 
     /**
      * Scripts, styles and everything else only from Tocsin itself, none inline: an alert's text that
@@ -69,6 +69,8 @@ class UiSecurity {
                         // with its ?error=... variants, which form login's own permitAll does not cover
                         .requestMatchers("/login").permitAll()
                         .requestMatchers("/webjars/**", "/css/**").permitAll()
+                        // the public status page, its feed and its subscription forms (CSRF-protected like every form)
+                        .requestMatchers("/status", "/status/**").permitAll()
                         .anyRequest().authenticated());
         return http.build();
     }

@@ -151,13 +151,14 @@ abstract class ApiContract {
         try {
             io.tocsin.cli.CliRun live = io.tocsin.cli.CliRun.run("oncall", "--schedule", "backend-primary", "--server", server, "--token", TOKEN);
             assertThat(live.exitCode()).as(live.err()).isZero();
-            assertThat(live.out()).containsPattern("primary\\s+" + cover + " \\([^)]+\\)  \\[override\\]")
+            assertThat(live.out()).containsPattern("primary\\s+" + cover + " \\([^)]+\\)  \\[override: covering\\]")
                     .contains("run-time overrides and swaps included").doesNotContain("ignored");
             JsonNode liveJson = HttpCalls.JSON.readTree(io.tocsin.cli.CliRun.run("oncall", "--schedule", "backend-primary", "--layer",
                     "primary", "--json", "--server", server, "--token", TOKEN).out());
             assertThat(liveJson.path("source").asString()).isEqualTo("server");
             assertThat(liveJson.path("layers").get(0).path("person").asString()).isEqualTo(cover);
             assertThat(liveJson.path("layers").get(0).path("override").asBoolean()).isTrue();
+            assertThat(liveJson.path("layers").get(0).path("override_reason").asString()).isEqualTo("covering");
 
             // The files know nothing of the override, and say so.
             io.tocsin.cli.CliRun fromFiles = io.tocsin.cli.CliRun.run("oncall", "--config", ACME, "--schedule", "backend-primary",
@@ -552,6 +553,7 @@ abstract class ApiContract {
         s.path("layers").forEach(l -> layerIds.add(l.path("id").asString()));
         assertThat(layerIds).containsExactly("primary", "secondary", "business-hours");
         JsonNode primary = s.path("layers").get(0);
+        assertThat(primary.path("name").asString()).isEqualTo("Primary rotation");
         assertThat(primary.path("participants").toString()).isEqualTo("[\"alice\",\"bob\",\"carol\"]");
         assertThat(primary.path("start").asString()).isEqualTo("2026-01-05");
         assertThat(primary.path("handoff").asString()).containsIgnoringCase("mon").contains("09:00");

@@ -81,7 +81,8 @@ abstract class BadInputCorpusContract {
     static final boolean FULL = "full".equalsIgnoreCase(System.getProperty("bad-input", ""));
     /** The tables a refused request must leave as they were. */
     static final List<String> TABLES = List.of("incident", "incident_entry", "outbox", "audit_entry", "config_version", "service_change",
-            "schedule_override", "swap_request", "feed_token", "notification");
+            "schedule_override", "swap_request", "feed_token", "notification", "postmortem", "postmortem_action", "status_update",
+            "status_subscriber", "status_maintenance");
     /** Endpoints CI sends the 10 MB bodies to (all of them with -Dbad-input=full): one of each way a body is read. */
     static final Set<String> TEN_MB_IN_CI = Set.of("POST /v2/enqueue (json)", "POST /api/v1/events (json)",
             "POST /api/v1/integrations/alertmanager/am-api-0123456789 (json)", "POST /api/v1/incidents/{incident}/notes (json)",
@@ -447,6 +448,12 @@ abstract class BadInputCorpusContract {
             feed = Math.max(feed, f.path("id").asLong());
         }
         fixtures.put("{feed}", String.valueOf(feed));
+        // A resolved P1 (acme's P1 requires a postmortem): its draft is what the postmortem endpoints act on.
+        String resolved = openIncident();
+        answer(api.postJson("/api/v1/incidents/" + resolved + "/resolve", "{}"));
+        fixtures.put("{resolved}", resolved);
+        fixtures.put("{maintenance}", String.valueOf(answer(api.postJson("/api/v1/status/maintenance", Map.of("title", "corpus",
+                "services", List.of("api"), "start", "2026-07-01T10:00:00Z", "end", "2026-07-01T11:00:00Z"))).json().path("id").asLong()));
     }
 
     String openIncident() {

@@ -36,7 +36,8 @@ import org.springframework.test.context.DynamicPropertySource;
         "tocsin.admin-token=" + SlowClientsTest.TOKEN,
         "tocsin.config.path=src/test/resources/orgs/acme",
         "tocsin.admin-token-file=target/test-admin-token",
-        "tocsin.http.body-timeout=3s",
+        // Longer than this test waits for anything: the slow connections hold throughout (BodyTimeoutTest has the 408).
+        "tocsin.http.body-timeout=120s",
         // small, so one test can fill it; the slowloris above must not: its connections sent a few bytes each
         "tocsin.http.body-memory=100KB",
         "tocsin.ingest.rate-per-minute=100000", "tocsin.ingest.burst=100000"})
@@ -45,7 +46,12 @@ import org.springframework.test.context.DynamicPropertySource;
 class SlowClientsTest {
     static final String TOKEN = "slow-clients-token-0123456789";
     static final String KEY = "a1111111111111111111111111111111";
-    static final Duration QUICKLY = Duration.ofSeconds(2);
+    /**
+     * Before the fix nothing was answered while slow bodies held the threads, which they did until the body
+     * timeout (120 s here); so any bound well under it tells the two apart, and 20 s leaves room for a busy
+     * two-core build machine.
+     */
+    static final Duration QUICKLY = Duration.ofSeconds(20);
 
     @DynamicPropertySource
     static void database(DynamicPropertyRegistry registry) {
@@ -100,19 +106,6 @@ class SlowClientsTest {
     }
 
     @Test
-    void aBodyThatDoesNotArriveInTimeIsAnswered408AndTheConnectionClosed() throws Exception {
-        Socket s = open("POST /api/v1/events HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
-                + "X-Tocsin-Key: ev-api-0123456789\r\nContent-Length: 500\r\n\r\n{\"summary\": \"par");
-        slow.add(s);
-        long start = System.nanoTime();
-        s.setSoTimeout(15_000);
-        String answer = readAll(s.getInputStream());
-        Duration took = Duration.ofNanos(System.nanoTime() - start);
-        assertThat(answer).startsWith("HTTP/1.1 408").contains("Connection: close").contains("\"title\":\"Body too slow\"");
-        assertThat(took).isBetween(Duration.ofSeconds(2), Duration.ofSeconds(10));
-    }
-
-    @Test
     void aBodyOverTheLimitIsRefusedBeforeItIsRead() throws Exception {
         Socket s = open("POST /api/v1/events HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
                 + "X-Tocsin-Key: ev-api-0123456789\r\nContent-Length: 100000000\r\n\r\n{");
@@ -126,24 +119,29 @@ class SlowClientsTest {
         String event = "{\"routing_key\":\"" + KEY + "\",\"event_action\":\"trigger\",\"dedup_key\":\"memory-%s\",\"payload\":"
                 + "{\"summary\":\"API down\",\"source\":\"probe\",\"severity\":\"critical\"}}";
         // A client announcing a body of exactly the 100 KB that fits, sending all but its last byte, and waiting.
-        Socket hog = open("POST /api/v1/events HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
-                + "X-Tocsin-Key: ev-api-0123456789\r\nContent-Length: " + 100 * 1024 + "\r\n\r\n" + "x".repeat(100 * 1024 - 1));
-        slow.add(hog);
+        // A fresh one for each try, so a try never meets one that has already been answered.
+        Socket[] hog = new Socket[1];
         HttpResponse<String>[] refused = new HttpResponse[1];
-        await().atMost(Duration.ofSeconds(10)).until(() -> {
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            if (hog[0] != null) {
+                hog[0].close();
+            }
+            hog[0] = open("POST /api/v1/events HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                    + "X-Tocsin-Key: ev-api-0123456789\r\nContent-Length: " + 100 * 1024 + "\r\n\r\n" + "x".repeat(100 * 1024 - 1));
+            slow.add(hog[0]);
             refused[0] = postEvent(event.formatted(System.nanoTime()));
             return refused[0].statusCode() == 503;
         });
         assertThat(refused[0].headers().firstValue("Retry-After")).contains("1");
         assertThat(refused[0].body()).contains("too many request bodies");
         // Once the slow client is gone its share is free again.
-        hog.close();
+        hog[0].close();
         await().atMost(Duration.ofSeconds(10)).until(() -> postEvent(event.formatted(System.nanoTime())).statusCode() == 202);
     }
 
     HttpResponse<String> postEvent(String json) throws Exception {
-        return timed(HttpRequest.newBuilder(URI.create(base() + "/v2/enqueue")).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(json)));
+        return client.send(HttpRequest.newBuilder(URI.create(base() + "/v2/enqueue")).header("Content-Type", "application/json")
+                .timeout(Duration.ofSeconds(30)).POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     String base() {
@@ -160,10 +158,7 @@ class SlowClientsTest {
 
     /** Sends and requires the whole answer within {@link #QUICKLY}. */
     HttpResponse<String> timed(HttpRequest.Builder request) throws Exception {
-        long start = System.nanoTime();
-        HttpResponse<String> r = client.send(request.timeout(QUICKLY).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(QUICKLY);
-        return r;
+        return client.send(request.timeout(QUICKLY).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     static String readAll(InputStream in) throws IOException {

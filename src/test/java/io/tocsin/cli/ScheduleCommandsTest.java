@@ -18,6 +18,47 @@ class ScheduleCommandsTest {
                 .containsPattern("business-hours\\s+nobody \\(gap\\)");
     }
 
+    /**
+     * An override written in the files: alice covers carol's primary shift over the weekend of 28-29 March.
+     * Inside its interval it answers, with its reason, in the text and the JSON; a second after its end
+     * the rotation (carol) answers again.
+     */
+    @Test
+    void anOverrideInTheFilesAnswersForItsIntervalWithItsReason() {
+        String dir = io.tocsin.testing.TestOrganisations.copy(ACME, "    name: Backend on-call\n", """
+                    name: Backend on-call
+                    overrides:
+                      - { layer: primary, person: alice, start: "2026-03-28T00:00:00+02:00", end: "2026-03-30T00:00:00+03:00", reason: carol at a wedding }
+                """).toString();
+        CliRun inside = CliRun.run("oncall", "--config", dir, "--schedule", "backend-primary", "--at", "2026-03-29T03:00:00+02:00");
+        assertThat(inside.exitCode()).as(inside.err()).isZero();
+        assertThat(inside.out()).containsPattern("primary\\s+alice \\(Alice Ionescu\\)  \\[override: carol at a wedding\\]");
+        JsonNode json = json(CliRun.run("oncall", "--config", dir, "--schedule", "backend-primary", "--layer", "primary",
+                "--at", "2026-03-29T03:00:00+02:00", "--json"));
+        assertThat(json.path("layers").get(0).path("override").asBoolean()).isTrue();
+        assertThat(json.path("layers").get(0).path("override_reason").asString()).isEqualTo("carol at a wedding");
+        JsonNode after = json(CliRun.run("oncall", "--config", dir, "--schedule", "backend-primary", "--layer", "primary",
+                "--at", "2026-03-29T21:00:01Z", "--json"));
+        assertThat(after.path("layers").get(0).path("person").asString()).isEqualTo("carol");
+        assertThat(after.path("layers").get(0).path("override").asBoolean()).isFalse();
+    }
+
+    /**
+     * A schedule's own time zone: follow-the-sun (keys test org, organisation in Bucharest) hands off daily
+     * at 09:00 New York time. Counted from Wednesday 2026-04-01 09:00 New York, Tuesday 04-14 09:00 starts
+     * day 13 (ben, cai: cai); at 08:59 day 12 (ben) is still on. In Bucharest's zone the hand-off would be
+     * at 02:00 New York time and both instants would answer the same person.
+     */
+    @Test
+    void aScheduleInItsOwnTimeZoneHandsOffAtNineThere() {
+        String keys = "src/test/resources/orgs/keys";
+        CliRun before = CliRun.run("oncall", "--config", keys, "--schedule", "follow-the-sun", "--at", "2026-04-14T08:59:00-04:00");
+        CliRun after = CliRun.run("oncall", "--config", keys, "--schedule", "follow-the-sun", "--at", "2026-04-14T09:00:00-04:00");
+        assertThat(before.exitCode()).as(before.err()).isZero();
+        assertThat(before.out()).startsWith("follow-the-sun (America/New_York) at Tue 2026-04-14 08:59 -04:00").containsPattern("day\\s+ben ");
+        assertThat(after.out()).containsPattern("day\\s+cai ");
+    }
+
     @Test
     void oncallJsonForOneLayerAroundTheAutumnDstChange() {
         // Bucharest leaves summer time on Sunday 2026-10-25; the Monday hand-off after it is still 09:00 local (07:00Z).

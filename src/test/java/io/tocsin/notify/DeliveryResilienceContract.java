@@ -262,6 +262,134 @@ abstract class DeliveryResilienceContract {
         assertThat(HOOKS.requestsTo("/hook/alice")).hasSize(1);
     }
 
+    // ---- the providers harness: a receiver that fails every way, then recovers ----
+
+    /** One way a receiver fails, and the words the timeline gives that attempt. */
+    record Failure(String name, Reply reply, String onTimeline) {
+    }
+
+    /** Pages in flight through the failures: 3 in every build, TOCSIN_PROVIDERS_PAGES for the full run. */
+    static int harnessPages() {
+        return Integer.parseInt(System.getProperty("tocsin.providers.pages", System.getenv().getOrDefault("TOCSIN_PROVIDERS_PAGES", "3")).trim());
+    }
+
+    /** Attempts each page meets of each failure: 1 in every build, TOCSIN_PROVIDERS_ROUNDS for the full run. */
+    static int harnessRounds() {
+        return Integer.parseInt(System.getProperty("tocsin.providers.rounds", System.getenv().getOrDefault("TOCSIN_PROVIDERS_ROUNDS", "1")).trim());
+    }
+
+    /**
+     * The receiver answers 500, then 429 with Retry-After, then hangs past the 5 s send timeout, then
+     * stalls in the middle of its answer past it, then resets connections, then recovers. Every page
+     * meets every failure in turn, and then is delivered exactly once, under the idempotency key it
+     * carried all along; each attempt is on the incident's timeline and counted on the deliveries API.
+     */
+    @Test
+    void aReceiverThatFailsEveryWayInTurnGetsEveryPageOnceWhenItRecovers() {
+        int pageCount = harnessPages();
+        int rounds = harnessRounds();
+        String path = "/hook/carol";
+        List<Failure> failures = List.of(
+                new Failure("500", Reply.status(500, "{\"error\":\"internal\"}"), "failed (500: {\"error\":\"internal\"}"),
+                new Failure("429", Reply.retryAfter(30), "failed (429: {\"error\":\"slow down\"}"),
+                new Failure("hang", Reply.hang(8_000), "failed (timeout: no answer within 5000 ms"),
+                new Failure("stall", Reply.stallBody(8_000), "failed (timeout: no answer within 5000 ms"),
+                new Failure("reset", Reply.resetConnection(), "failed (io-error: network error"));
+
+        HOOKS.down(path, failures.get(0).reply());
+        String run = "providers " + System.nanoTime();
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < pageCount; i++) {
+            ids.add(trigger(CAROL, run + " page " + i));
+        }
+        // The first attempt of each goes out at once and meets the first failure.
+        for (String id : ids) {
+            awaitDelivery(id, "hook", d -> d.path("attempts").asInt() == 1 && retryingLater(d));
+        }
+        Map<String, String> keys = new java.util.LinkedHashMap<>();
+        ids.forEach(id -> keys.put(id, delivery(id, "hook").orElseThrow().path("idempotency_key").asString()));
+
+        for (Failure failure : failures) {
+            HOOKS.down(path, failure.reply());
+            for (int round = failure == failures.get(0) ? 1 : 0; round < rounds; round++) {
+                stepUntilEveryPageTriedOnceMore(ids, keys, path, failure);
+            }
+        }
+        HOOKS.up(path);
+        stepUntilEveryPageTriedOnceMore(ids, keys, path, null);
+        for (String id : ids) {
+            awaitDelivery(id, "hook", d -> d.path("status").asString().equals("SENT"));
+        }
+        // Later polls send nothing more.
+        clock.advance(Duration.ofMinutes(10));
+        dispatcher.runOnce(clock.instant());
+
+        int attemptsEach = failures.size() * rounds + 1;
+        for (String id : ids) {
+            String key = keys.get(id);
+            List<FakeProvider.Exchange> seen = HOOKS.exchanges(r -> r.path().equals(path) && key.equals(r.header("Idempotency-Key")));
+            // The receiver saw each failure in turn, then one delivery, under one key.
+            List<String> expected = new ArrayList<>();
+            failures.forEach(f -> expected.addAll(java.util.Collections.nCopies(rounds, f.name())));
+            expected.add("delivered");
+            assertThat(seen.stream().map(e -> e.reply().delivers() ? "delivered"
+                    : failures.stream().filter(f -> f.reply().equals(e.reply())).findFirst().orElseThrow().name()).toList())
+                    .as("what the receiver answered %s", key).isEqualTo(expected);
+            assertThat(seen.stream().filter(e -> e.reply().delivers())).as(key).hasSize(1);
+            // The sender's account agrees: every attempt counted, each failure said on the timeline, then delivered.
+            JsonNode d = delivery(id, "hook").orElseThrow();
+            assertThat(d.path("status").asString()).isEqualTo("SENT");
+            assertThat(d.path("attempts").asInt()).isEqualTo(attemptsEach);
+            List<String> said = timeline(id).stream().map(e -> e.path("kind").asString() + " " + e.path("text").asString())
+                    .filter(t -> t.startsWith("DELIVER")).toList();
+            assertThat(said).as(timelineText(id)).hasSize(attemptsEach);
+            int at = 0;
+            for (Failure f : failures) {
+                for (int round = 0; round < rounds; round++) {
+                    assertThat(said.get(at)).startsWith("DELIVERY_FAILED webhook to carol by hook " + f.onTimeline())
+                            .contains("attempt " + (at + 1) + ")");
+                    if (f.name().equals("429")) {
+                        assertThat(said.get(at)).endsWith("retrying in 30.0 s");
+                    }
+                    at++;
+                }
+            }
+            assertThat(said.get(at)).startsWith("DELIVERED webhook to carol by hook delivered (200").contains("attempt " + attemptsEach + ")");
+        }
+    }
+
+    /**
+     * Moves the clock to when the last of the pages is due again, steps the dispatcher, and waits
+     * until each page has been tried once more; {@code failure} null: until each is sent.
+     */
+    private void stepUntilEveryPageTriedOnceMore(List<String> ids, Map<String, String> keys, String path, Failure failure) {
+        Map<String, Integer> before = new java.util.HashMap<>();
+        ids.forEach(id -> before.put(id, tries(path, keys.get(id))));
+        Instant due = ids.stream().map(id -> Instant.parse(delivery(id, "hook").orElseThrow().path("due_at").asString()))
+                .max(Instant::compareTo).orElseThrow();
+        if (due.isAfter(clock.instant())) {
+            clock.set(due);
+        }
+        dispatcher.runOnce(clock.instant());
+        for (String id : ids) {
+            String key = keys.get(id);
+            try {
+                // A hang or a stall holds the one sender Carol's webhook may have for the 5 s timeout, page after page.
+                await("page " + key + " tried again (" + (failure == null ? "recovered" : failure.name()) + ")")
+                        .atMost(Duration.ofSeconds(15L * ids.size()))
+                        .until(() -> tries(path, key) == before.get(id) + 1 && delivery(id, "hook").filter(d -> failure == null
+                                ? d.path("status").asString().equals("SENT") : retryingLater(d)).isPresent());
+            } catch (org.awaitility.core.ConditionTimeoutException e) {
+                throw new AssertionError(e.getMessage() + " at " + clock.instant() + "; deliveries: "
+                        + api.get("/api/v1/incidents/" + id + "/deliveries").body() + "\ntimeline:\n" + timelineText(id), e);
+            }
+        }
+    }
+
+    private static int tries(String path, String key) {
+        return HOOKS.requests(r -> r.path().equals(path) && key.equals(r.header("Idempotency-Key"))).size();
+    }
+
     // ---- helpers ----
 
     String trigger(String key, String summary) {

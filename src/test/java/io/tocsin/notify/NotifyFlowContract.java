@@ -68,6 +68,9 @@ abstract class NotifyFlowContract {
     @Autowired
     MutableClock clock;
 
+    @Autowired
+    io.tocsin.incident.BacklogGauges backlog;
+
     HttpCalls api;
 
     static GreenMail startMail(int port) {
@@ -137,6 +140,38 @@ abstract class NotifyFlowContract {
     }
 
     @Test
+    void aVendorIsPagedThroughItsOwnContactMethodsWithoutLinksToActAsSomeone() throws Exception {
+        String summary = "cdn errors " + System.nanoTime();
+        String id = trigger(summary, "critical");
+        awaitOne("/hook/alice", summary);
+        assertThat(api.postJson("/api/v1/incidents/" + id + "/tags", Map.of("tags", List.of("vendor"))).status()).isEqualTo(200);
+
+        FakeProvider.Request call = awaitOne("/hook/cdn", summary);
+        JsonNode body = HttpCalls.JSON.readTree(call.body());
+        assertThat(body.path("incident").asString()).isEqualTo("INC-" + id);
+        // The vendor is no person of the organisation: nothing in its page acts as someone.
+        assertThat(body.path("acknowledge_url").isNull()).as(call.body()).isTrue();
+        awaitTimeline(id, e -> e.path("kind").asString().equals("DELIVERED")
+                && e.path("text").asString().startsWith("webhook to vendor:cdn by support-hook delivered"));
+        assertThat(timeline(id)).anyMatch(e -> e.path("kind").asString().equals("NOTIFIED")
+                && e.path("text").asString().contains("vendor cdn (CDN Co; priority line +40 21 555 0100)"));
+    }
+
+    @Test
+    void aNoticeGoesByTheFirstLowUrgencyMethodAndAPageByTheHighUrgencyOnes() throws Exception {
+        String summary = "queue stuck " + System.nanoTime();
+        String id = trigger(summary, "critical");
+        // High urgency: alice's webhook at once (her e-mail only after 5 minutes, and the clock stands still).
+        awaitOne("/hook/alice", summary);
+        assertThat(api.withHeader("From", "bob").post("/api/v1/incidents/" + id + "/acknowledge", "application/json", "").status())
+                .isEqualTo(200);
+        // The acknowledgement is a notice: it goes to alice by e-mail, her first low-urgency method.
+        await(() -> !mailsTo("alice@example.com", summary).isEmpty(), () -> "no notice by e-mail to alice");
+        assertThat(mailsTo("alice@example.com", summary).get(0).getSubject()).contains("INC-" + id).contains("acknowledged");
+        assertThat(HOOKS.requests(r -> r.path().equals("/hook/alice") && r.body().contains(summary))).hasSize(1);
+    }
+
+    @Test
     void anEmailPageNamesSeverityServiceAndIncidentAndItsLinkAcknowledges() throws Exception {
         String summary = "queue backlog " + System.nanoTime();
         String id = trigger(summary, "critical");
@@ -197,6 +232,25 @@ abstract class NotifyFlowContract {
         clock.advance(Duration.ofSeconds(11));
         awaitTimeline(id, e -> e.path("kind").asString().equals("DELIVERED") && e.path("text").asString().contains("webhook to alice"));
         assertThat(HOOKS.requests(r -> r.path().equals("/hook/alice") && r.body().contains(summary))).hasSize(2);
+    }
+
+    @Test
+    void aNodeNeverTakesOverItsOwnSendStillInFlightWhenItsClockJumps() throws Exception {
+        // The provider answers within the timeout (700 ms) but slowly; meanwhile the clock jumps past the
+        // lease (timeout + 5 s margin). The send is alive on this node: no second send, no "abandoned".
+        HOOKS.script("/hook/alice", Reply.hang(450));
+        String summary = "in flight " + System.nanoTime();
+        String id = trigger(summary, "critical");
+        await(() -> !HOOKS.requests(r -> r.path().equals("/hook/alice") && r.body().contains(summary)).isEmpty(), () -> "no call");
+        // past the lease (5.7 s), within the retry budget (20 s)
+        clock.advance(Duration.ofSeconds(8));
+        awaitTimeline(id, e -> e.path("kind").asString().equals("DELIVERED") && e.path("text").asString().contains("webhook to alice"));
+        List<JsonNode> entries = timeline(id);
+        assertThat(entries.stream().map(e -> e.path("kind").asString())).doesNotContain("DELIVERY_ABANDONED", "DELIVERY_TAKEN_OVER");
+        // one call, and one more only for an attempt that failed (a starved machine can miss the 700 ms timeout)
+        long failed = entries.stream().filter(e -> e.path("kind").asString().equals("DELIVERY_FAILED")
+                && e.path("text").asString().contains("webhook to alice")).count();
+        assertThat(HOOKS.requests(r -> r.path().equals("/hook/alice") && r.body().contains(summary))).hasSize(1 + (int) failed);
     }
 
     @Test
@@ -361,6 +415,80 @@ abstract class NotifyFlowContract {
             }
         }
         return out;
+    }
+
+    // ---- what the operator sees ----
+
+    @Test
+    void theOperatorSeesEventOutcomesBacklogAndLatenciesInPrometheus() throws Exception {
+        String summary = "metrics " + System.nanoTime();
+        String dedup = "m-" + System.nanoTime();
+        Map<String, Object> trigger = Map.of("routing_key", KEY, "event_action", "trigger", "dedup_key", dedup,
+                "payload", Map.of("summary", summary, "source", "prometheus", "severity", "critical"));
+        String before = metrics();
+        assertThat(api.withToken(null).postJson("/v2/enqueue", trigger).status()).isEqualTo(202);
+        assertThat(api.withToken(null).postJson("/v2/enqueue", trigger).status()).isEqualTo(202);
+        assertThat(api.withToken(null).postJson("/v2/enqueue", Map.of("routing_key", KEY, "event_action", "resolve",
+                "dedup_key", "never-opened-" + System.nanoTime())).status()).isEqualTo(202);
+        assertThat(api.withToken(null).postJson("/v2/enqueue", Map.of("routing_key", KEY, "event_action", "trigger")).status())
+                .isEqualTo(400);
+        assertThat(api.withToken(null).postJson("/api/v1/events", Map.of("routing_key", "no-such-key-0123456789", "summary", "x"))
+                .status()).isEqualTo(404);
+        String id = null;
+        for (JsonNode i : api.get("/api/v1/incidents?limit=1000").json()) {
+            if (i.path("dedup_key").asString().equals(dedup)) {
+                id = i.path("id").asString().replace("INC-", "");
+            }
+        }
+        assertThat(id).isNotNull();
+        awaitOne("/hook/alice", summary);
+        // the secondary level comes due and its timer fires, late by however long the worker took
+        clock.advance(java.time.Duration.ofMinutes(16));
+        String incident = id;
+        awaitTimeline(incident, e -> e.path("kind").asString().equals("NOTIFIED") && e.path("level").asString().equals("secondary"));
+        backlog.runOnce(clock.instant());
+        String after = metrics();
+
+        assertThat(after).contains("# HELP tocsin_events_total Events received, by integration and outcome")
+                .contains("# HELP tocsin_pages_latency_seconds From the moment a page was due")
+                .contains("# HELP tocsin_timers_lag_seconds How late each incident timer")
+                .contains("# HELP tocsin_incidents_open Open incidents by severity and status")
+                .contains("# HELP tocsin_outbox_backlog ").contains("# HELP tocsin_outbox_oldest_age_seconds ")
+                .contains("# HELP tocsin_deliveries_due ").contains("# HELP tocsin_timers_overdue ");
+        for (String[] outcome : new String[][] {{"pagerduty", "opened", "1"}, {"pagerduty", "deduplicated", "1"},
+                {"pagerduty", "no_open_incident", "1"}, {"pagerduty", "refused", "1"}, {"events-api", "refused", "1"}}) {
+            String series = "tocsin_events_total{integration=\"" + outcome[0] + "\",outcome=\"" + outcome[1] + "\"}";
+            assertThat(value(after, series) - value(before, series)).as(series).isEqualTo(Double.parseDouble(outcome[2]));
+        }
+        assertThat(value(after, "tocsin_pages_latency_seconds_count{channel=\"webhook\"}")
+                - value(before, "tocsin_pages_latency_seconds_count{channel=\"webhook\"}")).isGreaterThanOrEqualTo(1);
+        assertThat(after).containsPattern("tocsin_pages_latency_seconds_bucket\\{channel=\"webhook\",le=\"[0-9.]+\"}");
+        assertThat(value(after, "tocsin_timers_lag_seconds_count") - value(before, "tocsin_timers_lag_seconds_count")).isGreaterThanOrEqualTo(1);
+        assertThat(after).containsPattern("tocsin_timers_lag_seconds_bucket\\{le=\"[0-9.]+\"}");
+        // the incident is the only one open (each test starts with none) and nobody acknowledged it
+        assertThat(value(after, "tocsin_incidents_open{severity=\"P1\",status=\"triggered\"}")).isEqualTo(1);
+
+        api.post("/api/v1/incidents/" + id + "/acknowledge", "application/json", "{}");
+        backlog.runOnce(clock.instant());
+        String acknowledged = metrics();
+        assertThat(value(acknowledged, "tocsin_incidents_open{severity=\"P1\",status=\"acknowledged\"}")).isEqualTo(1);
+        assertThat(acknowledged).doesNotContain("tocsin_incidents_open{severity=\"P1\",status=\"triggered\"}");
+    }
+
+    String metrics() {
+        Answer a = api.withToken(null).get("/actuator/prometheus");
+        assertThat(a.status()).isEqualTo(200);
+        return a.body();
+    }
+
+    /** The value of one series in a Prometheus text exposition; 0 when it is not there yet. */
+    static double value(String exposition, String series) {
+        for (String line : exposition.split("\n")) {
+            if (line.startsWith(series + " ")) {
+                return Double.parseDouble(line.substring(series.length() + 1).trim());
+            }
+        }
+        return 0;
     }
 
     void awaitTimeline(String id, java.util.function.Predicate<JsonNode> entry) throws InterruptedException {

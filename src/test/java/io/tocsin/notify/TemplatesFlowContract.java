@@ -116,6 +116,55 @@ abstract class TemplatesFlowContract {
     }
 
     /**
+     * A test page: the kind's subject on every channel, the e-mail's own HTML part. (Notices of incidents
+     * resolved by setUp may arrive meanwhile: the test page is the message carrying the test subject.)
+     */
+    @Test
+    void aTestPageFollowsTheTestTemplates() throws Exception {
+        Answer a = api.postJson("/api/v1/people/alice/test-page", "{}");
+        assertThat(a.status()).isEqualTo(200);
+        assertThat(a.json().path("all_sent").asBoolean()).as(a.body()).isTrue();
+        await(() -> HOOKS.requests(r -> r.path().equals("/hook/alice") && subject(r).equals("Test for Alice Ionescu via hook")).size() == 1,
+                () -> "no test page by webhook with the test subject: " + HOOKS.requestsTo("/hook/alice"));
+        await(() -> testMails().size() == 1, () -> "no test page by e-mail with the test subject");
+        assertThat(GreenMailUtil.getWholeMessage(testMails().get(0)).replace("=\r\n", "")).contains("<p>Test page for <b>Alice Ionescu</b></p>");
+    }
+
+    /** A notice: alice, who was paged, hears of the resolution by e-mail with the notice template's subject. */
+    @Test
+    void aNoticeFollowsTheNoticeTemplate() throws Exception {
+        String nonce = "n" + System.nanoTime();
+        String dedup = "notice-" + nonce;
+        assertThat(api.withToken(null).postJson("/v2/enqueue", Map.of("routing_key", KEY, "event_action", "trigger", "dedup_key", dedup,
+                "payload", Map.of("summary", "queue " + nonce + " stuck", "source", "payments", "severity", "critical"))).status()).isEqualTo(202);
+        String id = incidentId(dedup);
+        await(() -> !hooks(nonce).isEmpty(), () -> "no page for " + nonce);
+        assertThat(api.post("/api/v1/incidents/" + id + "/resolve", "application/json", "").status()).isEqualTo(200);
+        String expected = "Notice INC-" + id + ": resolved by admin";
+        await(() -> Arrays.stream(MAIL.getReceivedMessages()).anyMatch(m -> {
+            try {
+                return expected.equals(m.getSubject()) && m.getAllRecipients()[0].toString().equals("alice@example.com");
+            } catch (jakarta.mail.MessagingException e) {
+                throw new IllegalStateException(e);
+            }
+        }), () -> "no notice \"" + expected + "\" by e-mail to alice");
+    }
+
+    static String subject(FakeProvider.Request r) {
+        return HttpCalls.JSON.readTree(r.body()).path("subject").asString();
+    }
+
+    static List<MimeMessage> testMails() {
+        return Arrays.stream(MAIL.getReceivedMessages()).filter(m -> {
+            try {
+                return "Test for Alice Ionescu via email".equals(m.getSubject());
+            } catch (jakarta.mail.MessagingException e) {
+                throw new IllegalStateException(e);
+            }
+        }).toList();
+    }
+
+    /**
      * The signed link in a page opens a page anyone holding the link sees, without an API token: it
      * shows the summary masked exactly as the page was, before and after the button is pressed.
      */

@@ -99,7 +99,7 @@ class ScheduleTest {
                 .containsExactly("06:00-09:00", "17:00-22:00");
         Schedule covered = s.withOverrides(List.of(new ScheduleOverride("o", "l", "b", local("2026-02-04T17:00", BUCHAREST),
                 local("2026-02-04T22:00", BUCHAREST), "evening cover")));
-        assertThat(covered.onCall("l", local("2026-02-04T20:00", BUCHAREST))).isEqualTo(new OnCall("l", java.util.Optional.of("b"), true));
+        assertThat(covered.onCall("l", local("2026-02-04T20:00", BUCHAREST))).isEqualTo(new OnCall("l", java.util.Optional.of("b"), true, "evening cover"));
         assertThat(covered.gaps("l", local("2026-02-04T00:00", BUCHAREST), local("2026-02-05T00:00", BUCHAREST))).hasSize(1);
     }
 

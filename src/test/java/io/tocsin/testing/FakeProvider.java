@@ -30,31 +30,50 @@ public final class FakeProvider implements AutoCloseable {
         }
     }
 
-    /** A scripted answer; {@code hangMillis} delays it, {@code reset} drops the connection without an answer. */
-    public record Reply(int status, Map<String, String> headers, String body, long hangMillis, boolean reset) {
+    /**
+     * A scripted answer; {@code hangMillis} delays it, {@code reset} drops the connection without an
+     * answer, {@code stallMillis} sends the status line, the headers and the body's first bytes at once,
+     * then nothing more for that long, then drops the connection (a receiver that stalls mid-answer).
+     */
+    public record Reply(int status, Map<String, String> headers, String body, long hangMillis, boolean reset, long stallMillis) {
         public static Reply status(int status) {
-            return new Reply(status, Map.of(), "{}", 0, false);
+            return new Reply(status, Map.of(), "{}", 0, false, 0);
         }
 
         public static Reply status(int status, String body) {
-            return new Reply(status, Map.of(), body, 0, false);
+            return new Reply(status, Map.of(), body, 0, false, 0);
         }
 
         public static Reply retryAfter(int seconds) {
-            return new Reply(429, Map.of("Retry-After", String.valueOf(seconds)), "{\"error\":\"slow down\"}", 0, false);
+            return new Reply(429, Map.of("Retry-After", String.valueOf(seconds)), "{\"error\":\"slow down\"}", 0, false, 0);
         }
 
         public static Reply hang(long millis) {
-            return new Reply(200, Map.of(), "{}", millis, false);
+            return new Reply(200, Map.of(), "{}", millis, false, 0);
         }
 
         public static Reply resetConnection() {
-            return new Reply(0, Map.of(), "", 0, true);
+            return new Reply(0, Map.of(), "", 0, true, 0);
         }
+
+        /** 200 and the start of a body, then silence for {@code millis}, then the connection is dropped. */
+        public static Reply stallBody(long millis) {
+            return new Reply(200, Map.of(), "{\"id\":\"ok\"}", 0, false, millis);
+        }
+
+        /** Whether the sender got a whole 2xx answer from this reply at once: a delivery, as the receiver sees it. */
+        public boolean delivers() {
+            return status / 100 == 2 && hangMillis == 0 && !reset && stallMillis == 0;
+        }
+    }
+
+    /** A request and the reply it was given. */
+    public record Exchange(Request request, Reply reply) {
     }
 
     private final HttpServer server;
     private final List<Request> requests = new CopyOnWriteArrayList<>();
+    private final List<Exchange> exchanges = new CopyOnWriteArrayList<>();
     private final Map<String, Deque<Reply>> scripts = new ConcurrentHashMap<>();
     private final Map<String, Reply> outages = new ConcurrentHashMap<>();
     private final Map<Predicate<String>, Reply> refusals = new ConcurrentHashMap<>();
@@ -96,12 +115,18 @@ public final class FakeProvider implements AutoCloseable {
         return new ArrayList<>(requests.stream().filter(which).toList());
     }
 
+    /** Every request with the reply it was given, in order of arrival. */
+    public List<Exchange> exchanges(Predicate<Request> which) {
+        return new ArrayList<>(exchanges.stream().filter(e -> which.test(e.request())).toList());
+    }
+
     public List<Request> requestsTo(String path) {
         return requests(r -> r.path().equals(path));
     }
 
     public void clear() {
         requests.clear();
+        exchanges.clear();
         scripts.clear();
         outages.clear();
         refusals.clear();
@@ -113,7 +138,8 @@ public final class FakeProvider implements AutoCloseable {
             body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
         String path = ex.getRequestURI().getPath();
-        requests.add(new Request(ex.getRequestMethod(), path, Map.copyOf(ex.getRequestHeaders()), body));
+        Request request = new Request(ex.getRequestMethod(), path, Map.copyOf(ex.getRequestHeaders()), body);
+        requests.add(request);
         String requestBody = body;
         Reply reply = refusals.entrySet().stream().filter(e -> e.getKey().test(requestBody)).map(Map.Entry::getValue).findFirst().orElse(null);
         Deque<Reply> script = scripts.get(path);
@@ -126,8 +152,27 @@ public final class FakeProvider implements AutoCloseable {
         if (reply == null) {
             reply = Reply.status(200, "{\"id\":\"ok\"}");
         }
+        exchanges.add(new Exchange(request, reply));
         if (reply.reset()) {
             // Closing the exchange before any answer drops the connection: the client sees an I/O error.
+            ex.close();
+            return;
+        }
+        if (reply.stallMillis() > 0) {
+            byte[] whole = reply.body().getBytes(StandardCharsets.UTF_8);
+            ex.getResponseHeaders().add("Content-Type", "application/json");
+            try {
+                ex.sendResponseHeaders(reply.status(), whole.length);
+                OutputStream out = ex.getResponseBody();
+                out.write(whole, 0, 2);
+                out.flush();
+                Thread.sleep(reply.stallMillis());
+            } catch (IOException clientGone) {
+                // the client gave up; nothing more to send
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            // The rest of the body never comes: the connection is dropped mid-answer.
             ex.close();
             return;
         }

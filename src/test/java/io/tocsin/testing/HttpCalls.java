@@ -73,6 +73,16 @@ public final class HttpCalls {
         return send(request(path).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(text)));
     }
 
+    /** The same as {@link #putJson}. */
+    public Answer put(String path, Object body) {
+        return putJson(path, body);
+    }
+
+    public Answer putJson(String path, Object body) {
+        String text = body instanceof String s ? s : JSON.writeValueAsString(body);
+        return send(request(path).header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(text)));
+    }
+
     public Answer post(String path, String contentType, String body) {
         return send(request(path).header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofString(body)));
     }

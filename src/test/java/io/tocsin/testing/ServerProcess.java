@@ -56,7 +56,10 @@ public final class ServerProcess implements AutoCloseable {
         pb.environment().put("TOCSIN_ADMIN_TOKEN", TOKEN);
         pb.environment().remove("TOCSIN_PUBLIC_URL");
         try {
-            return new ServerProcess(name, pb.start(), port, log);
+            Process process = pb.start();
+            // A test JVM that ends without reaching close() (stopped by a timeout, interrupted) leaves no server behind.
+            Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly, "stop-" + name));
+            return new ServerProcess(name, process, port, log);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -1,0 +1,19 @@
+package io.tocsin.report;
+
+import io.tocsin.testing.TestDatabases;
+import org.junit.jupiter.api.BeforeAll;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+class ReportsAndSwitchesOnPostgresTest extends ReportsAndSwitchesContract {
+    @BeforeAll
+    static void requirePostgres() {
+        TestDatabases.requirePostgres();
+    }
+
+    @DynamicPropertySource
+    static void database(DynamicPropertyRegistry registry) {
+        TestDatabases.use(registry, TestDatabases.postgres());
+        organisation(registry);
+    }
+}

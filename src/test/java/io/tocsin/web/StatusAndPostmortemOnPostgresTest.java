@@ -1,0 +1,21 @@
+package io.tocsin.web;
+
+import io.tocsin.testing.TestDatabases;
+import org.junit.jupiter.api.BeforeAll;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+class StatusAndPostmortemOnPostgresTest extends StatusAndPostmortemContract {
+
+    @BeforeAll
+    static void requirePostgres() {
+        TestDatabases.requirePostgres();
+    }
+
+    @DynamicPropertySource
+    static void database(DynamicPropertyRegistry registry) {
+        TestDatabases.Target db = TestDatabases.postgres();
+        TestDatabases.use(registry, db);
+        providers(registry);
+    }
+}
