@@ -8,8 +8,6 @@ import io.tocsin.notify.SlackReplies;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -22,9 +20,6 @@ import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RestController;
-import tools.jackson.core.JacksonException;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Where Slack sends button presses (the app's Interactivity request URL). The signature covers the
@@ -35,7 +30,6 @@ import tools.jackson.databind.json.JsonMapper;
 @RestController
 class SlackInteractionsController {
     private static final Logger LOG = LoggerFactory.getLogger(SlackInteractionsController.class);
-    private static final JsonMapper JSON = JsonMapper.builder().build();
     /** Slack's payloads carry the whole original message; a megabyte is far more than any of them. */
     private static final int MAX_BODY = 1024 * 1024;
 
@@ -66,26 +60,23 @@ class SlackInteractionsController {
             LOG.warn("Slack interaction refused: {}", rejection);
             return ResponseEntity.status(HttpStatus.UNAUTHORIZED).body(text("not a genuine Slack request: " + rejection));
         }
-        JsonNode payload;
+        SlackInteraction interaction;
         try {
-            payload = JSON.readTree(formField(new String(body, StandardCharsets.UTF_8), "payload").orElse(""));
-        } catch (JacksonException | IllegalArgumentException e) {
-            payload = null;
+            interaction = SlackInteraction.parse(body);
+        } catch (BadRequestException e) {
+            // Slack shows this text to whoever pressed, so it is said in Slack's shape, not as a problem.
+            return ResponseEntity.badRequest().body(text(e.getMessage()));
         }
-        if (payload == null || !payload.isObject()) {
-            return ResponseEntity.badRequest().body(text("the form field payload must hold Slack's interaction JSON"));
-        }
-        String answer = act(payload);
-        replies.tell(payload.path("response_url").asString(null), answer);
+        String answer = act(interaction);
+        replies.tell(interaction.responseUrl(), answer);
         return ResponseEntity.ok(text(answer));
     }
 
     /** What the press did, in words for the person who pressed. */
-    private String act(JsonNode payload) {
-        JsonNode action = payload.path("actions").path(0);
-        String slackUser = payload.path("user").path("id").asString("");
-        String actionId = action.path("action_id").asString("");
-        String value = action.path("value").asString("");
+    private String act(SlackInteraction interaction) {
+        String slackUser = interaction.user();
+        String actionId = interaction.actionId();
+        String value = interaction.value();
         if (actionId.isEmpty()) {
             // Other interactions (shortcuts, view submissions) are not ours; Slack only needs the 200.
             return "nothing to do";
@@ -141,17 +132,6 @@ class SlackInteractionsController {
             case "resolve" -> "resolved";
             default -> "escalated";
         };
-    }
-
-    static Optional<String> formField(String form, String name) {
-        for (String pair : form.split("&")) {
-            int eq = pair.indexOf('=');
-            String key = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-            if (key.equals(name)) {
-                return Optional.of(eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
-            }
-        }
-        return Optional.empty();
     }
 
     /** Only the presser sees it: the channel should not fill up with receipts. */

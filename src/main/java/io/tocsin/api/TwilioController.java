@@ -10,17 +10,9 @@ import io.tocsin.notify.TwilioSettings;
 import io.tocsin.notify.TwilioSignature;
 import io.tocsin.notify.Twiml;
 import jakarta.servlet.http.HttpServletRequest;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -36,9 +28,6 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 class TwilioController {
     private static final String XML = "text/xml;charset=UTF-8";
-    /** "12a", "12 A", "INC-12 r", "12 ack", "12 resolve". */
-    private static final Pattern REPLY = Pattern.compile("^(?:inc-?)?\\s*(\\d{1,18})\\s*(a|ack|acknowledge|r|res|resolve)\\.?$",
-            Pattern.CASE_INSENSITIVE);
     private static final String HELP = "Reply with the incident number and a letter: 12a acknowledges incident 12, 12r resolves it.";
 
     private final TwilioSettings twilio;
@@ -66,13 +55,11 @@ class TwilioController {
         if (person.isEmpty()) {
             return xml(Twiml.message("This number is not on any Tocsin person's contact methods."));
         }
-        Matcher m = REPLY.matcher(first(params, "Body").strip());
-        if (!m.matches()) {
+        Optional<TwilioCallback.Reply> reply = TwilioCallback.reply(first(params, "Body"));
+        if (reply.isEmpty()) {
             return xml(Twiml.message(HELP));
         }
-        long id = Long.parseLong(m.group(1));
-        boolean resolve = Character.toLowerCase(m.group(2).charAt(0)) == 'r';
-        return xml(Twiml.message(act(id, resolve, person.get().id(), "sms")));
+        return xml(Twiml.message(act(reply.get().incident(), reply.get().resolve(), person.get().id(), "sms")));
     }
 
     @PostMapping("/api/v1/integrations/twilio/voice/{token}")
@@ -99,17 +86,13 @@ class TwilioController {
         if (!signed(request, params)) {
             return unsigned();
         }
-        boolean call = params.containsKey("CallSid") && !params.containsKey("MessageSid");
-        String sid = call ? first(params, "CallSid") : first(params, "MessageSid");
-        String status = call ? first(params, "CallStatus") : first(params, "MessageStatus");
-        // Twilio's statuses and error codes are short words and numbers; the stored answer must fit its column.
-        for (Map.Entry<String, String> f : Map.of(call ? "CallStatus" : "MessageStatus", status, "ErrorCode", first(params, "ErrorCode"),
-                call ? "CallSid" : "MessageSid", sid).entrySet()) {
-            if (f.getValue().length() > 60) {
-                return ResponseEntity.badRequest().contentType(MediaType.TEXT_PLAIN).body(f.getKey() + ": longer than 60 characters");
-            }
+        TwilioCallback.Status status;
+        try {
+            status = TwilioCallback.status(params);
+        } catch (BadRequestException e) {
+            return ResponseEntity.badRequest().contentType(MediaType.TEXT_PLAIN).body(e.field() + ": " + e.getMessage());
         }
-        reports.report(sid, status, first(params, "ErrorCode"));
+        reports.report(status.sid(), status.status(), status.errorCode());
         // Twilio only needs a 2xx; an unknown SID is not worth a retry from its side either.
         return ResponseEntity.noContent().build();
     }
@@ -143,35 +126,12 @@ class TwilioController {
         return TwilioSignature.valid(twilio.authToken(), url, params, request.getHeader("X-Twilio-Signature"));
     }
 
-    /**
-     * The POST body's parameters alone. The servlet API mixes query parameters in (first, per the
-     * spec), but Twilio signs those as part of the URL, so they are taken out again.
-     */
     private static Map<String, List<String>> bodyParams(HttpServletRequest request) {
-        Map<String, Integer> inQuery = new HashMap<>();
-        String query = request.getQueryString();
-        if (query != null) {
-            for (String pair : query.split("&")) {
-                if (!pair.isEmpty()) {
-                    String name = URLDecoder.decode(pair.split("=", 2)[0], StandardCharsets.UTF_8);
-                    inQuery.merge(name, 1, Integer::sum);
-                }
-            }
-        }
-        Map<String, List<String>> out = new LinkedHashMap<>();
-        request.getParameterMap().forEach((name, values) -> {
-            List<String> body = new ArrayList<>(Arrays.asList(values).subList(Math.min(inQuery.getOrDefault(name, 0), values.length),
-                    values.length));
-            if (!body.isEmpty()) {
-                out.put(name, body);
-            }
-        });
-        return out;
+        return TwilioCallback.bodyParams(request.getQueryString(), request.getParameterMap());
     }
 
     private static String first(Map<String, List<String>> params, String name) {
-        List<String> values = params.get(name);
-        return values == null || values.isEmpty() ? "" : values.get(0);
+        return TwilioCallback.first(params, name);
     }
 
     private static ResponseEntity<String> xml(String twiml) {

@@ -9,7 +9,6 @@ import java.io.ByteArrayInputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Enumeration;
 import java.util.LinkedHashMap;
@@ -110,57 +109,13 @@ final class WholeBodyRequest extends HttpServletRequestWrapper {
                 parameters = super.getParameterMap();
             } else {
                 Map<String, List<String>> all = new LinkedHashMap<>();
-                parse(getQueryString(), StandardCharsets.UTF_8, all);
-                parse(new String(body, StandardCharsets.ISO_8859_1), charset(), all);
+                FormFields.parse(getQueryString(), StandardCharsets.UTF_8, all);
+                FormFields.parse(new String(body, StandardCharsets.ISO_8859_1), charset(), all);
                 Map<String, String[]> result = new LinkedHashMap<>();
                 all.forEach((k, v) -> result.put(k, v.toArray(String[]::new)));
                 parameters = Collections.unmodifiableMap(result);
             }
         }
         return parameters;
-    }
-
-    private static void parse(String text, Charset charset, Map<String, List<String>> into) {
-        if (text == null || text.isEmpty()) {
-            return;
-        }
-        for (String pair : text.split("&")) {
-            if (pair.isEmpty()) {
-                continue;
-            }
-            int eq = pair.indexOf('=');
-            String key = eq < 0 ? pair : pair.substring(0, eq);
-            String value = eq < 0 ? "" : pair.substring(eq + 1);
-            try {
-                // both decoded before the field is added: a broken value must not leave its name with no value
-                String decodedKey = decode(key, charset);
-                String decodedValue = decode(value, charset);
-                into.computeIfAbsent(decodedKey, k -> new ArrayList<>()).add(decodedValue);
-            } catch (IllegalArgumentException malformed) {
-                // a broken escape is skipped, as the container skips it
-            }
-        }
-    }
-
-    /**
-     * Percent-decoding over bytes: {@code raw} holds the body's bytes one char each (ISO-8859-1), and
-     * the decoded bytes are read in the request's charset, so multi-byte characters come out whole.
-     */
-    private static String decode(String raw, Charset charset) {
-        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(raw.length());
-        for (int i = 0; i < raw.length(); i++) {
-            char c = raw.charAt(i);
-            if (c == '+') {
-                bytes.write(' ');
-            } else if (c == '%' && i + 2 < raw.length()) {
-                bytes.write(Integer.parseInt(raw.substring(i + 1, i + 3), 16));
-                i += 2;
-            } else if (c == '%') {
-                throw new IllegalArgumentException("incomplete escape");
-            } else {
-                bytes.write(c);
-            }
-        }
-        return bytes.toString(charset);
     }
 }

@@ -689,6 +689,12 @@ final class ConfigValidator {
     private void businessOrDuration(ConfigPath p, String value) {
         if (value != null && !Durations.isBusinessDays(value)) {
             duration(p, value, true);
+        } else if (value != null) {
+            try {
+                Durations.businessDays(value); // bounded, as the engine reads it
+            } catch (IllegalArgumentException e) {
+                add(p, e.getMessage());
+            }
         }
     }
 

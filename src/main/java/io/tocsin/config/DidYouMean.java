@@ -12,7 +12,11 @@ public final class DidYouMean {
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
         for (String candidate : known) {
-            int d = distance(wrong.toLowerCase(), candidate.toLowerCase());
+            if (candidate == null) {
+                // an entry without its id, already reported where it is (found by ConfigFuzzTest: a 500)
+                continue;
+            }
+            int d = distance(wrong.toLowerCase(java.util.Locale.ROOT), candidate.toLowerCase(java.util.Locale.ROOT));
             if (d < bestDistance) {
                 bestDistance = d;
                 best = candidate;

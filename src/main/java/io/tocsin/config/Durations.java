@@ -8,6 +8,13 @@ import java.util.regex.Pattern;
 public final class Durations {
     private static final Pattern FORM = Pattern.compile("(?:(\\d+)w)?(?:(\\d+)d)?(?:(\\d+)h)?(?:(\\d+)m)?(?:(\\d+)s)?");
     private static final Pattern BUSINESS = Pattern.compile("(\\d+)bd");
+    /**
+     * The longest duration anything takes: far beyond any delay, interval or simulated run, and short
+     * enough that adding it to any instant in range cannot overflow. Written larger, a duration is
+     * refused in words; before, "9999999999999999d" overflowed inside java.time and was a 500.
+     */
+    public static final Duration MAX = Duration.ofDays(36_525);
+    private static final String MAX_TEXT = "100 years (36525d)";
 
     private Durations() {
     }
@@ -20,10 +27,21 @@ public final class Durations {
         if (!m.matches() || text.trim().isEmpty()) {
             throw new IllegalArgumentException("bad duration \"" + text + "\": use units w d h m s, like 15m, 1h30m or 2d");
         }
-        Duration d = Duration.ZERO;
-        d = d.plusDays(7 * num(m.group(1))).plusDays(num(m.group(2))).plusHours(num(m.group(3)))
-                .plusMinutes(num(m.group(4))).plusSeconds(num(m.group(5)));
-        return d;
+        long[] numbers = new long[5];
+        for (int i = 0; i < 5; i++) {
+            String group = m.group(i + 1);
+            // more than nine digits is more than MAX in any unit, and might not fit a long
+            if (group != null && group.length() > 9) {
+                throw tooLong(text);
+            }
+            numbers[i] = group == null ? 0 : Long.parseLong(group);
+        }
+        // at most 10^9 of each unit: the sum in seconds fits a long
+        long seconds = numbers[0] * 604_800 + numbers[1] * 86_400 + numbers[2] * 3_600 + numbers[3] * 60 + numbers[4];
+        if (seconds > MAX.getSeconds()) {
+            throw tooLong(text);
+        }
+        return Duration.ofSeconds(seconds);
     }
 
     public static boolean isBusinessDays(String text) {
@@ -35,7 +53,15 @@ public final class Durations {
         if (!m.matches()) {
             throw new IllegalArgumentException("bad business duration \"" + text + "\": use whole business days, like 2bd");
         }
+        // a business day is at least a day: no more of them than MAX has days
+        if (m.group(1).length() > 9 || Long.parseLong(m.group(1)) > MAX.toDays()) {
+            throw tooLong(text);
+        }
         return Integer.parseInt(m.group(1));
+    }
+
+    private static IllegalArgumentException tooLong(String text) {
+        return new IllegalArgumentException("duration \"" + text.trim() + "\" is too long: at most " + MAX_TEXT);
     }
 
     public static String format(Duration d) {
@@ -64,7 +90,4 @@ public final class Durations {
         return sb.toString();
     }
 
-    private static long num(String group) {
-        return group == null ? 0 : Long.parseLong(group);
-    }
 }

@@ -18,6 +18,10 @@ import tools.jackson.databind.exc.UnrecognizedPropertyException;
  * `io.tocsin.simulation.Scenario`}) and belong in the log, never in an answer.
  */
 public final class InputErrors {
+    /** A parenthesised Java class name, as parsers put the exception behind their message. */
+    private static final java.util.regex.Pattern JAVA_CLASS = java.util.regex.Pattern.compile(
+            "\\s*\\((?:java|javax|jdk|sun|tools|com|org|io)\\.[A-Za-z0-9_.$]+\\)");
+
     private InputErrors() {
     }
 
@@ -75,10 +79,17 @@ public final class InputErrors {
             java.util.regex.Matcher key = java.util.regex.Pattern.compile("['\"]([^'\"]*)['\"]").matcher(original);
             return key.find() ? "the key \"" + key.group(1) + "\" is given twice" : "a key is given twice";
         }
+        if (original.startsWith("Malformed numeric value")) {
+            // YAML's .inf, .nan or 0x1p3 read as a number Java cannot hold (found by ScenarioFuzzTest):
+            // the parser's message names java.lang.NumberFormatException.
+            return "a number that cannot be read; put it in quotes if it is meant as text";
+        }
         // A syntax error: the parser describes the input, not Java. Its lines that start in the first
         // column say what; the indented ones repeat where (already in the answer) and quote the input.
         String what = String.join("; ", original.lines().filter(l -> !l.isBlank() && !Character.isWhitespace(l.charAt(0))).toList());
-        return what.isEmpty() ? "not readable" : what;
+        // and where it names a Java class after all, "(java.lang.Something)", that part is dropped
+        what = JAVA_CLASS.matcher(what).replaceAll("");
+        return what.isBlank() ? "not readable" : what;
     }
 
     /**

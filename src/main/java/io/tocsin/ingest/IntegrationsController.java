@@ -8,7 +8,6 @@ import io.tocsin.incident.IncidentEngine;
 import io.tocsin.incident.Incidents;
 import io.tocsin.incident.Signal;
 import io.tocsin.incident.SignalResult;
-import io.tocsin.store.Columns;
 import io.tocsin.store.HeartbeatStore;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
@@ -16,11 +15,9 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import org.springframework.http.HttpStatus;
@@ -31,8 +28,6 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RestController;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Alertmanager, Grafana, the generic JSON event and heartbeats. Each authenticates by the service's
@@ -41,9 +36,6 @@ import tools.jackson.databind.json.JsonMapper;
  */
 @RestController
 class IntegrationsController {
-    // A key given twice is refused rather than guessed at, as on the rest of the API.
-    private static final JsonMapper JSON = JsonMapper.builder().enable(tools.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
-
     private final Incidents incidents;
     private final IncidentEngine engine;
     private final HeartbeatStore heartbeats;
@@ -75,8 +67,7 @@ class IntegrationsController {
     private ResponseEntity<Object> alertGroup(String key, String integration, HttpServletRequest request) throws IOException {
         Organisation org = engine.organisation();
         Integrations.Match match = authenticate(org, key, integration, "key");
-        JsonNode body = body(request);
-        AlertGroupParser.Parsed parsed = AlertGroupParser.parse(body, match.service().id(), integration);
+        AlertGroupParser.Parsed parsed = AlertGroupParser.parse(IngestJson.read(bytes(request)), match.service().id(), integration);
         if (!parsed.errors().isEmpty()) {
             throw new InvalidEvent(parsed.errors());
         }
@@ -93,60 +84,18 @@ class IntegrationsController {
     @PostMapping("/api/v1/events")
     ResponseEntity<Object> event(@RequestHeader(value = "X-Tocsin-Key", required = false) String headerKey,
                                  HttpServletRequest request) throws IOException {
-        JsonNode body = body(request);
-        if (body == null || !body.isObject()) {
-            throw new InvalidEvent(List.of("(body): must be a JSON object"));
-        }
-        String key = headerKey != null ? headerKey : text(body, "routing_key");
-        if (key == null) {
-            throw new InvalidEvent(List.of("routing_key: required (or the X-Tocsin-Key header)"));
-        }
+        GenericEvent.Keyed keyed = GenericEvent.read(bytes(request), headerKey);
         Organisation org = engine.organisation();
-        Integrations.Match match = authenticate(org, key, "generic", headerKey != null ? "X-Tocsin-Key" : "routing_key");
-        List<String> errors = new ArrayList<>();
-        String action = Optional.ofNullable(text(body, "action")).orElse("trigger");
-        if (!Set.of("trigger", "acknowledge", "resolve").contains(action)) {
-            errors.add("action: must be trigger, acknowledge or resolve");
-        }
-        String dedup = text(body, "dedup_key");
-        String summary = text(body, "summary");
-        if ("trigger".equals(action) && summary == null) {
-            errors.add("summary: required for a trigger");
-        }
-        tooLong(errors, "summary", summary, Columns.SUMMARY);
-        tooLong(errors, "source", text(body, "source"), Columns.SOURCE);
-        if (!"trigger".equals(action) && dedup == null) {
-            errors.add("dedup_key: required to " + action);
-        }
-        tooLong(errors, "dedup_key", dedup, Columns.DEDUP_KEY);
-        JsonNode labelsNode = body.get("labels");
-        if (labelsNode != null && labelsNode.isNull()) {
-            labelsNode = null; // a client's unset field: the same as none
-        }
-        if (labelsNode != null && !labelsNode.isObject()) {
-            errors.add("labels: must be an object of strings");
-        }
-        if (!errors.isEmpty()) {
-            throw new InvalidEvent(errors);
-        }
-        throttle(key, HttpStatus.TOO_MANY_REQUESTS);
-        Map<String, String> labels = new HashMap<>();
-        if (labelsNode != null) {
-            labelsNode.properties().forEach(e -> {
-                if (!e.getValue().isNull()) {
-                    labels.put(e.getKey(), e.getValue().isString() ? e.getValue().asString() : e.getValue().toString());
-                }
-            });
-        }
-        String dedupKey = dedup != null ? dedup : UUID.randomUUID().toString();
-        Signal signal = router.route(org, new InboundEvent(match.service().id(), "generic", dedupKey,
-                Signal.Action.valueOf(action.toUpperCase()), summary == null ? "" : summary,
-                Optional.ofNullable(text(body, "source")).orElse("generic"), text(body, "severity"), labels, body.toString()),
-                clock.instant());
+        Integrations.Match match = authenticate(org, keyed.key(), "generic", keyed.keyField());
+        GenericEvent event = GenericEvent.of(keyed.body());
+        throttle(keyed.key(), HttpStatus.TOO_MANY_REQUESTS);
+        String dedupKey = event.dedupKey() != null ? event.dedupKey() : UUID.randomUUID().toString();
+        Signal signal = router.route(org, new InboundEvent(match.service().id(), "generic", dedupKey, event.action(), event.summary(),
+                event.source(), event.severity(), event.labels(), event.details()), clock.instant());
         SignalResult result = incidents.accept(signal.from(match.origin()), "events-api");
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("status", "accepted");
-        answer.put("result", result.outcome().name().toLowerCase());
+        answer.put("result", result.outcome().name().toLowerCase(java.util.Locale.ROOT));
         answer.put("dedup_key", result.dedupKey());
         answer.put("incident", result.incidentId() == null ? null : "INC-" + result.incidentId());
         return ResponseEntity.accepted().body(answer);
@@ -219,37 +168,12 @@ class IntegrationsController {
         }
     }
 
-    private static JsonNode body(HttpServletRequest request) throws IOException {
+    private static byte[] bytes(HttpServletRequest request) throws IOException {
         byte[] bytes = PagerDutyEventsController.readLimited(request);
         if (bytes == null) {
             throw new TooLarge();
         }
-        try {
-            return JSON.readTree(bytes);
-        } catch (tools.jackson.core.JacksonException e) {
-            throw new InvalidEvent(List.of("(body): " + (io.tocsin.config.InputErrors.isSyntax(e) ? "not valid JSON"
-                    : io.tocsin.config.InputErrors.describe(e))));
-        }
-    }
-
-    private static String text(JsonNode node, String field) {
-        return PagerDutyEventsController.text(node, field);
-    }
-
-    /** A value longer than the column that keeps it is refused here, naming the field, not by the database. */
-    static void tooLong(List<String> errors, String field, String value, int max) {
-        if (value != null && value.length() > max) {
-            errors.add(field + ": longer than " + max + " characters");
-        }
-    }
-
-    static final class InvalidEvent extends RuntimeException {
-        final List<String> errors;
-
-        InvalidEvent(List<String> errors) {
-            super(String.join("; ", errors));
-            this.errors = errors;
-        }
+        return bytes;
     }
 
     static final class UnknownKey extends RuntimeException {

@@ -39,6 +39,8 @@ public final class ScenarioRunner {
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .build();
     static final Duration MAX_RUN = Duration.ofDays(35);
+    private static final Instant EARLIEST_START = Instant.parse("1970-01-01T00:00:00Z");
+    private static final Instant LATEST_START = Instant.parse("9999-01-01T00:00:00Z");
     private static final DateTimeFormatter LOCAL = DateTimeFormatter.ofPattern("EEE yyyy-MM-dd HH:mm", Locale.ROOT);
 
     /** A scenario that cannot be run, with the reason. */
@@ -137,6 +139,10 @@ public final class ScenarioRunner {
             start = OffsetDateTime.parse(scenario.start()).toInstant();
         } catch (RuntimeException e) {
             throw new ScenarioException("start: bad instant \"" + scenario.start() + "\": use ISO-8601 with an offset");
+        }
+        if (start.isBefore(EARLIEST_START) || start.isAfter(LATEST_START)) {
+            // ISO-8601 reaches the year 999999999, where adding the run's length overflows java.time (was a 500).
+            throw new ScenarioException("start: must be between the years 1970 and 9999, got " + scenario.start());
         }
         Duration runFor = scenario.runFor() == null ? Duration.ofHours(24) : duration("run_for", scenario.runFor());
         if (runFor.compareTo(MAX_RUN) > 0) {
