@@ -72,6 +72,7 @@ public final class FakeProvider implements AutoCloseable {
     }
 
     private final HttpServer server;
+    private final java.util.concurrent.CountDownLatch closed = new java.util.concurrent.CountDownLatch(1);
     private final List<Request> requests = new CopyOnWriteArrayList<>();
     private final List<Exchange> exchanges = new CopyOnWriteArrayList<>();
     private final Map<String, Deque<Reply>> scripts = new ConcurrentHashMap<>();
@@ -166,22 +167,16 @@ public final class FakeProvider implements AutoCloseable {
                 OutputStream out = ex.getResponseBody();
                 out.write(whole, 0, 2);
                 out.flush();
-                Thread.sleep(reply.stallMillis());
+                holdFor(reply.stallMillis());
             } catch (IOException clientGone) {
                 // the client gave up; nothing more to send
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
             }
             // The rest of the body never comes: the connection is dropped mid-answer.
             ex.close();
             return;
         }
         if (reply.hangMillis() > 0) {
-            try {
-                Thread.sleep(reply.hangMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            holdFor(reply.hangMillis());
         }
         reply.headers().forEach((k, v) -> ex.getResponseHeaders().add(k, v));
         ex.getResponseHeaders().add("Content-Type", "application/json");
@@ -194,8 +189,21 @@ public final class FakeProvider implements AutoCloseable {
         }
     }
 
+    /**
+     * A receiver that keeps the sender waiting: it holds its answer this long in real time (what the
+     * sender's timeout is measured against), or until the provider is closed, so no handler outlives it.
+     */
+    private void holdFor(long millis) {
+        try {
+            closed.await(millis, java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     @java.lang.Override
     public void close() {
+        closed.countDown();
         server.stop(0);
     }
 }
