@@ -35,6 +35,43 @@ class ApiSecurity {
     static final String POLICY = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
             + "frame-ancestors 'none'; base-uri 'none'";
 
+    /**
+     * Where monitoring sends events. They authenticate with the service's integration key, which the
+     * controller checks; no session, cookie, token or CSRF applies, so this chain runs only what every
+     * answer needs (its security headers) and none of the filters that would look for a session, a
+     * saved request or a bearer token in an alert storm, thousands of times a second.
+     */
+    static final String[] INGEST = {"/v2/enqueue", "/v2/change/enqueue", "/api/v1/integrations/**", "/api/v1/events"};
+
+    @Bean
+    @org.springframework.core.annotation.Order(0)
+    SecurityFilterChain ingest(HttpSecurity http) throws Exception {
+        http.securityMatcher(INGEST)
+                .csrf(c -> c.disable())
+                .sessionManagement(s -> s.disable())
+                .securityContext(c -> c.disable())
+                .requestCache(c -> c.disable())
+                .anonymous(a -> a.disable())
+                .logout(l -> l.disable())
+                .servletApi(s -> s.disable())
+                .httpBasic(b -> b.disable())
+                .formLogin(f -> f.disable())
+                .headers(h -> h.contentSecurityPolicy(c -> c.policyDirectives(POLICY))
+                        .referrerPolicy(r -> r.policy(ReferrerPolicyHeaderWriter.ReferrerPolicy.NO_REFERRER)));
+        return http.build();
+    }
+
+    /**
+     * Spring Security's own observations (a timer around every filter of every chain) are not among
+     * the metrics Tocsin documents, and wrapping each filter cost more than the rest of the chain
+     * (docs/benchmarks.md, "Where the time goes"); requests are still timed as a whole
+     * ({@code http_server_requests_seconds}).
+     */
+    @Bean
+    org.springframework.security.config.observation.SecurityObservationSettings securityObservations() {
+        return org.springframework.security.config.observation.SecurityObservationSettings.noObservations();
+    }
+
     @Bean
     SecurityFilterChain api(HttpSecurity http, ApiTokenStore tokens) throws Exception {
         http.csrf(c -> c.disable())
@@ -47,9 +84,7 @@ class ApiSecurity {
                 .exceptionHandling(e -> e.authenticationEntryPoint((req, res, ex) -> unauthorized(res)))
                 .authorizeHttpRequests(a -> a
                         .requestMatchers("/api/v1/config/schema", "/ical/**", "/actuator/health/**", "/actuator/health",
-                                "/actuator/prometheus", "/error",
-                                // monitoring integrations authenticate with the service's integration key instead
-                                "/v2/enqueue", "/v2/change/enqueue", "/api/v1/integrations/**", "/api/v1/events").permitAll()
+                                "/actuator/prometheus", "/error").permitAll()
                         // acknowledgement links carry their own signature
                         .requestMatchers("/links/**").permitAll()
                         // a beat carries its key in the path; the list of monitors needs a token

@@ -24,7 +24,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * a worker thread as soon as its headers are in, and a controller reading the body then blocks that
  * thread for as long as the client takes: two hundred clients that send half a body held every
  * thread, and the server, health checks included, answered nobody. Here the body is read without a
- * thread (servlet non-blocking I/O) while it arrives; a thread is taken only to run the request.
+ * thread (servlet non-blocking I/O) while it arrives; a thread is taken only to run the request. A
+ * body already whole in the container's buffer when the request starts is taken as it is.
  *
  * <p>Bounded three ways: a body must arrive within {@code tocsin.http.body-timeout} (408 and the
  * connection closed otherwise), be at most what its endpoint takes (413: {@link RequestLimits#bodyLimit},
@@ -90,11 +91,39 @@ final class WholeBodyFilter implements Filter {
                     "the server is receiving too many request bodies at once; retry shortly", 1L);
             return;
         }
+        byte[] arrived = declared > 0 && declared <= CHUNK ? alreadyHere(request.getInputStream(), (int) declared) : new byte[0];
+        if (arrived.length == declared) {
+            // The whole body came with the headers (almost every event a monitor sends): the request runs
+            // now, in this dispatch, instead of being handed to a read listener and dispatched again.
+            chain.doFilter(new WholeBodyRequest(request, arrived), response);
+            return;
+        }
         AsyncContext async = request.startAsync(request, response);
         async.setTimeout(timeout.toMillis());
         Reader reader = new Reader(request, response, async, declared, limit);
         async.addListener(reader);
+        if (!reader.take(arrived, arrived.length)) {
+            return;
+        }
         request.getInputStream().setReadListener(reader);
+    }
+
+    /**
+     * What of a body of {@code declared} bytes the container already holds, read without blocking: a
+     * read is made only while it says bytes are waiting in its buffer (it never reads the socket for
+     * that answer), so a client that sent half a body holds no thread here.
+     */
+    private static byte[] alreadyHere(ServletInputStream in, int declared) throws IOException {
+        byte[] body = new byte[declared];
+        int n = 0;
+        while (n < declared && in.available() > 0) {
+            int read = in.read(body, n, declared - n);
+            if (read < 0) {
+                break;
+            }
+            n += read;
+        }
+        return n == declared ? body : java.util.Arrays.copyOf(body, n);
     }
 
     /** A request body is announced by Content-Length or chunked transfer coding; anything else has none. */
@@ -181,23 +210,31 @@ final class WholeBodyFilter implements Filter {
                     onError(new java.io.EOFException("the body ended early"));
                     return;
                 }
-                body.write(chunk, 0, n);
-                if (body.size() > limit) {
-                    settle(HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE, "Too large", "the request body exceeds " + limit + " bytes", null);
+                if (!take(chunk, n)) {
                     return;
                 }
-                if (body.size() > reserved) {
-                    // Counted as bytes arrive, not as Content-Length claims: a client announcing a large
-                    // body and sending nothing must not use up the budget of everyone else.
-                    long more = body.size() - reserved;
-                    if (!budget.reserve(more)) {
-                        settle(HttpServletResponse.SC_SERVICE_UNAVAILABLE, "Too many bodies arriving",
-                                "the server is receiving too many request bodies at once; retry shortly", 1L);
-                        return;
-                    }
-                    reserved += more;
-                }
             }
+        }
+
+        /** Adds {@code n} bytes of the body; false when that refused the request (too large, or no memory left for it). */
+        boolean take(byte[] chunk, int n) {
+            body.write(chunk, 0, n);
+            if (body.size() > limit) {
+                settle(HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE, "Too large", "the request body exceeds " + limit + " bytes", null);
+                return false;
+            }
+            if (body.size() > reserved) {
+                // Counted as bytes arrive, not as Content-Length claims: a client announcing a large
+                // body and sending nothing must not use up the budget of everyone else.
+                long more = body.size() - reserved;
+                if (!budget.reserve(more)) {
+                    settle(HttpServletResponse.SC_SERVICE_UNAVAILABLE, "Too many bodies arriving",
+                            "the server is receiving too many request bodies at once; retry shortly", 1L);
+                    return false;
+                }
+                reserved += more;
+            }
+            return true;
         }
 
         @java.lang.Override
