@@ -14,7 +14,9 @@ import io.tocsin.store.IncidentStore;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.springframework.dao.DuplicateKeyException;
@@ -117,41 +119,58 @@ public class Incidents {
     /** Several requests in one transaction, each answered with its own results, in order. */
     private List<List<SignalResult>> acceptBatch(List<Request> batch) {
         return tx.execute(status -> {
-            lockInOrder(batch.stream().flatMap(i -> i.signals().stream()).toList());
-            return batch.stream().map(i -> i.signals().stream().map(s -> acceptLocked(s, i.via())).toList()).toList();
+            Map<String, Optional<IncidentRow>> locked = lockInOrder(batch.stream().flatMap(i -> i.signals().stream()).toList());
+            return batch.stream().map(i -> i.signals().stream().map(s -> acceptLocked(s, i.via(), locked)).toList()).toList();
         });
     }
 
     private List<SignalResult> acceptAllLocked(List<Signal> signals, String via) {
-        lockInOrder(signals);
-        return signals.stream().map(s -> acceptLocked(s, via)).toList();
+        Map<String, Optional<IncidentRow>> locked = lockInOrder(signals);
+        return signals.stream().map(s -> acceptLocked(s, via, locked)).toList();
+    }
+
+    private static String openKey(Signal s) {
+        return IncidentStore.openKey(s.serviceId(), s.integrationKey(), s.dedupKey());
     }
 
     /**
      * Every open incident of the signals is locked before any new one takes a number (openings hold the
      * incident counter to their commit, so taking it before an incident row another transaction holds
      * could deadlock with it), and in one order, so two transactions naming the same alerts in
-     * different orders do not deadlock either.
+     * different orders do not deadlock either. What was read is handed to the first signal of each key,
+     * so the row is not read twice; a later signal of the same key reads it again, as the first left it.
      */
-    private void lockInOrder(List<Signal> signals) {
-        signals.stream().map(s -> IncidentStore.openKey(s.serviceId(), s.integrationKey(), s.dedupKey())).distinct().sorted()
-                .forEach(key -> signals.stream().filter(s -> IncidentStore.openKey(s.serviceId(), s.integrationKey(), s.dedupKey()).equals(key))
-                        .findFirst().ifPresent(s -> store.findOpenForUpdate(s.serviceId(), s.integrationKey(), s.dedupKey())));
+    private Map<String, Optional<IncidentRow>> lockInOrder(List<Signal> signals) {
+        Map<String, Signal> byKey = new java.util.TreeMap<>();
+        signals.forEach(s -> byKey.putIfAbsent(openKey(s), s));
+        Map<String, Optional<IncidentRow>> locked = new HashMap<>();
+        byKey.forEach((key, s) -> locked.put(key, store.findOpenForUpdate(s.serviceId(), s.integrationKey(), s.dedupKey())));
+        return locked;
     }
 
-    private SignalResult acceptLocked(Signal s, String via) {
+    private SignalResult acceptLocked(Signal s, String via, Map<String, Optional<IncidentRow>> locked) {
         Instant now = clock.instant();
-        Optional<IncidentRow> open = store.findOpenForUpdate(s.serviceId(), s.integrationKey(), s.dedupKey());
-        long[] created = {-1};
-        Intake intake = engine.engine().receive(open.map(r -> StateCodec.read(r.state())), s.alert(s.actor()), () -> {
-            created[0] = store.insert(s.serviceId(), s.dedupKey(), s.summary(), s.source(), s.severity(),
-                    IncidentStatus.TRIGGERED.name(), s.paging().name(), "{}", s.details(), now, s.chatChannel(), s.integrationKey());
-            return "INC-" + created[0];
+        Optional<IncidentRow> read = locked.remove(openKey(s));
+        Optional<IncidentRow> open = read != null ? read : store.findOpenForUpdate(s.serviceId(), s.integrationKey(), s.dedupKey());
+        Optional<IncidentState> before = open.map(r -> StateCodec.read(r.state()));
+        long[] number = {-1};
+        Intake intake = engine.engine().receive(before, s.alert(s.actor()), () -> {
+            number[0] = store.nextNumber();
+            return "INC-" + number[0];
         }, now);
-        Long id = created[0] >= 0 ? Long.valueOf(created[0]) : open.map(IncidentRow::id).orElse(null);
-        intake.outcome().ifPresent(o -> persist(id, open.map(r -> StateCodec.read(r.state())).orElse(null), o, s.action() == Signal.Action.TRIGGER ? s.source() : s.actor(), via, now));
-        if (s.action() != Signal.Action.TRIGGER && open.isPresent() && intake.outcome().isPresent()) {
-            audit.signal(id, s.action(), s.actor(), via, StateCodec.read(open.get().state()), intake.outcome().get());
+        boolean opened = number[0] >= 0;
+        Long id = opened ? Long.valueOf(number[0]) : open.map(IncidentRow::id).orElse(null);
+        if (intake.outcome().isPresent()) {
+            Outcome o = intake.outcome().get();
+            String actor = s.action() == Signal.Action.TRIGGER ? s.source() : s.actor();
+            if (opened) {
+                persistOpened(id, s, o, actor, via, now);
+            } else {
+                persist(id, before.orElse(null), o, actor, via, now);
+            }
+            if (s.action() != Signal.Action.TRIGGER && before.isPresent()) {
+                audit.signal(id, s.action(), s.actor(), via, before.get(), o);
+            }
         }
         return new SignalResult(SignalResult.Outcome.valueOf(intake.result().name()),
                 intake.result() == Intake.Result.NO_OPEN_INCIDENT ? null : id, s.dedupKey());
@@ -276,13 +295,8 @@ public class Incidents {
     /** Stores what the engine decided: state, entries, messages (each once, by idempotency key) and the next wake-up. */
     private void persist(long id, IncidentState before, Outcome o, String actor, String via, Instant now) {
         IncidentState s = o.state();
-        store.update(id, s.severity(), s.status().name(), s.paging().name(), StateCodec.write(s), s.eventCount(), s.acknowledgedAt(),
-                s.resolvedAt(), now);
-        for (TimelineEntry e : o.entries()) {
-            boolean automatic = AUTOMATIC.contains(e.kind());
-            store.append(id, new EntryRow(0, id, e.at(), e.kind().name(), automatic ? "tocsin" : actor, automatic ? "engine" : via,
-                    e.path(), e.level(), e.trigger(), e.people(), e.text()));
-        }
+        store.update(id, columns(s), now);
+        store.appendAll(id, entries(id, o, actor, via));
         for (Outgoing m : o.messages()) {
             store.enqueue(id, m, now);
         }
@@ -293,5 +307,34 @@ public class Incidents {
         if (before != null && before.isOpen() && !s.isOpen() && s.resolvedAt() != null) {
             postmortems.onResolved(id, s, now);
         }
+    }
+
+    /**
+     * Stores an incident the engine just opened under {@code id}: its row written once, as the engine
+     * left it, and each of entries, messages and wake-up in one statement, for this is what every new
+     * alert of a storm costs.
+     */
+    private void persistOpened(long id, Signal signal, Outcome o, String actor, String via, Instant now) {
+        store.insert(id, new IncidentStore.Origin(signal.serviceId(), signal.dedupKey(), signal.summary(), signal.source(), signal.details(),
+                signal.chatChannel(), signal.integrationKey()), columns(o.state()), now);
+        store.appendAll(id, entries(id, o, actor, via));
+        store.enqueueNew(id, o.messages(), now);
+        if (!o.messages().isEmpty()) {
+            events.publishEvent(new MessagesQueued(o.messages().size()));
+        }
+        store.addTimer(id, o.nextWake().orElse(null));
+    }
+
+    private static IncidentStore.StateColumns columns(IncidentState s) {
+        return new IncidentStore.StateColumns(s.severity(), s.status().name(), s.paging().name(), StateCodec.write(s), s.eventCount(),
+                s.acknowledgedAt(), s.resolvedAt());
+    }
+
+    private static List<EntryRow> entries(long id, Outcome o, String actor, String via) {
+        return o.entries().stream().map(e -> {
+            boolean automatic = AUTOMATIC.contains(e.kind());
+            return new EntryRow(0, id, e.at(), e.kind().name(), automatic ? "tocsin" : actor, automatic ? "engine" : via,
+                    e.path(), e.level(), e.trigger(), e.people(), e.text());
+        }).toList();
     }
 }

@@ -34,44 +34,46 @@ public class IncidentStore {
         return integrationKey == null ? openKey(serviceId, dedupKey) : "#" + TokenHash.sha256(integrationKey) + "\u001f" + dedupKey;
     }
 
-    public long insert(String serviceId, String dedupKey, String summary, String source, String severity, String status,
-                       String paging, String state, String details, Instant openedAt) {
-        return insert(serviceId, dedupKey, summary, source, severity, status, paging, state, details, openedAt, null);
+    /** What the engine's state decides of an incident's row, written when it opens and on every change. */
+    public record StateColumns(String severity, String status, String paging, String state, long eventCount, Instant acknowledgedAt,
+                               Instant resolvedAt) {
     }
 
-    public long insert(String serviceId, String dedupKey, String summary, String source, String severity, String status,
-                       String paging, String state, String details, Instant openedAt, String chatChannel) {
-        return insert(serviceId, dedupKey, summary, source, severity, status, paging, state, details, openedAt, chatChannel, null);
+    /** Where an incident came from, written once when it opens. */
+    public record Origin(String serviceId, String dedupKey, String summary, String source, String details, String chatChannel,
+                         String integrationKey) {
     }
 
     /**
-     * {@code chatChannel}: where a routing rule sent the incident's chat posts, or null for its
-     * severity's channel; {@code integrationKey}: the key the opening event came through (only its
-     * hash is stored), or null when Tocsin opened it itself.
+     * Writes an incident just opened under {@code number} ({@link #nextNumber}), as the engine left it:
+     * one row, written once. {@code chatChannel}: where a routing rule sent the incident's chat posts,
+     * or null for its severity's channel; {@code integrationKey}: the key the opening event came
+     * through (only its hash is stored), or null when Tocsin opened it itself.
      */
-    public long insert(String serviceId, String dedupKey, String summary, String source, String severity, String status,
-                       String paging, String state, String details, Instant openedAt, String chatChannel, String integrationKey) {
-        long number = nextNumber();
+    public void insert(long number, Origin o, StateColumns c, Instant openedAt) {
         jdbc.sql("""
                 INSERT INTO incident (id, service_id, dedup_key, open_key, summary, source, severity, status, paging, state, details,
-                                      event_count, opened_at, updated_at, chat_channel, integration_key_hash)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?)""")
-                .params(number, serviceId, dedupKey, openKey(serviceId, integrationKey, dedupKey), summary, source, severity, status,
-                        paging, state, details, Timestamps.of(openedAt), Timestamps.of(openedAt), chatChannel,
-                        integrationKey == null ? null : TokenHash.sha256(integrationKey))
+                                      event_count, opened_at, acknowledged_at, resolved_at, updated_at, chat_channel, integration_key_hash)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
+                .params(number, o.serviceId(), o.dedupKey(),
+                        "RESOLVED".equals(c.status()) ? null : openKey(o.serviceId(), o.integrationKey(), o.dedupKey()),
+                        o.summary(), o.source(), c.severity(), c.status(), c.paging(), c.state(), o.details(), c.eventCount(),
+                        Timestamps.of(openedAt), Timestamps.of(c.acknowledgedAt()), Timestamps.of(c.resolvedAt()), Timestamps.of(openedAt),
+                        o.chatChannel(), o.integrationKey() == null ? null : TokenHash.sha256(o.integrationKey()))
                 .update();
-        return number;
     }
 
     /**
      * The next incident number, from one counter row updated in the caller's transaction: numbers have
      * no gaps, because an opening that rolls back (it lost a race for its dedup key to another node)
      * gives its number back, which an identity column never does. The row stays locked until the
-     * opening commits, so openings (not repeats, acknowledgements or timers) take their turn.
+     * opening commits, so openings (not repeats, acknowledgements or timers) take their turn. One
+     * statement: the new value comes back as the update's generated key, on H2 and PostgreSQL alike.
      */
-    private long nextNumber() {
-        jdbc.sql("UPDATE incident_counter SET last_number = last_number + 1 WHERE id = 1").update();
-        return jdbc.sql("SELECT last_number FROM incident_counter WHERE id = 1").query(Long.class).single();
+    public long nextNumber() {
+        org.springframework.jdbc.support.GeneratedKeyHolder keys = new org.springframework.jdbc.support.GeneratedKeyHolder();
+        jdbc.sql("UPDATE incident_counter SET last_number = last_number + 1 WHERE id = 1").update(keys, "last_number");
+        return keys.getKey().longValue();
     }
 
     /**
@@ -166,14 +168,13 @@ public class IncidentStore {
     }
 
     /** Writes the engine's new state; a resolved incident frees its dedup key for a new incident. */
-    public void update(long id, String severity, String status, String paging, String state, long eventCount, Instant acknowledgedAt,
-                       Instant resolvedAt, Instant now) {
+    public void update(long id, StateColumns c, Instant now) {
         jdbc.sql("""
                 UPDATE incident SET severity = ?, status = ?, paging = ?, state = ?, event_count = ?, acknowledged_at = ?, resolved_at = ?,
                        updated_at = ?, open_key = CASE WHEN ? = 'RESOLVED' THEN NULL ELSE open_key END
                 WHERE id = ?""")
-                .params(severity, status, paging, state, eventCount, Timestamps.of(acknowledgedAt), Timestamps.of(resolvedAt),
-                        Timestamps.of(now), status, id)
+                .params(c.severity(), c.status(), c.paging(), c.state(), c.eventCount(), Timestamps.of(c.acknowledgedAt()),
+                        Timestamps.of(c.resolvedAt()), Timestamps.of(now), c.status(), id)
                 .update();
     }
 
@@ -183,9 +184,23 @@ public class IncidentStore {
     }
 
     public void append(long incidentId, EntryRow e) {
-        jdbc.sql("INSERT INTO incident_entry (incident_id, at, kind, actor, via, path_id, level_id, trigger_id, people, text) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-                .params(incidentId, Timestamps.of(e.at()), e.kind(), e.actor(), e.via(), e.path(), e.level(), e.trigger(),
-                        e.people().isEmpty() ? null : String.join(",", e.people()), e.text())
+        appendAll(incidentId, List.of(e));
+    }
+
+    /** Appends entries in order, in one statement (one round trip, however many an outcome has). */
+    public void appendAll(long incidentId, List<EntryRow> entries) {
+        if (entries.isEmpty()) {
+            return;
+        }
+        List<Object> params = new java.util.ArrayList<>(entries.size() * 10);
+        for (EntryRow e : entries) {
+            params.addAll(Arrays.asList(incidentId, Timestamps.of(e.at()), e.kind(), e.actor(), e.via(), e.path(), e.level(), e.trigger(),
+                    e.people().isEmpty() ? null : String.join(",", e.people()), e.text()));
+        }
+        // Rows of one VALUES list get their identities in the order listed, so the timeline keeps the engine's order.
+        jdbc.sql("INSERT INTO incident_entry (incident_id, at, kind, actor, via, path_id, level_id, trigger_id, people, text) VALUES "
+                        + String.join(", ", java.util.Collections.nCopies(entries.size(), "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")))
+                .params(params)
                 .update();
     }
 
@@ -201,6 +216,13 @@ public class IncidentStore {
                 rs.getString("via"), rs.getString("path_id"), rs.getString("level_id"), rs.getString("trigger_id"),
                 rs.getString("people") == null ? List.of() : Arrays.asList(rs.getString("people").split(",")),
                 rs.getString("text"));
+    }
+
+    /** The first wake-up of an incident just opened (none with null): it has no timer row to replace. */
+    public void addTimer(long incidentId, Instant due) {
+        if (due != null) {
+            jdbc.sql("INSERT INTO incident_timer (incident_id, due_at) VALUES (?, ?)").params(incidentId, Timestamps.of(due)).update();
+        }
     }
 
     /** Sets (or clears, with null) the single wake-up of an incident. */
@@ -252,6 +274,28 @@ public class IncidentStore {
     /** A message an incident sent, as queued: what, to whom, for which step of the policy, and when. */
     public record MessageRow(long id, String kind, String recipient, Instant at, String cause, String path, String level,
                              String trigger, String text, String status) {
+    }
+
+    /**
+     * Queues the messages of an incident opened in this transaction, in one statement. None of their
+     * keys can be queued already: each begins with the incident's number, which is new (numbers only
+     * move forward, and one given back by a rollback took its messages with it).
+     */
+    public void enqueueNew(long incidentId, List<io.tocsin.engine.Outgoing> messages, Instant now) {
+        if (messages.isEmpty()) {
+            return;
+        }
+        List<Object> params = new java.util.ArrayList<>(messages.size() * 11);
+        for (io.tocsin.engine.Outgoing m : messages) {
+            params.addAll(Arrays.asList(incidentId, m.key(), m.recipient(), m.text(), Timestamps.of(now), Timestamps.of(m.at()), m.kind().name(),
+                    m.cause().name(), m.path(), m.level(), m.trigger()));
+        }
+        jdbc.sql("""
+                INSERT INTO outbox (incident_id, idempotency_key, person_id, reason, status, attempts, next_attempt_at, created_at, kind,
+                                    cause, path_id, level_id, trigger_id)
+                VALUES """ + String.join(", ", java.util.Collections.nCopies(messages.size(), "(?, ?, ?, ?, 'PENDING', 0, ?, ?, ?, ?, ?, ?, ?)")))
+                .params(params)
+                .update();
     }
 
     /** Queues one message the engine decided; a key already queued (a retry, another node) is ignored. */
