@@ -66,11 +66,22 @@ public class Dispatcher {
     private final AtomicInteger busySenders = new AtomicInteger();
     private final AtomicBoolean limitedLaneBusy = new AtomicBoolean();
     /**
-     * How many deliveries this node is sending to each destination right now; guarded by itself, so
-     * leasing and reserving are one step. A destination at its limit is not leased from: a hanging
+     * The deliveries this node is sending to each destination right now, each with when it started
+     * (System.nanoTime), oldest first; guarded by itself, so leasing and reserving are one step. A destination at its limit is not leased from: a hanging
      * destination holds at most that many senders, never all of them.
      */
-    private final java.util.Map<Destination, Integer> inFlight = new java.util.HashMap<>();
+    private final java.util.Map<Destination, java.util.LinkedHashMap<Long, Long>> inFlight = new java.util.HashMap<>();
+    /**
+     * How long a destination's oldest send may be in flight before the destination counts as stuck
+     * and its backlog is left out of the search for the next delivery (a provider answers in well
+     * under this; one that hangs is cut off only by tocsin.notify.timeout).
+     */
+    static final Duration STUCK = Duration.ofSeconds(1);
+    /**
+     * How many deliveries due to one destination a sender leases in one transaction and sends one
+     * after the other: in a storm to one person or one webhook, the cost of leasing is shared.
+     */
+    static final int BATCH = 16;
     private final int perDestination;
 
     Dispatcher(NotificationStore deliveries, IncidentStore incidents, Channels channels, OutboxExpansion expansion,
@@ -131,10 +142,21 @@ public class Dispatcher {
         if (enabled && woken.compareAndSet(false, true)) {
             senders.execute(() -> {
                 woken.set(false);
-                run();
+                expandAll();
+                // In a storm to one destination every commit queues more for it; a sender more finds
+                // only that it has no room, so none is started until a send ends (its sender carries on).
+                if (!waitingForRoom.get()) {
+                    startSenders();
+                }
             });
         }
     }
+
+    /**
+     * Set when the last lease found deliveries due but each for a destination this node already sends
+     * to as much as it may; cleared when a send ends and makes room.
+     */
+    private final AtomicBoolean waitingForRoom = new AtomicBoolean();
 
     @Scheduled(fixedDelayString = "${tocsin.notify.poll-interval:200ms}")
     void run() {
@@ -142,6 +164,10 @@ public class Dispatcher {
             return;
         }
         expandAll();
+        startSenders();
+    }
+
+    private void startSenders() {
         // Sending happens on its own threads, several side by side: a provider that hangs until its
         // timeout holds up one sender, not every page behind it, and never the scheduler.
         // Rate-limited channels (SMS, voice) go through one lane: two senders working on one number at
@@ -203,41 +229,104 @@ public class Dispatcher {
 
     // ---- delivery ----
 
-    /** Leases the next due delivery to a destination this node is not already sending to, and reserves that destination. */
-    private Optional<Delivery> leaseNext(boolean limitedLane, Instant now) {
+    /**
+     * Leases the next due delivery to a destination with room (fewer than {@code perDestination} sends
+     * from this node in flight), and reserves that destination. Among the first few due deliveries, not
+     * the whole backlog: in a storm to one destination (every page to one person, one webhook) a sender
+     * with no room finds that out from a handful of rows instead of reading every waiting one, which
+     * made each lease cost as much as the backlog was long. A destination whose oldest send has been in
+     * flight longer than {@link #STUCK} is left out of the read altogether, so a hanging one holds up the
+     * pages behind it for that long at most.
+     */
+    private List<Delivery> leaseNext(boolean limitedLane, Instant now) {
         synchronized (inFlight) {
-            Set<Destination> busy = inFlight.entrySet().stream().filter(e -> e.getValue() >= perDestination)
+            long stuckSince = System.nanoTime() - STUCK.toNanos();
+            Set<Destination> stuck = inFlight.entrySet().stream()
+                    .filter(e -> e.getValue().size() >= perDestination && java.util.Collections.min(e.getValue().values()) - stuckSince < 0)
                     .map(java.util.Map.Entry::getKey).collect(java.util.stream.Collectors.toUnmodifiableSet());
-            Optional<Delivery> leased = tx.execute(s -> deliveries.lease(now, leases.until(now), leases.node(), limits.perMinute().keySet(),
-                    limitedLane, busy, leases.inFlight()).map(l -> {
+            boolean[] noRoom = {false};
+            // The rate-limited lane bundles what waits for a number itself, one delivery at a time.
+            int batch = limitedLane ? 1 : BATCH;
+            List<Delivery> leased = tx.execute(s -> deliveries.lease(now, leases.until(now), leases.node(), limits.perMinute().keySet(),
+                    limitedLane, stuck, leases.inFlight(), Math.max(senderThreads, 2 * batch), d -> {
+                        boolean room = hasRoom(d);
+                        noRoom[0] |= !room;
+                        return room;
+                    }, batch).stream().map(l -> {
                         leases.took(l, "attempt " + l.delivery().attempts());
                         return l.delivery();
-                    }));
+                    }).toList());
             if (leased == null) {
-                return Optional.empty();
+                return List.of();
             }
-            leased.ifPresent(d -> inFlight.merge(d.destination(), 1, Integer::sum));
+            if (leased.isEmpty() && noRoom[0]) {
+                waitingForRoom.set(true);
+            }
+            if (!leased.isEmpty()) {
+                // one sender, however many deliveries it carries: the per-destination limit counts senders
+                inFlight.computeIfAbsent(leased.get(0).destination(), k -> new java.util.LinkedHashMap<>())
+                        .put(leased.get(0).id(), System.nanoTime());
+            }
             return leased;
         }
     }
 
+    /** Called holding {@code inFlight}. */
+    private boolean hasRoom(Destination destination) {
+        java.util.Map<Long, Long> sending = inFlight.get(destination);
+        return sending == null || sending.size() < perDestination;
+    }
+
+    /**
+     * Leases and sends the next deliveries due to one destination, one after the other. When one of
+     * them does not go through, the rest are handed back at once (their leases released) rather than
+     * sent after it to a destination that just failed: they go out by the next lease, on any node.
+     */
     private boolean deliverOne(boolean limitedLane, Supplier<Instant> time) {
-        Optional<Delivery> leased = leaseNext(limitedLane, time.get());
+        List<Delivery> leased = leaseNext(limitedLane, time.get());
         if (leased.isEmpty()) {
             return false;
         }
+        Delivery first = leased.get(0);
+        int done = 0;
         try {
-            deliver(leased.get(), time);
+            for (Delivery d : leased) {
+                synchronized (inFlight) {
+                    // when this send began, so a destination is judged stuck by its send, not by the batch
+                    java.util.Map<Long, Long> sending = inFlight.get(first.destination());
+                    if (sending != null) {
+                        sending.put(first.id(), System.nanoTime());
+                    }
+                }
+                boolean wentThrough = deliver(d, time);
+                leases.release(d.id());
+                done++;
+                if (!wentThrough) {
+                    break;
+                }
+            }
         } finally {
-            leases.release(leased.get().id());
+            List<Delivery> rest = leased.subList(done, leased.size());
+            if (!rest.isEmpty()) {
+                tx.executeWithoutResult(s -> rest.forEach(d -> deliveries.unlease(d.id())));
+                rest.forEach(d -> leases.release(d.id()));
+            }
             synchronized (inFlight) {
-                inFlight.computeIfPresent(leased.get().destination(), (k, n) -> n <= 1 ? null : n - 1);
+                waitingForRoom.set(false);
+                java.util.Map<Long, Long> sending = inFlight.get(first.destination());
+                if (sending != null) {
+                    sending.remove(first.id());
+                    if (sending.isEmpty()) {
+                        inFlight.remove(first.destination());
+                    }
+                }
             }
         }
         return true;
     }
 
-    private void deliver(Delivery d, Supplier<Instant> time) {
+    /** Sends {@code d} or settles why not; false when it was sent and did not go through. */
+    private boolean deliver(Delivery d, Supplier<Instant> time) {
         Instant now = time.get();
         Optional<IncidentRow> incident = d.incidentId() == null ? Optional.empty() : incidents.find(d.incidentId());
         if ("PAGE".equals(d.kind()) && incident.isPresent() && !"TRIGGERED".equals(incident.get().status())) {
@@ -247,7 +336,7 @@ public class Dispatcher {
                 timeline.say(d.incidentId(), "DELIVERY_CANCELLED", List.of(d.personId()), d.channel() + " to " + d.personId()
                         + " by " + d.contactMethod() + " not sent: " + why);
             });
-            return;
+            return true;
         }
         if (AutomatedActions.isAutomated(d) && !switches.isOn(KillSwitch.AUTOMATION)) {
             // Read from the database at the moment of sending: a switch set on any node holds here too.
@@ -258,7 +347,7 @@ public class Dispatcher {
                 timeline.say(d.incidentId(), "DELIVERY_SUPPRESSED", List.of(d.personId()), d.channel() + " to " + d.personId()
                         + " by " + d.contactMethod() + " not sent: " + why);
             });
-            return;
+            return true;
         }
         Integer limit = limits.perMinute(d.channel());
         if (limit != null) {
@@ -271,28 +360,27 @@ public class Dispatcher {
                             + d.contactMethod() + " held back: " + recent.size() + " sent to " + d.address() + " in the last minute (limit "
                             + limit + "); it goes out at " + until + " with anything else waiting for that number");
                 });
-                return;
+                return true;
             }
             // When one message each would go past the limit, one message carries everything waiting for
             // the number: nothing is dropped and the phone does not ring ten times.
             List<Delivery> waiting = bundleable(d, now);
             try {
                 if (recent.size() + 1 + waiting.size() > limit) {
-                    send(d, incident, waiting, time);
+                    return send(d, incident, waiting, time);
                 } else {
                     tx.executeWithoutResult(s -> waiting.forEach(w -> deliveries.releaseLease(w.id())));
-                    send(d, incident, List.of(), time);
+                    return send(d, incident, List.of(), time);
                 }
             } finally {
                 waiting.forEach(w -> leases.release(w.id()));
             }
-            return;
         }
-        send(d, incident, List.of(), time);
+        return send(d, incident, List.of(), time);
     }
 
-    /** Sends {@code d}, carrying {@code bundle} inside the same message, and records the answer for all of them. */
-    private void send(Delivery d, Optional<IncidentRow> incident, List<Delivery> bundle, Supplier<Instant> time) {
+    /** Sends {@code d}, carrying {@code bundle} inside the same message, and records the answer for all of them; true when it went through. */
+    private boolean send(Delivery d, Optional<IncidentRow> incident, List<Delivery> bundle, Supplier<Instant> time) {
         Message message = bundle.isEmpty() ? composer.of(d, incident) : composer.bundled(d, bundle);
         if (AutomatedActions.isAutomated(d) && switches.isOn(KillSwitch.SAFE_MODE)) {
             message = message.inSafeMode();
@@ -315,6 +403,7 @@ public class Dispatcher {
                 }
             }
         });
+        return result.outcome() == SendResult.Outcome.SENT;
     }
 
     /** Other deliveries due for the same number; pages of incidents no longer triggered are cancelled, not bundled. */

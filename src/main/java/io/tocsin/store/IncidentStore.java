@@ -261,10 +261,9 @@ public class IncidentStore {
      * touched, so the cost does not grow with the number of open incidents.
      */
     public List<DueTimer> claimDue(Instant now, int limit) {
-        return jdbc.sql("SELECT incident_id, due_at FROM incident_timer WHERE due_at <= ? ORDER BY due_at LIMIT ? FOR UPDATE SKIP LOCKED")
-                .params(Timestamps.of(now), limit)
-                .query((rs, i) -> new DueTimer(rs.getLong("incident_id"), Timestamps.toInstant(rs.getObject("due_at", OffsetDateTime.class))))
-                .list();
+        return SkipLocked.first(jdbc, "incident_timer", "incident_id", "incident_id, due_at", "due_at <= ?", List.of(Timestamps.of(now)),
+                        "due_at", limit,
+                (rs, i) -> new DueTimer(rs.getLong("incident_id"), Timestamps.toInstant(rs.getObject("due_at", OffsetDateTime.class))));
     }
 
     /** An incident's timer, claimed: whose, and when it came due. */

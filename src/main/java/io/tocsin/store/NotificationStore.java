@@ -68,12 +68,10 @@ public class NotificationStore {
 
     /** Locks up to {@code limit} pending outbox rows no other node holds, oldest first. */
     public List<OutboxRow> claimOutbox(int limit) {
-        return jdbc.sql("SELECT id, incident_id, idempotency_key, person_id, reason, kind, created_at FROM outbox WHERE status = 'PENDING' "
-                        + "ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED")
-                .param(limit)
-                .query((rs, i) -> new OutboxRow(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4), rs.getString(5),
-                        rs.getString(6), Timestamps.toInstant(rs.getObject(7, OffsetDateTime.class))))
-                .list();
+        return SkipLocked.first(jdbc, "outbox", "id", "id, incident_id, idempotency_key, person_id, reason, kind, created_at",
+                        "status = 'PENDING'", List.of(), "id", limit,
+                (rs, i) -> new OutboxRow(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                        rs.getString(6), Timestamps.toInstant(rs.getObject(7, OffsetDateTime.class))));
     }
 
     public void finishOutbox(long id, String status, String error) {
@@ -107,42 +105,75 @@ public class NotificationStore {
     }
 
     /**
-     * Leases one due delivery to {@code node} until {@code leaseUntil}: it is sent outside any
+     * Leases the next due delivery to {@code node} until {@code leaseUntil}, with up to {@code batch}
+     * more due to the same destination among those read: it is sent outside any
      * transaction, and if the node dies mid-send the lease runs out and another node sends it (at least
-     * once, same key). {@code channels} with {@code onlyThese} picks the lane; destinations in
-     * {@code busy} (being sent to by this node right now) are skipped, so one hanging destination
-     * cannot take every sender. Deliveries in {@code inFlight} (this node is sending them) are never
-     * leased again by it: a lease that ran out while the send goes on (the clock jumped, a renewal came
-     * late on a starved machine) is another node's to take over, not a second send from this one.
+     * once, same key). {@code channels} with {@code onlyThese} picks the lane. The first
+     * {@code window} due deliveries are read (an index range, however long the backlog) and the first
+     * whose destination {@code hasRoom} is taken, so a destination this node already sends to as much
+     * as it may does not take another sender. Destinations in {@code stuck} (a send to them has hung
+     * for a while) are left out of the read itself, so their backlog cannot fill the window and hold up
+     * the pages to everyone else; that read walks past their rows, which only a hanging destination
+     * costs. Deliveries in {@code inFlight} (this node is sending them) are never leased again by it: a
+     * lease that ran out while the send goes on (the clock jumped, a renewal came late on a starved
+     * machine) is another node's to take over, not a second send from this one.
      */
-    public Optional<Leased> lease(Instant now, Instant leaseUntil, String node, java.util.Collection<String> channels,
-                                  boolean onlyThese, java.util.Collection<Destination> busy, java.util.Collection<Long> inFlight) {
-        String lane = channels.isEmpty() ? (onlyThese ? "AND 1 = 0 " : "")
-                : "AND channel " + (onlyThese ? "" : "NOT ") + "IN (" + String.join(", ", java.util.Collections.nCopies(channels.size(), "?")) + ") ";
-        String notBusy = String.join("", java.util.Collections.nCopies(busy.size(), "AND NOT (channel = ? AND address = ?) "));
-        List<Object> params = new java.util.ArrayList<>(List.of(Timestamps.of(now), Timestamps.of(now)));
-        params.addAll(channels);
-        busy.forEach(b -> {
-            params.add(b.channel());
-            params.add(b.address());
-        });
+    public List<Leased> lease(Instant now, Instant leaseUntil, String node, java.util.Collection<String> channels,
+                              boolean onlyThese, java.util.Collection<Destination> stuck, java.util.Collection<Long> inFlight,
+                              int window, java.util.function.Predicate<Destination> hasRoom, int batch) {
+        String notStuck = String.join("", java.util.Collections.nCopies(stuck.size(), "AND NOT (channel = ? AND address = ?) "));
         String notMine = inFlight.isEmpty() ? ""
                 : "AND id NOT IN (" + String.join(", ", java.util.Collections.nCopies(inFlight.size(), "?")) + ") ";
-        params.addAll(inFlight);
-        Optional<Leased> due = jdbc.sql("SELECT * FROM notification WHERE status = 'PENDING' AND due_at <= ? "
-                        + "AND (lease_until IS NULL OR lease_until <= ?) " + lane + notBusy + notMine + "ORDER BY due_at LIMIT 1 FOR UPDATE SKIP LOCKED")
-                .params(params).query(LEASED).optional();
-        due.ifPresent(l -> jdbc.sql("UPDATE notification SET lease_until = ?, leased_by = ?, attempts = attempts + 1, "
-                        + "first_attempt_at = COALESCE(first_attempt_at, ?) WHERE id = ?")
-                .params(Timestamps.of(leaseUntil), node, Timestamps.of(now), l.delivery().id()).update());
-        return due.map(l -> {
+        String pending = "status = 'PENDING' AND due_at <= ? AND (lease_until IS NULL OR lease_until <= ?) ";
+        List<Leased> found;
+        if (onlyThese) {
+            // One channel at a time on the index (status, channel, due_at), each read stopping at the window:
+            // "channel IN (...)" would walk every waiting delivery of the other lane to find none of these.
+            found = new java.util.ArrayList<>();
+            for (String channel : channels) {
+                found.addAll(SkipLocked.first(jdbc, "notification", "id", "*", pending + "AND channel = ? " + notStuck + notMine,
+                        params(now, List.of(channel), stuck, inFlight), "status, channel, due_at", Math.max(1, window), LEASED));
+            }
+            found.sort(java.util.Comparator.comparing((Leased l) -> l.delivery().dueAt()).thenComparing(l -> l.delivery().id()));
+        } else {
+            String lane = channels.isEmpty() ? ""
+                    : "AND channel NOT IN (" + String.join(", ", java.util.Collections.nCopies(channels.size(), "?")) + ") ";
+            // status first in the order (it is one value here), so H2 reads the index (status, due_at) in order and stops at the window
+            found = SkipLocked.first(jdbc, "notification", "id", "*", pending + lane + notStuck + notMine,
+                    params(now, channels, stuck, inFlight), "status, due_at", Math.max(1, window), LEASED);
+        }
+        Optional<Destination> to = found.stream().map(l -> l.delivery().destination()).filter(hasRoom).findFirst();
+        if (to.isEmpty()) {
+            return List.of();
+        }
+        // The next deliveries due to that destination come too, up to the batch: one sender sends them
+        // one after the other, and one transaction leased them all.
+        List<Leased> taken = found.stream().filter(l -> l.delivery().destination().equals(to.get())).limit(Math.max(1, batch)).toList();
+        jdbc.sql("UPDATE notification SET lease_until = :until, leased_by = :node, attempts = attempts + 1, "
+                        + "first_attempt_at = COALESCE(first_attempt_at, :now) WHERE id IN (:ids)")
+                .param("until", Timestamps.of(leaseUntil)).param("node", node).param("now", Timestamps.of(now))
+                .param("ids", taken.stream().map(l -> l.delivery().id()).toList()).update();
+        return taken.stream().map(l -> {
             Delivery d = l.delivery();
             return new Leased(new Delivery(d.id(), d.outboxId(), d.incidentId(), d.personId(), d.kind(), d.step(), d.contactMethod(),
                     d.channel(), d.address(), d.idempotencyKey(), d.reason(), d.status(), d.attempts() + 1, d.dueAt(), d.createdAt(),
                     d.sentAt(), d.providerStatus(), d.lastError(), d.firstAttemptAt() == null ? now : d.firstAttemptAt(), d.redriven(),
                     node),
                     l.abandonedBy(), l.abandonedAt());
+        }).toList();
+    }
+
+    /** The parameters of a lease's condition, in the order it names them. */
+    private static List<Object> params(Instant now, java.util.Collection<String> channels, java.util.Collection<Destination> stuck,
+                                       java.util.Collection<Long> inFlight) {
+        List<Object> params = new java.util.ArrayList<>(List.of(Timestamps.of(now), Timestamps.of(now)));
+        params.addAll(channels);
+        stuck.forEach(b -> {
+            params.add(b.channel());
+            params.add(b.address());
         });
+        params.addAll(inFlight);
+        return params;
     }
 
     /**
@@ -192,6 +223,17 @@ public class NotificationStore {
     public void markBundled(long id, long carrierId, Instant at) {
         jdbc.sql("UPDATE notification SET status = 'BUNDLED', sent_at = ?, provider_status = ?, lease_until = NULL WHERE id = ? AND status = 'PENDING'")
                 .params(Timestamps.of(at), "in delivery " + carrierId, id).update();
+    }
+
+    /**
+     * Hands back a delivery leased in a batch and never tried (the one before it to the same destination
+     * failed): as if it had not been leased, so its attempts and the start of its retry budget count
+     * only sends that happened. The right-hand side reads the row as it was, attempts included.
+     */
+    public void unlease(long id) {
+        jdbc.sql("UPDATE notification SET lease_until = NULL, attempts = attempts - 1, "
+                        + "first_attempt_at = CASE WHEN attempts = 1 THEN NULL ELSE first_attempt_at END WHERE id = ? AND status = 'PENDING'")
+                .param(id).update();
     }
 
     public void releaseLease(long id) {
