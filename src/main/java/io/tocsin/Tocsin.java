@@ -3,15 +3,19 @@ package io.tocsin;
 import io.tocsin.cli.TocsinCommand;
 import picocli.CommandLine;
 
-/** Entry point of the one jar: server ({@code serve}) and command line. */
+/**
+ * Entry point of the one jar: server ({@code serve}) and command line. Started by Spring Boot's
+ * launcher as the jar's Start-Class (after {@code io.tocsin.launch.Main}), or directly on a flat class path.
+ */
 public final class Tocsin {
     private Tocsin() {
     }
 
     public static void main(String[] args) {
+        String[] command = args.length == 0 ? new String[] {"serve"} : args;
         TocsinCommand root = new TocsinCommand();
-        CommandLine cli = TocsinCommand.commandLine(root);
-        int code = cli.execute(args.length == 0 ? new String[] {"serve"} : args);
+        CommandLine cli = TocsinCommand.commandLine(root, command);
+        int code = cli.execute(command);
         cli.getOut().flush();
         cli.getErr().flush();
         if (!root.isServing()) {
