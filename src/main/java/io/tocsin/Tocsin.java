@@ -1,6 +1,7 @@
 package io.tocsin;
 
 import io.tocsin.cli.TocsinCommand;
+import io.tocsin.config.ConfigLoader;
 import picocli.CommandLine;
 
 /**
@@ -13,6 +14,10 @@ public final class Tocsin {
 
     public static void main(String[] args) {
         String[] command = args.length == 0 ? new String[] {"serve"} : args;
+        if (readsConfigurationFiles(command)) {
+            // overlaps the slow first-use parts of loading with picocli's parsing (ConfigLoader)
+            ConfigLoader.warmUpInBackground();
+        }
         TocsinCommand root = new TocsinCommand();
         CommandLine cli = TocsinCommand.commandLine(root, command);
         int code = cli.execute(command);
@@ -21,5 +26,14 @@ public final class Tocsin {
         if (!root.isServing()) {
             System.exit(code);
         }
+    }
+
+    /** The offline commands, and {@code apply}, which validates locally first. */
+    private static boolean readsConfigurationFiles(String[] args) {
+        String command = args[0];
+        if (command.equals("validate") || command.equals("apply")) {
+            return true;
+        }
+        return !command.equals("serve") && java.util.Arrays.asList(args).contains("--config");
     }
 }
