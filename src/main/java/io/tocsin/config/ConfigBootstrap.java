@@ -52,6 +52,9 @@ class ConfigBootstrap implements SmartInitializingSingleton {
         this.versions = versions;
         this.configPaths = configPaths;
         this.replaceNewer = replaceNewer;
+        // The configuration is loaded once every bean exists; until then its slow first-use parts get ready
+        // on the side (this runs while the context is still being built).
+        ConfigLoader.warmUpInBackground();
     }
 
     @java.lang.Override

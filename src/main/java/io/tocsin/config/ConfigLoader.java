@@ -26,7 +26,37 @@ public final class ConfigLoader {
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .build();
 
+    private static final java.util.concurrent.atomic.AtomicBoolean WARMING = new java.util.concurrent.atomic.AtomicBoolean();
+
     private ConfigLoader() {
+    }
+
+    /**
+     * Starts, once per JVM, a background thread that prepares the slowest parts of a first load while the
+     * caller does other work (parses its command line, reads and schema-checks the YAML): the binder's
+     * deserializers for the whole configuration model and the CEL compiler and runtime. Both are made on
+     * first use anyway; this only moves them off the critical path. Measured on the medicalcor example
+     * (docs/benchmarks.md): binding's first call and CEL's set-up are about half of {@code validate}.
+     */
+    public static void warmUpInBackground() {
+        if (!WARMING.compareAndSet(false, true)) {
+            return;
+        }
+        Thread t = new Thread(ConfigLoader::warmUp, "tocsin-config-warm-up");
+        t.setDaemon(true);
+        // below the caller's own work: it is the caller that is waited for
+        t.setPriority(Thread.NORM_PRIORITY - 1);
+        t.start();
+    }
+
+    private static void warmUp() {
+        try {
+            // An ObjectReader for a type resolves its deserializers eagerly into the mapper's shared cache.
+            BINDER.readerFor(OrganisationConfig.class);
+            RoutingCondition.compile("has(labels.x) && labels.x == \"y\"");
+        } catch (RuntimeException | LinkageError e) {
+            // The load that needs them makes them itself, and reports whatever went wrong there.
+        }
     }
 
     /**
@@ -34,6 +64,7 @@ public final class ConfigLoader {
      * Sub-directories are not read, so scenarios and notes can live beside the configuration.
      */
     public static LoadedConfig load(List<java.nio.file.Path> paths) {
+        warmUpInBackground();
         List<SourceFile> sources = new ArrayList<>();
         List<ConfigProblem> problems = new ArrayList<>();
         for (java.nio.file.Path path : paths) {

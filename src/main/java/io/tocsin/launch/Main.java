@@ -1,0 +1,31 @@
+package io.tocsin.launch;
+
+import java.lang.reflect.InvocationTargetException;
+import java.util.Optional;
+
+/**
+ * The executable jar's main class. The build copies it to the jar's root, beside Spring Boot's
+ * launcher, because a command that {@link FastStart} hands to another JVM is on its way before the
+ * launcher has opened the nested jars: that costs a quarter of a second, as much as the fast JVM's
+ * whole start. Everything else goes to the launcher as before, which starts {@code io.tocsin.Tocsin}
+ * (the jar's Start-Class) and serves {@code -Djarmode}.
+ */
+public final class Main {
+    static final String LAUNCHER = "org.springframework.boot.loader.launch.JarLauncher";
+
+    private Main() {
+    }
+
+    public static void main(String[] args) throws Throwable {
+        Optional<Integer> fast = FastStart.run(args);
+        if (fast.isPresent()) {
+            System.exit(fast.get());
+        }
+        try {
+            // by name: at compile time the launcher is not a dependency, it is only in the repackaged jar
+            Class.forName(LAUNCHER).getMethod("main", String[].class).invoke(null, (Object) args);
+        } catch (InvocationTargetException e) {
+            throw e.getCause();
+        }
+    }
+}
