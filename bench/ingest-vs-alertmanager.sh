@@ -9,6 +9,9 @@
 #   bench/ingest-vs-alertmanager.sh              # wrk -t2 -c32 for 20 s, as docs/benchmarks.md
 #   DURATION=10s CONNECTIONS=16 bench/ingest-vs-alertmanager.sh
 #   SYSTEMS="alertmanager tocsin-h2" bench/ingest-vs-alertmanager.sh
+#   WARMUP=30s bench/ingest-vs-alertmanager.sh  # each system first takes the same storm for 30 s
+#                                               # (other keys), then the measured one: a JVM that has
+#                                               # been running, as a server in a real storm has
 #
 # Needs: JDK 17+, PostgreSQL at 127.0.0.1:5432 (trust auth, database test) for tocsin-pg; installs
 # wrk, nginx and prometheus-alertmanager from Debian when missing. Writes under target/bench/.
@@ -19,6 +22,7 @@ DURATION=${DURATION:-20s}
 CONNECTIONS=${CONNECTIONS:-32}
 THREADS=${THREADS:-2}
 SYSTEMS=${SYSTEMS:-"alertmanager tocsin-h2 tocsin-pg"}
+WARMUP=${WARMUP:-}
 OUT=$ROOT/target/bench/ingest
 HOOK_PORT=18089
 AM_PORT=19093
@@ -81,9 +85,13 @@ drain() { # receiver
 
 storm() { # name, url, lua, receiver
   local name=$1 url=$2 lua=$3 receiver=$4 before start during total ended requests non2xx accepted secs
+  if [ -n "$WARMUP" ]; then
+    wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" -s "bench/lua/$lua" "$url" -- warm > "$OUT/wrk-$name-warmup.txt"
+    drain "$receiver" > /dev/null
+  fi
   before=$(delivered "$receiver")
   start=$(date +%s.%N)
-  wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" -s "bench/lua/$lua" "$url" > "$OUT/wrk-$name.txt"
+  wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" -s "bench/lua/$lua" "$url" -- storm > "$OUT/wrk-$name.txt"
   during=$(( $(delivered "$receiver") - before ))
   read -r total ended < <(drain "$receiver")
   total=$(( total - before ))
@@ -95,7 +103,7 @@ storm() { # name, url, lua, receiver
     "$name" "$accepted" "$requests" "$non2xx" "$during" "$total" "$(echo "$total / ($ended - $start)" | bc -l)" | tee -a "$OUT/results.txt"
 }
 
-echo "# $(date -u +%Y-%m-%dT%H:%MZ) $(nproc) cores, wrk -t$THREADS -c$CONNECTIONS -d$DURATION" | tee -a "$OUT/results.txt"
+echo "# $(date -u +%Y-%m-%dT%H:%MZ) $(nproc) cores, wrk -t$THREADS -c$CONNECTIONS -d$DURATION${WARMUP:+ after a warm-up of $WARMUP}" | tee -a "$OUT/results.txt"
 
 for system in $SYSTEMS; do
   case $system in
