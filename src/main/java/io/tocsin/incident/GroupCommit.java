@@ -102,6 +102,12 @@ final class GroupCommit<T, R> {
             try {
                 answers = inOneTransaction.apply(batch.stream().map(Pending::request).toList());
             } catch (RuntimeException failed) {
+                if (io.tocsin.store.DatabaseFailures.isUnavailable(failed)) {
+                    // The database is gone, not one request bad: all are refused now (503, come back), not
+                    // each after its own wait for a connection, which kept the last of a batch seconds.
+                    batch.forEach(p -> p.answer().completeExceptionally(failed));
+                    return;
+                }
                 // Rolled back as a whole: each request on its own, so only the one that fails is refused.
                 LOG.debug("a batch of {} failed ({}); doing them one by one", batch.size(), failed.toString());
                 batch.forEach(this::commitAlone);

@@ -82,6 +82,15 @@ public class Dispatcher {
      * after the other: in a storm to one person or one webhook, the cost of leasing is shared.
      */
     static final int BATCH = 16;
+    /** How long a sender may hold the answers of quick sends before writing them together ({@link Records}). */
+    static final Duration RECORD_WITHIN = Duration.ofMillis(20);
+    /**
+     * How often, at most, a sender that found only destinations without room reads past their backlog
+     * for a delivery to anyone else: the longest a page to another destination waits behind a busy one.
+     */
+    static final Duration WIDE_SEARCH_EVERY = Duration.ofMillis(200);
+    /** When that read was last made (System.nanoTime); guarded by {@code inFlight}. */
+    private long lastWideSearch = System.nanoTime() - WIDE_SEARCH_EVERY.toNanos();
     private final int perDestination;
 
     Dispatcher(NotificationStore deliveries, IncidentStore incidents, Channels channels, OutboxExpansion expansion,
@@ -236,7 +245,8 @@ public class Dispatcher {
      * with no room finds that out from a handful of rows instead of reading every waiting one, which
      * made each lease cost as much as the backlog was long. A destination whose oldest send has been in
      * flight longer than {@link #STUCK} is left out of the read altogether, so a hanging one holds up the
-     * pages behind it for that long at most.
+     * pages behind it for that long at most; one that is busy but answering is read past at most every
+     * {@link #WIDE_SEARCH_EVERY}.
      */
     private List<Delivery> leaseNext(boolean limitedLane, Instant now) {
         synchronized (inFlight) {
@@ -245,19 +255,15 @@ public class Dispatcher {
                     .filter(e -> e.getValue().size() >= perDestination && java.util.Collections.min(e.getValue().values()) - stuckSince < 0)
                     .map(java.util.Map.Entry::getKey).collect(java.util.stream.Collectors.toUnmodifiableSet());
             boolean[] noRoom = {false};
-            // The rate-limited lane bundles what waits for a number itself, one delivery at a time.
-            int batch = limitedLane ? 1 : BATCH;
-            List<Delivery> leased = tx.execute(s -> deliveries.lease(now, leases.until(now), leases.node(), limits.perMinute().keySet(),
-                    limitedLane, stuck, leases.inFlight(), Math.max(senderThreads, 2 * batch), d -> {
-                        boolean room = hasRoom(d);
-                        noRoom[0] |= !room;
-                        return room;
-                    }, batch).stream().map(l -> {
-                        leases.took(l, "attempt " + l.delivery().attempts());
-                        return l.delivery();
-                    }).toList());
-            if (leased == null) {
-                return List.of();
+            List<Delivery> leased = leaseLeavingOut(stuck, limitedLane, now, noRoom);
+            if (leased.isEmpty() && noRoom[0] && System.nanoTime() - lastWideSearch >= WIDE_SEARCH_EVERY.toNanos()) {
+                // Everything read was for destinations without room, and a page to anyone else may be waiting
+                // behind their backlog: look past it, leaving out every destination at its limit. That read
+                // walks their waiting rows, so it is made at most this often.
+                lastWideSearch = System.nanoTime();
+                Set<Destination> full = inFlight.entrySet().stream().filter(e -> e.getValue().size() >= perDestination)
+                        .map(java.util.Map.Entry::getKey).collect(java.util.stream.Collectors.toUnmodifiableSet());
+                leased = leaseLeavingOut(full, limitedLane, now, noRoom);
             }
             if (leased.isEmpty() && noRoom[0]) {
                 waitingForRoom.set(true);
@@ -269,6 +275,22 @@ public class Dispatcher {
             }
             return leased;
         }
+    }
+
+    /** Called holding {@code inFlight}: leases from the first due deliveries, {@code leftOut} not read at all. */
+    private List<Delivery> leaseLeavingOut(Set<Destination> leftOut, boolean limitedLane, Instant now, boolean[] noRoom) {
+        // The rate-limited lane bundles what waits for a number itself, one delivery at a time.
+        int batch = limitedLane ? 1 : BATCH;
+        List<Delivery> leased = tx.execute(s -> deliveries.lease(now, leases.until(now), leases.node(), limits.perMinute().keySet(),
+                limitedLane, leftOut, leases.inFlight(), Math.max(senderThreads, 2 * batch), d -> {
+                    boolean room = hasRoom(d);
+                    noRoom[0] |= !room;
+                    return room;
+                }, batch).stream().map(l -> {
+                    leases.took(l, "attempt " + l.delivery().attempts());
+                    return l.delivery();
+                }).toList());
+        return leased == null ? List.of() : leased;
     }
 
     /** Called holding {@code inFlight}. */
@@ -288,9 +310,11 @@ public class Dispatcher {
             return false;
         }
         Delivery first = leased.get(0);
+        Records records = new Records();
         int done = 0;
         try {
             for (Delivery d : leased) {
+                records.beforeSend();
                 synchronized (inFlight) {
                     // when this send began, so a destination is judged stuck by its send, not by the batch
                     java.util.Map<Long, Long> sending = inFlight.get(first.destination());
@@ -298,26 +322,33 @@ public class Dispatcher {
                         sending.put(first.id(), System.nanoTime());
                     }
                 }
-                boolean wentThrough = deliver(d, time);
-                leases.release(d.id());
+                boolean wentThrough = deliver(d, time, records);
+                if (!records.holds(d.id())) {
+                    // settled without a send (cancelled, suppressed, held back), or its answer already written
+                    leases.release(d.id());
+                }
                 done++;
                 if (!wentThrough) {
                     break;
                 }
             }
         } finally {
-            List<Delivery> rest = leased.subList(done, leased.size());
-            if (!rest.isEmpty()) {
-                tx.executeWithoutResult(s -> rest.forEach(d -> deliveries.unlease(d.id())));
-                rest.forEach(d -> leases.release(d.id()));
-            }
-            synchronized (inFlight) {
-                waitingForRoom.set(false);
-                java.util.Map<Long, Long> sending = inFlight.get(first.destination());
-                if (sending != null) {
-                    sending.remove(first.id());
-                    if (sending.isEmpty()) {
-                        inFlight.remove(first.destination());
+            try {
+                records.flush();
+            } finally {
+                List<Delivery> rest = leased.subList(done, leased.size());
+                if (!rest.isEmpty()) {
+                    tx.executeWithoutResult(s -> rest.forEach(d -> deliveries.unlease(d.id())));
+                    rest.forEach(d -> leases.release(d.id()));
+                }
+                synchronized (inFlight) {
+                    waitingForRoom.set(false);
+                    java.util.Map<Long, Long> sending = inFlight.get(first.destination());
+                    if (sending != null) {
+                        sending.remove(first.id());
+                        if (sending.isEmpty()) {
+                            inFlight.remove(first.destination());
+                        }
                     }
                 }
             }
@@ -325,8 +356,58 @@ public class Dispatcher {
         return true;
     }
 
+    /**
+     * The answers of one sender's deliveries, written to the database together: a commit writes a
+     * chunk of every page it changed (H2 with no write delay), and at a few milliseconds a send one
+     * commit each was most of what a storm of pages cost. Held only while sends are quick: the
+     * answers go in before the next send once {@link #RECORD_WITHIN} has passed since the first of
+     * them, right after any send that took that long itself, after a send that did not go through,
+     * and when the sender's deliveries are done. A node killed before its answers are written sends
+     * those deliveries again under the same keys, as it would have one; the window is that short.
+     * A delivery's lease is held (renewed) until its answer is written.
+     */
+    private final class Records {
+        private final List<Runnable> pending = new java.util.ArrayList<>();
+        private final List<Long> ids = new java.util.ArrayList<>();
+        private long firstAt;
+
+        void add(long deliveryId, long sendMillis, boolean wentThrough, Runnable record) {
+            if (pending.isEmpty()) {
+                firstAt = System.nanoTime();
+            }
+            pending.add(record);
+            ids.add(deliveryId);
+            if (!wentThrough || sendMillis >= RECORD_WITHIN.toMillis() || pending.size() >= BATCH) {
+                flush();
+            }
+        }
+
+        boolean holds(long deliveryId) {
+            return ids.contains(deliveryId);
+        }
+
+        void beforeSend() {
+            if (!pending.isEmpty() && System.nanoTime() - firstAt >= RECORD_WITHIN.toNanos()) {
+                flush();
+            }
+        }
+
+        void flush() {
+            if (pending.isEmpty()) {
+                return;
+            }
+            try {
+                tx.executeWithoutResult(s -> pending.forEach(Runnable::run));
+            } finally {
+                ids.forEach(leases::release);
+                pending.clear();
+                ids.clear();
+            }
+        }
+    }
+
     /** Sends {@code d} or settles why not; false when it was sent and did not go through. */
-    private boolean deliver(Delivery d, Supplier<Instant> time) {
+    private boolean deliver(Delivery d, Supplier<Instant> time, Records records) {
         Instant now = time.get();
         Optional<IncidentRow> incident = d.incidentId() == null ? Optional.empty() : incidents.find(d.incidentId());
         if ("PAGE".equals(d.kind()) && incident.isPresent() && !"TRIGGERED".equals(incident.get().status())) {
@@ -367,20 +448,20 @@ public class Dispatcher {
             List<Delivery> waiting = bundleable(d, now);
             try {
                 if (recent.size() + 1 + waiting.size() > limit) {
-                    return send(d, incident, waiting, time);
+                    return send(d, incident, waiting, time, records);
                 } else {
                     tx.executeWithoutResult(s -> waiting.forEach(w -> deliveries.releaseLease(w.id())));
-                    return send(d, incident, List.of(), time);
+                    return send(d, incident, List.of(), time, records);
                 }
             } finally {
                 waiting.forEach(w -> leases.release(w.id()));
             }
         }
-        return send(d, incident, List.of(), time);
+        return send(d, incident, List.of(), time, records);
     }
 
     /** Sends {@code d}, carrying {@code bundle} inside the same message, and records the answer for all of them; true when it went through. */
-    private boolean send(Delivery d, Optional<IncidentRow> incident, List<Delivery> bundle, Supplier<Instant> time) {
+    private boolean send(Delivery d, Optional<IncidentRow> incident, List<Delivery> bundle, Supplier<Instant> time, Records records) {
         Message message = bundle.isEmpty() ? composer.of(d, incident) : composer.bundled(d, bundle);
         if (AutomatedActions.isAutomated(d) && switches.isOn(KillSwitch.SAFE_MODE)) {
             message = message.inSafeMode();
@@ -390,10 +471,11 @@ public class Dispatcher {
         long millis = (System.nanoTime() - started) / 1_000_000;
         List<Delivery> carried = bundle;
         Instant answered = time.get();
-        tx.executeWithoutResult(s -> {
+        boolean wentThrough = result.outcome() == SendResult.Outcome.SENT;
+        records.add(d.id(), millis, wentThrough, () -> {
             record(d, result, millis, answered);
             for (Delivery b : carried) {
-                if (result.outcome() == SendResult.Outcome.SENT) {
+                if (wentThrough) {
                     deliveries.markBundled(b.id(), d.id(), answered);
                     timeline.say(b.incidentId(), "DELIVERED", List.of(b.personId()), b.channel() + " to " + b.personId() + " by "
                             + b.contactMethod() + " delivered inside one message with " + (carried.size()) + " other(s) (delivery "
@@ -403,7 +485,7 @@ public class Dispatcher {
                 }
             }
         });
-        return result.outcome() == SendResult.Outcome.SENT;
+        return wentThrough;
     }
 
     /** Other deliveries due for the same number; pages of incidents no longer triggered are cancelled, not bundled. */

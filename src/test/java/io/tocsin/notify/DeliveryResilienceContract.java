@@ -262,6 +262,25 @@ abstract class DeliveryResilienceContract {
         assertThat(HOOKS.requestsTo("/hook/alice")).hasSize(1);
     }
 
+    @Test
+    void aLongBacklogToOneBusyDestinationDoesNotHoldUpAPageToAnother() {
+        // Alice's webhook answers, but takes 200 ms a page (busy, never stuck), and more pages wait for it
+        // than a sender reads at once: a page to anyone else comes after all of them in due order.
+        HOOKS.down("/hook/alice", Reply.hang(200));
+        int backlog = 80;
+        for (int i = 0; i < backlog; i++) {
+            trigger(ALICE, "backlog " + i + " " + System.nanoTime());
+        }
+        await("Alice's webhook is being called").atMost(Duration.ofSeconds(4)).until(() -> !HOOKS.requestsTo("/hook/alice").isEmpty());
+
+        String summary = "meanwhile " + System.nanoTime();
+        trigger(CAROL, summary);
+        // Behind Alice's backlog it would wait seconds (one sender works through it, a page at a time).
+        await("Carol's page while Alice's backlog is sent").atMost(Duration.ofMillis(1500))
+                .until(() -> !pages("/hook/carol", summary).isEmpty());
+        assertThat(HOOKS.requestsTo("/hook/alice").size()).as("Alice's pages sent so far").isLessThan(backlog);
+    }
+
     // ---- the providers harness: a receiver that fails every way, then recovers ----
 
     /** One way a receiver fails, and the words the timeline gives that attempt. */
