@@ -89,6 +89,10 @@ public class Dispatcher {
      * for a delivery to anyone else: the longest a page to another destination waits behind a busy one.
      */
     static final Duration WIDE_SEARCH_EVERY = Duration.ofMillis(200);
+    /** ... and at least this often, however long it has found nothing. */
+    static final Duration WIDE_SEARCH_AT_LEAST = Duration.ofSeconds(1);
+    /** How often now (nanoseconds); guarded by {@code inFlight}. */
+    private long wideSearchEvery = WIDE_SEARCH_EVERY.toNanos();
     /** When that read was last made (System.nanoTime); guarded by {@code inFlight}. */
     private long lastWideSearch = System.nanoTime() - WIDE_SEARCH_EVERY.toNanos();
     private final int perDestination;
@@ -256,14 +260,16 @@ public class Dispatcher {
                     .map(java.util.Map.Entry::getKey).collect(java.util.stream.Collectors.toUnmodifiableSet());
             boolean[] noRoom = {false};
             List<Delivery> leased = leaseLeavingOut(stuck, limitedLane, now, noRoom);
-            if (leased.isEmpty() && noRoom[0] && System.nanoTime() - lastWideSearch >= WIDE_SEARCH_EVERY.toNanos()) {
+            if (leased.isEmpty() && noRoom[0] && System.nanoTime() - lastWideSearch >= wideSearchEvery) {
                 // Everything read was for destinations without room, and a page to anyone else may be waiting
                 // behind their backlog: look past it, leaving out every destination at its limit. That read
-                // walks their waiting rows, so it is made at most this often.
+                // walks their waiting rows, so it is made at most every 200 ms, and less often (down to once
+                // a second) while it keeps finding nothing: a storm to one destination only.
                 lastWideSearch = System.nanoTime();
                 Set<Destination> full = inFlight.entrySet().stream().filter(e -> e.getValue().size() >= perDestination)
                         .map(java.util.Map.Entry::getKey).collect(java.util.stream.Collectors.toUnmodifiableSet());
                 leased = leaseLeavingOut(full, limitedLane, now, noRoom);
+                wideSearchEvery = leased.isEmpty() ? Math.min(2 * wideSearchEvery, WIDE_SEARCH_AT_LEAST.toNanos()) : WIDE_SEARCH_EVERY.toNanos();
             }
             if (leased.isEmpty() && noRoom[0]) {
                 waitingForRoom.set(true);

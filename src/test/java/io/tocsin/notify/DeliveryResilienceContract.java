@@ -276,7 +276,7 @@ abstract class DeliveryResilienceContract {
         String summary = "meanwhile " + System.nanoTime();
         trigger(CAROL, summary);
         // Behind Alice's backlog it would wait seconds (one sender works through it, a page at a time).
-        await("Carol's page while Alice's backlog is sent").atMost(Duration.ofMillis(1500))
+        await("Carol's page while Alice's backlog is sent").atMost(Duration.ofMillis(2500))
                 .until(() -> !pages("/hook/carol", summary).isEmpty());
         assertThat(HOOKS.requestsTo("/hook/alice").size()).as("Alice's pages sent so far").isLessThan(backlog);
     }
