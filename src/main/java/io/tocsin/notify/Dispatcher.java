@@ -38,8 +38,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  * and goes out again by itself when its destination answers again ({@link DeadLetterRedrive}).
  * Pages still waiting when the incident is acknowledged or resolved are cancelled, never sent. A
  * number over its per-minute limit waits, and what waits for it goes out as one message. A node
- * sends to one destination one delivery at a time, so a destination that hangs holds one sender,
- * never the pages to everyone else.
+ * sends to one destination with at most {@code tocsin.notify.per-destination} senders, each working
+ * through a batch of its deliveries, so a destination that hangs or has a long backlog holds those
+ * senders, never the pages to everyone else.
  */
 @Component
 public class Dispatcher {
