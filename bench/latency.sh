@@ -20,45 +20,12 @@ RATE=${RATE:-100}
 DURATION=${DURATION:-30}
 WARMUP=${WARMUP:-20}
 OUT=$ROOT/target/bench/latency
-HOOK_PORT=18089
-PORT=18088
 mkdir -p "$OUT"
-command -v nginx >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null; }
+source bench/lib.sh
 [ -f target/tocsin.jar ] || ./mvnw -q -B -DskipTests package
-
-PIDS=()
-cleanup() {
-  for p in "${PIDS[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done
-  [ -f "$OUT/nginx.pid" ] && kill "$(cat "$OUT/nginx.pid")" 2>/dev/null || true
-  [ -n "${SCHEMA:-}" ] && PGOPTIONS="--client-min-messages=warning" psql -h 127.0.0.1 -U postgres -d test -qc "DROP SCHEMA IF EXISTS $SCHEMA CASCADE" >/dev/null || true
-}
-trap cleanup EXIT
-
-cat > "$OUT/nginx.conf" <<EOF
-worker_processes 1;
-pid $OUT/nginx.pid;
-error_log $OUT/nginx-error.log;
-events { worker_connections 1024; }
-http {
-  access_log off;
-  client_body_temp_path $OUT/nginx-body;
-  server { listen 127.0.0.1:$HOOK_PORT; location /hook/ { return 200 '{}'; } }
-}
-EOF
-nginx -c "$OUT/nginx.conf" -p "$OUT"
-
-dir="$OUT/server"; rm -rf "$dir"; mkdir -p "$dir"
-db=()
-if [ "${PG:-}" = 1 ]; then
-  SCHEMA="tocsin_latency_$$"
-  PGOPTIONS="--client-min-messages=warning" psql -h 127.0.0.1 -U postgres -d test -qc "DROP SCHEMA IF EXISTS $SCHEMA CASCADE; CREATE SCHEMA $SCHEMA" >/dev/null
-  db=(TOCSIN_DB_URL="jdbc:postgresql://127.0.0.1:5432/test?currentSchema=$SCHEMA" TOCSIN_DB_USER=postgres)
-fi
-(cd "$dir" && exec env "${db[@]}" TOCSIN_ADMIN_TOKEN=bench-token-0123456789 java ${JAVA_OPTS:-} -jar "$ROOT/target/tocsin.jar" serve \
-  --config "$ROOT/bench/org" --port $PORT --tocsin.ingest.rate-per-minute=1000000000 --tocsin.ingest.burst=1000000000 \
-  --logging.level.root=WARN > "$dir/server.log" 2>&1) &
-PIDS+=($!)
-for _ in $(seq 1 600); do curl -sf -o /dev/null "http://127.0.0.1:$PORT/actuator/health" && break; sleep 0.1; done
+start_receiver
+start_tocsin "$OUT/server" "$ROOT/bench/org" "${PG:-0}"
+PORT=$TOCSIN_PORT
 
 # Posts RATE events a second (spread over 4 senders with keep-alive) for the given seconds; prints how
 # many were answered 2xx and how many were late to be sent (the sender could not keep the rate).
@@ -100,35 +67,6 @@ print("sent %d accepted, %d refused or failed, %d sent more than 50 ms late" % (
 PY
 }
 
-# p50/p90/p99 from the cumulative buckets of tocsin_pages_latency_seconds (all channels), minus a baseline.
-quantiles() { # baseline file, current file
-  python3 - "$1" "$2" <<'PY'
-import re, sys
-def buckets(path):
-    b = {}
-    for line in open(path):
-        m = re.match(r'tocsin_pages_latency_seconds_bucket\{.*le="([^"]+)".*\} ([0-9.eE+]+)', line)
-        if m:
-            le = float('inf') if m.group(1) == '+Inf' else float(m.group(1))
-            b[le] = b.get(le, 0) + float(m.group(2))
-    return b
-base, now = buckets(sys.argv[1]), buckets(sys.argv[2])
-counts = sorted((le, now[le] - base.get(le, 0)) for le in now)
-total = counts[-1][1] if counts else 0
-def q(p):
-    for le, c in counts:
-        if c >= p * total:
-            return le
-out = "pages %d" % total
-for p in (0.5, 0.9, 0.99):
-    v = q(p)
-    out += "  p%d <= %s" % (int(p * 100), "inf" if v == float('inf') else "%.0f ms" % (v * 1000))
-print(out)
-PY
-}
-
-metrics() { curl -sf "http://127.0.0.1:$PORT/actuator/prometheus" > "$1"; }
-
 echo "# $(date -u +%Y-%m-%dT%H:%MZ) $(nproc) cores, $RATE events/s for ${DURATION}s after ${WARMUP}s, $([ "${PG:-}" = 1 ] && echo PostgreSQL || echo H2) ${JAVA_OPTS:-}" | tee -a "$OUT/results.txt"
 [ "$WARMUP" -gt 0 ] && send warm "$WARMUP" > /dev/null
 sleep 3
@@ -136,4 +74,4 @@ metrics "$OUT/before.txt"
 send run "$DURATION" | tee -a "$OUT/results.txt"
 sleep 5
 metrics "$OUT/after.txt"
-quantiles "$OUT/before.txt" "$OUT/after.txt" | tee -a "$OUT/results.txt"
+echo "pages $(quantiles tocsin_pages_latency_seconds "$OUT/before.txt" "$OUT/after.txt")" | tee -a "$OUT/results.txt"

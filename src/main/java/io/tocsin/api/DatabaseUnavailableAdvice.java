@@ -52,6 +52,21 @@ class DatabaseUnavailableAdvice {
                 "unexpected error; see the server log"));
     }
 
+    /**
+     * The rows this request needed stayed locked by other transactions longer than the database waits
+     * (H2 gives up after its lock timeout; a deadlock victim on either database): a moment of
+     * contention, not a bug and not an outage. Nothing was stored; the client comes back in a second.
+     */
+    @ExceptionHandler({org.springframework.dao.PessimisticLockingFailureException.class, org.springframework.dao.QueryTimeoutException.class})
+    ResponseEntity<ProblemDetail> busy(RuntimeException e) {
+        LOG.warn("a request gave up waiting for a lock: {}", e.toString());
+        ProblemDetail p = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE,
+                "Tocsin's database is busy with the same rows; nothing was stored. Retry in 1 s.");
+        p.setTitle("Database busy");
+        p.setType(URI.create("https://tocsin.io/problems/database-busy"));
+        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header("Retry-After", "1").body(p);
+    }
+
     private ResponseEntity<ProblemDetail> answer(RuntimeException e) {
         availability.unreachable(e);
         long retryAfter = availability.retryAfterSeconds();

@@ -2,10 +2,8 @@ package io.tocsin.incident;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -27,9 +25,10 @@ final class GroupCommit<T, R> {
     private record Pending<T, R>(T request, CompletableFuture<R> answer) {
     }
 
-    private final BlockingQueue<Pending<T, R>> queue = new LinkedBlockingQueue<>();
+    private final java.util.concurrent.BlockingDeque<Pending<T, R>> queue = new java.util.concurrent.LinkedBlockingDeque<>();
     private final Function<List<T>, List<R>> inOneTransaction;
     private final Function<T, R> alone;
+    private final java.util.function.ToIntFunction<T> weight;
     private final int maxBatch;
     private final List<Thread> writers = new ArrayList<>();
     private volatile boolean running = true;
@@ -37,10 +36,14 @@ final class GroupCommit<T, R> {
     /**
      * @param inOneTransaction does every request of a batch in one transaction, answers in order
      * @param alone does one request in a transaction of its own (after a batch failed)
+     * @param weight how much work a request is (the alerts of an Alertmanager group); a batch holds at
+     *     most {@code maxBatch} of it, and a request heavier than that goes alone
      */
-    GroupCommit(String name, int writerThreads, int maxBatch, Function<List<T>, List<R>> inOneTransaction, Function<T, R> alone) {
+    GroupCommit(String name, int writerThreads, int maxBatch, Function<List<T>, List<R>> inOneTransaction, Function<T, R> alone,
+                java.util.function.ToIntFunction<T> weight) {
         this.inOneTransaction = inOneTransaction;
         this.alone = alone;
+        this.weight = weight;
         this.maxBatch = maxBatch;
         for (int i = 0; i < writerThreads; i++) {
             Thread t = new Thread(this::write, name + "-" + (i + 1));
@@ -82,7 +85,7 @@ final class GroupCommit<T, R> {
                 }
                 batch.clear();
                 batch.add(first);
-                queue.drainTo(batch, maxBatch - 1);
+                fill(batch, weight.applyAsInt(first.request()));
                 commit(batch);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -93,6 +96,28 @@ final class GroupCommit<T, R> {
                 LOG.error("a group commit failed outside any request", e);
                 batch.forEach(p -> p.answer().completeExceptionally(e));
             }
+        }
+    }
+
+    /**
+     * Adds waiting requests while the batch's work stays within {@code maxBatch}. Bounded by work, not
+     * by requests: a few Alertmanager groups of hundreds of alerts each made one transaction of
+     * thousands of openings, which held the incident counter (and with it every other opening) for
+     * seconds, until another writer's opening gave up waiting for it.
+     */
+    private void fill(List<Pending<T, R>> batch, int work) {
+        while (work < maxBatch) {
+            Pending<T, R> next = queue.pollFirst();
+            if (next == null) {
+                return;
+            }
+            int w = weight.applyAsInt(next.request());
+            if (work + w > maxBatch) {
+                queue.offerFirst(next); // first in the next batch, not behind later arrivals
+                return;
+            }
+            batch.add(next);
+            work += w;
         }
     }
 

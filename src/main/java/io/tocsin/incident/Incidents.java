@@ -72,7 +72,7 @@ public class Incidents {
         this.events = events;
         this.meters = meters;
         this.groupCommit = writers <= 0 ? null : new GroupCommit<>("tocsin-intake", writers, Math.max(1, maxBatch), this::acceptBatch,
-                this::acceptAllDirect);
+                this::acceptAllDirect, r -> r.signals().size());
     }
 
     @jakarta.annotation.PreDestroy
@@ -218,16 +218,11 @@ public class Incidents {
         return "nothing to do";
     }
 
-    /** A timer came due; called by the timer worker inside the transaction that claimed it. */
-    void wakeLocked(long id) {
-        Optional<IncidentRow> row = store.findForUpdate(id);
-        if (row.isEmpty()) {
-            store.setTimer(id, null);
-            return;
-        }
+    /** A timer came due; called by the timer worker inside the transaction that claimed it and locked {@code row}. */
+    void wakeLocked(IncidentRow row) {
         Instant now = clock.instant();
-        IncidentState before = StateCodec.read(row.get().state());
-        persist(id, before, engine.engine().apply(before, new Command.Wake(), now), null, "timer", now);
+        IncidentState before = StateCodec.read(row.state());
+        persist(row.id(), before, engine.engine().apply(before, new Command.Wake(), now), null, "timer", now);
     }
 
     /**

@@ -13,9 +13,9 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Fires due incident timers. Each timer is claimed with FOR UPDATE SKIP LOCKED and processed in the
- * transaction that claimed it, so with any number of nodes exactly one fires it; a node killed
- * mid-way rolls back and another node claims the timer on its next poll.
+ * Fires due incident timers. Timers are claimed with FOR UPDATE SKIP LOCKED, a few dozen at a time,
+ * and fired in the transaction that claimed them, so with any number of nodes exactly one fires each;
+ * a node killed mid-way rolls back and another node claims the timers on its next poll.
  */
 @Component
 public class TimerWorker {
@@ -89,8 +89,8 @@ public class TimerWorker {
     public int runOnce() {
         int fired = 0;
         // Bounded like a poll, so a timer that keeps coming due at once can never hang the caller.
-        while (fired < 10_000 && fireOne()) {
-            fired++;
+        for (int n = fireBatch(BATCH); n > 0 && fired < 10_000; n = fireBatch(BATCH)) {
+            fired += n;
         }
         return fired;
     }
@@ -101,47 +101,78 @@ public class TimerWorker {
     }
 
     private void drain() {
-        for (int i = 0; i < 500 && fireOne(); i++) {
+        for (int i = 0; i < 50 && fireBatch(BATCH) > 0; i++) {
             // keep firing while timers are due
         }
     }
 
-    /** Claims and fires one due timer; false when none is due (or claiming failed, which the next poll retries). */
-    private boolean fireOne() {
-        long[] claimed = {-1};
-        Boolean fired;
+    /**
+     * How many due timers one transaction fires. A commit is most of what firing a timer costs (a write
+     * to disk, a round trip), so when many come due together (a storm's second levels, a schedule
+     * hand-off) they share commits; small enough that the incidents it holds are not held long.
+     */
+    static final int BATCH = 32;
+
+    /**
+     * Claims up to {@code limit} due timers and fires them in one transaction; returns how many fired.
+     * Each incident is woken under a savepoint, so one that fails is postponed alone while the others
+     * commit. An incident another transaction holds (an alert or a command on it right now) is left
+     * for the next poll rather than waited for: its timer stays due, and this transaction never waits
+     * for a lock while holding others, so it cannot deadlock with intake, which locks incidents first
+     * and their timers after.
+     */
+    private int fireBatch(int limit) {
+        List<Long> claimed = new java.util.ArrayList<>();
         try {
-            fired = tx.execute(status -> {
+            Integer fired = tx.execute(status -> {
                 Instant now = clock.instant();
-                List<IncidentStore.DueTimer> claimedTimers = store.claimDue(now, 1);
-                if (claimedTimers.isEmpty()) {
-                    return false;
+                List<IncidentStore.DueTimer> timers = store.claimDue(now, limit);
+                timers.forEach(t -> claimed.add(t.incidentId()));
+                if (timers.isEmpty()) {
+                    return 0;
                 }
-                IncidentStore.DueTimer timer = claimedTimers.get(0);
-                claimed[0] = timer.incidentId();
-                lag.record(Duration.between(timer.dueAt(), now).isNegative() ? Duration.ZERO : Duration.between(timer.dueAt(), now));
-                List<Long> due = List.of(timer.incidentId());
-                // A savepoint lets a failure be postponed while this transaction still holds the
-                // timer's lock: no other claimer can try the broken incident again before its backoff.
-                Object savepoint = status.createSavepoint();
-                try {
-                    incidents.wakeLocked(due.get(0));
-                } catch (RuntimeException e) {
-                    status.rollbackToSavepoint(savepoint);
-                    postponeLocked(due.get(0), e);
+                java.util.Map<Long, io.tocsin.store.IncidentRow> free = store.lockFree(timers.stream().map(IncidentStore.DueTimer::incidentId).toList());
+                int woken = 0;
+                for (IncidentStore.DueTimer timer : timers) {
+                    io.tocsin.store.IncidentRow row = free.get(timer.incidentId());
+                    if (row == null) {
+                        continue;
+                    }
+                    lag.record(timer.dueAt().isAfter(now) ? Duration.ZERO : Duration.between(timer.dueAt(), now));
+                    // A savepoint lets a failure be postponed while this transaction still holds the
+                    // timer's lock: no other claimer can try the broken incident again before its backoff.
+                    Object savepoint = status.createSavepoint();
+                    try {
+                        incidents.wakeLocked(row);
+                        status.releaseSavepoint(savepoint);
+                    } catch (RuntimeException e) {
+                        status.rollbackToSavepoint(savepoint);
+                        postponeLocked(row.id(), e);
+                    }
+                    woken++;
                 }
-                return true;
+                return woken;
             });
+            return fired == null ? 0 : fired;
         } catch (RuntimeException e) {
-            if (claimed[0] < 0) {
+            if (claimed.isEmpty()) {
                 LOG.error("claiming due timers failed; retrying on the next poll", e);
-                return false;
+                return 0;
             }
-            // One incident that cannot be processed must not hold back every timer queued behind it.
-            postpone(claimed[0], e);
-            return true;
+            if (claimed.size() == 1) {
+                // One incident that cannot be processed must not hold back every timer queued behind it.
+                postpone(claimed.get(0), e);
+                return 1;
+            }
+            // The batch rolled back as a whole (a failure no savepoint contained, the commit itself):
+            // its timers are due again; each on its own now, so one bad incident fails alone.
+            LOG.debug("a batch of {} timers failed ({}); firing them one by one", claimed.size(), e.toString());
+            int fired = 0;
+            for (int i = 0; i < claimed.size(); i++) {
+                fired += fireBatch(1);
+            }
+            return fired;
         }
-        return Boolean.TRUE.equals(fired);
     }
 
     /** 1 s, 2 s, 4 s ... capped at 5 minutes, and said on the incident's timeline so it is never silent. */

@@ -14,7 +14,8 @@ import org.springframework.stereotype.Component;
  * default, so a {@code kill -9} right after a 202 could lose the event it acknowledged (invariant 1).
  * With no write delay every commit reaches the file (the operating system's cache, which outlives
  * the process) before it returns. Replaced chunks are kept one second instead of 45, so the file
- * reuses its space under a storm instead of growing by gigabytes. The settings are stored in the
+ * reuses its space under a storm instead of growing by gigabytes. A lock is waited for up to 10 s
+ * (H2's default is 2 s). The settings are stored in the
  * database; PostgreSQL needs nothing.
  */
 @Component
@@ -38,6 +39,11 @@ class H2Durability implements InitializingBean {
                 // H2 keeps every replaced chunk for 45 s by default; at hundreds of commits a second that is
                 // gigabytes of dead pages it cannot reuse yet. One second still lets readers finish (0 is unsafe).
                 st.execute("SET RETENTION_TIME 1000");
+                // H2 gives up on a row lock after 2 s (PostgreSQL waits). Openings take the incident counter
+                // in turn, and one Alertmanager group of thousands of alerts is one transaction of seconds on
+                // a small machine: the openings behind it should wait for it, not be refused.
+                st.execute("SET DEFAULT_LOCK_TIMEOUT 10000");
+                st.execute("SET LOCK_TIMEOUT 10000");
             }
             LOG.info("H2: every commit is written to the database file before it returns; replaced chunks are reused after 1 s");
         }

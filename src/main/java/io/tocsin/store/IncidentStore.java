@@ -98,6 +98,20 @@ public class IncidentStore {
         return jdbc.sql("SELECT * FROM incident WHERE id = ? FOR UPDATE").param(id).query(IncidentStore::map).optional();
     }
 
+    /**
+     * These incidents, locked, by id; one another transaction holds is left out rather than waited for
+     * (so is one that does not exist).
+     */
+    public java.util.Map<Long, IncidentRow> lockFree(List<Long> ids) {
+        if (ids.isEmpty()) {
+            return java.util.Map.of();
+        }
+        java.util.Map<Long, IncidentRow> rows = new java.util.HashMap<>();
+        jdbc.sql("SELECT * FROM incident WHERE id IN (" + String.join(", ", java.util.Collections.nCopies(ids.size(), "?"))
+                + ") FOR UPDATE SKIP LOCKED").params(ids).query(IncidentStore::map).list().forEach(r -> rows.put(r.id(), r));
+        return rows;
+    }
+
     public Optional<IncidentRow> find(long id) {
         return jdbc.sql("SELECT * FROM incident WHERE id = ?").param(id).query(IncidentStore::map).optional();
     }

@@ -97,6 +97,9 @@ abstract class HardeningContract {
     @Autowired
     TimerWorker timers;
 
+    @Autowired
+    javax.sql.DataSource dataSource;
+
     HttpCalls api;
     HttpCalls anonymous;
 
@@ -340,6 +343,38 @@ abstract class HardeningContract {
         assertThat(note).isEqualTo("processing a due timer failed (the server log has the details); retrying in 1s");
         jdbc.sql("DELETE FROM incident_timer WHERE incident_id = ?").param(n).update();
         jdbc.sql("UPDATE incident SET status = 'RESOLVED', open_key = NULL WHERE id = ?").param(n).update();
+    }
+
+    /**
+     * A due timer whose incident another transaction holds (an alert or a command on it at that very
+     * moment) is left for the next poll: the timer worker neither waits for the lock while holding
+     * other timers (which could deadlock with intake, which locks incidents first and timers after)
+     * nor gives up on it as a failure. Once the other transaction ends, the timer fires.
+     */
+    @Test
+    void aTimerWhoseIncidentIsBusyIsLeftForTheNextPollNotWaitedForNorFailed() throws Exception {
+        String id = open("busy-" + System.nanoTime());
+        long n = Long.parseLong(id.substring(4));
+        java.time.OffsetDateTime due = clock.instant().minusSeconds(1).atOffset(java.time.ZoneOffset.UTC);
+        jdbc.sql("UPDATE incident_timer SET due_at = ? WHERE incident_id = ?").params(due, n).update();
+        try (java.sql.Connection other = dataSource.getConnection()) {
+            other.setAutoCommit(false);
+            try (java.sql.PreparedStatement lock = other.prepareStatement("SELECT id FROM incident WHERE id = ? FOR UPDATE")) {
+                lock.setLong(1, n);
+                lock.executeQuery().close();
+            }
+            timers.runOnce();
+            assertThat(jdbc.sql("SELECT failures FROM incident_timer WHERE incident_id = ?").param(n).query(Integer.class).single())
+                    .as("not counted as a failure").isZero();
+            assertThat(jdbc.sql("SELECT due_at FROM incident_timer WHERE incident_id = ?").param(n)
+                    .query(java.time.OffsetDateTime.class).single().toInstant()).as("still due, untouched").isEqualTo(due.toInstant());
+            other.rollback();
+        }
+        assertThat(timers.runOnce()).as("fired once the incident is free").isGreaterThanOrEqualTo(1);
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM incident_timer WHERE incident_id = ? AND due_at = ?").params(n, due)
+                .query(Integer.class).single()).as("the timer was fired and set anew").isZero();
+        assertThat(api.get("/api/v1/incidents/" + id).json().path("timeline").findValues("text").stream().map(JsonNode::asString))
+                .noneMatch(t -> t.startsWith("processing a due timer failed"));
     }
 
     // ---- 5. signed links ----
