@@ -219,7 +219,7 @@ public class Reports {
         try {
             return Optional.of(TimelineEntry.Kind.valueOf(kind));
         } catch (IllegalArgumentException notTheEngines) {
-            // delivery and switch entries: not what these figures count
+            // delivery entries: not what these figures count
             return Optional.empty();
         }
     }
