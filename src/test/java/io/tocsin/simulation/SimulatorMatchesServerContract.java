@@ -168,6 +168,8 @@ abstract class SimulatorMatchesServerContract {
         api.resolveAllOpen();
         expected.sort(Comparator.naturalOrder());
         actual.sort(Comparator.naturalOrder());
+        expectedSwitches.sort(Comparator.naturalOrder());
+        actualSwitches.sort(Comparator.naturalOrder());
         // Some scenarios rightly send nothing (a maintenance window, a signal that was not sustained), but
         // every one opens an incident on the server, so the comparison is about a real incident.
         assertThat(opened).as(file + ": incidents the server opened").isPositive();
