@@ -83,7 +83,7 @@ public record OrganisationConfig(
             return from <= until ? minute >= from && minute < until : minute >= from || minute < until;
         }
 
-        @Override
+        @java.lang.Override
         public String toString() {
             return start + "-" + end;
         }

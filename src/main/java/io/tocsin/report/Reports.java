@@ -47,6 +47,8 @@ import org.springframework.stereotype.Component;
  *
  * <p>What the figures mean, per incident of the period (opened in [from, to)):
  * <ul>
+ * <li>its severity: the most severe it had while open ({@link #severityWhileOpen}); it groups the
+ * report by severity and chooses the targets and cadence it is measured against.</li>
  * <li>time to acknowledge: first {@code ACKNOWLEDGED} entry minus the {@code OPENED} one; to resolve:
  * the {@code RESOLVED} entry minus {@code OPENED}; MTTA/MTTR are their means.</li>
  * <li>target adherence, per target the incident's severity sets: met unless the engine recorded its

@@ -363,6 +363,43 @@ abstract class ReportsAndSwitchesContract {
         csvAndCli(query);
     }
 
+    /**
+     * An incident is reported under the most severe severity it had while open, not the one it has now:
+     * raised from SEV-2 to SEV-0 and lowered back once contained, it counts as SEV-0 (its time to
+     * acknowledge and its escalations with the SEV-0s); a change after it was resolved does not count.
+     */
+    @Test
+    void anIncidentIsReportedUnderTheMostSevereSeverityItHadWhileOpen() {
+        time.reset(Instant.parse("2026-05-05T10:00:00Z"));
+        long raised = trigger(ROUTING, "raised-" + System.nanoTime(), "warning");
+        time.step(Duration.ofMinutes(2));
+        act(raised, "acknowledge", "{}", "maya");
+        time.step(Duration.ofMinutes(3));
+        act(raised, "severity", "{\"severity\": \"SEV-0\"}", "maya");
+        time.step(Duration.ofMinutes(20));
+        act(raised, "severity", "{\"severity\": \"SEV-2\"}", "maya");
+        time.step(Duration.ofMinutes(10));
+        resolve(raised);
+
+        time.step(Duration.ofHours(2));
+        long plain = trigger(REPLIES, "plain-" + System.nanoTime(), "warning");
+        time.step(Duration.ofMinutes(4));
+        act(plain, "acknowledge", "{}", "maya");
+        time.step(Duration.ofMinutes(10));
+        resolve(plain);
+        Answer afterwards = api.withHeader("From", "maya").postJson("/api/v1/incidents/" + plain + "/severity", "{\"severity\": \"SEV-0\"}");
+
+        assertThat(api.get("/api/v1/incidents/" + raised).json().path("incident").path("severity").asString()).isEqualTo("SEV-2");
+        JsonNode report = api.get("/api/v1/reports/incidents?from=2026-05-04&to=2026-05-11&by=severity").json();
+        JsonNode sev0 = group(report, "SEV-0");
+        assertThat(sev0.path("incidents").asInt()).as("the raised-and-lowered incident").isEqualTo(1);
+        assertThat(sev0.path("mtta_seconds").asDouble()).isEqualTo(120.0);
+        JsonNode sev2 = group(report, "SEV-2");
+        assertThat(sev2.path("incidents").asInt()).as(afterwards.status() + ": changed only after its resolution").isEqualTo(1);
+        assertThat(sev2.path("mtta_seconds").asDouble()).isEqualTo(240.0);
+        assertThat(report.path("total").path("incidents").asInt()).isEqualTo(2);
+    }
+
     void csvAndCli(String query) {
         JsonNode json = api.get("/api/v1/reports/incidents?" + query + "&by=service").json();
         Answer csv = api.get("/api/v1/reports/incidents?" + query + "&by=service&format=csv");
