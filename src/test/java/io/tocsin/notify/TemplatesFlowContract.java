@@ -193,7 +193,7 @@ abstract class TemplatesFlowContract {
             to.add(m.getAllRecipients()[0].toString());
             String raw = GreenMailUtil.getWholeMessage(m).replace("=\r\n", "");
             assertThat(raw).contains("Your hand-over briefing follows.").contains("(worded by the organisation's handoff template)")
-                    .contains("<h1>Hand-over</h1>").contains("Bob Popescu hands over to Alice Ionescu");
+                    .contains("<h1>Hand-over</h1>").contains("Bob Popescu (bob) hands over to Alice Ionescu (alice)");
         }
         assertThat(to).containsExactlyInAnyOrder("alice@example.com", "bob@example.com");
     }

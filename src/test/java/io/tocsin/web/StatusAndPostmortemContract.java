@@ -215,6 +215,53 @@ abstract class StatusAndPostmortemContract {
         assertThat(reminderKeys(id)).hasSize(3);
     }
 
+    /** Action items from the command line: added, changed, ticked off and removed, each an audited edit; bad ones refused. */
+    @Test
+    void actionItemsAreAddedChangedDoneAndRemovedFromTheCli() {
+        clock.set(Instant.parse("2026-11-18T10:00:00Z"));
+        long id = trigger(CHECKOUT, "critical", "checkout refunds stuck");
+        act(id, "resolve", "{}");
+        String inc = "INC-" + id;
+        io.tocsin.cli.CliRun added = cli("incident", "action-item", inc, "--add", "Add a canary stage", "--owner", "bob", "--due", "2026-12-10",
+                "--as", "alice");
+        assertThat(added.exitCode()).as(added.err()).isZero();
+        assertThat(added.out()).contains("1. Add a canary stage (owner bob, due 2026-12-10)\n");
+        assertThat(cli("incident", "action-item", inc, "--add", "Alert on retry storms").out())
+                .contains("1. Add a canary stage (owner bob, due 2026-12-10)\n2. Alert on retry storms (owner none, due none)\n");
+        assertThat(cli("incident", "action-item", inc, "--item", "1", "--done").out()).contains("1. Add a canary stage (owner bob, due 2026-12-10) done\n");
+        assertThat(cli("incident", "action-item", inc, "--item", "2", "--owner", "alice", "--text", "Alert on retry storms in checkout").out())
+                .contains("2. Alert on retry storms in checkout (owner alice, due none)\n");
+        assertThat(cli("incident", "action-item", inc, "--item", "1", "--remove").out())
+                .contains("## action items\n\n1. Alert on retry storms in checkout (owner alice, due none)\n\nMarkdown");
+
+        JsonNode items = api.get("/api/v1/incidents/" + id + "/postmortem").json().path("action_items");
+        assertThat(items).hasSize(1);
+        assertThat(items.get(0).path("text").asString()).isEqualTo("Alert on retry storms in checkout");
+        assertThat(items.get(0).path("owner").asString()).isEqualTo("alice");
+        assertThat(items.get(0).path("done").asBoolean()).isFalse();
+        assertThat(audits("incident/INC-" + id + "/postmortem", "postmortem.edit")).isEqualTo(5);
+
+        io.tocsin.cli.CliRun missing = cli("incident", "action-item", inc, "--item", "5", "--done");
+        assertThat(missing.exitCode()).isEqualTo(1);
+        assertThat(missing.err()).contains("--item: no item 5; the postmortem of " + inc + " has 1");
+        io.tocsin.cli.CliRun nobody = cli("incident", "action-item", inc, "--item", "1", "--owner", "zed");
+        assertThat(nobody.exitCode()).isEqualTo(1);
+        assertThat(nobody.err()).contains("server answered 400").contains("zed");
+        io.tocsin.cli.CliRun badDate = cli("incident", "action-item", inc, "--add", "x", "--due", "tomorrow");
+        assertThat(badDate.exitCode()).isEqualTo(1);
+        assertThat(badDate.err()).contains("server answered 400").contains("tomorrow");
+        assertThat(cli("incident", "action-item", inc, "--item", "1", "--done", "--not-done").exitCode()).isEqualTo(2);
+        assertThat(cli("incident", "action-item", inc).exitCode()).isEqualTo(2);
+        assertThat(audits("incident/INC-" + id + "/postmortem", "postmortem.edit")).as("refused edits change nothing").isEqualTo(5);
+        assertThat(api.get("/api/v1/incidents/" + id + "/postmortem").json().path("action_items")).hasSize(1);
+    }
+
+    io.tocsin.cli.CliRun cli(String... args) {
+        List<String> all = new java.util.ArrayList<>(List.of(args));
+        all.addAll(List.of("--server", "http://localhost:" + port, "--token", TOKEN));
+        return io.tocsin.cli.CliRun.run(all.toArray(String[]::new));
+    }
+
     @Test
     void badEditsAreRefusedNamingTheFieldAndChangeNothing() {
         clock.set(Instant.parse("2026-11-27T14:00:00Z"));
