@@ -199,13 +199,7 @@ abstract class TemplatesFlowContract {
     }
 
     static List<MimeMessage> handoffMails() {
-        return Arrays.stream(MAIL.getReceivedMessages()).filter(m -> {
-            try {
-                return "Hand-over, Templates Test Org".equals(m.getSubject());
-            } catch (jakarta.mail.MessagingException e) {
-                throw new IllegalStateException(e);
-            }
-        }).toList();
+        return mailsWithSubject("Hand-over, Templates Test Org");
     }
 
     static String subject(FakeProvider.Request r) {
@@ -213,9 +207,13 @@ abstract class TemplatesFlowContract {
     }
 
     static List<MimeMessage> testMails() {
+        return mailsWithSubject("Test for Alice Ionescu via email");
+    }
+
+    static List<MimeMessage> mailsWithSubject(String subject) {
         return Arrays.stream(MAIL.getReceivedMessages()).filter(m -> {
             try {
-                return "Test for Alice Ionescu via email".equals(m.getSubject());
+                return subject.equals(m.getSubject());
             } catch (jakarta.mail.MessagingException e) {
                 throw new IllegalStateException(e);
             }
