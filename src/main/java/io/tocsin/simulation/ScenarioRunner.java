@@ -212,7 +212,7 @@ public final class ScenarioRunner {
                     }
                     switchedAt.put(at, after);
                     events.add(new Simulation.Aside(at, new TimelineEntry(at, TimelineEntry.Kind.SWITCH_CHANGED, null, null, null,
-                            List.of(e.killSwitch().by()), KillSwitches.text(moved, e.killSwitch().by(), VIA))));
+                            List.of(), KillSwitches.text(moved, e.killSwitch().by(), VIA))));
                 }
             } else if (e.alert() != null) {
                 Signal signal = route(org, router, e.alert(), at, where, notes);
