@@ -15,8 +15,8 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 import tools.jackson.databind.JsonNode;
 
-@Command(name = "incident", description = "Act on incidents of a running server: list, show, ack, unack, resolve, escalate, note, update, severity, tag, affects, reassign, deescalate, role, release-role, war-room, join, tick, postmortem.",
-        subcommands = {IncidentCommand.ListIncidents.class, IncidentCommand.Show.class, IncidentCommand.PostmortemCmd.class, IncidentCommand.Ack.class,
+@Command(name = "incident", description = "Act on incidents of a running server: list, show, ack, unack, resolve, escalate, note, update, severity, tag, affects, reassign, deescalate, role, release-role, war-room, join, tick, postmortem, action-item.",
+        subcommands = {IncidentCommand.ListIncidents.class, IncidentCommand.Show.class, IncidentCommand.PostmortemCmd.class, IncidentCommand.ActionItem.class, IncidentCommand.Ack.class,
                 IncidentCommand.Unack.class, IncidentCommand.Resolve.class, IncidentCommand.Escalate.class,
                 IncidentCommand.NoteCmd.class, IncidentCommand.Update.class, IncidentCommand.SeverityCmd.class,
                 IncidentCommand.Tag.class, IncidentCommand.Affects.class, IncidentCommand.Reassign.class, IncidentCommand.Deescalate.class,
@@ -97,24 +97,137 @@ class IncidentCommand {
         }
 
         void print(PrintWriter out, JsonNode json) {
-            out.printf("Postmortem of %s: %s%s%n", json.path("incident").asString(), json.path("status").asString(),
-                    json.path("required").asBoolean() ? " (required)" : " (optional)");
-            out.printf("owner: %s%n", json.path("owner").isNull() ? "none" : json.path("owner").asString());
-            out.printf("due:   %s%n", json.path("due").isNull() ? "no deadline" : json.path("due").asString());
-            json.path("sections").properties().forEach(e -> {
-                out.printf("%n## %s%n%n%s%n", e.getKey().replace('_', ' '), e.getValue().asString());
-            });
-            out.printf("%n## action items%n%n");
-            if (json.path("action_items").isEmpty()) {
-                out.println("none");
+            printPostmortem(out, json);
+        }
+    }
+
+    static void printPostmortem(PrintWriter out, JsonNode json) {
+        out.printf("Postmortem of %s: %s%s%n", json.path("incident").asString(), json.path("status").asString(),
+                json.path("required").asBoolean() ? " (required)" : " (optional)");
+        out.printf("owner: %s%n", json.path("owner").isNull() ? "none" : json.path("owner").asString());
+        out.printf("due:   %s%n", json.path("due").isNull() ? "no deadline" : json.path("due").asString());
+        json.path("sections").properties().forEach(e -> {
+            out.printf("%n## %s%n%n%s%n", e.getKey().replace('_', ' '), e.getValue().asString());
+        });
+        out.printf("%n## action items%n%n");
+        if (json.path("action_items").isEmpty()) {
+            out.println("none");
+        }
+        int n = 1;
+        for (JsonNode a : json.path("action_items")) {
+            out.printf("%d. %s (owner %s, due %s)%s%n", n++, a.path("text").asString(),
+                    a.path("owner").isNull() ? "none" : a.path("owner").asString(), a.path("due").isNull() ? "none" : a.path("due").asString(),
+                    a.path("done").asBoolean() ? " done" : "");
+        }
+        out.printf("%nMarkdown: GET %s%n", json.path("markdown").asString());
+    }
+
+    /**
+     * Adds, changes, ticks off or removes one action item of an incident's postmortem. The API takes the
+     * list whole ({@code PUT .../postmortem} with {@code action_items}), so the command reads the list,
+     * changes the one item and sends the list back; the server checks every field as it does for the API.
+     */
+    @Command(name = "action-item", description = "Add an action item to an incident's postmortem (--add TEXT), or change item N "
+            + "(--item N with --text, --owner, --due, --done or --not-done), or remove it (--item N --remove).")
+    static class ActionItem implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        ServerOptions server;
+
+        @Parameters(index = "0", paramLabel = "ID", description = "Incident id, like INC-42.")
+        String id;
+
+        @Option(names = "--add", paramLabel = "TEXT", description = "A new item with this text.")
+        String add;
+
+        @Option(names = "--item", paramLabel = "N", description = "The item to change or remove, 1 for the first.")
+        Integer item;
+
+        @Option(names = "--text", paramLabel = "TEXT", description = "The item's new text.")
+        String text;
+
+        @Option(names = "--owner", paramLabel = "PERSON", description = "Who owns the item (a person id).")
+        String owner;
+
+        @Option(names = "--due", paramLabel = "DATE", description = "When it is due, YYYY-MM-DD.")
+        String due;
+
+        @Option(names = "--done", description = "The item is done.")
+        boolean done;
+
+        @Option(names = "--not-done", description = "The item is not done (after all).")
+        boolean notDone;
+
+        @Option(names = "--remove", description = "Remove item N.")
+        boolean remove;
+
+        @java.lang.Override
+        public Integer call() throws Exception {
+            PrintWriter err = spec.commandLine().getErr();
+            if ((add == null) == (item == null)) {
+                err.println("give either --add TEXT or --item N");
+                return 2;
             }
-            int n = 1;
-            for (JsonNode a : json.path("action_items")) {
-                out.printf("%d. %s (owner %s, due %s)%s%n", n++, a.path("text").asString(),
-                        a.path("owner").isNull() ? "none" : a.path("owner").asString(), a.path("due").isNull() ? "none" : a.path("due").asString(),
-                        a.path("done").asBoolean() ? " done" : "");
+            if (done && notDone) {
+                err.println("--done and --not-done cannot both be given");
+                return 2;
             }
-            out.printf("%nMarkdown: GET %s%n", json.path("markdown").asString());
+            if (add != null && (remove || text != null)) {
+                err.println("--add takes the text itself; --text and --remove are for --item N");
+                return 2;
+            }
+            String path = "/api/v1/incidents/" + id + "/postmortem";
+            JsonNode current = ServerCall.json(spec, server, path, null);
+            if (current == null) {
+                return 1;
+            }
+            List<Map<String, Object>> items = new java.util.ArrayList<>();
+            for (JsonNode a : current.path("action_items")) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("text", a.path("text").asString());
+                m.put("owner", a.path("owner").isNull() ? null : a.path("owner").asString());
+                m.put("due", a.path("due").isNull() ? null : a.path("due").asString());
+                m.put("done", a.path("done").asBoolean());
+                items.add(m);
+            }
+            Map<String, Object> changed;
+            if (add != null) {
+                changed = new LinkedHashMap<>(Map.of("text", add, "done", false));
+                items.add(changed);
+            } else {
+                if (item < 1 || item > items.size()) {
+                    err.printf("--item: no item %d; the postmortem of %s has %d%n", item, id, items.size());
+                    return 1;
+                }
+                if (remove) {
+                    items.remove(item - 1);
+                    changed = null;
+                } else {
+                    changed = items.get(item - 1);
+                }
+            }
+            if (changed != null) {
+                if (text != null) {
+                    changed.put("text", text);
+                }
+                if (owner != null) {
+                    changed.put("owner", owner);
+                }
+                if (due != null) {
+                    changed.put("due", due);
+                }
+                if (done || notDone) {
+                    changed.put("done", done);
+                }
+            }
+            JsonNode answer = ServerCall.json(spec, server, "PUT", path, Json.MAPPER.writeValueAsString(Map.of("action_items", items)));
+            if (answer == null) {
+                return 1;
+            }
+            printPostmortem(spec.commandLine().getOut(), answer);
+            return 0;
         }
     }
 

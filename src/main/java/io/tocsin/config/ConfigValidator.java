@@ -135,6 +135,12 @@ final class ConfigValidator {
             add(p.key("business_hours").key("end"), "business hours must end after they start (" + org.businessHours().start()
                     + "-" + org.businessHours().end() + ")");
         }
+        int sleeps = time(p.key("sleep_hours").key("start"), org.sleepHours().start(), false);
+        int wakes = time(p.key("sleep_hours").key("end"), org.sleepHours().end(), true);
+        if (sleeps >= 0 && wakes >= 0 && (sleeps == wakes || (sleeps == 0 && wakes == 24 * 60))) {
+            // A window from 22:00 to 22:00 is either no night or all night; neither splits the people report.
+            add(p.key("sleep_hours").key("end"), "sleep hours must end at another time than they start (" + org.sleepHours() + ")");
+        }
         for (int i = 0; i < org.holidays().size(); i++) {
             date(p.key("holidays").index(i).key("date"), org.holidays().get(i).date());
         }

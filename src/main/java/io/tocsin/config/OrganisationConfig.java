@@ -46,8 +46,9 @@ public record OrganisationConfig(
     public record Organisation(String id, String name, String timeZone, List<String> workingWeek,
                                BusinessHours businessHours, List<Holiday> holidays, WarRoomCriteria warRoom,
                                Map<String, Map<String, String>> sourceSeverities, String defaultSeverity,
-                               HandoffChecklist handoffChecklist) {
+                               HandoffChecklist handoffChecklist, SleepHours sleepHours) {
         public Organisation {
+            sleepHours = sleepHours == null ? SleepHours.DEFAULT : sleepHours;
             handoffChecklist = handoffChecklist == null ? new HandoffChecklist(null, null) : handoffChecklist;
             workingWeek = workingWeek == null ? List.of("mon", "tue", "wed", "thu", "fri") : workingWeek;
             businessHours = businessHours == null ? new BusinessHours("09:00", "17:00") : businessHours;
@@ -57,6 +58,35 @@ public record OrganisationConfig(
     }
 
     public record BusinessHours(String start, String end) {
+    }
+
+    /**
+     * The night, on each person's own clock, for the people report: a page then woke someone. May cross
+     * midnight ({@code 22:00-07:00}, the default) or not ({@code 00:00-06:00}); the validator refuses an
+     * empty window and a time that is not HH:MM.
+     */
+    public record SleepHours(String start, String end) {
+        public static final SleepHours DEFAULT = new SleepHours("22:00", "07:00");
+
+        public int startMinute() {
+            return TimesOfDay.minuteOfDay(start, false);
+        }
+
+        public int endMinute() {
+            return TimesOfDay.minuteOfDay(end, true);
+        }
+
+        /** Whether {@code minute} of a day falls in the night. */
+        public boolean contains(int minute) {
+            int from = startMinute();
+            int until = endMinute();
+            return from <= until ? minute >= from && minute < until : minute >= from || minute < until;
+        }
+
+        @java.lang.Override
+        public String toString() {
+            return start + "-" + end;
+        }
     }
 
     /** The organisation's own hand-off checklist; {@code {person}} in an item stands for the person it goes to. */

@@ -124,7 +124,7 @@ final class Commands {
         }
         boolean raised = s.rules.rank(c.severity()) < s.rules.rank(old);
         b.severity = c.severity();
-        s.note(Kind.SEVERITY_CHANGED, Step.by(c.by()) + "severity " + old + " -> " + c.severity() + (raised ? " (raised)" : " (lowered)"));
+        s.note(Kind.SEVERITY_CHANGED, new SeverityChange(old, c.severity()).text(c.by(), raised));
         b.checklist = new ArrayList<>(checklist(s.rules, c.severity(), b.checklist));
         if (raised && s.isQuiet() && s.rules.pages(c.severity()) && !s.isWaiting()) {
             // Chat-only or recorded, and now a severity that pages: start its path, as an incident opened at it would.

@@ -26,6 +26,13 @@ public final class Simulation {
     public record Apply(Instant at, Command command) implements Event {
     }
 
+    /**
+     * Something outside the incident that its timeline records while it is open, as the server writes it
+     * on every open incident (a kill switch set organisation-wide); it changes nothing the engine decides.
+     */
+    public record Aside(Instant at, TimelineEntry entry) implements Event {
+    }
+
     /** Everything that happened, and every message sent, in order. */
     public record Result(List<TimelineEntry> timeline, List<Outgoing> messages, Optional<IncidentState> finalState) {
     }
@@ -54,7 +61,12 @@ public final class Simulation {
                 wake = next(o, at);
             }
             Optional<Outcome> step;
-            if (event instanceof Signal signal) {
+            if (event instanceof Aside aside) {
+                if (state != null && state.isOpen()) {
+                    timeline.add(aside.entry());
+                }
+                continue;
+            } else if (event instanceof Signal signal) {
                 int number = opened + 1;
                 Intake intake = engine.receive(Optional.ofNullable(state).filter(IncidentState::isOpen), signal.alert(),
                         () -> idPrefix + number, signal.at());

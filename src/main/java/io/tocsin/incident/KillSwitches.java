@@ -49,23 +49,38 @@ public class KillSwitches {
     public Change set(Map<KillSwitch, Boolean> wanted, String actor, String via) {
         Map<KillSwitch, KillSwitchStore.State> before = store.allForUpdate();
         Instant now = clock.instant();
-        List<String> said = new java.util.ArrayList<>();
-        wanted.forEach((s, on) -> {
-            if (before.get(s).on() != on) {
-                store.set(s, on, now, actor, via);
-                said.add(s.id() + " " + (on ? "on" : "off"));
-            }
-        });
-        if (said.isEmpty()) {
+        Map<KillSwitch, Boolean> moved = moved(s -> before.get(s).on(), wanted);
+        if (moved.isEmpty()) {
             return new Change(before, before, false);
         }
+        moved.forEach((s, on) -> store.set(s, on, now, actor, via));
         Map<KillSwitch, KillSwitchStore.State> after = store.all();
-        String text = "switched " + String.join(", ", said) + " (organisation-wide, by " + actor + " via " + via + ")";
+        String text = text(moved, actor, via);
         audit.record(actor, via, "switch.set", "switches", snapshot(before), snapshot(after), text);
         for (IncidentRow open : incidents.list(true, OPEN_LIMIT)) {
             incidents.append(open.id(), new EntryRow(0, open.id(), now, "SWITCH_CHANGED", actor, via, null, null, null, List.of(), text));
         }
         return new Change(before, after, true);
+    }
+
+    /** The switches of {@code wanted} whose state differs from {@code isOn}'s, in {@code wanted}'s order: what a change moves. */
+    public static Map<KillSwitch, Boolean> moved(java.util.function.Predicate<KillSwitch> isOn, Map<KillSwitch, Boolean> wanted) {
+        Map<KillSwitch, Boolean> moved = new LinkedHashMap<>();
+        wanted.forEach((s, on) -> {
+            if (isOn.test(s) != on) {
+                moved.put(s, on);
+            }
+        });
+        return moved;
+    }
+
+    /**
+     * What an open incident's timeline says of a change ({@code SWITCH_CHANGED}), on the server and in
+     * {@code tocsin simulate} alike: {@code switched automation off (organisation-wide, by maya via api)}.
+     */
+    public static String text(Map<KillSwitch, Boolean> moved, String actor, String via) {
+        List<String> said = moved.entrySet().stream().map(e -> e.getKey().id() + " " + (e.getValue() ? "on" : "off")).toList();
+        return "switched " + String.join(", ", said) + " (organisation-wide, by " + actor + " via " + via + ")";
     }
 
     /** The switches as the audit log and the API show them: {@code {"automation": true, "safe_mode": false}}. */

@@ -5,14 +5,17 @@ import io.tocsin.engine.Command;
 import io.tocsin.engine.IncidentState;
 import io.tocsin.store.AuditLog;
 import io.tocsin.store.IncidentRow;
+import io.tocsin.store.IngestBucketStore;
 import io.tocsin.store.NotificationStore;
 import io.tocsin.store.StatusPageStore;
 import io.tocsin.store.TokenHash;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -27,7 +30,14 @@ import org.springframework.transaction.support.TransactionTemplate;
 public class PublicStatus {
     public static final String KIND = "STATUS";
 
+    /** A subscription refused for now: which limit ({@code email} or {@code client}) and in how many seconds it has room again. */
+    public record Limited(String field, String message, long retryAfterSeconds) {
+    }
+
     private final StatusPageStore store;
+    private final IngestBucketStore buckets;
+    private final IngestBucketStore.Shape perAddress;
+    private final IngestBucketStore.Shape perClient;
     private final NotificationStore deliveries;
     private final IncidentEngine engine;
     private final PublicUrl publicUrl;
@@ -35,8 +45,21 @@ public class PublicStatus {
     private final Clock clock;
     private final TransactionTemplate tx;
 
-    public PublicStatus(StatusPageStore store, NotificationStore deliveries, IncidentEngine engine, PublicUrl publicUrl, AuditLog audit,
-                        Clock clock, TransactionTemplate tx) {
+    /**
+     * {@code per-address} and {@code per-client}: confirmations a single e-mail address, and subscriptions
+     * a single client address, may ask for within an hour (a bucket that refills evenly over the hour), so
+     * the form can be used neither to flood someone's mailbox nor to fill the subscriber table.
+     */
+    public PublicStatus(StatusPageStore store, IngestBucketStore buckets, NotificationStore deliveries, IncidentEngine engine,
+                        PublicUrl publicUrl, AuditLog audit, Clock clock, TransactionTemplate tx,
+                        @Value("${tocsin.status-page.subscribe.per-address:3}") int perAddress,
+                        @Value("${tocsin.status-page.subscribe.per-client:20}") int perClient) {
+        if (perAddress < 1 || perClient < 1) {
+            throw new IllegalStateException("tocsin.status-page.subscribe.per-address and .per-client must be at least 1");
+        }
+        this.buckets = buckets;
+        this.perAddress = hourly(perAddress);
+        this.perClient = hourly(perClient);
         this.store = store;
         this.deliveries = deliveries;
         this.engine = engine;
@@ -87,9 +110,42 @@ public class PublicStatus {
                 .map(s -> s.name() == null ? s.id() : s.name()).orElse(id);
     }
 
-    /** A subscription to confirm: e-mails the confirmation link (its token is stored hashed). */
-    public void subscribe(String email, String via) {
+    private static IngestBucketStore.Shape hourly(int n) {
+        return new IngestBucketStore.Shape(n, n / (double) Duration.ofHours(1).toMillis());
+    }
+
+    /**
+     * A subscription to confirm: e-mails the confirmation link (its token is stored hashed), unless the
+     * client or the address has asked too often within the hour. The buckets are rows every node shares
+     * ({@code ingest_bucket}, under hashed keys of their own), so the limits hold for the cluster; they run
+     * on the server's clock.
+     */
+    public Optional<Limited> subscribe(String email, String client, String via) {
         String address = email.strip().toLowerCase(Locale.ROOT);
+        long now = clock.millis();
+        Optional<Limited> limited = take("status-subscribe|client|" + client, perClient, now, "client",
+                "too many subscriptions from this address; try again later")
+                .or(() -> take("status-subscribe|email|" + address, perAddress, now, "email",
+                        "too many confirmation e-mails asked for this address; try again later"));
+        if (limited.isPresent()) {
+            return limited;
+        }
+        subscribe(address, via);
+        return Optional.empty();
+    }
+
+    private Optional<Limited> take(String key, IngestBucketStore.Shape shape, long now, String field, String message) {
+        String hash = TokenHash.sha256(key);
+        if (buckets.take(hash, 1, now, shape)) {
+            return Optional.empty();
+        }
+        double tokens = buckets.available(hash, now, shape).orElse(0.0);
+        // Less a hair: 1 / (3 per hour) is 1200.0000000000002 s in doubles, and that is not 1201 s.
+        long seconds = (long) Math.ceil((1 - tokens) / shape.perMilli() / 1000.0 - 1e-6);
+        return Optional.of(new Limited(field, message, Math.max(1, seconds)));
+    }
+
+    private void subscribe(String address, String via) {
         tx.executeWithoutResult(status -> {
             Instant now = clock.instant();
             String token = TokenHash.newToken();

@@ -3,7 +3,6 @@ package io.tocsin.notify;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.tocsin.store.IncidentRow;
 import io.tocsin.store.IncidentStore;
-import io.tocsin.store.KillSwitch;
 import io.tocsin.store.KillSwitchStore;
 import io.tocsin.store.NotificationStore;
 import io.tocsin.store.NotificationStore.Delivery;
@@ -426,10 +425,10 @@ public class Dispatcher {
             });
             return true;
         }
-        if (AutomatedActions.isAutomated(d) && !switches.isOn(KillSwitch.AUTOMATION)) {
+        if (AutomatedActions.effect(d.channel(), d.personId(), switches::isOn) == AutomatedActions.Effect.SUPPRESS) {
             // Read from the database at the moment of sending: a switch set on any node holds here too.
             // Suppressed, not held: an automated action released later would act on a stale picture.
-            String why = "automation is switched off (organisation kill switch)";
+            String why = AutomatedActions.SUPPRESSED_BECAUSE;
             tx.executeWithoutResult(s -> {
                 deliveries.cancel(d.id(), why);
                 timeline.say(d.incidentId(), "DELIVERY_SUPPRESSED", List.of(d.personId()), d.channel() + " to " + d.personId()
@@ -470,7 +469,7 @@ public class Dispatcher {
     /** Sends {@code d}, carrying {@code bundle} inside the same message, and records the answer for all of them; true when it went through. */
     private boolean send(Delivery d, Optional<IncidentRow> incident, List<Delivery> bundle, Supplier<Instant> time, Records records) {
         Message message = bundle.isEmpty() ? composer.of(d, incident) : composer.bundled(d, bundle);
-        if (AutomatedActions.isAutomated(d) && switches.isOn(KillSwitch.SAFE_MODE)) {
+        if (AutomatedActions.effect(d.channel(), d.personId(), switches::isOn) == AutomatedActions.Effect.SAFE_MODE) {
             message = message.inSafeMode();
         }
         long started = System.nanoTime();

@@ -9,6 +9,7 @@ import io.tocsin.engine.EscalationRules;
 import io.tocsin.engine.ResponseClocks;
 import io.tocsin.engine.ResponseTarget;
 import io.tocsin.engine.Severity;
+import io.tocsin.engine.SeverityChange;
 import io.tocsin.engine.TimelineEntry;
 import io.tocsin.schedule.LocalTimes;
 import io.tocsin.schedule.Schedule;
@@ -21,7 +22,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
-import java.time.LocalTime;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.time.temporal.IsoFields;
@@ -47,6 +47,8 @@ import org.springframework.stereotype.Component;
  *
  * <p>What the figures mean, per incident of the period (opened in [from, to)):
  * <ul>
+ * <li>its severity: the most severe it had while open ({@link #severityWhileOpen}); it groups the
+ * report by severity and chooses the targets and cadence it is measured against.</li>
  * <li>time to acknowledge: first {@code ACKNOWLEDGED} entry minus the {@code OPENED} one; to resolve:
  * the {@code RESOLVED} entry minus {@code OPENED}; MTTA/MTTR are their means.</li>
  * <li>target adherence, per target the incident's severity sets: met unless the engine recorded its
@@ -62,9 +64,6 @@ import org.springframework.stereotype.Component;
  */
 @Component
 public class Reports {
-    /** Night hours in each person's own time zone: a page then woke someone. */
-    public static final LocalTime SLEEP_FROM = LocalTime.of(22, 0);
-    public static final LocalTime SLEEP_UNTIL = LocalTime.of(7, 0);
     /** At most this many incidents a report reads; more is flagged {@code truncated}. */
     public static final int MAX_INCIDENTS = 10_000;
     /** The longest period a report covers. */
@@ -172,10 +171,36 @@ public class Reports {
         Map<Long, List<EntryRow>> timelines = incidents.timelines(rows.stream().map(IncidentRow::id).toList());
         Map<String, String> teams = new java.util.HashMap<>();
         org.config().services().forEach(s -> teams.put(s.id(), s.team()));
-        return rows.stream().map(r -> facts(r, timelines.getOrDefault(r.id(), List.of()), teams.get(r.serviceId()))).toList();
+        EscalationRules rules = EngineModel.rules(org.config());
+        return rows.stream().map(r -> facts(r, timelines.getOrDefault(r.id(), List.of()), teams.get(r.serviceId()), rules)).toList();
     }
 
-    static IncidentFacts facts(IncidentRow row, List<EntryRow> timeline, String team) {
+    /**
+     * The severity an incident is reported under: the most severe it had while it was open (opening it, or
+     * raised to it before it was resolved). A P3 raised to P1 was a P1 incident, and one lowered from P1 to
+     * P3 once it was contained was a P1 incident too; a change after the resolution is not what it was.
+     * A severity no longer configured ranks below every configured one.
+     */
+    static String severityWhileOpen(IncidentRow row, List<EntryRow> timeline, EscalationRules rules) {
+        List<SeverityChange> changes = new ArrayList<>();
+        Instant resolved = null;
+        for (EntryRow e : timeline) {
+            if (TimelineEntry.Kind.RESOLVED.name().equals(e.kind()) && resolved == null) {
+                resolved = e.at();
+            } else if (TimelineEntry.Kind.SEVERITY_CHANGED.name().equals(e.kind()) && (resolved == null || e.at().isBefore(resolved))) {
+                SeverityChange.of(e.text()).ifPresent(changes::add);
+            }
+        }
+        String highest = changes.isEmpty() ? row.severity() : changes.get(0).from();
+        for (SeverityChange c : changes) {
+            if (rules.rank(c.to()) < rules.rank(highest)) {
+                highest = c.to();
+            }
+        }
+        return highest;
+    }
+
+    static IncidentFacts facts(IncidentRow row, List<EntryRow> timeline, String team, EscalationRules rules) {
         Instant opened = null;
         Instant acknowledged = null;
         Instant firstUpdate = null;
@@ -211,7 +236,7 @@ public class Reports {
         }
         firstPage = pagedAt.isEmpty() ? null : pagedAt.first();
         List<Instant> escalations = firstPage == null ? List.of() : List.copyOf(pagedAt.tailSet(firstPage, false));
-        return new IncidentFacts(row.id(), row.severity(), row.serviceId(), team, opened == null ? row.openedAt() : opened, acknowledged,
+        return new IncidentFacts(row.id(), severityWhileOpen(row, timeline, rules), row.serviceId(), team, opened == null ? row.openedAt() : opened, acknowledged,
                 firstUpdate, resolved, breached, updates, reminders, escalations);
     }
 
@@ -219,7 +244,7 @@ public class Reports {
         try {
             return Optional.of(TimelineEntry.Kind.valueOf(kind));
         } catch (IllegalArgumentException notTheEngines) {
-            // delivery and switch entries: not what these figures count
+            // delivery entries: not what these figures count
             return Optional.empty();
         }
     }
@@ -318,6 +343,7 @@ public class Reports {
     public PeopleReport people(Instant from, Instant to) {
         Organisation org = live.organisation();
         BusinessCalendar calendar = EngineModel.rules(org.config()).calendar();
+        OrganisationConfig.SleepHours night = org.config().organisation().sleepHours();
         Map<String, List<Instant[]>> onCall = new java.util.HashMap<>();
         for (Schedule s : org.schedules().values()) {
             for (Shift shift : s.shifts(from, to)) {
@@ -332,7 +358,7 @@ public class Reports {
         for (EntryRow e : incidents.entriesBetween(TimelineEntry.Kind.NOTIFIED.name(), from, to)) {
             for (String person : new java.util.LinkedHashSet<>(e.people())) {
                 org.person(person).ifPresent(p -> pages.computeIfAbsent(p.id(), k -> new EnumMap<>(Hours.class))
-                        .merge(hours(e.at(), zoneOf(org, p), calendar), 1, Integer::sum));
+                        .merge(hours(e.at(), zoneOf(org, p), calendar, night), 1, Integer::sum));
             }
         }
         List<PersonFigures> out = new ArrayList<>();
@@ -343,7 +369,7 @@ public class Reports {
                 seconds.put(h, 0L);
             }
             for (Instant[] span : union(onCall.getOrDefault(p.id(), List.of()))) {
-                split(span[0], span[1], zone, calendar).forEach((h, s) -> seconds.merge(h, s, Long::sum));
+                split(span[0], span[1], zone, calendar, night).forEach((h, s) -> seconds.merge(h, s, Long::sum));
             }
             Map<Hours, Integer> paged = pages.getOrDefault(p.id(), Map.of());
             long total = seconds.values().stream().mapToLong(Long::longValue).sum();
@@ -354,32 +380,34 @@ public class Reports {
                     seconds.get(Hours.SLEEP), total, total / 3600.0, b, o, s, b + o + s));
         }
         out.sort(Comparator.comparing(PersonFigures::person));
-        return new PeopleReport(from, to, SLEEP_FROM + "-" + SLEEP_UNTIL, out);
+        return new PeopleReport(from, to, night.toString(), out);
     }
 
     static ZoneId zoneOf(Organisation org, OrganisationConfig.Person p) {
         return p.timeZone() == null || p.timeZone().isBlank() ? org.zone() : ZoneId.of(p.timeZone());
     }
 
-    /** Business hours by the organisation's calendar (its working week, hours and holidays) read on the person's own clock; else sleep 22:00-07:00; else off. */
-    public static Hours hours(Instant at, ZoneId zone, BusinessCalendar calendar) {
+    /**
+     * Business hours by the organisation's calendar (its working week, hours and holidays) read on the
+     * person's own clock; else the organisation's sleep hours ({@code organisation.sleep_hours}, 22:00-07:00
+     * unless configured); else off.
+     */
+    public static Hours hours(Instant at, ZoneId zone, BusinessCalendar calendar, OrganisationConfig.SleepHours night) {
         LocalDateTime local = LocalDateTime.ofInstant(at, zone);
         int minute = local.getHour() * 60 + local.getMinute();
         if (calendar.isBusinessDay(local.toLocalDate()) && minute >= calendar.startMinute() && minute < calendar.endMinute()) {
             return Hours.BUSINESS;
         }
-        LocalTime time = local.toLocalTime();
-        return !time.isBefore(SLEEP_FROM) || time.isBefore(SLEEP_UNTIL) ? Hours.SLEEP : Hours.OFF;
+        return night.contains(minute) ? Hours.SLEEP : Hours.OFF;
     }
 
     /** Seconds of [from, to) in each kind of hours: cut at every local instant the kind can change, each piece one kind. */
-    static Map<Hours, Long> split(Instant from, Instant to, ZoneId zone, BusinessCalendar calendar) {
+    static Map<Hours, Long> split(Instant from, Instant to, ZoneId zone, BusinessCalendar calendar, OrganisationConfig.SleepHours night) {
         Map<Hours, Long> out = new EnumMap<>(Hours.class);
         TreeSet<Instant> cuts = new TreeSet<>(List.of(from, to));
         LocalDate last = LocalDateTime.ofInstant(to, zone).toLocalDate();
         for (LocalDate d = LocalDateTime.ofInstant(from, zone).toLocalDate(); !d.isAfter(last); d = d.plusDays(1)) {
-            for (int minute : new int[] {0, SLEEP_UNTIL.getHour() * 60 + SLEEP_UNTIL.getMinute(), calendar.startMinute(),
-                    calendar.endMinute(), SLEEP_FROM.getHour() * 60 + SLEEP_FROM.getMinute(), 24 * 60}) {
+            for (int minute : new int[] {0, night.endMinute(), calendar.startMinute(), calendar.endMinute(), night.startMinute(), 24 * 60}) {
                 Instant cut = LocalTimes.instant(d.atStartOfDay().plusMinutes(minute), zone);
                 if (cut.isAfter(from) && cut.isBefore(to)) {
                     cuts.add(cut);
@@ -389,7 +417,7 @@ public class Reports {
         Instant previous = null;
         for (Instant cut : cuts) {
             if (previous != null) {
-                out.merge(hours(previous, zone, calendar), Duration.between(previous, cut).toSeconds(), Long::sum);
+                out.merge(hours(previous, zone, calendar, night), Duration.between(previous, cut).toSeconds(), Long::sum);
             }
             previous = cut;
         }

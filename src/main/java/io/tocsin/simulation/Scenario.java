@@ -19,7 +19,15 @@ public record Scenario(String name, String description, String start, String run
     public record ScenarioEvent(String at, Alert alert, Boolean clear, String acknowledge, String unacknowledge, String resolve,
                                 Update update, String severity, String tag, String service, String escalate,
                                 Deescalate deescalate, Reassign reassign, String note, EscalationRequest escalationRequest,
-                                Role role, String releaseRole, String warRoom, String join, Tick tick) {
+                                Role role, String releaseRole, String warRoom, String join, Tick tick,
+                                @com.fasterxml.jackson.annotation.JsonProperty("switch") Switch killSwitch) {
+    }
+
+    /**
+     * {@code by} sets the organisation-wide kill switches, as {@code PUT /api/v1/switches} does:
+     * {@code automation} and {@code safe_mode}, each on or off (or true or false); one left out stays as it is.
+     */
+    public record Switch(String by, String automation, String safeMode) {
     }
 
     /** Seed 003's escalation request, escalating to the next level (or {@code level}). */

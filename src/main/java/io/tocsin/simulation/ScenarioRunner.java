@@ -11,9 +11,12 @@ import io.tocsin.engine.EscalationEngine;
 import io.tocsin.engine.Outgoing;
 import io.tocsin.engine.Simulation;
 import io.tocsin.engine.TimelineEntry;
+import io.tocsin.incident.KillSwitches;
 import io.tocsin.incident.Signal;
 import io.tocsin.ingest.EventRouter;
 import io.tocsin.ingest.InboundEvent;
+import io.tocsin.notify.AutomatedActions;
+import io.tocsin.store.KillSwitch;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,8 +53,23 @@ public final class ScenarioRunner {
         }
     }
 
-    /** A replayed scenario: what happened, and every message it sent (pages, notices, chat posts). */
-    public record Run(Scenario scenario, Instant start, ZoneId zone, List<TimelineEntry> timeline, List<Outgoing> messages) {
+    /**
+     * What the kill switches did to one contact method of a vendor a message reached: not sent, or sent
+     * marked safe mode ({@link AutomatedActions#effect}, the dispatcher's own rule).
+     */
+    public record Withheld(Outgoing message, String contactMethod, String channel, AutomatedActions.Effect effect) {
+        String text() {
+            return message.recipient() + " by " + channel + " " + contactMethod
+                    + (effect == AutomatedActions.Effect.SUPPRESS ? ": " + AutomatedActions.SUPPRESSED_BECAUSE : ": marked safe_mode");
+        }
+    }
+
+    /**
+     * A replayed scenario: what happened, every message it sent (pages, notices, chat posts), and the
+     * automated actions among their deliveries that the kill switches stopped or marked.
+     */
+    public record Run(Scenario scenario, Instant start, ZoneId zone, List<TimelineEntry> timeline, List<Outgoing> messages,
+                      List<Withheld> withheld) {
         /** One line per entry (offset, local time, kind, what happened), each followed by the messages it sent. */
         public String text() {
             StringBuilder sb = new StringBuilder();
@@ -67,6 +85,12 @@ public final class ScenarioRunner {
                 sent.getOrDefault(e, List.of()).forEach(m -> byKind.computeIfAbsent(m.kind(), k -> new ArrayList<>()).add(m.recipient()));
                 byKind.forEach((kind, to) -> sb.append(String.format(Locale.ROOT, "%30s%-16s %s%n", "",
                         "> " + kind.name().toLowerCase(Locale.ROOT), String.join(", ", to))));
+                for (Withheld w : withheld) {
+                    if (w.message().entry() == e) {
+                        sb.append(String.format(Locale.ROOT, "%30s%-16s %s%n", "",
+                                w.effect() == AutomatedActions.Effect.SUPPRESS ? "> not sent" : "> safe mode", w.text()));
+                    }
+                }
             }
             return sb.toString();
         }
@@ -98,6 +122,17 @@ public final class ScenarioRunner {
                 m.put("level", o.level());
                 m.put("trigger", o.trigger());
                 m.put("key", o.key());
+                List<java.util.Map<String, Object>> switched = new ArrayList<>();
+                for (Withheld w : withheld) {
+                    if (w.message() == o) {
+                        switched.add(java.util.Map.of("contact_method", w.contactMethod(), "channel", w.channel(),
+                                "effect", w.effect().name()));
+                    }
+                }
+                if (!switched.isEmpty()) {
+                    // Only what the kill switches changed; every other delivery goes out as the message says.
+                    m.put("kill_switches", switched);
+                }
                 sent.add(m);
             }
             java.util.Map<String, Object> doc = new java.util.LinkedHashMap<>();
@@ -154,11 +189,32 @@ public final class ScenarioRunner {
         List<Simulation.Event> events = new ArrayList<>();
         List<TimelineEntry> notes = new ArrayList<>();
         List<Scenario.ScenarioEvent> script = scenario.events();
+        // The switches as a new installation has them, then each change in the order the script makes it.
+        java.util.TreeMap<Instant, java.util.Map<KillSwitch, Boolean>> switchedAt = new java.util.TreeMap<>();
+        java.util.Map<KillSwitch, Boolean> initially = new java.util.EnumMap<>(KillSwitch.class);
+        for (KillSwitch k : KillSwitch.values()) {
+            initially.put(k, k.initially());
+        }
+        switchedAt.put(EARLIEST_START, initially);
         for (int n = 0; n < script.size(); n++) {
             Scenario.ScenarioEvent e = script.get(n);
             String where = "events[" + n + "]";
             Instant at = start.plus(duration(where + ".at", e.at()));
-            if (e.alert() != null) {
+            if (e.killSwitch() != null) {
+                java.util.Map<KillSwitch, Boolean> before = switchedAt.floorEntry(at).getValue();
+                java.util.Map<KillSwitch, Boolean> moved = KillSwitches.moved(before::get, switches(org, e.killSwitch(), where + ".switch"));
+                if (!moved.isEmpty()) {
+                    java.util.Map<KillSwitch, Boolean> after = new java.util.EnumMap<>(before);
+                    after.putAll(moved);
+                    // A later change in the script at an earlier instant would rewrite history: scripts go forward.
+                    if (!switchedAt.tailMap(at, false).isEmpty()) {
+                        throw new ScenarioException(where + ".at: switches must be set in time order");
+                    }
+                    switchedAt.put(at, after);
+                    events.add(new Simulation.Aside(at, new TimelineEntry(at, TimelineEntry.Kind.SWITCH_CHANGED, null, null, null,
+                            List.of(), KillSwitches.text(moved, e.killSwitch().by(), VIA))));
+                }
+            } else if (e.alert() != null) {
                 Signal signal = route(org, router, e.alert(), at, where, notes);
                 events.add(new Simulation.Signal(at, signal.alert(MONITORING)));
             } else if (Boolean.TRUE.equals(e.clear())) {
@@ -174,7 +230,58 @@ public final class ScenarioRunner {
         // Stable: notes about routing come before what the engine did at the same instant.
         timeline.sort(java.util.Comparator.comparing(TimelineEntry::at)
                 .thenComparing(x -> x.kind() == TimelineEntry.Kind.NOTE && notes.contains(x) ? 0 : 1));
-        return new Run(scenario, start, org.zone(), timeline, result.messages());
+        return new Run(scenario, start, org.zone(), timeline, result.messages(), withheld(org, result.messages(), switchedAt));
+    }
+
+    /** How a scenario's switch changes are said to have been made, where the server says {@code api}, {@code cli} or {@code ui}. */
+    static final String VIA = "scenario";
+
+    /**
+     * Each vendor a message reaches is reached on every contact method at once, as the server expands it;
+     * the switches in force at the message's instant decide each delivery by the dispatcher's rule.
+     */
+    private static List<Withheld> withheld(Organisation org, List<Outgoing> messages,
+                                           java.util.NavigableMap<Instant, java.util.Map<KillSwitch, Boolean>> switchedAt) {
+        List<Withheld> out = new ArrayList<>();
+        for (Outgoing m : messages) {
+            if (m.kind() == Outgoing.Kind.CHAT || !m.recipient().startsWith(Organisation.VENDOR_PREFIX)) {
+                continue;
+            }
+            java.util.Map<KillSwitch, Boolean> on = switchedAt.floorEntry(m.at()).getValue();
+            for (OrganisationConfig.ContactMethod cm : org.recipient(m.recipient()).map(OrganisationConfig.Person::contactMethods)
+                    .orElse(List.of())) {
+                AutomatedActions.Effect effect = AutomatedActions.effect(cm.type(), m.recipient(), on::get);
+                if (effect != AutomatedActions.Effect.SEND) {
+                    out.add(new Withheld(m, cm.id(), cm.type(), effect));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** A scenario's {@code switch}: who, and each switch named on or off. */
+    private static java.util.Map<KillSwitch, Boolean> switches(Organisation org, Scenario.Switch s, String where) {
+        // A person of the organisation, as the server's From header must name one.
+        person(org, s.by(), where + ".by");
+        java.util.Map<KillSwitch, Boolean> wanted = new java.util.EnumMap<>(KillSwitch.class);
+        if (s.automation() != null) {
+            wanted.put(KillSwitch.AUTOMATION, onOff(s.automation(), where + ".automation"));
+        }
+        if (s.safeMode() != null) {
+            wanted.put(KillSwitch.SAFE_MODE, onOff(s.safeMode(), where + ".safe_mode"));
+        }
+        if (wanted.isEmpty()) {
+            throw new ScenarioException(where + ": name automation or safe_mode, on or off");
+        }
+        return wanted;
+    }
+
+    private static boolean onOff(String text, String where) {
+        return switch (text.trim().toLowerCase(Locale.ROOT)) {
+            case "on", "true" -> true;
+            case "off", "false" -> false;
+            default -> throw new ScenarioException(where + ": on or off, got \"" + text + "\"");
+        };
     }
 
     /** Who the timeline names when the monitoring source itself resolves what it opened. */
@@ -284,7 +391,7 @@ public final class ScenarioRunner {
             return new Command.TickChecklist(e.tick().by(), e.tick().item());
         }
         throw new ScenarioException(where + ": an event needs one of alert, clear, acknowledge, unacknowledge, resolve, update, severity, tag, "
-                + "service, escalate, escalation_request, deescalate, reassign, note, role, release_role, war_room, join, tick");
+                + "service, escalate, escalation_request, deescalate, reassign, note, role, release_role, war_room, join, tick, switch");
     }
 
     private static String role(Organisation org, String role, String where) {

@@ -51,7 +51,10 @@ public class IngestBucketStore {
 
     private boolean takeExisting(String keyHash, int n, long nowMillis, Shape shape) {
         // The refilled level, written once for the SET and once for the condition: both see the row as it was.
-        String level = "LEAST(CAST(:capacity AS DOUBLE PRECISION), tokens + GREATEST(CAST(0 AS BIGINT), :now - refilled_ms) * :rate)";
+        // The rate is cast: H2 types a bare parameter beside a BIGINT as a short decimal, and a slow rate
+        // (3 an hour is 8.3e-7 a millisecond) lost digits there, so the bucket refilled later than available() said.
+        String level = "LEAST(CAST(:capacity AS DOUBLE PRECISION), tokens + GREATEST(CAST(0 AS BIGINT), :now - refilled_ms) "
+                + "* CAST(:rate AS DOUBLE PRECISION))";
         return jdbc.sql("UPDATE ingest_bucket SET tokens = " + level + " - :n, refilled_ms = GREATEST(refilled_ms, :now) "
                         + "WHERE key_hash = :key AND " + level + " >= :n")
                 .param("capacity", shape.capacity()).param("now", nowMillis).param("rate", shape.perMilli()).param("n", n)

@@ -9,6 +9,7 @@ import io.tocsin.incident.Incidents;
 import io.tocsin.incident.PublicStatus;
 import io.tocsin.store.IncidentRow;
 import io.tocsin.store.StatusPageStore;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.StringWriter;
 import java.time.Clock;
@@ -28,10 +29,13 @@ import java.util.regex.Pattern;
 import javax.xml.stream.XMLOutputFactory;
 import javax.xml.stream.XMLStreamException;
 import javax.xml.stream.XMLStreamWriter;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -208,14 +212,36 @@ class StatusPages {
         return "status/page";
     }
 
+    /** A subscription refused for now, for a client that does not read HTML: RFC 9457 problem with Retry-After. */
+    static final class Limited extends RuntimeException {
+        final PublicStatus.Limited limit;
+
+        Limited(PublicStatus.Limited limit) {
+            super(limit.message());
+            this.limit = limit;
+        }
+    }
+
     @PostMapping("/subscribe")
-    String subscribe(@RequestParam(required = false) String email, Model model, HttpServletResponse response) {
+    String subscribe(@RequestParam(required = false) String email, Model model, HttpServletRequest request, HttpServletResponse response) {
         String address = email == null ? "" : email.strip();
         if (address.length() > MAX_EMAIL || !EMAIL.matcher(address).matches()) {
             response.setStatus(400);
             return message(model, "Not subscribed", "email: \"" + abbreviate(address) + "\" is not an e-mail address.", true);
         }
-        publicStatus.subscribe(address, "status-page");
+        // The client's address as the proxy in front reports it (server.forward-headers-strategy), else the peer's.
+        java.util.Optional<PublicStatus.Limited> limited = publicStatus.subscribe(address, request.getRemoteAddr(), "status-page");
+        if (limited.isPresent()) {
+            String accept = request.getHeader("Accept");
+            if (accept == null || !accept.contains("text/html")) {
+                throw new Limited(limited.get());
+            }
+            // A person at the form reads the same answer as a page.
+            response.setStatus(429);
+            response.setHeader("Retry-After", String.valueOf(limited.get().retryAfterSeconds()));
+            return message(model, "Not subscribed", limited.get().field() + ": " + limited.get().message()
+                    + " (in " + limited.get().retryAfterSeconds() + " s).", true);
+        }
         return message(model, "Check your e-mail", "We sent a confirmation link to " + address
                 + ". Updates are e-mailed once you follow it.", false);
     }
@@ -267,6 +293,16 @@ class StatusPages {
     private String withOrganisation(Model model, String template) {
         model.addAttribute("organisation", engine.organisation().name());
         return template;
+    }
+
+    @ExceptionHandler(Limited.class)
+    ResponseEntity<ProblemDetail> limited(Limited e) {
+        ProblemDetail p = ProblemDetail.forStatusAndDetail(HttpStatus.TOO_MANY_REQUESTS, e.limit.field() + ": " + e.limit.message());
+        p.setTitle("Too many subscriptions");
+        p.setProperty("errors", List.of(Map.of("field", e.limit.field(), "message", e.limit.message())));
+        p.setProperty("retry_after_seconds", e.limit.retryAfterSeconds());
+        return ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS).contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .header("Retry-After", String.valueOf(e.limit.retryAfterSeconds())).body(p);
     }
 
     private String message(Model model, String title, String text, boolean error) {

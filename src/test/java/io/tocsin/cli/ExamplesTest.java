@@ -69,6 +69,31 @@ class ExamplesTest {
                 .contains(message);
     }
 
+    /** The people report's night, {@code organisation.sleep_hours}: a bad time or an empty window is a problem at its line. */
+    @ParameterizedTest
+    @CsvSource({
+            "'{ start: \"10pm\", end: \"07:00\" }', sleep_hours.start, 'bad time of day \"10pm\"'",
+            "'{ start: \"22:00\", end: \"22:00\" }', sleep_hours.end, 'sleep hours must end at another time than they start (22:00-22:00)'",
+            "'{ start: \"00:00\", end: \"24:00\" }', sleep_hours.end, 'sleep hours must end at another time than they start (00:00-24:00)'"})
+    void aBadSleepWindowFailsWithFileAndLine(String window, String field, String message) throws IOException {
+        Path copy = tmp.resolve("night");
+        Files.createDirectories(copy);
+        try (Stream<Path> files = Files.list(Path.of("examples", "mother-harness"))) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".yaml")).toList()) {
+                Files.copy(f, copy.resolve(f.getFileName()));
+            }
+        }
+        Path target = copy.resolve("organisation.yaml");
+        String text = Files.readString(target);
+        String hours = "  business_hours: { start: \"09:00\", end: \"17:00\" }\n";
+        assertThat(text).contains(hours);
+        Files.writeString(target, text.replace(hours, hours + "  sleep_hours: " + window + "\n"));
+        CliRun r = CliRun.run("validate", copy.toString());
+        assertThat(r.exitCode()).isEqualTo(1);
+        // Line 8: the line after business_hours, where the window was written.
+        assertThat(r.err()).contains(target + ":8:").contains("organisation." + field + ": ").contains(message);
+    }
+
     /**
      * Mother-Harness hands off Mondays 09:00 New York time. Names worked out by hand: both layers start
      * Monday 2026-01-05 09:00, so week k counted from then is primary[k mod 4] (ana, ben, chloe, diego)

@@ -67,6 +67,52 @@ class ScenarioSuiteTest {
                 "60:cto:gabriela-matei", "120:ceo:horia-nistor");
     }
 
+    /**
+     * The kill switches in {@code simulate --json}: each change is a {@code SWITCH_CHANGED} entry of the open
+     * incident, and the DLQ replayer's webhook carries what the switches did to it (the dispatcher's rule),
+     * while the people paged at the same moment carry nothing.
+     */
+    @Test
+    void jsonOutputSaysWhatTheKillSwitchesDidToEachAutomatedAction() {
+        CliRun run = CliRun.run("simulate", "--config", "examples/support-automation", "--scenario",
+                "examples/support-automation/scenarios/kill-switches.yaml", "--json");
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        var doc = Json.MAPPER.readTree(run.out());
+        var switched = new ArrayList<String>();
+        doc.path("timeline").forEach(e -> {
+            if (e.path("kind").asString().equals("SWITCH_CHANGED")) {
+                switched.add(e.path("offset_minutes").asLong() + ": " + e.path("text").asString());
+            }
+        });
+        assertThat(switched).containsExactly("5: switched safe_mode on (organisation-wide, by maya-okafor via scenario)",
+                "12: switched automation off (organisation-wide, by maya-okafor via scenario)",
+                "200: switched safe_mode off (organisation-wide, by maya-okafor via scenario)");
+        var effects = new ArrayList<String>();
+        doc.path("messages").forEach(m -> {
+            if (m.path("kind").asString().equals("PAGE")) {
+                String effect = m.path("kill_switches").isMissingNode() ? "-" : m.path("kill_switches").get(0).path("contact_method").asString()
+                        + " " + m.path("kill_switches").get(0).path("effect").asString();
+                effects.add(m.path("offset_minutes").asLong() + " " + m.path("recipient").asString() + " " + effect);
+            }
+        });
+        assertThat(effects).contains("0 vendor:dlq-replayer -", "90 vendor:dlq-replayer replay SUPPRESS", "90 tom-reyes -",
+                "90 maya-okafor -", "180 vendor:dlq-replayer replay SAFE_MODE");
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+            "{ by: nobody, automation: \"off\" } | events[1].switch.by: no person \"nobody\" in the organisation",
+            "{ by: maya-okafor, automation: maybe } | events[1].switch.automation: on or off, got \"maybe\"",
+            "{ by: maya-okafor } | events[1].switch: name automation or safe_mode, on or off"})
+    void aBadSwitchIsAClearError(String action, String message, @org.junit.jupiter.api.io.TempDir Path tmp) throws IOException {
+        Path bad = tmp.resolve("bad.yaml");
+        Files.writeString(bad, "name: x\nstart: \"2026-01-01T00:00:00Z\"\nevents:\n"
+                + "  - { at: 0m, alert: { service: routing, severity: SEV-1 } }\n  - { at: 5m, switch: " + action + " }\n");
+        CliRun run = CliRun.run("simulate", "--config", "examples/support-automation", "--scenario", bad.toString());
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.err()).contains(message);
+    }
+
     @Test
     void aBadScenarioIsAClearError(@org.junit.jupiter.api.io.TempDir Path tmp) throws IOException {
         Path bad = tmp.resolve("bad.yaml");

@@ -38,7 +38,8 @@ import tools.jackson.databind.JsonNode;
         "tocsin.notify.poll-interval=50ms",
         "tocsin.notify.timeout=700ms",
         "tocsin.notify.connect-timeout=500ms",
-        "tocsin.notify.email.from=tocsin@example.com"})
+        "tocsin.notify.email.from=tocsin@example.com",
+        "tocsin.notify.slack.bot-token=" + TemplatesFlowContract.SLACK_TOKEN})
 @Import(TestClockConfig.class)
 // Each subclass has a database of its own, so its context is never reused: close it and give back
 // its connections (PostgreSQL allows a hundred in all).
@@ -52,7 +53,9 @@ abstract class TemplatesFlowContract {
     static final String OTHER_EMAIL = "ops-team@other.example";
     static final String PHONE = "+40 721 234 567";
 
+    static final String SLACK_TOKEN = "xoxb-3333-4444-templates";
     static final FakeProvider HOOKS = new FakeProvider();
+    static final io.tocsin.testing.FakeChatServer SLACK = new io.tocsin.testing.FakeChatServer(SLACK_TOKEN);
     static final GreenMail MAIL = io.tocsin.testing.LocalSmtp.start(0);
     static final Path ORG = io.tocsin.testing.TestOrganisations.copy("src/test/resources/orgs/templates", "${HOOK}", HOOKS.baseUrl());
 
@@ -62,12 +65,16 @@ abstract class TemplatesFlowContract {
     @Autowired
     MutableClock clock;
 
+    @Autowired
+    HandoffNotices handoffs;
+
     HttpCalls api;
 
     static void providers(DynamicPropertyRegistry registry) {
         registry.add("tocsin.config.path", ORG::toString);
         io.tocsin.testing.LocalSmtp.use(registry, MAIL);
         registry.add("tocsin.notify.ntfy.base-url", () -> HOOKS.baseUrl() + "/ntfy");
+        registry.add("tocsin.notify.slack.base-url", SLACK::slackApi);
     }
 
     @BeforeEach
@@ -150,14 +157,63 @@ abstract class TemplatesFlowContract {
         }), () -> "no notice \"" + expected + "\" by e-mail to alice");
     }
 
+    /**
+     * A chat post follows the chat templates: the team's #backend hears of the opening in Slack with the
+     * chat subject as the message's text and the chat text in its block, from the incident's own fields.
+     */
+    @Test
+    void aChatPostFollowsTheChatTemplates() {
+        String nonce = "n" + System.nanoTime();
+        String dedup = "chat-" + nonce;
+        assertThat(api.withToken(null).postJson("/v2/enqueue", Map.of("routing_key", KEY, "event_action", "trigger", "dedup_key", dedup,
+                "payload", Map.of("summary", "ledger " + nonce + " behind", "source", "payments", "severity", "critical"))).status())
+                .isEqualTo(202);
+        String id = incidentId(dedup);
+        io.tocsin.testing.FakeChatServer.Request post = SLACK.await(r -> r.path().equals("/api/chat.postMessage") && r.body().contains(nonce)
+                && "#backend".equals(r.json().path("channel").asString()), Duration.ofSeconds(10), "the opening post in #backend");
+        assertThat(post.header("Authorization")).isEqualTo("Bearer " + SLACK_TOKEN);
+        JsonNode body = post.json();
+        assertThat(body.path("text").asString()).isEqualTo("chat INC-" + id + " triggered: ledger " + nonce + " behind");
+        assertThat(body.path("blocks").get(0).path("text").path("text").asString())
+                .startsWith("INC-" + id + " (P1, triggered) opened as P1 on service api");
+    }
+
+    /**
+     * A hand-off follows the handoff templates: at Monday 09:00 Bucharest Bob hands the rota to Alice, and
+     * both are told by e-mail with the configured subject, text and HTML around the briefing.
+     */
+    @Test
+    void aHandoffFollowsTheHandoffTemplates() throws Exception {
+        // Monday 2026-03-30 09:00 in Bucharest (summer time began the day before): week 12 of the rota, Alice's; Bob's ends.
+        clock.set(java.time.Instant.parse("2026-03-30T06:00:30Z"));
+        handoffs.poll();
+        await(() -> handoffMails().size() == 2, () -> "two hand-over e-mails, got " + handoffMails().size());
+        List<String> to = new java.util.ArrayList<>();
+        for (MimeMessage m : handoffMails()) {
+            to.add(m.getAllRecipients()[0].toString());
+            String raw = GreenMailUtil.getWholeMessage(m).replace("=\r\n", "");
+            assertThat(raw).contains("Your hand-over briefing follows.").contains("(worded by the organisation's handoff template)")
+                    .contains("<h1>Hand-over</h1>").contains("Bob Popescu (bob) hands over to Alice Ionescu (alice)");
+        }
+        assertThat(to).containsExactlyInAnyOrder("alice@example.com", "bob@example.com");
+    }
+
+    static List<MimeMessage> handoffMails() {
+        return mailsWithSubject("Hand-over, Templates Test Org");
+    }
+
     static String subject(FakeProvider.Request r) {
         return HttpCalls.JSON.readTree(r.body()).path("subject").asString();
     }
 
     static List<MimeMessage> testMails() {
+        return mailsWithSubject("Test for Alice Ionescu via email");
+    }
+
+    static List<MimeMessage> mailsWithSubject(String subject) {
         return Arrays.stream(MAIL.getReceivedMessages()).filter(m -> {
             try {
-                return "Test for Alice Ionescu via email".equals(m.getSubject());
+                return subject.equals(m.getSubject());
             } catch (jakarta.mail.MessagingException e) {
                 throw new IllegalStateException(e);
             }

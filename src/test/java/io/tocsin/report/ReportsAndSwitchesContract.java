@@ -315,8 +315,9 @@ abstract class ReportsAndSwitchesContract {
 
         // People: on-call hours from the schedule's shifts, pages from the timelines, each in the person's own zone.
         JsonNode people = api.get("/api/v1/reports/people?" + query).json();
-        Map<String, long[]> onCall = onCallSeconds(from, to);
-        Map<String, int[]> pages = pagesByPerson(from, to);
+        Map<String, long[]> onCall = onCallSeconds(from, to, DEFAULT_NIGHT);
+        Map<String, int[]> pages = pagesByPerson(from, to, DEFAULT_NIGHT);
+        assertThat(people.path("sleep_hours").asString()).isEqualTo("22:00-07:00");
         Map<String, ZoneId> zones = Map.of("maya", DUBLIN, "tom", ZoneId.of("America/New_York"), "lena", ZoneId.of("Asia/Tokyo"));
         assertThat(people.path("people")).hasSize(3);
         for (JsonNode p : people.path("people")) {
@@ -333,6 +334,8 @@ abstract class ReportsAndSwitchesContract {
         assertThat(pages.values().stream().mapToInt(n -> n[0] + n[1] + n[2]).sum()).isGreaterThanOrEqualTo(6);
         assertThat(pages.values().stream().mapToInt(n -> n[2]).sum()).as("the midnight incident woke someone").isPositive();
         assertThat(onCall.values().stream().mapToLong(s -> s[2]).sum()).isPositive();
+
+        nightFromConfiguration(query, from, to, onCall, pages);
 
         // The weekly hand-off report: this week against the last, what is open, the noisiest alert.
         JsonNode weekly = api.get("/api/v1/reports/weekly?from=" + FROM).json();
@@ -358,6 +361,43 @@ abstract class ReportsAndSwitchesContract {
         assertThat(api.get("/api/v1/reports/weekly?format=xml").status()).isEqualTo(400);
 
         csvAndCli(query);
+    }
+
+    /**
+     * An incident is reported under the most severe severity it had while open, not the one it has now:
+     * raised from SEV-2 to SEV-0 and lowered back once contained, it counts as SEV-0 (its time to
+     * acknowledge and its escalations with the SEV-0s); a change after it was resolved does not count.
+     */
+    @Test
+    void anIncidentIsReportedUnderTheMostSevereSeverityItHadWhileOpen() {
+        time.reset(Instant.parse("2026-05-05T10:00:00Z"));
+        long raised = trigger(ROUTING, "raised-" + System.nanoTime(), "warning");
+        time.step(Duration.ofMinutes(2));
+        act(raised, "acknowledge", "{}", "maya");
+        time.step(Duration.ofMinutes(3));
+        act(raised, "severity", "{\"severity\": \"SEV-0\"}", "maya");
+        time.step(Duration.ofMinutes(20));
+        act(raised, "severity", "{\"severity\": \"SEV-2\"}", "maya");
+        time.step(Duration.ofMinutes(10));
+        resolve(raised);
+
+        time.step(Duration.ofHours(2));
+        long plain = trigger(REPLIES, "plain-" + System.nanoTime(), "warning");
+        time.step(Duration.ofMinutes(4));
+        act(plain, "acknowledge", "{}", "maya");
+        time.step(Duration.ofMinutes(10));
+        resolve(plain);
+        Answer afterwards = api.withHeader("From", "maya").postJson("/api/v1/incidents/" + plain + "/severity", "{\"severity\": \"SEV-0\"}");
+
+        assertThat(api.get("/api/v1/incidents/" + raised).json().path("incident").path("severity").asString()).isEqualTo("SEV-2");
+        JsonNode report = api.get("/api/v1/reports/incidents?from=2026-05-04&to=2026-05-11&by=severity").json();
+        JsonNode sev0 = group(report, "SEV-0");
+        assertThat(sev0.path("incidents").asInt()).as("the raised-and-lowered incident").isEqualTo(1);
+        assertThat(sev0.path("mtta_seconds").asDouble()).isEqualTo(120.0);
+        JsonNode sev2 = group(report, "SEV-2");
+        assertThat(sev2.path("incidents").asInt()).as(afterwards.status() + ": changed only after its resolution").isEqualTo(1);
+        assertThat(sev2.path("mtta_seconds").asDouble()).isEqualTo(240.0);
+        assertThat(report.path("total").path("incidents").asInt()).isEqualTo(2);
     }
 
     void csvAndCli(String query) {
@@ -571,8 +611,61 @@ abstract class ReportsAndSwitchesContract {
                         / escalated.size() / 1000.0);
     }
 
+    /** The night when {@code organisation.sleep_hours} is not given. */
+    static final LocalTime[] DEFAULT_NIGHT = {LocalTime.of(22, 0), LocalTime.of(7, 0)};
+
+    /**
+     * {@code organisation.sleep_hours} set to 20:00-06:00: the same history splits differently (Maya's page
+     * at 20:00 Dublin woke her now, the hours 06:00-07:00 are off), and every figure still equals the test's
+     * own arithmetic with that night. The configuration is put back afterwards.
+     */
+    void nightFromConfiguration(String query, Instant from, Instant to, Map<String, long[]> before, Map<String, int[]> pagesBefore) {
+        Map<String, String> original = new LinkedHashMap<>();
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(ORG)) {
+            for (Path f : files.filter(x -> x.toString().endsWith(".yaml")).sorted().toList()) {
+                original.put(f.getFileName().toString(), java.nio.file.Files.readString(f));
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        Map<String, String> changed = new LinkedHashMap<>(original);
+        changed.put("organisation.yaml", original.get("organisation.yaml").replace("  business_hours: { start: \"09:00\", end: \"17:30\" }\n",
+                "  business_hours: { start: \"09:00\", end: \"17:30\" }\n  sleep_hours: { start: \"20:00\", end: \"06:00\" }\n"));
+        assertThat(changed.get("organisation.yaml")).contains("sleep_hours");
+        activate(changed);
+        try {
+            LocalTime[] night = {LocalTime.of(20, 0), LocalTime.of(6, 0)};
+            JsonNode people = api.get("/api/v1/reports/people?" + query).json();
+            assertThat(people.path("sleep_hours").asString()).isEqualTo("20:00-06:00");
+            Map<String, long[]> onCall = onCallSeconds(from, to, night);
+            Map<String, int[]> pages = pagesByPerson(from, to, night);
+            for (JsonNode p : people.path("people")) {
+                String id = p.path("person").asString();
+                long[] s = onCall.getOrDefault(id, new long[3]);
+                int[] n = pages.getOrDefault(id, new int[3]);
+                assertThat(new long[] {p.path("on_call_seconds_business").asLong(), p.path("on_call_seconds_off").asLong(),
+                        p.path("on_call_seconds_sleep").asLong()}).as(id + " on call, night 20:00-06:00").containsExactly(s);
+                assertThat(new int[] {p.path("pages_business").asInt(), p.path("pages_off").asInt(), p.path("pages_sleep").asInt()})
+                        .as(id + " pages, night 20:00-06:00").containsExactly(n);
+            }
+            // The history was built so that the other night moves both figures, or the comparison above proves nothing.
+            assertThat(pages.get("maya")[2]).as("maya's sleep pages").isGreaterThan(pagesBefore.get("maya")[2]);
+            assertThat(onCall.get("maya")[2]).as("maya's sleep seconds").isNotEqualTo(before.get("maya")[2]);
+        } finally {
+            activate(original);
+        }
+        assertThat(api.get("/api/v1/reports/people?" + query).json().path("sleep_hours").asString()).isEqualTo("22:00-07:00");
+    }
+
+    void activate(Map<String, String> files) {
+        List<Map<String, String>> body = new ArrayList<>();
+        files.forEach((name, text) -> body.add(Map.of("name", name, "text", text)));
+        Answer a = api.postJson("/api/v1/config", Map.of("files", body, "confirm", true));
+        assertThat(a.status()).as(a.body()).isIn(200, 201);
+    }
+
     /** Seconds on call per person as {business, off, sleep}, walking the schedule's shifts minute by minute. */
-    Map<String, long[]> onCallSeconds(Instant from, Instant to) {
+    Map<String, long[]> onCallSeconds(Instant from, Instant to, LocalTime[] night) {
         JsonNode shifts = api.get("/api/v1/schedules/oncall/shifts?from=" + from + "&to=" + to).json().path("shifts");
         Map<String, ZoneId> zones = Map.of("maya", DUBLIN, "tom", ZoneId.of("America/New_York"), "lena", ZoneId.of("Asia/Tokyo"));
         Map<String, long[]> out = new HashMap<>();
@@ -584,14 +677,14 @@ abstract class ReportsAndSwitchesContract {
                 }
             }
             for (String person : on) {
-                out.computeIfAbsent(person, k -> new long[3])[kind(m, zones.get(person))] += 60;
+                out.computeIfAbsent(person, k -> new long[3])[kind(m, zones.get(person), night)] += 60;
             }
         }
         return out;
     }
 
     /** Pages per person as {business, off, sleep}: the people named by NOTIFIED entries in the period. */
-    Map<String, int[]> pagesByPerson(Instant from, Instant to) {
+    Map<String, int[]> pagesByPerson(Instant from, Instant to, LocalTime[] night) {
         Map<String, ZoneId> zones = Map.of("maya", DUBLIN, "tom", ZoneId.of("America/New_York"), "lena", ZoneId.of("Asia/Tokyo"));
         Map<String, int[]> out = new LinkedHashMap<>();
         for (JsonNode i : api.get("/api/v1/incidents?limit=1000").json()) {
@@ -604,7 +697,7 @@ abstract class ReportsAndSwitchesContract {
                 e.path("people").forEach(p -> named.add(p.asString()));
                 for (String person : named) {
                     if (zones.containsKey(person)) {
-                        out.computeIfAbsent(person, k -> new int[3])[kind(at, zones.get(person))]++;
+                        out.computeIfAbsent(person, k -> new int[3])[kind(at, zones.get(person), night)]++;
                     }
                 }
             }
@@ -612,8 +705,8 @@ abstract class ReportsAndSwitchesContract {
         return out;
     }
 
-    /** 0 business (Mon-Fri 09:00-17:30 but Easter Monday), 1 off, 2 sleep (22:00-07:00), on the person's own clock. */
-    static int kind(Instant at, ZoneId zone) {
+    /** 0 business (Mon-Fri 09:00-17:30 but Easter Monday), 1 off, 2 sleep ({@code night}: from, until, across midnight), on the person's own clock. */
+    static int kind(Instant at, ZoneId zone, LocalTime[] night) {
         ZonedDateTime local = at.atZone(zone);
         LocalTime t = local.toLocalTime();
         boolean workday = local.getDayOfWeek() != DayOfWeek.SATURDAY && local.getDayOfWeek() != DayOfWeek.SUNDAY
@@ -621,7 +714,7 @@ abstract class ReportsAndSwitchesContract {
         if (workday && !t.isBefore(LocalTime.of(9, 0)) && t.isBefore(LocalTime.of(17, 30))) {
             return 0;
         }
-        return !t.isBefore(LocalTime.of(22, 0)) || t.isBefore(LocalTime.of(7, 0)) ? 2 : 1;
+        return !t.isBefore(night[0]) || t.isBefore(night[1]) ? 2 : 1;
     }
 
     // ---- through the API ----

@@ -104,11 +104,21 @@ abstract class SimulatorMatchesServerContract {
         Augmented org = augmented(file.getParent().getParent());
         activate(api, org);
         api.resolveAllOpen();
+        // Every scenario starts from a new installation's switches, as the simulator does.
+        Answer reset = api.putJson("/api/v1/switches", Map.of("automation", true, "safe_mode", false));
+        assertThat(reset.status()).as(reset.body()).isEqualTo(200);
 
         CliRun simulated = CliRun.run("simulate", "--config", org.dir().toString(), "--scenario", file.toString(), "--json");
         assertThat(simulated.exitCode()).as(simulated.err()).isZero();
         List<String> expected = new ArrayList<>();
-        for (JsonNode m : HttpCalls.JSON.readTree(simulated.out()).path("messages")) {
+        JsonNode simulatedRun = HttpCalls.JSON.readTree(simulated.out());
+        List<String> expectedSwitches = new ArrayList<>();
+        for (JsonNode entry : simulatedRun.path("timeline")) {
+            if (entry.path("kind").asString().equals("SWITCH_CHANGED")) {
+                expectedSwitches.add(switchLine(entry.path("offset_minutes").asLong(), entry.path("text").asString()));
+            }
+        }
+        for (JsonNode m : simulatedRun.path("messages")) {
             expected.add(line(m.path("offset_minutes").asLong(), m.path("kind").asString(), m.path("recipient").asString(),
                     m.path("cause").asString(), text(m, "path"), text(m, "level"), text(m, "trigger")));
         }
@@ -137,12 +147,19 @@ abstract class SimulatorMatchesServerContract {
         stepTo(end);
 
         List<String> actual = new ArrayList<>();
+        List<String> actualSwitches = new ArrayList<>();
         int opened = 0;
         for (JsonNode incident : api.get("/api/v1/incidents?limit=1000").json()) {
             if (incident.path("number").asLong() <= before) {
                 continue;
             }
             opened++;
+            for (JsonNode entry : api.get("/api/v1/incidents/" + incident.path("number").asLong()).json().path("timeline")) {
+                if (entry.path("kind").asString().equals("SWITCH_CHANGED")) {
+                    actualSwitches.add(switchLine(Duration.between(start, Instant.parse(entry.path("at").asString())).toMinutes(),
+                            entry.path("text").asString()));
+                }
+            }
             for (JsonNode m : api.get("/api/v1/incidents/" + incident.path("number").asLong() + "/messages").json()) {
                 actual.add(line(Duration.between(start, Instant.parse(m.path("at").asString())).toMinutes(), m.path("kind").asString(),
                         m.path("recipient").asString(), m.path("cause").asString(), text(m, "path"), text(m, "level"), text(m, "trigger")));
@@ -151,10 +168,23 @@ abstract class SimulatorMatchesServerContract {
         api.resolveAllOpen();
         expected.sort(Comparator.naturalOrder());
         actual.sort(Comparator.naturalOrder());
+        expectedSwitches.sort(Comparator.naturalOrder());
+        actualSwitches.sort(Comparator.naturalOrder());
         // Some scenarios rightly send nothing (a maintenance window, a signal that was not sustained), but
         // every one opens an incident on the server, so the comparison is about a real incident.
         assertThat(opened).as(file + ": incidents the server opened").isPositive();
         assertThat(actual).as(file + ": messages the server queued").containsExactlyElementsOf(expected);
+        // A switch set while an incident is open is on its timeline both ways, in the same words but for the interface.
+        assertThat(actualSwitches).as(file + ": switch changes on the server's timelines").containsExactlyElementsOf(expectedSwitches);
+    }
+
+    /** A scenario writes on/off or true/false (YAML may read an unquoted off as false); the API takes either as a boolean. */
+    private static boolean onOff(String text) {
+        return text.equals("on") || text.equals("true");
+    }
+
+    private static String switchLine(long minute, String text) {
+        return String.format("%+05d %s", minute, text.replace(" via " + ScenarioRunner.VIA + ")", ")").replace(" via api)", ")"));
     }
 
     private void stepTo(Instant until) {
@@ -294,6 +324,15 @@ abstract class SimulatorMatchesServerContract {
             a = api.postJson(base + "/war-room", Map.of("reason", e.warRoom()));
         } else if (e.join() != null) {
             a = as(api, e.join()).postJson(base + "/war-room/join", "{}");
+        } else if (e.killSwitch() != null) {
+            Map<String, Object> body = new LinkedHashMap<>();
+            if (e.killSwitch().automation() != null) {
+                body.put("automation", onOff(e.killSwitch().automation()));
+            }
+            if (e.killSwitch().safeMode() != null) {
+                body.put("safe_mode", onOff(e.killSwitch().safeMode()));
+            }
+            a = as(api, e.killSwitch().by()).putJson("/api/v1/switches", body);
         } else if (e.tick() != null) {
             a = as(api, e.tick().by()).postJson(base + "/checklist/" + e.tick().item() + "/tick", "{}");
         } else {

@@ -215,6 +215,53 @@ abstract class StatusAndPostmortemContract {
         assertThat(reminderKeys(id)).hasSize(3);
     }
 
+    /** Action items from the command line: added, changed, ticked off and removed, each an audited edit; bad ones refused. */
+    @Test
+    void actionItemsAreAddedChangedDoneAndRemovedFromTheCli() {
+        clock.set(Instant.parse("2026-11-18T10:00:00Z"));
+        long id = trigger(CHECKOUT, "critical", "checkout refunds stuck");
+        act(id, "resolve", "{}");
+        String inc = "INC-" + id;
+        io.tocsin.cli.CliRun added = cli("incident", "action-item", inc, "--add", "Add a canary stage", "--owner", "bob", "--due", "2026-12-10",
+                "--as", "alice");
+        assertThat(added.exitCode()).as(added.err()).isZero();
+        assertThat(added.out()).contains("1. Add a canary stage (owner bob, due 2026-12-10)\n");
+        assertThat(cli("incident", "action-item", inc, "--add", "Alert on retry storms").out())
+                .contains("1. Add a canary stage (owner bob, due 2026-12-10)\n2. Alert on retry storms (owner none, due none)\n");
+        assertThat(cli("incident", "action-item", inc, "--item", "1", "--done").out()).contains("1. Add a canary stage (owner bob, due 2026-12-10) done\n");
+        assertThat(cli("incident", "action-item", inc, "--item", "2", "--owner", "alice", "--text", "Alert on retry storms in checkout").out())
+                .contains("2. Alert on retry storms in checkout (owner alice, due none)\n");
+        assertThat(cli("incident", "action-item", inc, "--item", "1", "--remove").out())
+                .contains("## action items\n\n1. Alert on retry storms in checkout (owner alice, due none)\n\nMarkdown");
+
+        JsonNode items = api.get("/api/v1/incidents/" + id + "/postmortem").json().path("action_items");
+        assertThat(items).hasSize(1);
+        assertThat(items.get(0).path("text").asString()).isEqualTo("Alert on retry storms in checkout");
+        assertThat(items.get(0).path("owner").asString()).isEqualTo("alice");
+        assertThat(items.get(0).path("done").asBoolean()).isFalse();
+        assertThat(audits("incident/INC-" + id + "/postmortem", "postmortem.edit")).isEqualTo(5);
+
+        io.tocsin.cli.CliRun missing = cli("incident", "action-item", inc, "--item", "5", "--done");
+        assertThat(missing.exitCode()).isEqualTo(1);
+        assertThat(missing.err()).contains("--item: no item 5; the postmortem of " + inc + " has 1");
+        io.tocsin.cli.CliRun nobody = cli("incident", "action-item", inc, "--item", "1", "--owner", "zed");
+        assertThat(nobody.exitCode()).isEqualTo(1);
+        assertThat(nobody.err()).contains("server answered 400").contains("zed");
+        io.tocsin.cli.CliRun badDate = cli("incident", "action-item", inc, "--add", "x", "--due", "tomorrow");
+        assertThat(badDate.exitCode()).isEqualTo(1);
+        assertThat(badDate.err()).contains("server answered 400").contains("tomorrow");
+        assertThat(cli("incident", "action-item", inc, "--item", "1", "--done", "--not-done").exitCode()).isEqualTo(2);
+        assertThat(cli("incident", "action-item", inc).exitCode()).isEqualTo(2);
+        assertThat(audits("incident/INC-" + id + "/postmortem", "postmortem.edit")).as("refused edits change nothing").isEqualTo(5);
+        assertThat(api.get("/api/v1/incidents/" + id + "/postmortem").json().path("action_items")).hasSize(1);
+    }
+
+    io.tocsin.cli.CliRun cli(String... args) {
+        List<String> all = new java.util.ArrayList<>(List.of(args));
+        all.addAll(List.of("--server", "http://localhost:" + port, "--token", TOKEN));
+        return io.tocsin.cli.CliRun.run(all.toArray(String[]::new));
+    }
+
     @Test
     void badEditsAreRefusedNamingTheFieldAndChangeNothing() {
         clock.set(Instant.parse("2026-11-27T14:00:00Z"));
@@ -323,6 +370,54 @@ abstract class StatusAndPostmortemContract {
         String after = anonymous.get("/status").body();
         assertThat(section(after, "history")).contains("incident-INC-" + pub).contains("Payments work again");
         assertThat(section(after, "component-checkout")).contains("Operational");
+    }
+
+    /**
+     * The subscription form cannot flood a mailbox or the subscriber table: three confirmations an hour per
+     * address, whatever the client, and twenty subscriptions an hour per client, whatever the address. Past
+     * either, 429 with Retry-After (an RFC 9457 problem naming the limit, or the page for a browser); once
+     * Retry-After has passed, the address may subscribe again.
+     */
+    @Test
+    void subscribingIsLimitedPerAddressAndPerClientWith429AndRetryAfter() throws Exception {
+        clock.set(Instant.parse("2026-11-05T10:00:00Z"));
+        Browser b = new Browser();
+        String victim = "victim" + System.nanoTime() + "@example.org";
+        for (int i = 1; i <= 3; i++) {
+            assertThat(b.subscribe(victim, "198.51.100." + i, "text/html").statusCode()).as("confirmation " + i).isEqualTo(200);
+        }
+        HttpResponse<String> fourth = b.subscribe(victim.toUpperCase(java.util.Locale.ROOT), "198.51.100.9", "application/json");
+        assertThat(fourth.statusCode()).as(fourth.body()).isEqualTo(429);
+        assertThat(fourth.headers().firstValue("Content-Type").orElse("")).startsWith("application/problem+json");
+        long retry = Long.parseLong(fourth.headers().firstValue("Retry-After").orElseThrow());
+        // Three an hour refill one every 20 minutes.
+        assertThat(retry).isEqualTo(20 * 60);
+        JsonNode problem = HttpCalls.JSON.readTree(fourth.body());
+        assertThat(problem.path("status").asInt()).isEqualTo(429);
+        assertThat(problem.path("errors").get(0).path("field").asString()).isEqualTo("email");
+        assertThat(problem.path("retry_after_seconds").asLong()).isEqualTo(retry);
+        HttpResponse<String> page = b.subscribe(victim, "198.51.100.10", "text/html,application/xhtml+xml");
+        assertThat(page.statusCode()).isEqualTo(429);
+        assertThat(page.headers().firstValue("Retry-After")).contains(String.valueOf(retry));
+        assertThat(page.body()).contains("Not subscribed").contains("email: too many confirmation e-mails");
+
+        clock.advance(Duration.ofSeconds(retry - 1));
+        assertThat(b.subscribe(victim, "198.51.100.11", "application/json").statusCode()).as("a second early").isEqualTo(429);
+        clock.advance(Duration.ofSeconds(2));
+        HttpResponse<String> again = b.subscribe(victim, "198.51.100.12", "application/json");
+        assertThat(again.statusCode()).as("once Retry-After has passed: " + again.body()).isEqualTo(200);
+
+        String client = "203.0.113.50";
+        for (int i = 1; i <= 20; i++) {
+            assertThat(b.subscribe("reader" + i + "-" + System.nanoTime() + "@example.org", client, "text/html").statusCode())
+                    .as("subscription " + i + " from one client").isEqualTo(200);
+        }
+        HttpResponse<String> flood = b.subscribe("one-more" + System.nanoTime() + "@example.org", client, "application/json");
+        assertThat(flood.statusCode()).isEqualTo(429);
+        assertThat(HttpCalls.JSON.readTree(flood.body()).path("errors").get(0).path("field").asString()).isEqualTo("client");
+        assertThat(Long.parseLong(flood.headers().firstValue("Retry-After").orElseThrow())).isEqualTo(3 * 60);
+        // Another client is not held up by that one.
+        assertThat(b.subscribe("other" + System.nanoTime() + "@example.org", "203.0.113.51", "text/html").statusCode()).isEqualTo(200);
     }
 
     @Test
@@ -477,12 +572,20 @@ abstract class StatusAndPostmortemContract {
             return m.group(1);
         }
 
-        HttpResponse<String> post(String path, Map<String, String> form) throws Exception {
+        HttpResponse<String> post(String path, Map<String, String> form, String... headers) throws Exception {
             String body = form.entrySet().stream().map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
                     + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8)).collect(Collectors.joining("&"));
-            return client.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
-                    .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpRequest.Builder r = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                    .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString(body));
+            for (int i = 0; i + 1 < headers.length; i += 2) {
+                r.header(headers[i], headers[i + 1]);
+            }
+            return client.send(r.build(), HttpResponse.BodyHandlers.ofString());
+        }
+
+        /** A subscription from {@code client} (as the proxy in front reports it), asking for {@code accept}. */
+        HttpResponse<String> subscribe(String email, String client, String accept) throws Exception {
+            return post("/status/subscribe", Map.of("email", email, "_csrf", csrf("/status")), "X-Forwarded-For", client, "Accept", accept);
         }
     }
 }
