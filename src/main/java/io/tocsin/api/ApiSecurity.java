@@ -59,9 +59,9 @@ class ApiSecurity {
      * routes exist and what they take, all of which is in the public source and the README already,
      * and nothing in it is a secret or acts; every route it describes still needs its token. A client
      * generator or a person evaluating Tocsin reads it without one. (springdoc's page lives under
-     * /swagger-ui/, its settings under /api/openapi.json/.)
+     * /api/swagger-ui/, its settings under /api/openapi.json/.)
      */
-    static final String[] DOCS = {"/api/openapi.json", "/api/openapi.json/**", "/api/docs", "/api/docs/**", "/swagger-ui/**"};
+    static final String[] DOCS = {"/api/openapi.json", "/api/openapi.json/**", "/api/docs", "/api/docs/**", "/api/swagger-ui/**"};
 
     /**
      * The interactive page runs Swagger UI's scripts (from Tocsin itself, none inline) and sets inline

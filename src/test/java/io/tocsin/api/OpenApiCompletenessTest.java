@@ -104,6 +104,8 @@ class OpenApiCompletenessTest {
             HttpCalls.Answer answer = new HttpCalls("http://localhost:" + port, null).get("/api/openapi.json");
             assertThat(answer.status()).isEqualTo(200);
             document = answer.json();
+            // kept for reading, as a client generator would get it
+            java.nio.file.Files.writeString(java.nio.file.Path.of("target/openapi.json"), answer.body());
         }
         return document;
     }
