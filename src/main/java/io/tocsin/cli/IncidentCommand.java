@@ -181,10 +181,79 @@ class IncidentCommand {
         }
     }
 
-    @Command(name = "ack", description = "Acknowledge: stops the acknowledgement-driven levels.")
-    static class Ack extends OnIncident {
+    /**
+     * An action on one incident (ID), several (--ids) or every open one (--all, narrowed by --service
+     * and --severity): the server's bulk endpoint runs the same command on each and reports each.
+     */
+    abstract static class OneOrMany extends Action {
+        @Parameters(index = "0", arity = "0..1", paramLabel = "ID", description = "Incident id, like INC-42.")
+        String id;
+
+        @Option(names = "--ids", split = ",", paramLabel = "ID", description = "Several incidents at once: --ids INC-3,INC-4.")
+        List<String> ids;
+
+        @Option(names = "--all", description = "Every open incident (at most 500 per call; narrow with --service, --severity).")
+        boolean all;
+
+        @Option(names = "--service", description = "With --all: only this service's incidents.")
+        String service;
+
+        @Option(names = "--severity", description = "With --all: only incidents of this severity.")
+        String severity;
+
+        /** The last part of the endpoint: acknowledge, resolve. */
+        abstract String verb();
+
+        @java.lang.Override
+        public Integer call() throws Exception {
+            int given = (id != null ? 1 : 0) + (ids != null ? 1 : 0) + (all ? 1 : 0);
+            if (given != 1) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "give one of ID, --ids or --all");
+            }
+            if (!all && (service != null || severity != null)) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--service and --severity narrow --all");
+            }
+            return super.call();
+        }
+
         String path() {
-            return "/api/v1/incidents/" + id + "/acknowledge";
+            return id != null ? "/api/v1/incidents/" + id + "/" + verb() : "/api/v1/incidents/" + verb();
+        }
+
+        String body() {
+            if (id != null) {
+                return "{}";
+            }
+            if (ids != null) {
+                return Json.write(Map.of("ids", ids));
+            }
+            Map<String, String> filter = new LinkedHashMap<>();
+            if (service != null) {
+                filter.put("service", service);
+            }
+            if (severity != null) {
+                filter.put("severity", severity);
+            }
+            return Json.write(Map.of("filter", filter));
+        }
+
+        void print(PrintWriter out, JsonNode json) {
+            if (id != null) {
+                super.print(out, json);
+                return;
+            }
+            for (JsonNode r : json.path("results")) {
+                out.printf("%-8s %-10s %s%n", r.path("id").asString(), r.path("outcome").asString(), r.path("message").asString(""));
+            }
+            out.printf("%d of %d changed%s%n", json.path("changed").asInt(), json.path("results").size(),
+                    json.path("more").asBoolean() ? "; more match: run it again" : "");
+        }
+    }
+
+    @Command(name = "ack", description = "Acknowledge (one incident, --ids or --all): stops the acknowledgement-driven levels.")
+    static class Ack extends OneOrMany {
+        String verb() {
+            return "acknowledge";
         }
     }
 
@@ -195,10 +264,10 @@ class IncidentCommand {
         }
     }
 
-    @Command(name = "resolve", description = "Resolve: stops all escalation.")
-    static class Resolve extends OnIncident {
-        String path() {
-            return "/api/v1/incidents/" + id + "/resolve";
+    @Command(name = "resolve", description = "Resolve (one incident, --ids or --all): stops all escalation.")
+    static class Resolve extends OneOrMany {
+        String verb() {
+            return "resolve";
         }
     }
 
