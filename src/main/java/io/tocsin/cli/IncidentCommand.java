@@ -50,6 +50,25 @@ class IncidentCommand {
             return 0;
         }
 
+        private java.time.ZoneId zone;
+
+        /** The organisation's zone, asked of the server once, for commands that print times. */
+        java.time.ZoneId zone() throws InterruptedException {
+            if (zone == null) {
+                zone = ServerCall.organisationZone(spec, server);
+            }
+            return zone;
+        }
+
+        String local(JsonNode instant) {
+            try {
+                return ServerCall.local(instant, zone());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return instant.asString();
+            }
+        }
+
         void print(PrintWriter out, JsonNode json) {
             JsonNode incident = json.path("incident");
             out.printf("%s %s %s [%s] %s%n", incident.path("id").asString(), incident.path("status").asString(),
@@ -100,7 +119,7 @@ class IncidentCommand {
             out.printf("Postmortem of %s: %s%s%n", json.path("incident").asString(), json.path("status").asString(),
                     json.path("required").asBoolean() ? " (required)" : " (optional)");
             out.printf("owner: %s%n", json.path("owner").isNull() ? "none" : json.path("owner").asString());
-            out.printf("due:   %s%n", json.path("due").isNull() ? "no deadline" : json.path("due").asString());
+            out.printf("due:   %s%n", json.path("due").isNull() ? "no deadline" : local(json.path("due")));
             json.path("sections").properties().forEach(e -> {
                 out.printf("%n## %s%n%n%s%n", e.getKey().replace('_', ' '), e.getValue().asString());
             });
@@ -111,7 +130,7 @@ class IncidentCommand {
             int n = 1;
             for (JsonNode a : json.path("action_items")) {
                 out.printf("%d. %s (owner %s, due %s)%s%n", n++, a.path("text").asString(),
-                        a.path("owner").isNull() ? "none" : a.path("owner").asString(), a.path("due").isNull() ? "none" : a.path("due").asString(),
+                        a.path("owner").isNull() ? "none" : a.path("owner").asString(), a.path("due").isNull() ? "none" : local(a.path("due")),
                         a.path("done").asBoolean() ? " done" : "");
             }
             out.printf("%nMarkdown: GET %s%n", json.path("markdown").asString());
@@ -166,7 +185,7 @@ class IncidentCommand {
             }
             out.println("Timeline:");
             for (JsonNode e : json.path("timeline")) {
-                out.printf("  %s  %-16s %s%s%n", e.path("at").asString(), e.path("kind").asString(), e.path("text").asString(),
+                out.printf("  %s  %-16s %s%s%n", local(e.path("at")), e.path("kind").asString(), e.path("text").asString(),
                         e.path("actor").isNull() ? "" : "  (" + e.path("actor").asString() + " via " + e.path("via").asString() + ")");
             }
         }
