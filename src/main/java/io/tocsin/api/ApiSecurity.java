@@ -61,7 +61,7 @@ class ApiSecurity {
      * generator or a person evaluating Tocsin reads it without one. (springdoc's page lives under
      * /api/swagger-ui/, its settings under /api/openapi.json/.)
      */
-    static final String[] DOCS = {"/api/openapi.json", "/api/openapi.json/**", "/api/docs", "/api/docs/**", "/api/swagger-ui/**"};
+    static final String[] DOCS = {"/api/openapi.json", "/api/openapi.json.yaml", "/api/openapi.json/**", "/api/docs", "/api/docs/**", "/api/swagger-ui/**"};
 
     /**
      * The interactive page runs Swagger UI's scripts (from Tocsin itself, none inline) and sets inline

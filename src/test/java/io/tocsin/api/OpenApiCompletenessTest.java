@@ -17,19 +17,20 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Import;
+import org.springframework.core.DefaultParameterNameDiscoverer;
 import org.springframework.core.MethodParameter;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMethod;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.method.HandlerMethod;
 import org.springframework.web.servlet.mvc.method.RequestMappingInfo;
 import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
@@ -38,7 +39,8 @@ import tools.jackson.databind.JsonNode;
 /**
  * The API's description is complete and right: every route Spring serves from Tocsin's controllers
  * (read from the handler mapping itself, so a new controller cannot be forgotten) is in the document
- * fetched over HTTP, with its method, exactly its path parameters and its request body; the document
+ * fetched over HTTP, with its method, exactly its path parameters, its query parameters and its request
+ * body; the document
  * names no route that does not exist; routes open without a token are documented as open, and the
  * document is readable without a token while the API is not.
  */
@@ -64,8 +66,8 @@ class OpenApiCompletenessTest {
     @Qualifier("requestMappingHandlerMapping")
     RequestMappingHandlerMapping mappings;
 
-    /** One route as Spring serves it: method, path as OpenAPI writes it, its variables, whether it reads a JSON body. */
-    record Route(String method, String path, Set<String> variables, boolean body) {
+    /** One route as Spring serves it: method, path as OpenAPI writes it, its variables and query parameters, whether it reads a JSON body. */
+    record Route(String method, String path, Set<String> variables, Set<String> query, boolean body) {
     }
 
     List<Route> routes() {
@@ -78,8 +80,14 @@ class OpenApiCompletenessTest {
             Set<RequestMethod> methods = info.getMethodsCondition().getMethods();
             assertThat(methods).as("%s answers every method; give it one", e.getValue()).isNotEmpty();
             boolean body = false;
+            Set<String> query = new TreeSet<>();
             for (MethodParameter p : e.getValue().getMethodParameters()) {
                 body |= p.hasParameterAnnotation(RequestBody.class);
+                RequestParam q = p.getParameterAnnotation(RequestParam.class);
+                if (q != null && !Map.class.isAssignableFrom(p.getParameterType())) {
+                    p.initParameterNameDiscovery(new DefaultParameterNameDiscoverer());
+                    query.add(!q.name().isEmpty() ? q.name() : !q.value().isEmpty() ? q.value() : p.getParameterName());
+                }
             }
             for (String pattern : info.getPatternValues()) {
                 Set<String> variables = new TreeSet<>();
@@ -89,7 +97,7 @@ class OpenApiCompletenessTest {
                 }
                 String path = VARIABLE.matcher(pattern).replaceAll("{$1}");
                 for (RequestMethod method : methods) {
-                    routes.add(new Route(method.name().toLowerCase(Locale.ROOT), path, variables, body));
+                    routes.add(new Route(method.name().toLowerCase(Locale.ROOT), path, variables, query, body));
                 }
             }
         }
@@ -133,6 +141,15 @@ class OpenApiCompletenessTest {
             }
             if (!documented.equals(r.variables())) {
                 wrong.add(r.method() + " " + r.path() + ": path parameters " + documented + ", route has " + r.variables());
+            }
+            Set<String> documentedQuery = new TreeSet<>();
+            for (JsonNode p : op.path("parameters")) {
+                if ("query".equals(p.path("in").asString())) {
+                    documentedQuery.add(p.path("name").asString());
+                }
+            }
+            if (!documentedQuery.containsAll(r.query())) {
+                wrong.add(r.method() + " " + r.path() + ": query parameters " + documentedQuery + ", route reads " + r.query());
             }
             if (r.body() && op.path("requestBody").isMissingNode()) {
                 wrong.add(r.method() + " " + r.path() + ": request body not documented");
@@ -192,6 +209,7 @@ class OpenApiCompletenessTest {
         assertThat(page.headers().firstValue("Content-Security-Policy").orElse("")).contains("script-src 'self'")
                 .doesNotContain("'unsafe-eval'");
         HttpCalls anonymous = new HttpCalls("http://localhost:" + port, null);
+        assertThat(anonymous.get("/api/openapi.json.yaml").body()).contains("openapi: 3.1");
         assertThat(anonymous.get("/api/v1/incidents").status()).isEqualTo(401);
         assertThat(anonymous.get("/api/v1/config/versions").status()).isEqualTo(401);
     }
