@@ -213,4 +213,21 @@ class OpenApiCompletenessTest {
         assertThat(anonymous.get("/api/v1/incidents").status()).isEqualTo(401);
         assertThat(anonymous.get("/api/v1/config/versions").status()).isEqualTo(401);
     }
+
+    /** Swagger UI runs under the page's own policy: it draws the operations and the console shows nothing refused. */
+    @Test
+    void theInteractivePageDrawsTheOperationsUnderItsContentSecurityPolicy() throws Exception {
+        try (io.tocsin.testing.HeadlessChromium chromium = io.tocsin.testing.HeadlessChromium.start()) {
+            org.openqa.selenium.chrome.ChromeDriver browser = chromium.driver();
+            browser.get("http://localhost:" + port + "/api/docs");
+            new org.openqa.selenium.support.ui.WebDriverWait(browser, java.time.Duration.ofSeconds(30)).until(
+                    d -> d.findElements(org.openqa.selenium.By.cssSelector(".opblock")).size() > 50);
+            assertThat(browser.findElement(org.openqa.selenium.By.cssSelector(".info .title")).getText()).contains("Tocsin API");
+            java.nio.file.Files.copy(browser.getScreenshotAs(org.openqa.selenium.OutputType.FILE).toPath(),
+                    java.nio.file.Path.of("target/api-docs.png"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            List<String> console = browser.manage().logs().get(org.openqa.selenium.logging.LogType.BROWSER).getAll().stream()
+                    .map(org.openqa.selenium.logging.LogEntry::getMessage).toList();
+            assertThat(console).noneMatch(m -> m.contains("Content Security Policy") || m.contains("Content-Security-Policy"));
+        }
+    }
 }
