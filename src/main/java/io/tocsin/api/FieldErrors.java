@@ -45,6 +45,15 @@ final class FieldErrors {
         }
     }
 
+    /** A value longer than {@code max} characters is recorded in RequestLimits' words. */
+    void length(String field, String value, int max) {
+        try {
+            RequestLimits.length(field, value, max, null);
+        } catch (BadRequestException e) {
+            add(field, e.getMessage());
+        }
+    }
+
     /** {@code end} must follow {@code start}, when both were read. */
     void ordered(Instant start, Instant end) {
         if (start != null && end != null && !end.isAfter(start)) {

@@ -34,12 +34,8 @@ class MaintenanceController {
             implements FieldErrors.Checked {
         @java.lang.Override
         public void check(FieldErrors errors) {
-            if (errors.required("title", title) != null && title.length() > TITLE) {
-                errors.add("title", "longer than " + TITLE + " characters");
-            }
-            if (description != null && description.length() > DESCRIPTION) {
-                errors.add("description", "longer than " + DESCRIPTION + " characters");
-            }
+            errors.length("title", errors.required("title", title), TITLE);
+            errors.length("description", description, DESCRIPTION);
             if (services == null || services.isEmpty()) {
                 errors.add("services", "name at least one service of the organisation");
             }

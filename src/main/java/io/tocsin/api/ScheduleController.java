@@ -62,9 +62,7 @@ class ScheduleController {
         public void check(FieldErrors errors) {
             errors.required("person", person);
             errors.ordered(errors.instant("start", start), errors.instant("end", end));
-            if (reason != null && reason.length() > io.tocsin.store.Columns.OVERRIDE_REASON) {
-                errors.add("reason", "longer than " + io.tocsin.store.Columns.OVERRIDE_REASON + " characters");
-            }
+            errors.length("reason", reason, io.tocsin.store.Columns.OVERRIDE_REASON);
         }
     }
 

@@ -81,6 +81,7 @@ class UiSecurity {
      * description is built only.
      */
     @Bean
+    @org.springframework.context.annotation.Lazy
     org.springdoc.core.customizers.GlobalOpenApiCustomizer uiPagesInTheDescription() {
         // Pages answer HTML through views rather than @ResponseBody, which springdoc would otherwise leave out;
         // OpenApiCompletenessTest fails when a page controller is missing here.
