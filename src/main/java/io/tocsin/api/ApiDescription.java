@@ -48,7 +48,9 @@ class ApiDescription {
                 String type = d.getBeanClassName() != null ? d.getBeanClassName()
                         : factoryBean != null && factory.containsBeanDefinition(factoryBean)
                         ? factory.getBeanDefinition(factoryBean).getBeanClassName() : null;
-                if (type != null && type.startsWith("org.springdoc.")) {
+                // The registrar stays as springdoc made it: it puts the model converters (snakeCaseSchemas
+                // among them) in place when created, and nothing would ask for it if it waited.
+                if (type != null && type.startsWith("org.springdoc.") && !"modelConverterRegistrar".equals(d.getFactoryMethodName())) {
                     d.setLazyInit(true);
                 }
             }
