@@ -25,7 +25,15 @@ import org.springframework.web.bind.annotation.RestController;
 class TokenController {
     static final int NAME_LENGTH = 200;
 
-    record NewToken(String name) {
+    record NewToken(String name) implements FieldErrors.Checked {
+        @java.lang.Override
+        public void check(FieldErrors errors) {
+            if (name == null || name.isBlank()) {
+                errors.add("name", "required: who or what the token is for (the audit log names it)");
+            } else if (name.trim().length() > NAME_LENGTH) {
+                errors.add("name", "longer than " + NAME_LENGTH + " characters");
+            }
+        }
     }
 
     private final ApiTokenStore apiTokens;

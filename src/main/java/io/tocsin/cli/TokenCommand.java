@@ -37,8 +37,9 @@ class TokenCommand {
                 out.println(Json.MAPPER.writeValueAsString(answer));
                 return 0;
             }
+            java.time.ZoneId zone = ServerCall.organisationZone(spec, server);
             for (JsonNode t : answer) {
-                out.printf("%d  %s  issued %s%n", t.path("id").asLong(), t.path("name").asString(), t.path("created_at").asString());
+                out.printf("%d  %s  issued %s%n", t.path("id").asLong(), t.path("name").asString(), ServerCall.local(t.path("created_at"), zone));
             }
             return 0;
         }
