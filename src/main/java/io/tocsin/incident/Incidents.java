@@ -49,7 +49,13 @@ public class Incidents {
     private final Clock clock;
     private final TransactionTemplate tx;
     private final org.springframework.context.ApplicationEventPublisher events;
-    /** Null when switched off ({@code tocsin.ingest.group-commit.writers=0}): every request commits alone. */
+    /**
+     * Null when switched off ({@code tocsin.ingest.group-commit.writers=0}): every request commits alone.
+     * One writer by default: an opening holds the incident counter until its transaction commits, so a
+     * second writer's openings only waited for the first's, and on H2 could wait past the lock timeout
+     * while the first writer took the counter again and again (the timer benchmark saw 503s for whole
+     * Alertmanager groups). Requests queue in memory instead, where waiting is fair and has no timeout.
+     */
     private final GroupCommit<Request, List<SignalResult>> groupCommit;
 
     private final IncidentAudit audit;
@@ -60,7 +66,7 @@ public class Incidents {
     public Incidents(IncidentStore store, IncidentEngine engine, Clock clock, TransactionTemplate tx, IncidentAudit audit,
                      Postmortems postmortems, PublicStatus publicStatus, org.springframework.context.ApplicationEventPublisher events,
                      io.micrometer.core.instrument.MeterRegistry meters,
-                     @org.springframework.beans.factory.annotation.Value("${tocsin.ingest.group-commit.writers:2}") int writers,
+                     @org.springframework.beans.factory.annotation.Value("${tocsin.ingest.group-commit.writers:1}") int writers,
                      @org.springframework.beans.factory.annotation.Value("${tocsin.ingest.group-commit.max-batch:200}") int maxBatch) {
         this.store = store;
         this.engine = engine;
