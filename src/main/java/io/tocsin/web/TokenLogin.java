@@ -48,6 +48,9 @@ final class TokenLogin implements AuthenticationProvider {
 
     @java.lang.Override
     public Authentication authenticate(Authentication login) throws AuthenticationException {
+        if (login.getDetails() instanceof PasswordLogin.LoginForm form && form.password() != null && !form.password().isEmpty()) {
+            return null; // the password form, answered by PasswordLogin; its failure is the one to report
+        }
         String token = login.getCredentials() == null ? "" : login.getCredentials().toString().trim();
         String named = login.getName() == null ? "" : login.getName().trim();
         Optional<ApiTokenStore.Issued> issued = token.isEmpty() ? Optional.empty() : tokens.find(token);
