@@ -36,8 +36,9 @@ class ApiProblems extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(BadRequestException.class)
     ProblemDetail badRequest(BadRequestException e) {
-        ProblemDetail p = problem(HttpStatus.BAD_REQUEST, "Invalid request", e.field() + ": " + e.getMessage());
-        p.setProperty("errors", List.of(Map.of("field", e.field(), "message", e.getMessage())));
+        ProblemDetail p = problem(HttpStatus.BAD_REQUEST, "Invalid request", String.join("; ",
+                e.errors().stream().map(f -> f.field() + ": " + f.message()).toList()));
+        p.setProperty("errors", e.errors().stream().map(f -> Map.of("field", f.field(), "message", f.message())).toList());
         return p;
     }
 

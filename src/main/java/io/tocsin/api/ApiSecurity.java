@@ -44,6 +44,50 @@ class ApiSecurity {
      */
     static final String[] INGEST = {"/v2/enqueue", "/v2/change/enqueue", "/api/v1/integrations/**", "/api/v1/events"};
 
+    /**
+     * Routes open without a token (ApiDescription documents them as such from this list): the
+     * configuration's schema, iCal feeds (their own token in the path), health and metrics for load
+     * balancers and scrapers, and acknowledgement links, which carry their own signature.
+     */
+    static final String[] OPEN = {"/api/v1/config/schema", "/ical/**", "/actuator/health/**", "/actuator/health",
+            "/actuator/prometheus", "/error", "/links/**"};
+
+    /** A beat carries its key in the path; the list of monitors (GET) needs a token. */
+    static final String[] OPEN_POST = {"/api/v1/heartbeats/*"};
+
+    /**
+     * The API's description and its interactive page. Open on purpose: the description says which
+     * routes exist and what they take, all of which is in the public source and the README already,
+     * and nothing in it is a secret or acts; every route it describes still needs its token. A client
+     * generator or a person evaluating Tocsin reads it without one. (springdoc's page lives under
+     * /api/swagger-ui/, its settings under /api/openapi.json/.)
+     */
+    static final String[] DOCS = {"/api/openapi.json", "/api/openapi.json.yaml", "/api/openapi.json/**", "/api/docs", "/api/docs/**", "/api/swagger-ui/**"};
+
+    /**
+     * The interactive page runs Swagger UI's scripts (from Tocsin itself, none inline) and sets inline
+     * styles on what it draws; it still loads and sends nothing elsewhere.
+     */
+    static final String DOCS_POLICY = "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+            + "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+    @Bean
+    @org.springframework.core.annotation.Order(2)
+    SecurityFilterChain docs(HttpSecurity http) throws Exception {
+        http.securityMatcher(DOCS)
+                .csrf(c -> c.disable())
+                .sessionManagement(s -> s.disable())
+                .securityContext(c -> c.disable())
+                .requestCache(c -> c.disable())
+                .logout(l -> l.disable())
+                .httpBasic(b -> b.disable())
+                .formLogin(f -> f.disable())
+                .headers(h -> h.contentSecurityPolicy(c -> c.policyDirectives(DOCS_POLICY))
+                        .referrerPolicy(r -> r.policy(ReferrerPolicyHeaderWriter.ReferrerPolicy.NO_REFERRER)))
+                .authorizeHttpRequests(a -> a.anyRequest().permitAll());
+        return http.build();
+    }
+
     @Bean
     @org.springframework.core.annotation.Order(0)
     SecurityFilterChain ingest(HttpSecurity http) throws Exception {
@@ -85,12 +129,8 @@ class ApiSecurity {
                 .exceptionHandling(e -> e.authenticationEntryPoint((req, res, ex) -> unauthorized(res))
                         .accessDeniedHandler((req, res, ex) -> lacksScope(req, res)))
                 .authorizeHttpRequests(a -> a
-                        .requestMatchers("/api/v1/config/schema", "/ical/**", "/actuator/health/**", "/actuator/health",
-                                "/actuator/prometheus", "/error").permitAll()
-                        // acknowledgement links carry their own signature
-                        .requestMatchers("/links/**").permitAll()
-                        // a beat carries its key in the path; the list of monitors needs a token
-                        .requestMatchers(org.springframework.http.HttpMethod.POST, "/api/v1/heartbeats/*").permitAll());
+                        .requestMatchers(OPEN).permitAll()
+                        .requestMatchers(org.springframework.http.HttpMethod.POST, OPEN_POST).permitAll());
         // kept apart from the open paths above: everything else needs a token with the right scope
         http.authorizeHttpRequests(TokenScopes::require);
         return http.build();

@@ -9,6 +9,7 @@ import java.security.Principal;
 import java.time.Instant;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -64,20 +65,50 @@ class IncidentsController {
         }
     }
 
-    record RoleBody(String role, String person) {
+    record RoleBody(String role, String person) implements FieldErrors.Checked {
+        @java.lang.Override
+        public void check(FieldErrors errors) {
+            errors.required("role", role);
+            errors.required("person", person);
+        }
     }
 
     record WarRoomBody(String reason) {
     }
 
-    record NoteBody(String text) {
+    record NoteBody(String text) implements FieldErrors.Checked {
+        @java.lang.Override
+        public void check(FieldErrors errors) {
+            errors.required("text", text);
+        }
     }
 
     /** {@code next_update}: when the next update will come, like {@code 30m} (default: the severity's cadence). */
-    record UpdateBody(String status, String message, String impact, String nextUpdate) {
+    record UpdateBody(String status, String message, String impact, String nextUpdate) implements FieldErrors.Checked {
+        @java.lang.Override
+        public void check(FieldErrors errors) {
+            errors.required("message", message);
+            if (status != null && !UPDATE_STATUSES.contains(status)) {
+                errors.add("status", "must be one of " + String.join(", ", new java.util.TreeSet<>(UPDATE_STATUSES))
+                        + FieldErrors.suggestion(status, UPDATE_STATUSES));
+            }
+            if (nextUpdate != null) {
+                try {
+                    if (io.tocsin.config.Durations.parse(nextUpdate).isZero()) {
+                        errors.add("next_update", "must be later than now, like 30m");
+                    }
+                } catch (IllegalArgumentException e) {
+                    errors.add("next_update", e.getMessage());
+                }
+            }
+        }
     }
 
-    record SeverityBody(String severity) {
+    record SeverityBody(String severity) implements FieldErrors.Checked {
+        @java.lang.Override
+        public void check(FieldErrors errors) {
+            errors.required("severity", severity);
+        }
     }
 
     record TagsBody(List<String> tags) {
@@ -86,11 +117,58 @@ class IncidentsController {
     record DeescalateBody(List<String> keep, String reason) {
     }
 
-    record ServiceBody(String service) {
+    record ServiceBody(String service) implements FieldErrors.Checked {
+        @java.lang.Override
+        public void check(FieldErrors errors) {
+            errors.required("service", service);
+        }
     }
 
     /** {@code to} is written like a level's notify list: [{"person": "x"}], [{"schedule": "s", "layer": "secondary"}]. */
     record ReassignBody(List<io.tocsin.config.OrganisationConfig.Target> to, String reason) {
+    }
+
+    /** How many incidents one bulk request acts on at most; a filter matching more answers {@code more: true}. */
+    static final int BULK = 500;
+
+    /**
+     * Which incidents a bulk acknowledgement or resolution acts on: {@code ids}, or a {@code filter} of
+     * open incidents ({@code {}} for every one).
+     */
+    record BulkBody(List<String> ids, BulkFilter filter) implements FieldErrors.Checked {
+        @java.lang.Override
+        public void check(FieldErrors errors) {
+            if ((ids == null) == (filter == null)) {
+                errors.add("ids", "give either ids, like [\"INC-3\", \"INC-4\"], or a filter ({} for every open incident)");
+            }
+            if (ids != null) {
+                if (ids.isEmpty() || ids.size() > BULK) {
+                    errors.add("ids", "from 1 to " + BULK + " incident ids");
+                }
+                for (int i = 0; i < ids.size() && i < BULK; i++) {
+                    try {
+                        number(ids.get(i) == null ? "" : ids.get(i));
+                    } catch (BadRequestException e) {
+                        errors.add("ids[" + i + "]", e.getMessage());
+                    }
+                }
+            }
+            if (filter != null && filter.status() != null && !List.of("triggered", "acknowledged").contains(filter.status())) {
+                errors.add("filter.status", "triggered or acknowledged" + FieldErrors.suggestion(filter.status(), List.of("triggered", "acknowledged")));
+            }
+        }
+    }
+
+    /** Each given field narrows the open incidents acted on. */
+    record BulkFilter(String service, String severity, String status) {
+    }
+
+    /** {@code outcome}: changed, unchanged (already so; {@code message} says why), not_found or refused. */
+    record BulkResult(String id, String outcome, String message) {
+    }
+
+    /** One result per incident, in the order acted on; {@code more}: the filter matched more than one request acts on. */
+    record BulkAnswer(List<BulkResult> results, int changed, boolean more) {
     }
 
     static final Set<String> UPDATE_STATUSES = Set.of("investigating", "identified", "monitoring", "resolved");
@@ -119,6 +197,61 @@ class IncidentsController {
             throw new BadRequestException("limit", "must be between 1 and 1000");
         }
         return incidents.list(open, limit).stream().map(this::view).toList();
+    }
+
+    /**
+     * Acknowledges many incidents at once (an alert storm): each goes through the same engine command as
+     * {@code POST /{id}/acknowledge}, in its own transaction, and is reported on its own.
+     */
+    @PostMapping("/acknowledge")
+    BulkAnswer acknowledgeMany(@RequestBody BulkBody body, @RequestHeader(value = "From", required = false) String from, Principal who) {
+        return bulk(body, Command.Acknowledge::new, from, who);
+    }
+
+    /** Resolves many incidents at once, each as {@code POST /{id}/resolve} does. */
+    @PostMapping("/resolve")
+    BulkAnswer resolveMany(@RequestBody BulkBody body, @RequestHeader(value = "From", required = false) String from, Principal who) {
+        return bulk(body, Command.Resolve::new, from, who);
+    }
+
+    private BulkAnswer bulk(BulkBody body, java.util.function.Function<String, Command> command, String from, Principal who) {
+        String actor = actor(from, who);
+        List<String> ids;
+        boolean more = false;
+        if (body.ids() != null) {
+            ids = List.copyOf(new LinkedHashSet<>(body.ids()));
+        } else {
+            BulkFilter f = body.filter();
+            var config = engine.organisation().config();
+            FieldErrors errors = new FieldErrors();
+            errors.known("filter.service", "service", f.service(), config.services().stream().map(io.tocsin.config.OrganisationConfig.Service::id).toList());
+            errors.known("filter.severity", "severity", f.severity(), config.severities().stream().map(io.tocsin.config.OrganisationConfig.Severity::id).toList());
+            errors.throwIfAny();
+            List<IncidentRow> rows = incidents.openMatching(f.service(), f.severity(),
+                    f.status() == null ? null : io.tocsin.engine.IncidentStatus.valueOf(f.status().toUpperCase(java.util.Locale.ROOT)), BULK + 1);
+            more = rows.size() > BULK;
+            ids = rows.stream().limit(BULK).map(IncidentRow::number).toList();
+        }
+        List<BulkResult> results = new java.util.ArrayList<>();
+        int changed = 0;
+        for (String id : ids) {
+            try {
+                Optional<Incidents.CommandResult> r = incidents.command(number(id), command.apply(actor), actor, "api");
+                String number = r.map(x -> x.incident().number()).orElse(id);
+                if (r.isEmpty()) {
+                    results.add(new BulkResult(id, "not_found", "no incident " + id));
+                } else if (r.get().changed()) {
+                    changed++;
+                    results.add(new BulkResult(number, "changed", r.get().message()));
+                } else {
+                    results.add(new BulkResult(number, "unchanged", r.get().message()));
+                }
+            } catch (BadRequestException | ConflictException | NotFoundException e) {
+                // the same refusal the single endpoint would answer, for this incident alone
+                results.add(new BulkResult(id, "refused", e.getMessage()));
+            }
+        }
+        return new BulkAnswer(results, changed, more);
     }
 
     @GetMapping("/{id}")
@@ -182,30 +315,19 @@ class IncidentsController {
 
     @PostMapping("/{id}/updates")
     ActionAnswer update(@PathVariable String id, @RequestBody UpdateBody body, @RequestHeader(value = "From", required = false) String from, Principal who) {
-        String message = limits.text("message", RequestValues.required("message", body == null ? null : body.message()));
-        if (body.status() != null && !UPDATE_STATUSES.contains(body.status())) {
-            throw new BadRequestException("status", "must be one of " + String.join(", ", UPDATE_STATUSES));
-        }
-        java.time.Duration next = null;
-        if (body.nextUpdate() != null) {
-            try {
-                next = io.tocsin.config.Durations.parse(body.nextUpdate());
-            } catch (IllegalArgumentException e) {
-                throw new BadRequestException("next_update", e.getMessage());
-            }
-            if (next.isZero()) {
-                throw new BadRequestException("next_update", "must be later than now, like 30m");
-            }
-        }
+        // status, message and next_update were checked as the body was read (UpdateBody.check)
+        String message = limits.text("message", body.message());
+        java.time.Duration next = body.nextUpdate() == null ? null : io.tocsin.config.Durations.parse(body.nextUpdate());
         return run(id, new Command.PostUpdate(actor(from, who), body.status(), message, body.impact(), next), from, who);
     }
 
     @PostMapping("/{id}/severity")
     ActionAnswer severity(@PathVariable String id, @RequestBody SeverityBody body, @RequestHeader(value = "From", required = false) String from, Principal who) {
         String severity = RequestValues.required("severity", body == null ? null : body.severity());
-        if (engine.organisation().config().severities().stream().noneMatch(s -> s.id().equals(severity))) {
-            throw new BadRequestException("severity", "unknown severity \"" + severity + "\"");
-        }
+        FieldErrors errors = new FieldErrors();
+        errors.known("severity", "severity", severity, engine.organisation().config().severities().stream()
+                .map(io.tocsin.config.OrganisationConfig.Severity::id).toList());
+        errors.throwIfAny();
         return run(id, new Command.ChangeSeverity(actor(from, who), severity), from, who);
     }
 

@@ -30,7 +30,17 @@ class MaintenanceController {
     static final int TITLE = 200;
     static final int DESCRIPTION = 4000;
 
-    record MaintenanceBody(String title, String description, List<String> services, String start, String end) {
+    record MaintenanceBody(String title, String description, List<String> services, String start, String end)
+            implements FieldErrors.Checked {
+        @java.lang.Override
+        public void check(FieldErrors errors) {
+            errors.length("title", errors.required("title", title), TITLE);
+            errors.length("description", description, DESCRIPTION);
+            if (services == null || services.isEmpty()) {
+                errors.add("services", "name at least one service of the organisation");
+            }
+            errors.ordered(errors.instant("start", start), errors.instant("end", end));
+        }
     }
 
     record MaintenanceView(long id, String title, String description, List<String> services, Instant start, Instant end, String createdBy,
@@ -61,31 +71,23 @@ class MaintenanceController {
 
     @PostMapping
     ResponseEntity<MaintenanceView> create(@RequestBody MaintenanceBody body, Principal who) {
-        if (body == null) {
-            throw new BadRequestException("body", "a JSON object with title, services, start and end");
-        }
-        String title = RequestLimits.length("title", RequestValues.required("title", body.title()), TITLE, null);
-        String description = body.description() == null ? null : RequestLimits.length("description", body.description(), DESCRIPTION, null);
-        if (body.services() == null || body.services().isEmpty()) {
-            throw new BadRequestException("services", "name at least one service of the organisation");
-        }
+        // the body's own fields were checked as it was read (RequestBodies); the services need the organisation
+        String title = body.title();
+        String description = body.description();
         List<String> known = engine.organisation().config().services().stream().map(io.tocsin.config.OrganisationConfig.Service::id).toList();
+        FieldErrors errors = new FieldErrors();
         List<String> services = new ArrayList<>();
         for (int i = 0; i < body.services().size(); i++) {
             String s = body.services().get(i);
-            if (s == null || !known.contains(s)) {
-                throw new BadRequestException("services[" + i + "]", "no service \"" + s + "\" in the organisation"
-                        + (s == null ? "" : io.tocsin.config.DidYouMean.closest(s, known).map(x -> " (did you mean \"" + x + "\"?)").orElse("")));
-            }
-            if (!services.contains(s)) {
+            if (s == null) {
+                errors.add("services[" + i + "]", "a service's id is required");
+            } else if (errors.known("services[" + i + "]", "service", s, known) && !services.contains(s)) {
                 services.add(s);
             }
         }
+        errors.throwIfAny();
         Instant start = RequestValues.instant("start", body.start());
         Instant end = RequestValues.instant("end", body.end());
-        if (!end.isAfter(start)) {
-            throw new BadRequestException("end", "must be after start");
-        }
         StatusPageStore.Maintenance created = tx.execute(status -> {
             long id = store.addMaintenance(title, description, services, start, end, who.getName(), clock.instant());
             StatusPageStore.Maintenance m = store.maintenance(id).orElseThrow();

@@ -57,7 +57,13 @@ class ScheduleController {
     record HandoffAnswer(String schedule, String layer, Instant at, Instant nextHandoff) {
     }
 
-    record OverrideBody(String layer, String person, String start, String end, String reason) {
+    record OverrideBody(String layer, String person, String start, String end, String reason) implements FieldErrors.Checked {
+        @java.lang.Override
+        public void check(FieldErrors errors) {
+            errors.required("person", person);
+            errors.ordered(errors.instant("start", start), errors.instant("end", end));
+            errors.length("reason", reason, io.tocsin.store.Columns.OVERRIDE_REASON);
+        }
     }
 
     private final LiveSchedules schedules;
@@ -139,20 +145,15 @@ class ScheduleController {
     @Transactional
     StoredOverride addOverride(@PathVariable String id, @RequestBody OverrideBody body, Principal principal) {
         Schedule s = schedule(id);
-        if (body == null) {
-            throw new BadRequestException("body", "required");
-        }
-        String layer = body.layer() == null ? s.layers().get(0).id() : requireLayer(s, body.layer()).id();
-        String person = RequestValues.required("person", body.person());
-        if (schedules.organisation().person(person).isEmpty()) {
-            throw new BadRequestException("person", "unknown person \"" + person + "\"");
-        }
+        // the body's own fields were checked as it was read (RequestBodies); these need the organisation
+        FieldErrors errors = new FieldErrors();
+        knownLayer(errors, s, body.layer());
+        errors.known("person", "person", body.person(), schedules.organisation().people().keySet());
+        errors.throwIfAny();
+        String layer = body.layer() == null ? s.layers().get(0).id() : body.layer();
+        String person = body.person();
         Instant start = RequestValues.instant("start", body.start());
         Instant end = RequestValues.instant("end", body.end());
-        if (!end.isAfter(start)) {
-            throw new BadRequestException("end", "must be after start");
-        }
-        RequestLimits.length("reason", body.reason(), io.tocsin.store.Columns.OVERRIDE_REASON, null);
         StoredOverride created = overrides.add(id, layer, person, start, end, body.reason(), principal.getName());
         audit.record(principal.getName(), "api", "schedule.override.create", "schedule/" + id + "/overrides/" + created.id(), null,
                 created, person + " covers " + layer + " " + start + " - " + end);
@@ -179,6 +180,14 @@ class ScheduleController {
     static Layer requireLayer(Schedule s, String layer) {
         return s.layer(layer).orElseThrow(() -> new BadRequestException("layer",
                 "schedule \"" + s.id() + "\" has no layer \"" + layer + "\""));
+    }
+
+    /** A layer the body names (none: the first) that the schedule has, else recorded with the closest one. */
+    static void knownLayer(FieldErrors errors, Schedule s, String layer) {
+        if (layer != null && s.layer(layer).isEmpty()) {
+            errors.add("layer", "schedule \"" + s.id() + "\" has no layer \"" + layer + "\""
+                    + FieldErrors.suggestion(layer, s.layers().stream().map(Layer::id).toList()));
+        }
     }
 
     static void checkRange(Instant start, Instant end) {

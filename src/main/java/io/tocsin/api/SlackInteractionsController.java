@@ -46,6 +46,8 @@ class SlackInteractionsController {
         this.signature = new SlackSignature(signingSecret, clock);
     }
 
+    @io.swagger.v3.oas.annotations.Operation(summary = "Slack: a button pressed on a Tocsin post, signed by Slack", requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true, content = @io.swagger.v3.oas.annotations.media.Content(mediaType = "application/x-www-form-urlencoded",
+            schema = @io.swagger.v3.oas.annotations.media.Schema(type = "object", description = "Slack's interaction payload (payload=<JSON>), verified with X-Slack-Signature and X-Slack-Request-Timestamp."))))
     @PostMapping(value = "/api/v1/integrations/slack/interactions", produces = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<Map<String, Object>> interact(HttpServletRequest request) throws IOException {
         byte[] body;

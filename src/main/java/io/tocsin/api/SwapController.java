@@ -22,7 +22,16 @@ import org.springframework.web.bind.annotation.RestController;
 /** Shift swaps: requested by one person, accepted (becomes an override) or declined by the other. */
 @RestController
 class SwapController {
-    record SwapBody(String layer, String requester, String counterpart, String start, String end) {
+    record SwapBody(String layer, String requester, String counterpart, String start, String end) implements FieldErrors.Checked {
+        @java.lang.Override
+        public void check(FieldErrors errors) {
+            String from = errors.required("requester", requester);
+            String to = errors.required("counterpart", counterpart);
+            if (from != null && from.equals(to)) {
+                errors.add("counterpart", "must be someone other than the requester");
+            }
+            errors.ordered(errors.instant("start", start), errors.instant("end", end));
+        }
     }
 
     private final LiveSchedules schedules;
@@ -42,20 +51,17 @@ class SwapController {
     @Transactional
     SwapRequest request(@PathVariable String id, @RequestBody SwapBody body, Principal principal) {
         Schedule s = schedules.schedule(id).orElseThrow(() -> new NotFoundException("no schedule \"" + id + "\""));
-        if (body == null) {
-            throw new BadRequestException("body", "required");
-        }
-        String layer = body.layer() == null ? s.layers().get(0).id() : ScheduleController.requireLayer(s, body.layer()).id();
-        String requester = person("requester", body.requester());
-        String counterpart = person("counterpart", body.counterpart());
-        if (requester.equals(counterpart)) {
-            throw new BadRequestException("counterpart", "must be someone other than the requester");
-        }
+        // the body's own fields were checked as it was read (RequestBodies); these need the organisation
+        FieldErrors errors = new FieldErrors();
+        ScheduleController.knownLayer(errors, s, body.layer());
+        errors.known("requester", "person", body.requester(), schedules.organisation().people().keySet());
+        errors.known("counterpart", "person", body.counterpart(), schedules.organisation().people().keySet());
+        errors.throwIfAny();
+        String layer = body.layer() == null ? s.layers().get(0).id() : body.layer();
+        String requester = body.requester();
+        String counterpart = body.counterpart();
         Instant start = RequestValues.instant("start", body.start());
         Instant end = RequestValues.instant("end", body.end());
-        if (!end.isAfter(start)) {
-            throw new BadRequestException("end", "must be after start");
-        }
         SwapRequest created = swaps.request(id, layer, requester, counterpart, start, end);
         audit.record(principal.getName(), "api", "schedule.swap.request", "swap/" + created.id(), null, created,
                 requester + " asks " + counterpart + " to cover " + layer + " " + start + " - " + end);
@@ -100,13 +106,5 @@ class SwapController {
             throw new ConflictException("swap " + swapId + " is already " + swap.status().name().toLowerCase());
         }
         return swap;
-    }
-
-    private String person(String field, String id) {
-        RequestValues.required(field, id);
-        if (schedules.organisation().person(id).isEmpty()) {
-            throw new BadRequestException(field, "unknown person \"" + id + "\"");
-        }
-        return id;
     }
 }

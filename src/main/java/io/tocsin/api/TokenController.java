@@ -51,7 +51,10 @@ class TokenController {
             issued = access.issue(caller(principal), principal.getName(), "api",
                     new AccessTokens.Ask(body.name(), body.kind(), body.person(), body.scopes(), body.expiresInDays()));
         } catch (AccessTokens.Invalid e) {
-            throw new BadRequestException(e.field, e.getMessage());
+            FieldErrors errors = new FieldErrors();
+            e.fields.forEach(errors::add);
+            errors.throwIfAny();
+            throw e;
         } catch (AccessTokens.Refused e) {
             throw new ForbiddenException(e.field, e.getMessage());
         }

@@ -44,6 +44,8 @@ class TwilioController {
         this.reports = reports;
     }
 
+    @io.swagger.v3.oas.annotations.Operation(summary = "Twilio: an SMS reply (ack, resolve...), signed by Twilio", requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true, content = @io.swagger.v3.oas.annotations.media.Content(mediaType = "application/x-www-form-urlencoded",
+            schema = @io.swagger.v3.oas.annotations.media.Schema(type = "object", description = "Twilio's incoming-message parameters (From, Body, ...), verified with X-Twilio-Signature."))))
     @PostMapping("/api/v1/integrations/twilio/sms")
     ResponseEntity<String> sms(HttpServletRequest request) {
         Map<String, List<String>> params = bodyParams(request);
@@ -62,6 +64,8 @@ class TwilioController {
         return xml(Twiml.message(act(reply.get().incident(), reply.get().resolve(), person.get().id(), "sms")));
     }
 
+    @io.swagger.v3.oas.annotations.Operation(summary = "Twilio: a key pressed during a voice page, signed by Twilio", requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true, content = @io.swagger.v3.oas.annotations.media.Content(mediaType = "application/x-www-form-urlencoded",
+            schema = @io.swagger.v3.oas.annotations.media.Schema(type = "object", description = "Twilio's Gather parameters (Digits, ...), verified with X-Twilio-Signature."))))
     @PostMapping("/api/v1/integrations/twilio/voice/{token}")
     ResponseEntity<String> voice(@PathVariable String token, HttpServletRequest request) {
         Map<String, List<String>> params = bodyParams(request);
@@ -80,6 +84,8 @@ class TwilioController {
         return xml(Twiml.say(act(claim.get().incidentId(), "2".equals(digits), claim.get().personId(), "voice") + " Goodbye."));
     }
 
+    @io.swagger.v3.oas.annotations.Operation(summary = "Twilio: a message's or call's delivery status, signed by Twilio", requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true, content = @io.swagger.v3.oas.annotations.media.Content(mediaType = "application/x-www-form-urlencoded",
+            schema = @io.swagger.v3.oas.annotations.media.Schema(type = "object", description = "Twilio's status callback parameters (MessageSid or CallSid, MessageStatus or CallStatus, ...), verified with X-Twilio-Signature."))))
     @PostMapping("/api/v1/integrations/twilio/status")
     ResponseEntity<String> status(HttpServletRequest request) {
         Map<String, List<String>> params = bodyParams(request);

@@ -47,11 +47,8 @@ class ApplyCommand implements Callable<Integer> {
         for (SourceFile f : ConfigLoader.relativeNames(paths, loaded.sources())) {
             files.add(Map.of("name", f.name(), "text", f.text()));
         }
-        ServerOptions.Reply response;
-        try {
-            response = server.send("/api/v1/config", Json.write(Map.of("files", files, "confirm", yes)));
-        } catch (IOException e) {
-            err.println("cannot reach " + server.server + ": " + e.getMessage());
+        ServerOptions.Reply response = server.sendOrSay(spec, "POST", "/api/v1/config", Json.write(Map.of("files", files, "confirm", yes)));
+        if (response == null) {
             return 1;
         }
         JsonNode body = response.body().isBlank() ? null : Json.MAPPER.readTree(response.body());

@@ -39,9 +39,10 @@ class FeedCommand {
             if (answer.isEmpty()) {
                 out.println("no feeds");
             }
+            java.time.ZoneId zone = ServerCall.organisationZone(spec, server);
             for (JsonNode f : answer) {
                 out.printf("%d  %s %s  %s  issued %s%n", f.path("id").asLong(), f.path("kind").asString(), f.path("subject").asString(),
-                        f.path("path").asString(), f.path("created_at").asString());
+                        f.path("path").asString(), ServerCall.local(f.path("created_at"), zone));
             }
             return 0;
         }

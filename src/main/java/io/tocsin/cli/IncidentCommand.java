@@ -50,6 +50,25 @@ class IncidentCommand {
             return 0;
         }
 
+        private java.time.ZoneId zone;
+
+        /** The organisation's zone, asked of the server once, for commands that print times. */
+        java.time.ZoneId zone() throws InterruptedException {
+            if (zone == null) {
+                zone = ServerCall.organisationZone(spec, server);
+            }
+            return zone;
+        }
+
+        String local(JsonNode instant) {
+            try {
+                return ServerCall.local(instant, zone());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return instant.asString();
+            }
+        }
+
         void print(PrintWriter out, JsonNode json) {
             JsonNode incident = json.path("incident");
             out.printf("%s %s %s [%s] %s%n", incident.path("id").asString(), incident.path("status").asString(),
@@ -97,15 +116,15 @@ class IncidentCommand {
         }
 
         void print(PrintWriter out, JsonNode json) {
-            printPostmortem(out, json);
+            printPostmortem(out, json, this::local);
         }
     }
 
-    static void printPostmortem(PrintWriter out, JsonNode json) {
+    static void printPostmortem(PrintWriter out, JsonNode json, java.util.function.Function<JsonNode, String> local) {
         out.printf("Postmortem of %s: %s%s%n", json.path("incident").asString(), json.path("status").asString(),
                 json.path("required").asBoolean() ? " (required)" : " (optional)");
         out.printf("owner: %s%n", json.path("owner").isNull() ? "none" : json.path("owner").asString());
-        out.printf("due:   %s%n", json.path("due").isNull() ? "no deadline" : json.path("due").asString());
+        out.printf("due:   %s%n", json.path("due").isNull() ? "no deadline" : local.apply(json.path("due")));
         json.path("sections").properties().forEach(e -> {
             out.printf("%n## %s%n%n%s%n", e.getKey().replace('_', ' '), e.getValue().asString());
         });
@@ -116,7 +135,7 @@ class IncidentCommand {
         int n = 1;
         for (JsonNode a : json.path("action_items")) {
             out.printf("%d. %s (owner %s, due %s)%s%n", n++, a.path("text").asString(),
-                    a.path("owner").isNull() ? "none" : a.path("owner").asString(), a.path("due").isNull() ? "none" : a.path("due").asString(),
+                    a.path("owner").isNull() ? "none" : a.path("owner").asString(), a.path("due").isNull() ? "none" : local.apply(a.path("due")),
                     a.path("done").asBoolean() ? " done" : "");
         }
         out.printf("%nMarkdown: GET %s%n", json.path("markdown").asString());
@@ -226,7 +245,8 @@ class IncidentCommand {
             if (answer == null) {
                 return 1;
             }
-            printPostmortem(spec.commandLine().getOut(), answer);
+            java.time.ZoneId zone = ServerCall.organisationZone(spec, server);
+            printPostmortem(spec.commandLine().getOut(), answer, instant -> ServerCall.local(instant, zone));
             return 0;
         }
     }
@@ -279,7 +299,7 @@ class IncidentCommand {
             }
             out.println("Timeline:");
             for (JsonNode e : json.path("timeline")) {
-                out.printf("  %s  %-16s %s%s%n", e.path("at").asString(), e.path("kind").asString(), e.path("text").asString(),
+                out.printf("  %s  %-16s %s%s%n", local(e.path("at")), e.path("kind").asString(), e.path("text").asString(),
                         e.path("actor").isNull() ? "" : "  (" + e.path("actor").asString() + " via " + e.path("via").asString() + ")");
             }
         }
@@ -294,10 +314,79 @@ class IncidentCommand {
         }
     }
 
-    @Command(name = "ack", description = "Acknowledge: stops the acknowledgement-driven levels.")
-    static class Ack extends OnIncident {
+    /**
+     * An action on one incident (ID), several (--ids) or every open one (--all, narrowed by --service
+     * and --severity): the server's bulk endpoint runs the same command on each and reports each.
+     */
+    abstract static class OneOrMany extends Action {
+        @Parameters(index = "0", arity = "0..1", paramLabel = "ID", description = "Incident id, like INC-42.")
+        String id;
+
+        @Option(names = "--ids", split = ",", paramLabel = "ID", description = "Several incidents at once: --ids INC-3,INC-4.")
+        List<String> ids;
+
+        @Option(names = "--all", description = "Every open incident (at most 500 per call; narrow with --service, --severity).")
+        boolean all;
+
+        @Option(names = "--service", description = "With --all: only this service's incidents.")
+        String service;
+
+        @Option(names = "--severity", description = "With --all: only incidents of this severity.")
+        String severity;
+
+        /** The last part of the endpoint: acknowledge, resolve. */
+        abstract String verb();
+
+        @java.lang.Override
+        public Integer call() throws Exception {
+            int given = (id != null ? 1 : 0) + (ids != null ? 1 : 0) + (all ? 1 : 0);
+            if (given != 1) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "give one of ID, --ids or --all");
+            }
+            if (!all && (service != null || severity != null)) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--service and --severity narrow --all");
+            }
+            return super.call();
+        }
+
         String path() {
-            return "/api/v1/incidents/" + id + "/acknowledge";
+            return id != null ? "/api/v1/incidents/" + id + "/" + verb() : "/api/v1/incidents/" + verb();
+        }
+
+        String body() {
+            if (id != null) {
+                return "{}";
+            }
+            if (ids != null) {
+                return Json.write(Map.of("ids", ids));
+            }
+            Map<String, String> filter = new LinkedHashMap<>();
+            if (service != null) {
+                filter.put("service", service);
+            }
+            if (severity != null) {
+                filter.put("severity", severity);
+            }
+            return Json.write(Map.of("filter", filter));
+        }
+
+        void print(PrintWriter out, JsonNode json) {
+            if (id != null) {
+                super.print(out, json);
+                return;
+            }
+            for (JsonNode r : json.path("results")) {
+                out.printf("%-8s %-10s %s%n", r.path("id").asString(), r.path("outcome").asString(), r.path("message").asString(""));
+            }
+            out.printf("%d of %d changed%s%n", json.path("changed").asInt(), json.path("results").size(),
+                    json.path("more").asBoolean() ? "; more match: run it again" : "");
+        }
+    }
+
+    @Command(name = "ack", description = "Acknowledge (one incident, --ids or --all): stops the acknowledgement-driven levels.")
+    static class Ack extends OneOrMany {
+        String verb() {
+            return "acknowledge";
         }
     }
 
@@ -308,10 +397,10 @@ class IncidentCommand {
         }
     }
 
-    @Command(name = "resolve", description = "Resolve: stops all escalation.")
-    static class Resolve extends OnIncident {
-        String path() {
-            return "/api/v1/incidents/" + id + "/resolve";
+    @Command(name = "resolve", description = "Resolve (one incident, --ids or --all): stops all escalation.")
+    static class Resolve extends OneOrMany {
+        String verb() {
+            return "resolve";
         }
     }
 

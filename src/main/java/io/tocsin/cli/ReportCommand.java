@@ -40,11 +40,8 @@ class ReportCommand {
         @java.lang.Override
         public Integer call() throws Exception {
             if (csv) {
-                ServerOptions.Reply reply;
-                try {
-                    reply = server.send("GET", path() + (path().contains("?") ? "&" : "?") + "format=csv", null);
-                } catch (IOException e) {
-                    spec.commandLine().getErr().println("cannot reach " + server.server + ": " + e.getMessage());
+                ServerOptions.Reply reply = server.sendOrSay(spec, "GET", path() + (path().contains("?") ? "&" : "?") + "format=csv", null);
+                if (reply == null) {
                     return 1;
                 }
                 if (reply.status() / 100 != 2) {

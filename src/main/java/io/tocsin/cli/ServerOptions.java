@@ -33,6 +33,28 @@ class ServerOptions {
         return Files.isReadable(file) ? Files.readString(file).trim() : null;
     }
 
+    /** No token to send: said as such, not as a server that cannot be reached (nothing was tried). */
+    static final class NoToken extends IOException {
+        NoToken() {
+            super("no API token: pass --token, set TOCSIN_TOKEN, or run where ./data/admin-token exists");
+        }
+    }
+
+    /**
+     * Sends a request, or prints why it could not (no token; the server unreachable) and answers null:
+     * the one place a command says so.
+     */
+    Reply sendOrSay(picocli.CommandLine.Model.CommandSpec spec, String method, String path, String jsonBody) throws InterruptedException {
+        try {
+            return send(method, path, jsonBody);
+        } catch (NoToken e) {
+            spec.commandLine().getErr().println(e.getMessage());
+        } catch (IOException e) {
+            spec.commandLine().getErr().println("cannot reach " + server + ": " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+        }
+        return null;
+    }
+
     /** Sends a request; null body means GET. Throws IOException when the server cannot be reached. */
     Reply send(String path, String jsonBody) throws IOException, InterruptedException {
         return send(jsonBody == null ? "GET" : "POST", path, jsonBody);
@@ -42,7 +64,7 @@ class ServerOptions {
     Reply send(String method, String path, String jsonBody) throws IOException, InterruptedException {
         String apiToken = token();
         if (apiToken == null) {
-            throw new IOException("no API token: pass --token, set TOCSIN_TOKEN, or run where ./data/admin-token exists");
+            throw new NoToken();
         }
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(server.replaceAll("/+$", "") + path))
                 .timeout(Duration.ofSeconds(30))

@@ -51,10 +51,11 @@ class SwitchCommand implements Callable<Integer> {
             return 1;
         }
         PrintWriter out = spec.commandLine().getOut();
+        java.time.ZoneId zone = ServerCall.organisationZone(spec, server);
         for (var e : answer.properties()) {
             JsonNode s = e.getValue();
             out.printf("%-11s %-3s%s%n", e.getKey(), s.path("state").asString(), s.path("changed_at").isNull() || s.path("changed_at").isMissingNode()
-                    ? "" : "  (" + s.path("changed_by").asString() + " via " + s.path("via").asString() + ", " + s.path("changed_at").asString() + ")");
+                    ? "" : "  (" + s.path("changed_by").asString() + " via " + s.path("via").asString() + ", " + ServerCall.local(s.path("changed_at"), zone) + ")");
         }
         return 0;
     }

@@ -33,8 +33,7 @@ public class TocsinCommand {
         for (Map.Entry<String, Class<?>> sub : SUBCOMMANDS.entrySet()) {
             cli.addSubcommand(sub.getKey(), sub.getValue());
         }
-        cli.setCaseInsensitiveEnumValuesAllowed(true);
-        return cli;
+        return finish(cli);
     }
 
     /**
@@ -49,8 +48,28 @@ public class TocsinCommand {
         }
         CommandLine cli = new CommandLine(root);
         cli.addSubcommand(args[0], only);
+        return finish(cli);
+    }
+
+    /** What every command line gets, however many subcommands it was built with. */
+    private static CommandLine finish(CommandLine cli) {
+        helpEverywhere(cli);
         cli.setCaseInsensitiveEnumValuesAllowed(true);
         return cli;
+    }
+
+    /**
+     * Every command answers {@code -h}/{@code --help} with its own usage, so that no subcommand is
+     * left out (CommandTreeHelpTest walks them all); the root also has {@code --version}.
+     */
+    private static void helpEverywhere(CommandLine cli) {
+        CommandLine.Model.CommandSpec spec = cli.getCommandSpec();
+        if (!spec.helpCommand() && spec.optionsMap().get("--help") == null) {
+            String[] names = spec.optionsMap().containsKey("-h") ? new String[] {"--help"} : new String[] {"-h", "--help"};
+            spec.addOption(CommandLine.Model.OptionSpec.builder(names).usageHelp(true)
+                    .description("Show this help message and exit.").build());
+        }
+        cli.getSubcommands().values().forEach(TocsinCommand::helpEverywhere);
     }
 
     private static Map<String, Class<?>> subcommands() {
@@ -70,7 +89,7 @@ public class TocsinCommand {
         out.put("feed", FeedCommand.class);
         out.put("switch", SwitchCommand.class);
         out.put("report", ReportCommand.class);
-        out.put("help", CommandLine.HelpCommand.class);
+        out.put("help", HelpCommand.class);
         return out;
     }
 }

@@ -38,14 +38,15 @@ class TokenCommand {
                 out.println(Json.MAPPER.writeValueAsString(answer));
                 return 0;
             }
+            java.time.ZoneId zone = ServerCall.organisationZone(spec, server);
             for (JsonNode t : answer) {
                 java.util.List<String> scopes = new java.util.ArrayList<>();
                 t.path("scopes").forEach(x -> scopes.add(x.asString()));
                 String expiry = t.path("expires_at").isNull() || t.path("expires_at").isMissingNode() ? "never expires"
-                        : (t.path("expired").asBoolean() ? "expired " : "expires ") + t.path("expires_at").asString();
+                        : (t.path("expired").asBoolean() ? "expired " : "expires ") + ServerCall.local(t.path("expires_at"), zone);
                 out.printf("%d  %s  %s as %s  [%s]  issued %s, %s%n", t.path("id").asLong(), t.path("name").asString(),
                         t.path("kind").asString(), t.path("actor").asString(), String.join(",", scopes),
-                        t.path("created_at").asString(), expiry);
+                        ServerCall.local(t.path("created_at"), zone), expiry);
             }
             return 0;
         }
@@ -93,7 +94,8 @@ class TokenCommand {
             }
             PrintWriter out = spec.commandLine().getOut();
             out.printf("token %d (%s): %s%n", answer.path("id").asLong(), answer.path("name").asString(), answer.path("token").asString());
-            out.printf("acts as %s, expires %s%n", answer.path("actor").asString(), answer.path("expires_at").asString());
+            out.printf("acts as %s, expires %s%n", answer.path("actor").asString(),
+                    ServerCall.local(answer.path("expires_at"), ServerCall.organisationZone(spec, server)));
             out.println("keep it now: only its hash is stored");
             return 0;
         }

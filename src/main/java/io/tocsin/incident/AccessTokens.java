@@ -33,13 +33,13 @@ public class AccessTokens {
     public record Ask(String name, String kind, String person, List<String> scopes, Integer expiresInDays) {
     }
 
-    /** Bad input, naming its field (400). */
+    /** Bad input: every invalid field at once, field to message (400). */
     public static final class Invalid extends RuntimeException {
-        public final String field;
+        public final Map<String, String> fields;
 
-        Invalid(String field, String message) {
-            super(message);
-            this.field = field;
+        Invalid(Map<String, String> fields) {
+            super(fields.entrySet().stream().map(e -> e.getKey() + ": " + e.getValue()).collect(java.util.stream.Collectors.joining("; ")));
+            this.fields = Map.copyOf(fields);
         }
     }
 
@@ -115,17 +115,20 @@ public class AccessTokens {
         return tokens.byId(id).filter(t -> mayManage(caller, t));
     }
 
-    /** Checks the whole request against what the caller may issue, and says what it would be. */
+    /**
+     * Checks the whole request against what the caller may issue, and says what it would be: every
+     * invalid field at once, then what the caller may not ask for.
+     */
     ApiTokenStore.Request request(Issued caller, Ask ask) {
+        Map<String, String> invalid = new LinkedHashMap<>();
         String name = ask.name() == null ? "" : ask.name().trim();
         if (name.isEmpty()) {
-            throw new Invalid("name", "required: who or what the token is for (the audit log names it)");
-        }
-        if (name.length() > NAME_LENGTH) {
-            throw new Invalid("name", "longer than " + NAME_LENGTH + " characters");
+            invalid.put("name", "required: who or what the token is for (the audit log names it)");
+        } else if (name.length() > NAME_LENGTH) {
+            invalid.put("name", "longer than " + NAME_LENGTH + " characters");
         }
         String person = ask.person() == null || ask.person().isBlank() ? null : ask.person().trim();
-        Kind kind;
+        Kind kind = null;
         if (ask.kind() == null || ask.kind().isBlank()) {
             // a person's own token names nobody: it is theirs
             kind = person != null || caller.kind() == Kind.PERSON ? Kind.PERSON : Kind.SERVICE;
@@ -134,38 +137,44 @@ public class AccessTokens {
         } else if ("service".equals(ask.kind())) {
             kind = Kind.SERVICE;
         } else {
-            throw new Invalid("kind", "person or service (the admin token comes only from first start)");
+            invalid.put("kind", "person or service (the admin token comes only from first start)");
         }
         if (kind == Kind.PERSON) {
             if (person == null && caller.kind() == Kind.PERSON) {
                 person = caller.person();
             }
             if (person == null) {
-                throw new Invalid("person", "required for a personal token: whose it is (id or e-mail)");
+                invalid.put("person", "required for a personal token: whose it is (id or e-mail)");
+            } else {
+                String wanted = person;
+                person = Actors.person(engine.organisation(), wanted).orElse(null);
+                if (person == null) {
+                    invalid.put("person", "no person \"" + wanted + "\" in the organisation");
+                }
             }
-            String wanted = person;
-            person = Actors.person(engine.organisation(), wanted)
-                    .orElseThrow(() -> new Invalid("person", "no person \"" + wanted + "\" in the organisation"));
-        } else if (person != null) {
-            throw new Invalid("person", "a service token acts as itself (service:" + name + "); leave person out");
+        } else if (kind == Kind.SERVICE && person != null) {
+            invalid.put("person", "a service token acts as itself (service:" + name + "); leave person out");
+        }
+        Set<Scope> scopes = EnumSet.noneOf(Scope.class);
+        for (String s : ask.scopes() == null ? List.of("read", "write") : ask.scopes()) {
+            Scope.parse(s == null ? "" : s.trim()).ifPresentOrElse(scopes::add,
+                    () -> invalid.put("scopes", "\"" + s + "\" is not a scope (read, write, admin)"));
+        }
+        if (scopes.isEmpty()) {
+            invalid.putIfAbsent("scopes", "at least one of read, write, admin");
+        }
+        int days = ask.expiresInDays() == null ? DEFAULT_DAYS : ask.expiresInDays();
+        if (days < 1 || days > MAX_DAYS) {
+            invalid.put("expires_in_days", "from 1 to " + MAX_DAYS);
+        }
+        if (!invalid.isEmpty()) {
+            throw new Invalid(invalid);
         }
         if (!caller.may(Scope.ADMIN) && (caller.kind() != Kind.PERSON || kind != Kind.PERSON || !caller.person().equals(person))) {
             throw new Refused("person", "without the admin scope a token issues only personal tokens of its own person");
         }
-        Set<Scope> scopes = EnumSet.noneOf(Scope.class);
-        for (String s : ask.scopes() == null ? List.of("read", "write") : ask.scopes()) {
-            scopes.add(Scope.parse(s == null ? "" : s.trim())
-                    .orElseThrow(() -> new Invalid("scopes", "\"" + s + "\" is not a scope (read, write, admin)")));
-        }
-        if (scopes.isEmpty()) {
-            throw new Invalid("scopes", "at least one of read, write, admin");
-        }
         if (!caller.scopes().containsAll(scopes)) {
             throw new Refused("scopes", "a token cannot issue scopes it does not hold itself");
-        }
-        int days = ask.expiresInDays() == null ? DEFAULT_DAYS : ask.expiresInDays();
-        if (days < 1 || days > MAX_DAYS) {
-            throw new Invalid("expires_in_days", "from 1 to " + MAX_DAYS);
         }
         Instant expires = clock.instant().plus(Duration.ofDays(days));
         if (caller.expiresAt() != null && expires.isAfter(caller.expiresAt())) {

@@ -258,6 +258,11 @@ public class Incidents {
         return store.list(openOnly, limit);
     }
 
+    /** Open incidents matching each filter given (null: any), oldest first. */
+    public List<IncidentRow> openMatching(String serviceId, String severity, io.tocsin.engine.IncidentStatus status, int limit) {
+        return store.openMatching(serviceId, severity, status == null ? null : status.name(), limit);
+    }
+
     public List<EntryRow> timeline(long id) {
         return store.timeline(id);
     }

@@ -54,11 +54,15 @@ class IntegrationsController {
         this.limiter = limiter;
     }
 
+    @io.swagger.v3.oas.annotations.Operation(summary = "Prometheus Alertmanager webhook: one alert group", requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true, content = @io.swagger.v3.oas.annotations.media.Content(mediaType = "application/json",
+            schema = @io.swagger.v3.oas.annotations.media.Schema(type = "object", description = "Alertmanager's webhook payload (version 4): status, alerts[] with status, labels, annotations, startsAt, endsAt, fingerprint."))))
     @PostMapping("/api/v1/integrations/alertmanager/{key}")
     ResponseEntity<Object> alertmanager(@PathVariable String key, HttpServletRequest request) throws IOException {
         return alertGroup(key, "alertmanager", request);
     }
 
+    @io.swagger.v3.oas.annotations.Operation(summary = "Grafana alerting webhook: one alert group", requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true, content = @io.swagger.v3.oas.annotations.media.Content(mediaType = "application/json",
+            schema = @io.swagger.v3.oas.annotations.media.Schema(type = "object", description = "Grafana's webhook contact point payload: status, alerts[] with status, labels, annotations, startsAt, endsAt, fingerprint."))))
     @PostMapping("/api/v1/integrations/grafana/{key}")
     ResponseEntity<Object> grafana(@PathVariable String key, HttpServletRequest request) throws IOException {
         return alertGroup(key, "grafana", request);
@@ -81,6 +85,8 @@ class IntegrationsController {
         return ResponseEntity.ok(Map.of("status", "success", "alerts", results.size()));
     }
 
+    @io.swagger.v3.oas.annotations.Operation(summary = "Generic event: trigger, acknowledge or resolve an alert", requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true, content = @io.swagger.v3.oas.annotations.media.Content(mediaType = "application/json",
+            schema = @io.swagger.v3.oas.annotations.media.Schema(type = "object", description = "action (trigger, the default; acknowledge; resolve), dedup_key (required but to trigger), summary (required to trigger), source, severity, labels (an object of strings), routing_key unless the X-Tocsin-Key header names the key. Every invalid field is listed at once."), examples = @io.swagger.v3.oas.annotations.media.ExampleObject(value = "{\"routing_key\": \"<integration key>\", \"action\": \"trigger\", \"dedup_key\": \"disk-full-db1\", \"summary\": \"Disk full on db1\", \"severity\": \"critical\", \"labels\": {\"host\": \"db1\"}}"))))
     @PostMapping("/api/v1/events")
     ResponseEntity<Object> event(@RequestHeader(value = "X-Tocsin-Key", required = false) String headerKey,
                                  HttpServletRequest request) throws IOException {

@@ -45,11 +45,15 @@ class PagerDutyEventsController {
         this.limiter = limiter;
     }
 
+    @io.swagger.v3.oas.annotations.Operation(summary = "PagerDuty Events API v2: trigger, acknowledge or resolve an alert", requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true, content = @io.swagger.v3.oas.annotations.media.Content(mediaType = "application/json",
+            schema = @io.swagger.v3.oas.annotations.media.Schema(type = "object", description = "A PagerDuty Events API v2 event: routing_key (the integration key), event_action (trigger, acknowledge, resolve), dedup_key, payload (summary, source, severity, custom_details...), links, images. Answered in PagerDuty's format."), examples = @io.swagger.v3.oas.annotations.media.ExampleObject(value = "{\"routing_key\": \"<integration key>\", \"event_action\": \"trigger\", \"dedup_key\": \"disk-full-db1\", \"payload\": {\"summary\": \"Disk full on db1\", \"source\": \"db1\", \"severity\": \"critical\"}}"))))
     @PostMapping(value = "/v2/enqueue", produces = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<Map<String, Object>> enqueue(HttpServletRequest request) throws IOException {
         return handle(request, false);
     }
 
+    @io.swagger.v3.oas.annotations.Operation(summary = "PagerDuty Events API v2: a change event, recorded on its service", requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true, content = @io.swagger.v3.oas.annotations.media.Content(mediaType = "application/json",
+            schema = @io.swagger.v3.oas.annotations.media.Schema(type = "object", description = "A PagerDuty change event: routing_key, payload (summary, timestamp, source, custom_details), links."))))
     @PostMapping(value = "/v2/change/enqueue", produces = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<Map<String, Object>> change(HttpServletRequest request) throws IOException {
         return handle(request, true);

@@ -121,6 +121,29 @@ public class IncidentStore {
         return jdbc.sql("SELECT * FROM incident " + where + "ORDER BY id DESC LIMIT ?").param(limit).query(IncidentStore::map).list();
     }
 
+    /**
+     * Open incidents, oldest first, of {@code serviceId}, {@code severity} and {@code status} (TRIGGERED or
+     * ACKNOWLEDGED) where each is given; what a bulk acknowledgement or resolution selects by filter.
+     */
+    public List<IncidentRow> openMatching(String serviceId, String severity, String status, int limit) {
+        StringBuilder sql = new StringBuilder("SELECT * FROM incident WHERE status <> 'RESOLVED'");
+        java.util.Map<String, Object> params = new java.util.LinkedHashMap<>();
+        if (serviceId != null) {
+            sql.append(" AND service_id = :service");
+            params.put("service", serviceId);
+        }
+        if (severity != null) {
+            sql.append(" AND severity = :severity");
+            params.put("severity", severity);
+        }
+        if (status != null) {
+            sql.append(" AND status = :status");
+            params.put("status", status);
+        }
+        params.put("limit", limit);
+        return jdbc.sql(sql + " ORDER BY opened_at, id LIMIT :limit").params(params).query(IncidentStore::map).list();
+    }
+
     /** Incidents not yet resolved on any of {@code serviceIds}, oldest first. */
     public List<IncidentRow> openOn(java.util.Collection<String> serviceIds, int limit) {
         if (serviceIds.isEmpty()) {

@@ -62,8 +62,10 @@ class TokenPages {
             AccessTokens.New issued = access.issue(caller(who), who.getName(), "ui",
                     new AccessTokens.Ask(name, null, person, scopes == null ? List.of() : scopes, days));
             model.addAttribute("issued", Map.of("id", issued.issued().id(), "name", issued.issued().name(), "token", issued.token()));
-        } catch (AccessTokens.Invalid | AccessTokens.Refused e) {
-            model.addAttribute("error", field(e) + ": " + e.getMessage());
+        } catch (AccessTokens.Invalid e) {
+            model.addAttribute("error", e.getMessage());
+        } catch (AccessTokens.Refused e) {
+            model.addAttribute("error", e.field + ": " + e.getMessage());
         }
         return show(who, model);
     }
@@ -105,9 +107,5 @@ class TokenPages {
             return tokens.live(t.tokenId()).orElseThrow();
         }
         throw new IllegalStateException("a session without a sign-in");
-    }
-
-    private static String field(RuntimeException e) {
-        return e instanceof AccessTokens.Invalid i ? i.field : ((AccessTokens.Refused) e).field;
     }
 }

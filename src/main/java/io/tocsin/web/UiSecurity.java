@@ -98,4 +98,38 @@ class UiSecurity {
                         .anyRequest().hasAuthority("SCOPE_write"));
         return http.build();
     }
+
+    /**
+     * The browser's pages in the API's description (api.ApiDescription): signed in with a session
+     * cookie from the login form, their forms carrying a CSRF token; not API tokens. Runs while the
+     * description is built only.
+     */
+    @Bean
+    @org.springframework.context.annotation.Lazy
+    org.springdoc.core.customizers.GlobalOpenApiCustomizer uiPagesInTheDescription() {
+        // Pages answer HTML through views rather than @ResponseBody, which springdoc would otherwise leave out;
+        // OpenApiCompletenessTest fails when a page controller is missing here.
+        org.springdoc.core.utils.SpringDocUtils.getConfig().addRestControllers(IncidentPages.class, ReportPages.class, TokenPages.class,
+                LoginPage.class, StatusPages.class);
+        org.springframework.util.AntPathMatcher matcher = new org.springframework.util.AntPathMatcher();
+        return api -> {
+            api.getComponents().addSecuritySchemes(SESSION, new io.swagger.v3.oas.models.security.SecurityScheme()
+                    .type(io.swagger.v3.oas.models.security.SecurityScheme.Type.APIKEY)
+                    .in(io.swagger.v3.oas.models.security.SecurityScheme.In.COOKIE).name("JSESSIONID")
+                    .description("The browser's session after signing in at /login; forms also carry _csrf"));
+            api.getPaths().forEach((path, item) -> {
+                if (java.util.Arrays.stream(PATHS).noneMatch(p -> matcher.match(p, path))) {
+                    return;
+                }
+                item.readOperations().forEach(op -> {
+                    boolean open = path.equals("/login") || path.startsWith("/status");
+                    op.setSecurity(open ? java.util.List.of()
+                            : java.util.List.of(new io.swagger.v3.oas.models.security.SecurityRequirement().addList(SESSION)));
+                    op.addTagsItem("browser pages");
+                });
+            });
+        };
+    }
+
+    static final String SESSION = "browserSession";
 }

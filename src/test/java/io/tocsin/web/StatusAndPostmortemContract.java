@@ -182,7 +182,7 @@ abstract class StatusAndPostmortemContract {
         io.tocsin.cli.CliRun cli = io.tocsin.cli.CliRun.run("incident", "postmortem", "INC-" + id, "--server", "http://localhost:" + port,
                 "--token", TOKEN);
         assertThat(cli.exitCode()).as(cli.err()).isZero();
-        assertThat(cli.out()).startsWith("Postmortem of INC-" + id + ": draft (required)\nowner: alice\ndue:   2026-12-09T17:00:00Z\n")
+        assertThat(cli.out()).startsWith("Postmortem of INC-" + id + ": draft (required)\nowner: alice\ndue:   2026-12-09 17:00:00 GMT\n")
                 .contains("## root cause\n\nThe payment client's retry loop").contains("1. Add a canary stage (owner bob, due 2026-12-10)");
 
         // Not yet overdue: nothing. Past the deadline: the owner once, however often the worker runs.

@@ -1,0 +1,18 @@
+package io.tocsin.api;
+
+import io.tocsin.testing.TestDatabases;
+import org.junit.jupiter.api.BeforeAll;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+class BulkAndValidationOnPostgresTest extends BulkAndValidationContract {
+    @BeforeAll
+    static void requirePostgres() {
+        TestDatabases.requirePostgres();
+    }
+
+    @DynamicPropertySource
+    static void database(DynamicPropertyRegistry registry) {
+        TestDatabases.use(registry, TestDatabases.postgres());
+    }
+}
