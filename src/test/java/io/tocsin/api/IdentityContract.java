@@ -148,6 +148,19 @@ abstract class IdentityContract {
     }
 
     @Test
+    void aBulkAcknowledgementIsRecordedAsTheTokensPersonToo() {
+        HttpCalls alice = api.withToken(cliToken("token", "create", "alice-laptop", "--person", "alice"));
+        long first = openIncident();
+        long second = openIncident();
+        Map<String, Object> both = Map.of("ids", List.of("INC-" + first, "INC-" + second));
+        assertForbidden(alice.withHeader("From", "carol").postJson("/api/v1/incidents/acknowledge", both), "From");
+        HttpCalls.Answer acked = alice.postJson("/api/v1/incidents/acknowledge", both);
+        assertThat(acked.status()).as(acked.body()).isEqualTo(200);
+        assertThat(actorsOf(first, "ACKNOWLEDGED")).containsExactly("alice");
+        assertThat(actorsOf(second, "ACKNOWLEDGED")).containsExactly("alice");
+    }
+
+    @Test
     void aServiceTokenActsAsItselfAndTheAdminTokenMayStillNameAPerson() {
         HttpCalls bot = api.withToken(cliToken("token", "create", "chatops"));
         long incident = openIncident();
