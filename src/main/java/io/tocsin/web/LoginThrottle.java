@@ -19,6 +19,7 @@ final class LoginThrottle {
     static final int PER_ACCOUNT = 5;
     static final int PER_CLIENT = 20;
     static final Duration WINDOW = Duration.ofMinutes(15);
+    private static final int PRUNE_ABOVE = 10_000;
 
     private final Clock clock;
     private final Map<String, Deque<Instant>> accounts = new HashMap<>();
@@ -36,12 +37,23 @@ final class LoginThrottle {
 
     synchronized void failed(String account, String client) {
         Instant now = clock.instant();
+        if (accounts.size() + clients.size() > PRUNE_ABOVE) {
+            // many distinct names or addresses (a spray): drop what left the window, so memory stays bounded
+            prune(accounts, now);
+            prune(clients, now);
+        }
         accounts.computeIfAbsent(account, k -> new ArrayDeque<>()).addLast(now);
         clients.computeIfAbsent(client, k -> new ArrayDeque<>()).addLast(now);
     }
 
     synchronized void succeeded(String account) {
         accounts.remove(account);
+    }
+
+    private static void prune(Map<String, Deque<Instant>> failures, Instant now) {
+        for (String key : java.util.List.copyOf(failures.keySet())) {
+            recent(failures, key, now);
+        }
     }
 
     private static int recent(Map<String, Deque<Instant>> failures, String key, Instant now) {
