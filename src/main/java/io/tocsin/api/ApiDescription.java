@@ -142,6 +142,9 @@ class ApiDescription {
         }
         if (!open) {
             responses.putIfAbsent("401", problem("No valid API token"));
+            // TokenScopes and Actors: read, write or admin as the route needs; From naming someone else
+            responses.putIfAbsent("403", problem("The token lacks the scope the route needs (read, write or admin), "
+                    + "or names someone other than its own person or service in From"));
         }
         if (path.contains("{")) {
             responses.putIfAbsent("404", problem("No such resource"));

@@ -22,8 +22,9 @@ import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWrite
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Bearer API tokens for the API; the token's name is the actor in the audit log. The schema, the
- * iCal feeds (own tokens) and health/metrics endpoints are open.
+ * Bearer API tokens for the API; the token's actor (a person, "service:NAME" or the admin token's
+ * name) is who acts and who the audit log names, and its scopes decide what it may call
+ * ({@link TokenScopes}). The schema, the iCal feeds (own tokens) and health/metrics endpoints are open.
  */
 @Configuration
 class ApiSecurity {
@@ -125,11 +126,13 @@ class ApiSecurity {
                 .headers(h -> h.contentSecurityPolicy(c -> c.policyDirectives(POLICY))
                         .referrerPolicy(r -> r.policy(ReferrerPolicyHeaderWriter.ReferrerPolicy.NO_REFERRER)))
                 .addFilterBefore(new BearerTokenFilter(tokens), AnonymousAuthenticationFilter.class)
-                .exceptionHandling(e -> e.authenticationEntryPoint((req, res, ex) -> unauthorized(res)))
+                .exceptionHandling(e -> e.authenticationEntryPoint((req, res, ex) -> unauthorized(res))
+                        .accessDeniedHandler((req, res, ex) -> lacksScope(req, res)))
                 .authorizeHttpRequests(a -> a
                         .requestMatchers(OPEN).permitAll()
-                        .requestMatchers(org.springframework.http.HttpMethod.POST, OPEN_POST).permitAll()
-                        .anyRequest().authenticated());
+                        .requestMatchers(org.springframework.http.HttpMethod.POST, OPEN_POST).permitAll());
+        // kept apart from the open paths above: everything else needs a token with the right scope
+        http.authorizeHttpRequests(TokenScopes::require);
         return http.build();
     }
 
@@ -139,6 +142,21 @@ class ApiSecurity {
         res.setHeader("WWW-Authenticate", "Bearer");
         res.getWriter().write("{\"type\":\"https://tocsin.io/problems/unauthorized\",\"title\":\"Unauthorized\","
                 + "\"status\":401,\"detail\":\"Authorization: Bearer <API token> is missing or not valid\"}");
+    }
+
+    /** The API token behind a request's principal, when it came with one. */
+    static Optional<ApiTokenStore.Issued> caller(java.security.Principal who) {
+        return who instanceof org.springframework.security.core.Authentication a && a.getDetails() instanceof ApiTokenStore.Issued i
+                ? Optional.of(i) : Optional.empty();
+    }
+
+    static void lacksScope(HttpServletRequest req, HttpServletResponse res) throws IOException {
+        String scope = TokenScopes.needed(req).wire();
+        res.setStatus(HttpStatus.FORBIDDEN.value());
+        res.setContentType("application/problem+json");
+        res.getWriter().write("{\"type\":\"https://tocsin.io/problems/forbidden\",\"title\":\"Forbidden\",\"status\":403,"
+                + "\"detail\":\"Authorization: this API token lacks the " + scope + " scope\","
+                + "\"errors\":[{\"field\":\"Authorization\",\"message\":\"needs the " + scope + " scope\"}]}");
     }
 
     static final class BearerTokenFilter extends OncePerRequestFilter {
@@ -153,13 +171,19 @@ class ApiSecurity {
                 throws ServletException, IOException {
             String header = request.getHeader("Authorization");
             if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-                Optional<String> name = tokens.nameOf(header.substring(7).trim());
-                if (name.isEmpty()) {
+                Optional<ApiTokenStore.Issued> token = tokens.find(header.substring(7).trim());
+                if (token.isEmpty()) {
                     unauthorized(response);
                     return;
                 }
-                SecurityContextHolder.getContext().setAuthentication(UsernamePasswordAuthenticationToken.authenticated(
-                        name.get(), null, List.of(new SimpleGrantedAuthority("ROLE_API"))));
+                // The principal's name is the actor (a person's id for their own token); the token rides along
+                // as the details, so the controllers can tell what it may name (Actors).
+                List<SimpleGrantedAuthority> authorities = new java.util.ArrayList<>(List.of(new SimpleGrantedAuthority("ROLE_API")));
+                token.get().scopes().forEach(s -> authorities.add(new SimpleGrantedAuthority(TokenScopes.authority(s))));
+                UsernamePasswordAuthenticationToken authenticated = UsernamePasswordAuthenticationToken.authenticated(
+                        token.get().actor(), null, authorities);
+                authenticated.setDetails(token.get());
+                SecurityContextHolder.getContext().setAuthentication(authenticated);
             }
             chain.doFilter(request, response);
         }

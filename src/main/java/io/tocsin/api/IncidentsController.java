@@ -382,10 +382,12 @@ class IncidentsController {
         return run(id, new Command.DeclareWarRoom(actor(from, who), body == null ? null : body.reason()), from, who);
     }
 
-    /** The person named in {@code From} joined the war room. */
+    /** The person of a personal token, or the one named in {@code From}, joined the war room. */
     @PostMapping("/{id}/war-room/join")
     ActionAnswer joinWarRoom(@PathVariable String id, @RequestHeader(value = "From", required = false) String from, Principal who) {
-        if (from == null || from.isBlank()) {
+        boolean personal = ApiSecurity.caller(who).filter(c -> c.kind() == io.tocsin.store.ApiTokenStore.Kind.PERSON).isPresent();
+        if (!personal && (from == null || from.isBlank())) {
+            // a personal token's person joins; any other token names who joins (and may it: Actors decides)
             throw new BadRequestException("From", "name the person who joins (their id or e-mail)");
         }
         return run(id, new Command.JoinWarRoom(actor(from, who)), from, who);
@@ -492,27 +494,25 @@ class IncidentsController {
         return new ActionAnswer(view(r.incident()), r.changed(), r.message());
     }
 
-    /**
-     * Who acts: the person named in the {@code From} header (their id or one of their contact
-     * addresses, as PagerDuty's REST API takes it), else the API token's name. Naming a person
-     * matters: an acknowledgement by a person is what an acknowledgement timeout pages again.
-     */
     private String actor(String from, Principal who) {
         return actor(engine.organisation(), from, who);
     }
 
-    /** The person a {@code From} header names (id or e-mail), else the token's name (also for postmortems and switches). */
+    /**
+     * Who acts: the authenticated token, with a {@code From} header (a person's id or contact address, as
+     * PagerDuty's REST API takes it) only where {@link io.tocsin.incident.Actors} allows it (also for
+     * postmortems and switches). Naming a person matters: an acknowledgement by a person is what an
+     * acknowledgement timeout pages again.
+     */
     static String actor(io.tocsin.config.Organisation organisation, String from, Principal who) {
-        if (from == null || from.isBlank()) {
-            return who.getName();
+        io.tocsin.store.ApiTokenStore.Issued caller = ApiSecurity.caller(who).orElse(null);
+        try {
+            return io.tocsin.incident.Actors.actor(organisation, caller, who.getName(), from);
+        } catch (io.tocsin.incident.Actors.UnknownPerson e) {
+            throw new BadRequestException("From", e.getMessage());
+        } catch (io.tocsin.incident.Actors.NotYours e) {
+            throw new ForbiddenException("From", e.getMessage());
         }
-        String wanted = from.trim();
-        return organisation.people().values().stream()
-                .filter(p -> p.id().equals(wanted) || p.contactMethods().stream()
-                        .anyMatch(c -> c.address() != null && c.address().equalsIgnoreCase(wanted)))
-                .map(io.tocsin.config.OrganisationConfig.Person::id)
-                .findFirst()
-                .orElseThrow(() -> new BadRequestException("From", "no person \"" + wanted + "\" in the organisation (give a person id or e-mail)"));
     }
 
     static long number(String id) {

@@ -1,5 +1,6 @@
 package io.tocsin.api;
 
+import io.tocsin.incident.AccessTokens;
 import io.tocsin.store.ApiTokenStore;
 import io.tocsin.store.AuditLog;
 import io.tocsin.store.FeedTokenStore;
@@ -19,72 +20,63 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * Who holds access: the API tokens and the iCal feed tokens, listed without their secrets, issued and
- * revoked. A token is only ever shown once, when it is issued; the store keeps its hash.
+ * revoked. A token is only ever shown once, when it is issued; the store keeps its hash. Whose tokens a
+ * caller manages is {@link AccessTokens}' rule, the same in the UI.
  */
 @RestController
 class TokenController {
-    static final int NAME_LENGTH = 200;
-
-    record NewToken(String name) implements FieldErrors.Checked {
-        @java.lang.Override
-        public void check(FieldErrors errors) {
-            if (name == null || name.isBlank()) {
-                errors.add("name", "required: who or what the token is for (the audit log names it)");
-            } else if (name.trim().length() > NAME_LENGTH) {
-                errors.add("name", "longer than " + NAME_LENGTH + " characters");
-            }
-        }
+    record NewToken(String name, String kind, String person, List<String> scopes, Integer expiresInDays) {
     }
 
-    private final ApiTokenStore apiTokens;
+    private final AccessTokens access;
     private final FeedTokenStore feeds;
     private final AuditLog audit;
 
-    TokenController(ApiTokenStore apiTokens, FeedTokenStore feeds, AuditLog audit) {
-        this.apiTokens = apiTokens;
+    TokenController(AccessTokens access, FeedTokenStore feeds, AuditLog audit) {
+        this.access = access;
         this.feeds = feeds;
         this.audit = audit;
     }
 
     @GetMapping("/api/v1/tokens")
-    List<ApiTokenStore.Issued> tokens() {
-        return apiTokens.list();
+    List<Map<String, Object>> tokens(Principal principal) {
+        return access.visibleTo(caller(principal)).stream().map(access::view).toList();
     }
 
     @PostMapping("/api/v1/tokens")
     @ResponseStatus(HttpStatus.CREATED)
-    @Transactional
     Map<String, Object> issue(@RequestBody NewToken body, Principal principal) {
-        String name = body.name() == null ? "" : body.name().trim();
-        if (name.isEmpty()) {
-            throw new BadRequestException("name", "required: who or what the token is for (the audit log names it)");
+        AccessTokens.New issued;
+        try {
+            issued = access.issue(caller(principal), principal.getName(), "api",
+                    new AccessTokens.Ask(body.name(), body.kind(), body.person(), body.scopes(), body.expiresInDays()));
+        } catch (AccessTokens.Invalid e) {
+            FieldErrors errors = new FieldErrors();
+            e.fields.forEach(errors::add);
+            errors.throwIfAny();
+            throw e;
+        } catch (AccessTokens.Refused e) {
+            throw new ForbiddenException(e.field, e.getMessage());
         }
-        if (name.length() > NAME_LENGTH) {
-            throw new BadRequestException("name", "longer than " + NAME_LENGTH + " characters");
-        }
-        String token = apiTokens.create(name);
-        ApiTokenStore.Issued issued = apiTokens.find(token).orElseThrow();
-        audit.record(principal.getName(), "api", "token.issue", "token/" + issued.id(), null, java.util.Map.of("name", name), null);
-        Map<String, Object> answer = new LinkedHashMap<>();
-        answer.put("id", issued.id());
-        answer.put("name", issued.name());
-        answer.put("created_at", issued.createdAt());
-        answer.put("token", token);
+        Map<String, Object> answer = access.view(issued.issued());
+        answer.put("token", issued.token());
         return answer;
     }
 
     @DeleteMapping("/api/v1/tokens/{id}")
-    @Transactional
     Map<String, Object> revoke(@PathVariable long id, Principal principal) {
-        ApiTokenStore.Issued token = apiTokens.byId(id).orElseThrow(() -> new NotFoundException("no API token " + id));
-        switch (apiTokens.revokeUnlessLast(id)) {
-            case NO_SUCH_TOKEN -> throw new NotFoundException("no API token " + id);
-            case LAST_TOKEN -> throw new ConflictException("API token " + id
-                    + " is the last one; issue another (POST /api/v1/tokens) before revoking it");
+        ApiTokenStore.Issued token = access.byId(caller(principal), id).orElseThrow(() -> new NotFoundException("no API token " + id));
+        switch (access.revoke(caller(principal), principal.getName(), "api", id)) {
+            case NOT_FOUND -> throw new NotFoundException("no API token " + id);
+            case LAST_ADMIN -> throw new ConflictException("API token " + id
+                    + " is the last one of the admin kind; it stays so that someone can always manage Tocsin");
             case REVOKED -> { }
         }
-        audit.record(principal.getName(), "api", "token.revoke", "token/" + id, java.util.Map.of("name", token.name()), null, null);
         return Map.of("id", id, "name", token.name(), "revoked", true);
+    }
+
+    private static ApiTokenStore.Issued caller(Principal principal) {
+        return ApiSecurity.caller(principal).orElseThrow();
     }
 
     @GetMapping("/api/v1/feeds")

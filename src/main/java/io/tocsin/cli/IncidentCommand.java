@@ -573,7 +573,7 @@ class IncidentCommand {
         }
     }
 
-    @Command(name = "join", description = "Join the war room (as --as PERSON).")
+    @Command(name = "join", description = "Join the war room: a personal token's person, or --as PERSON with the admin token.")
     static class Join extends OnIncident {
         String path() {
             return "/api/v1/incidents/" + id + "/war-room/join";

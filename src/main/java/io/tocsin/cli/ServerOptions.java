@@ -18,7 +18,8 @@ class ServerOptions {
     @Option(names = "--token", defaultValue = "${TOCSIN_TOKEN}", description = "API token (env TOCSIN_TOKEN; default: the contents of ./data/admin-token).")
     String token;
 
-    @Option(names = "--as", defaultValue = "${TOCSIN_AS}", description = "Act as this person (id or e-mail; env TOCSIN_AS), sent as the From header: the timeline names them, not the token.")
+    @Option(names = "--as", defaultValue = "${TOCSIN_AS}", description = "Act as this person (id or e-mail; env TOCSIN_AS), sent as the From header: honoured for the bootstrap admin token; "
+            + "a personal token always acts as its person and a service token as service:NAME (naming anyone else is refused).")
     String as;
 
     record Reply(int status, String body) {

@@ -85,6 +85,7 @@ public class TocsinCommand {
         out.put("dlq", DeadLetterCommand.class);
         out.put("test-page", TestPageCommand.class);
         out.put("token", TokenCommand.class);
+        out.put("password", PasswordCommand.class);
         out.put("feed", FeedCommand.class);
         out.put("switch", SwitchCommand.class);
         out.put("report", ReportCommand.class);

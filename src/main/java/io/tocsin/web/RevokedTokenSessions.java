@@ -13,7 +13,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * A session lives longer than the sign-in that started it: when the API token it signed in with is
- * revoked, the session ends at its next request, so revoking a token takes away the UI as well as
+ * revoked or runs out, the session ends at its next request, so revoking a token takes away the UI as well as
  * the API and the CLI.
  */
 final class RevokedTokenSessions extends OncePerRequestFilter {
@@ -27,7 +27,7 @@ final class RevokedTokenSessions extends OncePerRequestFilter {
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         Authentication who = SecurityContextHolder.getContext().getAuthentication();
-        if (who != null && who.getDetails() instanceof TokenLogin.SignedInWith signedIn && tokens.byId(signedIn.tokenId()).isEmpty()) {
+        if (who != null && who.getDetails() instanceof TokenLogin.SignedInWith signedIn && tokens.live(signedIn.tokenId()).isEmpty()) {
             SecurityContextHolder.clearContext();
             HttpSession session = request.getSession(false);
             if (session != null) {

@@ -1,6 +1,6 @@
 package io.tocsin.web;
 
-import io.tocsin.config.OrganisationConfig;
+import io.tocsin.incident.Actors;
 import io.tocsin.incident.IncidentEngine;
 import io.tocsin.store.ApiTokenStore;
 import java.util.List;
@@ -14,13 +14,22 @@ import org.springframework.security.core.authority.SimpleGrantedAuthority;
 
 /**
  * Signs a person in with the same API tokens the CLI uses, so there is no second password store to
- * keep; the person they name becomes the actor on every timeline entry they cause. The token itself is
+ * keep. The token decides who acts, by the same rule as the API's {@code From} header ({@link Actors}):
+ * a personal token signs in its person, a service token itself, and only the bootstrap admin token may
+ * name a person. The token itself is
  * dropped from the authentication at once, so it never reaches the session or a log.
  */
 final class TokenLogin implements AuthenticationProvider {
     /** The token was good but the person is not in the running configuration. */
     static final class UnknownPerson extends BadCredentialsException {
         UnknownPerson(String message) {
+            super(message);
+        }
+    }
+
+    /** The token is good but may not act as the person named (a personal token names only its own person). */
+    static final class NotYours extends BadCredentialsException {
+        NotYours(String message) {
             super(message);
         }
     }
@@ -39,27 +48,27 @@ final class TokenLogin implements AuthenticationProvider {
 
     @java.lang.Override
     public Authentication authenticate(Authentication login) throws AuthenticationException {
+        if (login.getDetails() instanceof PasswordLogin.LoginForm form && form.password() != null && !form.password().isEmpty()) {
+            return null; // the password form, answered by PasswordLogin; its failure is the one to report
+        }
         String token = login.getCredentials() == null ? "" : login.getCredentials().toString().trim();
         String named = login.getName() == null ? "" : login.getName().trim();
         Optional<ApiTokenStore.Issued> issued = token.isEmpty() ? Optional.empty() : tokens.find(token);
         if (issued.isEmpty()) {
             throw new BadCredentialsException("token not valid");
         }
-        String person = named.isEmpty() ? issued.get().name() : person(named)
-                .orElseThrow(() -> new UnknownPerson("no such person"));
+        String person;
+        try {
+            person = Actors.actor(engine.organisation(), issued.get(), issued.get().actor(), named);
+        } catch (Actors.UnknownPerson e) {
+            throw new UnknownPerson("no such person");
+        } catch (Actors.NotYours e) {
+            throw new NotYours(e.getMessage());
+        }
         UsernamePasswordAuthenticationToken signedIn = UsernamePasswordAuthenticationToken.authenticated(person, null,
-                List.of(new SimpleGrantedAuthority("ROLE_UI")));
+                UiSecurity.authorities(issued.get().scopes()));
         signedIn.setDetails(new SignedInWith(issued.get().id()));
         return signedIn;
-    }
-
-    /** By id or by any contact address, as the API's From header and the CLI's --as take it. */
-    private Optional<String> person(String wanted) {
-        return engine.organisation().people().values().stream()
-                .filter(p -> p.id().equals(wanted) || p.contactMethods().stream()
-                        .anyMatch(c -> c.address() != null && c.address().equalsIgnoreCase(wanted)))
-                .map(OrganisationConfig.Person::id)
-                .findFirst();
     }
 
     @java.lang.Override

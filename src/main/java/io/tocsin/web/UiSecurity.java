@@ -30,20 +30,42 @@ class UiSecurity {
     static final String POLICY = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
             + "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
+    /** Which message the sign-in page shows after a failure; never what was typed. */
+    private static String error(org.springframework.security.core.AuthenticationException ex) {
+        if (ex instanceof PasswordLogin.Throttled) {
+            return "throttled";
+        }
+        if (ex instanceof PasswordLogin.WrongPassword) {
+            return "password";
+        }
+        return ex instanceof TokenLogin.UnknownPerson ? "person" : ex instanceof TokenLogin.NotYours ? "not-yours" : "token";
+    }
+
+    /** What a signed-in session may do, as the scopes of the token (or the password sign-in) it came from. */
+    static java.util.List<org.springframework.security.core.GrantedAuthority> authorities(java.util.Set<io.tocsin.store.ApiTokenStore.Scope> scopes) {
+        java.util.List<org.springframework.security.core.GrantedAuthority> all = new java.util.ArrayList<>();
+        all.add(new org.springframework.security.core.authority.SimpleGrantedAuthority("ROLE_UI"));
+        scopes.forEach(s -> all.add(new org.springframework.security.core.authority.SimpleGrantedAuthority("SCOPE_" + s.wire())));
+        return all;
+    }
+
     @Bean
     @Order(1)
-    SecurityFilterChain ui(HttpSecurity http, ApiTokenStore tokens, IncidentEngine engine) throws Exception {
+    SecurityFilterChain ui(HttpSecurity http, ApiTokenStore tokens, IncidentEngine engine,
+                           io.tocsin.store.PasswordStore passwords, java.time.Clock clock) throws Exception {
         LoginUrlAuthenticationEntryPoint toLogin = new LoginUrlAuthenticationEntryPoint("/login");
         AccessDeniedHandlerImpl denied = new AccessDeniedHandlerImpl();
         http.securityMatcher(PATHS)
+                .authenticationProvider(new PasswordLogin(passwords, engine, new LoginThrottle(clock)))
                 .authenticationProvider(new TokenLogin(tokens, engine))
                 .addFilterBefore(new RevokedTokenSessions(tokens), AuthorizationFilter.class)
                 .formLogin(f -> f.loginPage("/login")
                         .usernameParameter("person")
                         .passwordParameter("token")
+                        .authenticationDetailsSource(PasswordLogin.LoginForm::of)
                         .defaultSuccessUrl("/ui", false)
                         .failureHandler((req, res, ex) -> res.sendRedirect(req.getContextPath() + "/login?error="
-                                + (ex instanceof TokenLogin.UnknownPerson ? "person" : "token")))
+                                + error(ex)))
                         .permitAll())
                 .logout(l -> l.logoutUrl("/logout").logoutSuccessUrl("/login?logout").permitAll())
                 .httpBasic(b -> b.disable())
@@ -71,7 +93,9 @@ class UiSecurity {
                         .requestMatchers("/webjars/**", "/css/**").permitAll()
                         // the public status page, its feed and its subscription forms (CSRF-protected like every form)
                         .requestMatchers("/status", "/status/**").permitAll()
-                        .anyRequest().authenticated());
+                        // a session acts with its token's scopes: reading pages needs read, every form write
+                        .requestMatchers(org.springframework.http.HttpMethod.GET, "/ui", "/ui/**").hasAuthority("SCOPE_read")
+                        .anyRequest().hasAuthority("SCOPE_write"));
         return http.build();
     }
 
@@ -85,7 +109,7 @@ class UiSecurity {
     org.springdoc.core.customizers.GlobalOpenApiCustomizer uiPagesInTheDescription() {
         // Pages answer HTML through views rather than @ResponseBody, which springdoc would otherwise leave out;
         // OpenApiCompletenessTest fails when a page controller is missing here.
-        org.springdoc.core.utils.SpringDocUtils.getConfig().addRestControllers(IncidentPages.class, ReportPages.class,
+        org.springdoc.core.utils.SpringDocUtils.getConfig().addRestControllers(IncidentPages.class, ReportPages.class, TokenPages.class,
                 LoginPage.class, StatusPages.class);
         org.springframework.util.AntPathMatcher matcher = new org.springframework.util.AntPathMatcher();
         return api -> {

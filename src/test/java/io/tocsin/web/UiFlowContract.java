@@ -260,4 +260,52 @@ abstract class UiFlowContract {
                         r.findElement(By.className("via")).getText()))
                 .toList();
     }
+
+    /**
+     * Issue 12, part 1 in the browser: a person signs in with the password an admin set, issues a
+     * read-only token of their own on "Your access", sees it once, finds it refused a change and
+     * revokes it; a personal token cannot sign in as someone else.
+     */
+    @Test
+    void aPersonSignsInWithAPasswordAndManagesTheirOwnTokens() throws Exception {
+        assertThat(api.put("/api/v1/people/bob/password", Map.of("password", "bob's browser password")).status()).isEqualTo(200);
+        browser.get(base() + "/login");
+        browser.findElement(By.id("password-person")).sendKeys("bob@example.com");
+        browser.findElement(By.id("password")).sendKeys("bob's browser password");
+        browser.findElement(By.id("sign-in-password")).click();
+        wait.until(ExpectedConditions.urlToBe(base() + "/ui"));
+        assertThat(waitFor(By.id("person")).getText()).isEqualTo("bob");
+
+        browser.findElement(By.linkText("Your access")).click();
+        waitFor(By.id("token-name")).sendKeys("bob-dashboard");
+        browser.findElement(By.id("scope-write")).click();
+        browser.findElement(By.id("issue")).click();
+        String secret = waitFor(By.id("new-token")).getText();
+        assertThat(secret).hasSizeGreaterThan(30);
+        WebElement row = browser.findElements(By.cssSelector("#tokens tbody tr")).stream()
+                .filter(r -> r.getText().contains("bob-dashboard")).findFirst().orElseThrow();
+        assertThat(row.getText()).contains("bob").contains("read").doesNotContain("write");
+        java.nio.file.Files.createDirectories(java.nio.file.Path.of("target/screenshots"));
+        java.nio.file.Files.write(java.nio.file.Path.of("target/screenshots/ui-your-access-" + getClass().getSimpleName() + ".png"),
+                ((org.openqa.selenium.TakesScreenshot) browser).getScreenshotAs(org.openqa.selenium.OutputType.BYTES));
+
+        HttpCalls dashboard = api.withToken(secret);
+        assertThat(dashboard.get("/api/v1/incidents").status()).isEqualTo(200);
+        long id = openIncident("Read-only tokens change nothing");
+        assertThat(dashboard.postJson("/api/v1/incidents/" + id + "/acknowledge", "{}").status()).isEqualTo(403);
+
+        browser.findElement(By.id(row.getAttribute("id").replace("token-", "revoke-"))).click();
+        assertThat(waitFor(By.id("notice")).getText()).contains("is revoked");
+        assertThat(dashboard.get("/api/v1/incidents").status()).isEqualTo(401);
+        // the page never shows the secret again
+        assertThat(browser.getPageSource()).doesNotContain(secret);
+
+        String alices = api.postJson("/api/v1/tokens", Map.of("name", "alice-laptop", "person", "alice")).json().path("token").asString();
+        browser.manage().deleteAllCookies();
+        signIn(alices, "carol");
+        assertThat(waitFor(By.id("error")).getText()).contains("cannot sign in as someone else");
+        signIn(alices, null);
+        wait.until(ExpectedConditions.urlToBe(base() + "/ui"));
+        assertThat(waitFor(By.id("person")).getText()).isEqualTo("alice");
+    }
 }

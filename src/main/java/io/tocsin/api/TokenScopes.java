@@ -1,0 +1,58 @@
+package io.tocsin.api;
+
+import io.tocsin.store.ApiTokenStore.Scope;
+import jakarta.servlet.http.HttpServletRequest;
+import org.springframework.http.HttpMethod;
+import org.springframework.security.authorization.AuthorizationDecision;
+import org.springframework.security.config.annotation.web.configurers.AuthorizeHttpRequestsConfigurer;
+import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
+import org.springframework.security.web.util.matcher.OrRequestMatcher;
+import org.springframework.security.web.util.matcher.RequestMatcher;
+
+/**
+ * Which scope a request needs, in one place for the decision and for the 403 that explains it:
+ * {@code admin} for what governs Tocsin itself (activating configuration, the switches, the audit log,
+ * everyone's feed links), {@code read} for reading (and for the two POSTs that only compute: validating
+ * a configuration and simulating a scenario), {@code write} for every other change. Tokens are managed
+ * with read (list) and write (issue, revoke), the controller deciding whose.
+ */
+final class TokenScopes {
+    private static final PathPatternRequestMatcher.Builder PATHS = PathPatternRequestMatcher.withDefaults();
+
+    private static final RequestMatcher ADMIN = new OrRequestMatcher(
+            PATHS.matcher(HttpMethod.POST, "/api/v1/config"),
+            PATHS.matcher(HttpMethod.PUT, "/api/v1/switches"),
+            PATHS.matcher("/api/v1/audit"),
+            PATHS.matcher("/api/v1/feeds"),
+            PATHS.matcher("/api/v1/feeds/**"));
+
+    private static final RequestMatcher READ = new OrRequestMatcher(
+            PATHS.matcher(HttpMethod.GET, "/**"),
+            PATHS.matcher(HttpMethod.HEAD, "/**"),
+            PATHS.matcher(HttpMethod.POST, "/api/v1/config/validate"),
+            PATHS.matcher(HttpMethod.POST, "/api/v1/simulate"));
+
+    private TokenScopes() {
+    }
+
+    static Scope needed(HttpServletRequest request) {
+        if (ADMIN.matches(request)) {
+            return Scope.ADMIN;
+        }
+        return READ.matches(request) ? Scope.READ : Scope.WRITE;
+    }
+
+    static String authority(Scope scope) {
+        return "SCOPE_" + scope.wire();
+    }
+
+    /** Every request not opened before this needs an API token holding the scope it needs. */
+    static void require(AuthorizeHttpRequestsConfigurer<?>.AuthorizationManagerRequestMatcherRegistry rules) {
+        rules.anyRequest().access((authentication, context) -> {
+            var who = authentication.get();
+            String wanted = authority(needed(context.getRequest()));
+            return new AuthorizationDecision(who != null && who.isAuthenticated()
+                    && who.getAuthorities().stream().anyMatch(a -> wanted.equals(a.getAuthority())));
+        });
+    }
+}
