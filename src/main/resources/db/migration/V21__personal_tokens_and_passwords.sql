@@ -1,5 +1,4 @@
 -- Personal and service API tokens with scopes and expiry, and people's UI passwords (issue 12).
--- V22, not V21: another branch adds V21 at the same time.
 --
 -- kind: 'admin' (the bootstrap token from first start, and every token issued before this version,
 -- which could already do everything), 'person' (acts as person_id) or 'service' (acts as itself,
