@@ -25,7 +25,15 @@ import org.springframework.web.bind.annotation.RestController;
  */
 @RestController
 class TokenController {
-    record NewToken(String name, String kind, String person, List<String> scopes, Integer expiresInDays) {
+    record NewToken(String name, String kind, String person, List<String> scopes, Integer expiresInDays) implements FieldErrors.Checked {
+        AccessTokens.Ask ask() {
+            return new AccessTokens.Ask(name, kind, person, scopes, expiresInDays);
+        }
+
+        @java.lang.Override
+        public void check(FieldErrors errors) {
+            AccessTokens.checkShape(ask(), errors::add);
+        }
     }
 
     private final AccessTokens access;
@@ -49,7 +57,7 @@ class TokenController {
         AccessTokens.New issued;
         try {
             issued = access.issue(caller(principal), principal.getName(), "api",
-                    new AccessTokens.Ask(body.name(), body.kind(), body.person(), body.scopes(), body.expiresInDays()));
+                    body.ask());
         } catch (AccessTokens.Invalid e) {
             FieldErrors errors = new FieldErrors();
             e.fields.forEach(errors::add);

@@ -121,12 +121,8 @@ public class AccessTokens {
      */
     ApiTokenStore.Request request(Issued caller, Ask ask) {
         Map<String, String> invalid = new LinkedHashMap<>();
+        checkShape(ask, invalid::put);
         String name = ask.name() == null ? "" : ask.name().trim();
-        if (name.isEmpty()) {
-            invalid.put("name", "required: who or what the token is for (the audit log names it)");
-        } else if (name.length() > NAME_LENGTH) {
-            invalid.put("name", "longer than " + NAME_LENGTH + " characters");
-        }
         String person = ask.person() == null || ask.person().isBlank() ? null : ask.person().trim();
         Kind kind = null;
         if (ask.kind() == null || ask.kind().isBlank()) {
@@ -136,8 +132,6 @@ public class AccessTokens {
             kind = Kind.PERSON;
         } else if ("service".equals(ask.kind())) {
             kind = Kind.SERVICE;
-        } else {
-            invalid.put("kind", "person or service (the admin token comes only from first start)");
         }
         if (kind == Kind.PERSON) {
             if (person == null && caller.kind() == Kind.PERSON) {
@@ -155,18 +149,8 @@ public class AccessTokens {
         } else if (kind == Kind.SERVICE && person != null) {
             invalid.put("person", "a service token acts as itself (service:" + name + "); leave person out");
         }
-        Set<Scope> scopes = EnumSet.noneOf(Scope.class);
-        for (String s : ask.scopes() == null ? List.of("read", "write") : ask.scopes()) {
-            Scope.parse(s == null ? "" : s.trim()).ifPresentOrElse(scopes::add,
-                    () -> invalid.put("scopes", "\"" + s + "\" is not a scope (read, write, admin)"));
-        }
-        if (scopes.isEmpty()) {
-            invalid.putIfAbsent("scopes", "at least one of read, write, admin");
-        }
+        Set<Scope> scopes = scopes(ask);
         int days = ask.expiresInDays() == null ? DEFAULT_DAYS : ask.expiresInDays();
-        if (days < 1 || days > MAX_DAYS) {
-            invalid.put("expires_in_days", "from 1 to " + MAX_DAYS);
-        }
         if (!invalid.isEmpty()) {
             throw new Invalid(invalid);
         }
@@ -182,6 +166,44 @@ public class AccessTokens {
             expires = caller.expiresAt();
         }
         return new ApiTokenStore.Request(name, kind, person, scopes, expires);
+    }
+
+    /**
+     * The checks of a request that need no caller (name, kind, scopes, expiry), each problem to
+     * {@code invalid}. The API runs them as the body is read too, so one 400 names these fields
+     * together with keys the body should not have.
+     */
+    public static void checkShape(Ask ask, java.util.function.BiConsumer<String, String> invalid) {
+        String name = ask.name() == null ? "" : ask.name().trim();
+        if (name.isEmpty()) {
+            invalid.accept("name", "required: who or what the token is for (the audit log names it)");
+        } else if (name.length() > NAME_LENGTH) {
+            invalid.accept("name", "longer than " + NAME_LENGTH + " characters");
+        }
+        if (ask.kind() != null && !ask.kind().isBlank() && !"person".equals(ask.kind()) && !"service".equals(ask.kind())) {
+            invalid.accept("kind", "person or service (the admin token comes only from first start)");
+        }
+        for (String s : ask.scopes() == null ? List.<String>of() : ask.scopes()) {
+            if (Scope.parse(s == null ? "" : s.trim()).isEmpty()) {
+                invalid.accept("scopes", "\"" + s + "\" is not a scope (read, write, admin)");
+                return;
+            }
+        }
+        if (ask.scopes() != null && ask.scopes().isEmpty()) {
+            invalid.accept("scopes", "at least one of read, write, admin");
+        }
+        int days = ask.expiresInDays() == null ? DEFAULT_DAYS : ask.expiresInDays();
+        if (days < 1 || days > MAX_DAYS) {
+            invalid.accept("expires_in_days", "from 1 to " + MAX_DAYS);
+        }
+    }
+
+    private static Set<Scope> scopes(Ask ask) {
+        Set<Scope> scopes = EnumSet.noneOf(Scope.class);
+        for (String s : ask.scopes() == null ? List.of("read", "write") : ask.scopes()) {
+            Scope.parse(s == null ? "" : s.trim()).ifPresent(scopes::add);
+        }
+        return scopes;
     }
 
     static boolean mayManage(Issued caller, Issued token) {
