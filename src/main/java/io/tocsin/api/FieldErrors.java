@@ -96,4 +96,12 @@ final class FieldErrors {
     interface Checked {
         void check(FieldErrors errors);
     }
+
+    /**
+     * A JSON body type whose checks need more than the body (the caller, the organisation): the keys it
+     * should not have are not thrown as it is read but handed to its controller
+     * ({@link RequestBodies#unknownKeys()}), which answers them together with its own findings.
+     */
+    interface Deferred {
+    }
 }

@@ -57,8 +57,16 @@ class RequestBodies implements RequestBodyAdvice {
         if (body instanceof FieldErrors.Checked checked) {
             checked.check(errors);
         }
-        errors.throwIfAny();
+        if (!(body instanceof FieldErrors.Deferred)) {
+            errors.throwIfAny();
+        }
         return body;
+    }
+
+    /** The keys the body just read should not have had (a {@link FieldErrors.Deferred} body's controller adds its own findings). */
+    static FieldErrors unknownKeys() {
+        FieldErrors errors = collected();
+        return errors == null ? new FieldErrors() : errors;
     }
 
     @java.lang.Override

@@ -25,14 +25,10 @@ import org.springframework.web.bind.annotation.RestController;
  */
 @RestController
 class TokenController {
-    record NewToken(String name, String kind, String person, List<String> scopes, Integer expiresInDays) implements FieldErrors.Checked {
+    /** Checked by {@link AccessTokens} against the caller and the organisation, with the keys it should not have. */
+    record NewToken(String name, String kind, String person, List<String> scopes, Integer expiresInDays) implements FieldErrors.Deferred {
         AccessTokens.Ask ask() {
             return new AccessTokens.Ask(name, kind, person, scopes, expiresInDays);
-        }
-
-        @java.lang.Override
-        public void check(FieldErrors errors) {
-            AccessTokens.checkShape(ask(), errors::add);
         }
     }
 
@@ -54,6 +50,18 @@ class TokenController {
     @PostMapping("/api/v1/tokens")
     @ResponseStatus(HttpStatus.CREATED)
     Map<String, Object> issue(@RequestBody NewToken body, Principal principal) {
+        FieldErrors unknown = RequestBodies.unknownKeys();
+        if (!unknown.isEmpty()) {
+            // every invalid field at once: the request's own findings with the keys it should not have
+            try {
+                access.check(caller(principal), body.ask());
+            } catch (AccessTokens.Invalid e) {
+                e.fields.forEach(unknown::add);
+            } catch (AccessTokens.Refused e) {
+                // what the caller may not ask for is said once the request itself is right
+            }
+            unknown.throwIfAny();
+        }
         AccessTokens.New issued;
         try {
             issued = access.issue(caller(principal), principal.getName(), "api",

@@ -115,6 +115,11 @@ public class AccessTokens {
         return tokens.byId(id).filter(t -> mayManage(caller, t));
     }
 
+    /** Checks a request as {@link #issue} would, issuing nothing: {@link Invalid} or {@link Refused}, or it is right. */
+    public void check(Issued caller, Ask ask) {
+        request(caller, ask);
+    }
+
     /**
      * Checks the whole request against what the caller may issue, and says what it would be: every
      * invalid field at once, then what the caller may not ask for.
@@ -168,12 +173,8 @@ public class AccessTokens {
         return new ApiTokenStore.Request(name, kind, person, scopes, expires);
     }
 
-    /**
-     * The checks of a request that need no caller (name, kind, scopes, expiry), each problem to
-     * {@code invalid}. The API runs them as the body is read too, so one 400 names these fields
-     * together with keys the body should not have.
-     */
-    public static void checkShape(Ask ask, java.util.function.BiConsumer<String, String> invalid) {
+    /** The checks of a request that need no caller (name, kind, scopes, expiry), each problem to {@code invalid}. */
+    private static void checkShape(Ask ask, java.util.function.BiConsumer<String, String> invalid) {
         String name = ask.name() == null ? "" : ask.name().trim();
         if (name.isEmpty()) {
             invalid.accept("name", "required: who or what the token is for (the audit log names it)");
@@ -186,7 +187,7 @@ public class AccessTokens {
         for (String s : ask.scopes() == null ? List.<String>of() : ask.scopes()) {
             if (Scope.parse(s == null ? "" : s.trim()).isEmpty()) {
                 invalid.accept("scopes", "\"" + s + "\" is not a scope (read, write, admin)");
-                return;
+                break;
             }
         }
         if (ask.scopes() != null && ask.scopes().isEmpty()) {
