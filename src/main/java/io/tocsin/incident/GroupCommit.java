@@ -70,6 +70,11 @@ final class GroupCommit<T, R> {
         }
     }
 
+    /** Requests waiting for a writer (tests watch it to know a request queued). */
+    int queued() {
+        return queue.size();
+    }
+
     void stop() {
         running = false;
         writers.forEach(Thread::interrupt);
@@ -131,11 +136,18 @@ final class GroupCommit<T, R> {
                     // The database is gone, not one request bad: all are refused now (503, come back), not
                     // each after its own wait for a connection, which kept the last of a batch seconds.
                     batch.forEach(p -> p.answer().completeExceptionally(failed));
+                    refuseQueued(failed);
                     return;
                 }
                 // Rolled back as a whole: each request on its own, so only the one that fails is refused.
                 LOG.debug("a batch of {} failed ({}); doing them one by one", batch.size(), failed.toString());
-                batch.forEach(this::commitAlone);
+                for (int i = 0; i < batch.size(); i++) {
+                    RuntimeException gone = commitAlone(batch.get(i));
+                    if (gone != null) {
+                        batch.subList(i + 1, batch.size()).forEach(p -> p.answer().completeExceptionally(gone));
+                        return;
+                    }
+                }
                 return;
             }
             for (int i = 0; i < batch.size(); i++) {
@@ -146,11 +158,30 @@ final class GroupCommit<T, R> {
         commitAlone(batch.get(0));
     }
 
-    private void commitAlone(Pending<T, R> p) {
+    /** @return the failure when it was the database being gone (the queue is refused too), else null */
+    private RuntimeException commitAlone(Pending<T, R> p) {
         try {
             p.answer().complete(alone.apply(p.request()));
         } catch (RuntimeException | Error e) {
             p.answer().completeExceptionally(e);
+            if (e instanceof RuntimeException r && io.tocsin.store.DatabaseFailures.isUnavailable(r)) {
+                refuseQueued(r);
+                return r;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Refuses every request that queued while a commit found the database gone. They arrived during
+     * the outage; with one writer each would otherwise wait its own turn for a connection, one after
+     * another, and a request behind three such waits was answered in seconds instead of at once. A
+     * request that arrives after this is tried again (the database may be back).
+     */
+    private void refuseQueued(RuntimeException unavailable) {
+        Pending<T, R> next;
+        while ((next = queue.pollFirst()) != null) {
+            next.answer().completeExceptionally(unavailable);
         }
     }
 }

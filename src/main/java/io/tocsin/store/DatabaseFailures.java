@@ -40,11 +40,25 @@ public final class DatabaseFailures {
                     || t instanceof SQLRecoverableException) {
                 return true;
             }
+            if (t instanceof SQLException sql && isPoolsClosedConnection(sql)) {
+                return true;
+            }
             if (t instanceof SQLException sql && (sql.getSQLState() != null && (sql.getSQLState().startsWith("08")
                     || POSTGRES_GOING_AWAY.contains(sql.getSQLState())) || H2_GONE.contains(sql.getErrorCode()))) {
                 return true;
             }
         }
         return false;
+    }
+
+    /**
+     * HikariCP closes a connection it marked broken (the server went away mid-transaction) and answers
+     * any later call on it with this message and no SQL state. It matters for a commit that failed on
+     * a lost connection: Spring then rolls back, the rollback fails on the closed connection, and the
+     * rollback's failure replaces the commit's ("Commit exception overridden by rollback exception") —
+     * all that is left of the outage is this.
+     */
+    private static boolean isPoolsClosedConnection(SQLException sql) {
+        return sql.getSQLState() == null && "Connection is closed".equals(sql.getMessage());
     }
 }
