@@ -248,10 +248,9 @@ abstract class HardeningContract {
     @Test
     void configurationsScenariosNotesAndTagsHaveLimitsAndYamlAndCelAreReadWithinBounds() throws Exception {
         long versions = count("config_version");
-        String huge = "organisation:\n  id: " + "a".repeat(10 * 1024 * 1024) + "\n";
-        // Refused from Content-Length before the body is read (the client's own timeout bounds the wait).
-        assertTooLarge(api.post("/api/v1/config", "application/yaml", huge), "(body)");
-        assertTooLarge(api.post("/api/v1/config/validate", "application/yaml", huge), "(body)");
+        // Refused from Content-Length before the body is read: only the head of a 10 MB request is sent.
+        assertTooLarge(api.postDeclaring("/api/v1/config", "application/yaml", 10 * 1024 * 1024), "(body)");
+        assertTooLarge(api.postDeclaring("/api/v1/config/validate", "application/yaml", 10 * 1024 * 1024), "(body)");
         String big = "organisation:\n  id: " + "a".repeat(1_500_000) + "\n";
         assertTooLarge(api.post("/api/v1/config?confirm=true", "application/yaml", big), "(body)");
         assertTooLarge(api.postJson("/api/v1/config/validate", Map.of("files", List.of(Map.of("name", "a.yaml", "text", big)))), "files");

@@ -87,6 +87,31 @@ public final class HttpCalls {
         return send(request(path).header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofString(body)));
     }
 
+    /**
+     * Sends only the head of a POST that declares a body of {@code contentLength} bytes, and reads the
+     * answer without sending the body: what a server that refuses from Content-Length answers. (Sending
+     * a large body into a server that already answered and closed races the client's write against the
+     * server's reset, which can throw the answer away.)
+     */
+    public Answer postDeclaring(String path, String contentType, long contentLength) {
+        URI uri = URI.create(base + path);
+        try (java.net.Socket socket = new java.net.Socket(uri.getHost(), uri.getPort())) {
+            socket.setSoTimeout(30_000);
+            StringBuilder head = new StringBuilder("POST " + uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery())
+                    + " HTTP/1.1\r\nHost: " + uri.getHost() + ":" + uri.getPort() + "\r\nContent-Type: " + contentType
+                    + "\r\nContent-Length: " + contentLength + "\r\nConnection: close\r\n");
+            if (token != null) {
+                head.append("Authorization: Bearer ").append(token).append("\r\n");
+            }
+            headers.forEach((k, v) -> head.append(k).append(": ").append(v).append("\r\n"));
+            socket.getOutputStream().write(head.append("\r\n").toString().getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+            socket.getOutputStream().flush();
+            return RawHttp.read(socket.getInputStream());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     private HttpRequest.Builder request(String path) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(path.startsWith("http") ? path : base + path))
                 .timeout(Duration.ofSeconds(30));
