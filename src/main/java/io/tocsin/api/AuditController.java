@@ -34,10 +34,13 @@ class AuditController {
 
     /** Newest first; {@code subject} narrows it to one subject, like {@code incident/INC-3} or {@code config/v2}. */
     @GetMapping("/api/v1/audit")
-    List<EntryView> recent(@RequestParam(defaultValue = "100") int limit, @RequestParam(required = false) String subject) {
-        if (limit < 1 || limit > 1000) {
-            throw new BadRequestException("limit", "must be between 1 and 1000");
-        }
-        return audit.recent(subject == null || subject.isBlank() ? null : subject, limit).stream().map(EntryView::of).toList();
+    org.springframework.http.ResponseEntity<List<EntryView>> recent(@RequestParam(defaultValue = "100") int limit,
+                                                                    @RequestParam(required = false) String subject,
+                                                                    @RequestParam(required = false) String cursor,
+                                                                    jakarta.servlet.http.HttpServletRequest request) {
+        Paging.Asked asked = Paging.asked(limit, cursor);
+        List<EntryView> rows = audit.recent(subject == null || subject.isBlank() ? null : subject, asked.before(), asked.readAhead())
+                .stream().map(EntryView::of).toList();
+        return Paging.page(rows, asked.size(), EntryView::id, request);
     }
 }

@@ -35,11 +35,11 @@ class DeliveriesController {
     }
 
     @GetMapping("/api/v1/dlq")
-    List<NotificationStore.Delivery> dead(@RequestParam(defaultValue = "100") int limit) {
-        if (limit < 1 || limit > 1000) {
-            throw new BadRequestException("limit", "must be between 1 and 1000");
-        }
-        return deliveries.dead(limit);
+    org.springframework.http.ResponseEntity<List<NotificationStore.Delivery>> dead(@RequestParam(defaultValue = "100") int limit,
+                                                                                 @RequestParam(required = false) String cursor,
+                                                                                 jakarta.servlet.http.HttpServletRequest request) {
+        Paging.Asked asked = Paging.asked(limit, cursor);
+        return Paging.page(deliveries.dead(asked.before(), asked.readAhead()), asked.size(), NotificationStore.Delivery::id, request);
     }
 
     @PostMapping("/api/v1/dlq/{id}/replay")

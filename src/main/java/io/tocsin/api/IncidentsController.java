@@ -159,8 +159,15 @@ class IncidentsController {
         }
     }
 
-    /** Each given field narrows the open incidents acted on. */
-    record BulkFilter(String service, String severity, String status) {
+    /** Each given field narrows the open incidents acted on, as the same query parameter narrows the list. */
+    record BulkFilter(String service, String severity, String status, String team, String q) {
+        IncidentFilters.Given given() {
+            return new IncidentFilters.Given(one(status), one(severity), one(service), one(team), null, null, q);
+        }
+
+        private static List<String> one(String value) {
+            return value == null ? null : List.of(value);
+        }
     }
 
     /** {@code outcome}: changed, unchanged (already so; {@code message} says why), not_found or refused. */
@@ -191,12 +198,37 @@ class IncidentsController {
         return engine.organisation().config().notifications().sensitiveFields();
     }
 
+    /**
+     * Newest first, filtered (every filter may be repeated or comma-separated: {@code status}
+     * triggered, acknowledged, resolved or open; {@code severity}; {@code service}; {@code team};
+     * {@code since} and {@code until}, opened in that range, an instant or a date in the organisation's
+     * zone; {@code q}, text in the summary, dedup key or number) and paged by cursor
+     * ({@code Link: rel="next"}). {@code open=true} is {@code status=open}.
+     */
     @GetMapping
-    List<IncidentView> list(@RequestParam(defaultValue = "false") boolean open, @RequestParam(defaultValue = "100") int limit) {
-        if (limit < 1 || limit > 1000) {
-            throw new BadRequestException("limit", "must be between 1 and 1000");
-        }
-        return incidents.list(open, limit).stream().map(this::view).toList();
+    org.springframework.http.ResponseEntity<List<IncidentView>> list(@RequestParam(defaultValue = "false") boolean open, @RequestParam(defaultValue = "100") int limit,
+                                            @RequestParam(required = false) List<String> status,
+                                            @RequestParam(required = false) List<String> severity,
+                                            @RequestParam(required = false) List<String> service,
+                                            @RequestParam(required = false) List<String> team,
+                                            @RequestParam(required = false) String since, @RequestParam(required = false) String until,
+                                            @RequestParam(required = false) String q, @RequestParam(required = false) String cursor,
+                                            jakarta.servlet.http.HttpServletRequest request) {
+        FieldErrors errors = new FieldErrors();
+        int size = Paging.limit(errors, limit);
+        Long before = Paging.after(errors, cursor);
+        io.tocsin.store.IncidentQuery query = IncidentFilters.read(errors, "",
+                new IncidentFilters.Given(open ? concat(status, "open") : status, severity, service, team, since, until, q),
+                io.tocsin.store.IncidentQuery.newestFirst(size + 1).before(before), engine.organisation().config());
+        errors.throwIfAny();
+        List<IncidentView> rows = incidents.search(query).stream().map(this::view).toList();
+        return Paging.page(rows, size, v -> number(v.id()), request);
+    }
+
+    private static List<String> concat(List<String> values, String more) {
+        List<String> all = new java.util.ArrayList<>(values == null ? List.of() : values);
+        all.add(more);
+        return all;
     }
 
     /**
@@ -222,13 +254,13 @@ class IncidentsController {
             ids = List.copyOf(new LinkedHashSet<>(body.ids()));
         } else {
             BulkFilter f = body.filter();
-            var config = engine.organisation().config();
             FieldErrors errors = new FieldErrors();
-            errors.known("filter.service", "service", f.service(), config.services().stream().map(io.tocsin.config.OrganisationConfig.Service::id).toList());
-            errors.known("filter.severity", "severity", f.severity(), config.severities().stream().map(io.tocsin.config.OrganisationConfig.Severity::id).toList());
+            // Only open incidents are acted on, oldest first: the storm's beginning is worked through first.
+            io.tocsin.store.IncidentQuery query = IncidentFilters.read(errors, "filter.", f.given(),
+                    io.tocsin.store.IncidentQuery.newestFirst(BULK + 1).withStatuses(io.tocsin.store.IncidentQuery.OPEN).fromOldest(),
+                    engine.organisation().config());
             errors.throwIfAny();
-            List<IncidentRow> rows = incidents.openMatching(f.service(), f.severity(),
-                    f.status() == null ? null : io.tocsin.engine.IncidentStatus.valueOf(f.status().toUpperCase(java.util.Locale.ROOT)), BULK + 1);
+            List<IncidentRow> rows = incidents.search(query);
             more = rows.size() > BULK;
             ids = rows.stream().limit(BULK).map(IncidentRow::number).toList();
         }

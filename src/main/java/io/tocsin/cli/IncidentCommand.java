@@ -84,13 +84,71 @@ class IncidentCommand {
         String id;
     }
 
-    @Command(name = "list", description = "List incidents (open ones with --open).")
+    @Command(name = "list", description = "List incidents, newest first, filtered like the API's list (each filter may be repeated or comma-separated).")
     static class ListIncidents extends Action {
-        @Option(names = "--open", description = "Only open incidents.")
+        @Option(names = "--open", description = "Only open incidents (--status open).")
         boolean open;
 
+        @Option(names = "--status", description = "triggered, acknowledged, resolved or open.")
+        java.util.List<String> status = new java.util.ArrayList<>();
+
+        @Option(names = "--severity", description = "A severity id, like P1.")
+        java.util.List<String> severity = new java.util.ArrayList<>();
+
+        @Option(names = "--service", description = "A service id.")
+        java.util.List<String> service = new java.util.ArrayList<>();
+
+        @Option(names = "--team", description = "A team id: the incidents of its services.")
+        java.util.List<String> team = new java.util.ArrayList<>();
+
+        @Option(names = "--since", description = "Opened at or after: an ISO-8601 instant or a date in the organisation's zone.")
+        String since;
+
+        @Option(names = "--until", description = "Opened before: an ISO-8601 instant or a date in the organisation's zone.")
+        String until;
+
+        @Option(names = {"--search", "-q"}, description = "Text in the summary, dedup key or number.")
+        String search;
+
+        @Option(names = "--limit", description = "At most this many (1 to 1000; default ${DEFAULT-VALUE}).", defaultValue = "100")
+        int limit;
+
+        @Option(names = "--cursor", description = "The next page: the cursor printed under the previous one.")
+        String cursor;
+
         String path() {
-            return "/api/v1/incidents?open=" + open;
+            StringBuilder p = new StringBuilder("/api/v1/incidents?limit=" + limit);
+            if (open) {
+                p.append("&status=open");
+            }
+            status.forEach(v -> p.append("&status=").append(encode(v)));
+            severity.forEach(v -> p.append("&severity=").append(encode(v)));
+            service.forEach(v -> p.append("&service=").append(encode(v)));
+            team.forEach(v -> p.append("&team=").append(encode(v)));
+            for (String[] kv : new String[][] {{"since", since}, {"until", until}, {"q", search}, {"cursor", cursor}}) {
+                if (kv[1] != null) {
+                    p.append('&').append(kv[0]).append('=').append(encode(kv[1]));
+                }
+            }
+            return p.toString();
+        }
+
+        private static String encode(String v) {
+            return java.net.URLEncoder.encode(v, java.nio.charset.StandardCharsets.UTF_8);
+        }
+
+        @java.lang.Override
+        public Integer call() throws Exception {
+            ServerCall.Page page = ServerCall.page(spec, server, path());
+            if (page == null) {
+                return 1;
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            print(out, page.json());
+            if (page.next() != null) {
+                out.printf("more: add --cursor %s for the next page%n", page.next());
+            }
+            return 0;
         }
 
         String body() {

@@ -48,9 +48,20 @@ final class ServerCall {
     /** The same, with an HTTP method of its own (DELETE). */
     static JsonNode json(CommandSpec spec, ServerOptions server, String method, String path, String body) throws InterruptedException {
         ServerOptions.Reply reply = server.sendOrSay(spec, method, path, body);
-        if (reply == null) {
-            return null;
-        }
+        return reply == null ? null : json(spec, reply);
+    }
+
+    /** One page of a list and the cursor of the next (null when it was the last), or null after printing why there is none. */
+    record Page(JsonNode json, String next) {
+    }
+
+    static Page page(CommandSpec spec, ServerOptions server, String path) throws InterruptedException {
+        ServerOptions.Reply reply = server.sendOrSay(spec, "GET", path, null);
+        JsonNode json = reply == null ? null : json(spec, reply);
+        return json == null ? null : new Page(json, reply.next());
+    }
+
+    private static JsonNode json(CommandSpec spec, ServerOptions.Reply reply) {
         JsonNode json = reply.body().isBlank() ? null : Json.MAPPER.readTree(reply.body());
         if (reply.status() / 100 != 2) {
             spec.commandLine().getErr().printf("server answered %d: %s%n", reply.status(),

@@ -22,7 +22,8 @@ class ServerOptions {
             + "a personal token always acts as its person and a service token as service:NAME (naming anyone else is refused).")
     String as;
 
-    record Reply(int status, String body) {
+    /** @param next the cursor of the next page of a list (its {@code Link: rel="next"}), or null */
+    record Reply(int status, String body, String next) {
     }
 
     String token() throws IOException {
@@ -79,6 +80,13 @@ class ServerOptions {
         }
         HttpResponse<String> r = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()
                 .send(b.build(), HttpResponse.BodyHandlers.ofString());
-        return new Reply(r.statusCode(), r.body());
+        return new Reply(r.statusCode(), r.body(), r.headers().allValues("Link").stream()
+                .map(ServerOptions::nextCursor).filter(java.util.Objects::nonNull).findFirst().orElse(null));
+    }
+
+    /** The cursor in {@code <...&cursor=X>; rel="next"}, or null. */
+    static String nextCursor(String link) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("<[^>]*[?&]cursor=([^&>]+)[^>]*>\\s*;\\s*rel=\"?next\"?").matcher(link);
+        return m.find() ? java.net.URLDecoder.decode(m.group(1), java.nio.charset.StandardCharsets.UTF_8) : null;
     }
 }

@@ -264,9 +264,9 @@ public class Incidents {
         return store.list(openOnly, limit);
     }
 
-    /** Open incidents matching each filter given (null: any), oldest first. */
-    public List<IncidentRow> openMatching(String serviceId, String severity, io.tocsin.engine.IncidentStatus status, int limit) {
-        return store.openMatching(serviceId, severity, status == null ? null : status.name(), limit);
+    /** The incidents a list asks for (API, dashboard, bulk actions by filter). */
+    public List<IncidentRow> search(io.tocsin.store.IncidentQuery query) {
+        return store.search(query);
     }
 
     public List<EntryRow> timeline(long id) {

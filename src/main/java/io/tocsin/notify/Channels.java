@@ -22,6 +22,7 @@ class Channels {
 
     Channels(ObjectProvider<JavaMailSender> mail, NotificationStore store, Clock clock,
              @Value("${tocsin.notify.email.from:tocsin@localhost}") String from,
+             @Value("${tocsin.public-url:}") String publicUrl,
              @Value("${tocsin.notify.webhook.signing-secret:}") String webhookSecret,
              @Value("${tocsin.notify.ntfy.base-url:}") String ntfyBase,
              @Value("${tocsin.notify.ntfy.token:}") String ntfyToken,
@@ -33,7 +34,7 @@ class Channels {
         ProviderCall call = new ProviderCall(connectTimeout, timeout);
         JavaMailSender sender = mail.getIfAvailable();
         if (sender != null) {
-            add(new EmailChannel(sender, from));
+            add(new EmailChannel(sender, from, publicUrl));
         }
         String secret = webhookSecret.isBlank()
                 ? store.secret("webhook-signing", () -> java.util.UUID.randomUUID().toString() + java.util.UUID.randomUUID())
@@ -44,7 +45,7 @@ class Channels {
         if (!ntfyBase.isBlank()) {
             add(new NtfyChannel(call, ntfyBase, ntfyToken));
         }
-        add(new SlackChannel(call, slackBase, slackToken));
+        add(new SlackChannel(call, slackBase, slackToken, ChatThreads.in(store)));
         add(new TeamsChannel(call));
         if (twilio.configured()) {
             TwilioApi api = new TwilioApi(call, twilio, store);

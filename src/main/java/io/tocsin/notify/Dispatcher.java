@@ -550,7 +550,8 @@ public class Dispatcher {
                     .record(d.dueAt().isAfter(now) ? Duration.ZERO : Duration.between(d.dueAt(), now));
         }
         String what = d.channel() + " to " + d.personId() + " by " + d.contactMethod();
-        String attempt = "attempt " + d.attempts();
+        // Names the delivery, as an abandoned attempt's entry does, so each retry can be told apart.
+        String attempt = "delivery " + d.id() + ", attempt " + d.attempts();
         switch (r.outcome()) {
             case SENT -> {
                 deliveries.markSent(d.id(), now, r.providerStatus());

@@ -1,11 +1,13 @@
 package io.tocsin.notify;
 
+import io.tocsin.store.NotificationStore;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -37,11 +39,13 @@ final class SlackChannel implements Channel {
     private final ProviderCall call;
     private final String baseUrl;
     private final String botToken;
+    private final ChatThreads threads;
 
-    SlackChannel(ProviderCall call, String baseUrl, String botToken) {
+    SlackChannel(ProviderCall call, String baseUrl, String botToken, ChatThreads threads) {
         this.call = call;
         this.baseUrl = baseUrl.replaceAll("/+$", "");
         this.botToken = botToken == null ? "" : botToken.trim();
+        this.threads = threads;
     }
 
     @java.lang.Override
@@ -65,11 +69,33 @@ final class SlackChannel implements Channel {
         if (address.isEmpty()) {
             return SendResult.permanent("bad-address", "no Slack user or channel given");
         }
-        body.put("channel", address);
+        Long incident = numericId(m.incidentId());
+        Optional<NotificationStore.ChatThread> thread = incident == null ? Optional.empty() : threads.find(incident, address);
+        // A notice (acknowledged, resolved, a status update) is a reply in the thread of the incident's
+        // first post there; a page never is: a page hidden in a thread is a page nobody sees.
+        boolean reply = thread.isPresent() && m.acknowledgeUrl() == null;
+        body.put("channel", reply ? thread.get().channelId() : address);
+        if (reply) {
+            body.put("thread_ts", thread.get().threadTs());
+        }
         body.put("text", fallback(m));
         body.put("blocks", blocks(m));
         HttpRequest.Builder request = post(baseUrl + "/chat.postMessage", body).header("Authorization", "Bearer " + botToken);
-        return rateLimitNamed(call.send(request, a -> webApiAnswer(a.body())));
+        return rateLimitNamed(call.send(request, a -> {
+            SendResult r = webApiAnswer(a.body());
+            if (r.outcome() == SendResult.Outcome.SENT && incident != null && thread.isEmpty()) {
+                firstPost(a.body()).ifPresent(first -> threads.remember(incident, address, first));
+            }
+            return r;
+        }));
+    }
+
+    /** Where Slack put a post and its timestamp, from chat.postMessage's answer. */
+    static Optional<NotificationStore.ChatThread> firstPost(String answer) {
+        JsonNode a = JSON.readTree(answer);
+        String channel = a.path("channel").asString("");
+        String ts = a.path("ts").asString("");
+        return channel.isEmpty() || ts.isEmpty() ? Optional.empty() : Optional.of(new NotificationStore.ChatThread(channel, ts));
     }
 
     /** Whether a post to this address can work at all: a webhook needs nothing more, a channel needs the bot token. */

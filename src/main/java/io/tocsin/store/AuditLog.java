@@ -37,11 +37,24 @@ public class AuditLog {
 
     /** Newest first; {@code subject} (null: every subject) narrows it to one, like {@code incident/INC-3}. */
     public List<AuditEntry> recent(String subject, int limit) {
-        String where = subject == null ? "" : "WHERE subject = :subject ";
-        var query = jdbc.sql("SELECT * FROM audit_entry " + where + "ORDER BY id DESC LIMIT :limit").param("limit", limit);
+        return recent(subject, null, limit);
+    }
+
+    /** The same, older than the entry {@code beforeId} (null: from the newest), for paging. */
+    public List<AuditEntry> recent(String subject, Long beforeId, int limit) {
+        java.util.List<String> where = new java.util.ArrayList<>();
+        java.util.Map<String, Object> params = new java.util.LinkedHashMap<>();
         if (subject != null) {
-            query = query.param("subject", subject);
+            where.add("subject = :subject");
+            params.put("subject", subject);
         }
+        if (beforeId != null) {
+            where.add("id < :before");
+            params.put("before", beforeId);
+        }
+        params.put("limit", limit);
+        var query = jdbc.sql("SELECT * FROM audit_entry " + (where.isEmpty() ? "" : "WHERE " + String.join(" AND ", where) + " ")
+                + "ORDER BY id DESC LIMIT :limit").params(params);
         return query.query((rs, i) -> new AuditEntry(rs.getLong("id"), Timestamps.toInstant(rs.getObject("at", OffsetDateTime.class)),
                         rs.getString("actor"), rs.getString("via"), rs.getString("action"), rs.getString("subject"),
                         rs.getString("before_state"), rs.getString("after_state"), rs.getString("detail")))

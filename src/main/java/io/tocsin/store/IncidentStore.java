@@ -133,31 +133,16 @@ public class IncidentStore {
     }
 
     public List<IncidentRow> list(boolean openOnly, int limit) {
-        String where = openOnly ? "WHERE status <> 'RESOLVED' " : "";
-        return jdbc.sql("SELECT * FROM incident " + where + "ORDER BY id DESC LIMIT ?").param(limit).query(IncidentStore::map).list();
+        IncidentQuery q = IncidentQuery.newestFirst(limit);
+        return search(openOnly ? q.withStatuses(IncidentQuery.OPEN) : q);
     }
 
-    /**
-     * Open incidents, oldest first, of {@code serviceId}, {@code severity} and {@code status} (TRIGGERED or
-     * ACKNOWLEDGED) where each is given; what a bulk acknowledgement or resolution selects by filter.
-     */
-    public List<IncidentRow> openMatching(String serviceId, String severity, String status, int limit) {
-        StringBuilder sql = new StringBuilder("SELECT * FROM incident WHERE status <> 'RESOLVED'");
-        java.util.Map<String, Object> params = new java.util.LinkedHashMap<>();
-        if (serviceId != null) {
-            sql.append(" AND service_id = :service");
-            params.put("service", serviceId);
-        }
-        if (severity != null) {
-            sql.append(" AND severity = :severity");
-            params.put("severity", severity);
-        }
-        if (status != null) {
-            sql.append(" AND status = :status");
-            params.put("status", status);
-        }
-        params.put("limit", limit);
-        return jdbc.sql(sql + " ORDER BY opened_at, id LIMIT :limit").params(params).query(IncidentStore::map).list();
+    /** The incidents a list asks for, in its order; every list of incidents is read here. */
+    public List<IncidentRow> search(IncidentQuery q) {
+        java.util.Map<String, Object> params = IncidentQuery.params();
+        String where = q.where(params);
+        params.put("limit", q.limit());
+        return jdbc.sql("SELECT * FROM incident" + where + q.orderBy() + " LIMIT :limit").params(params).query(IncidentStore::map).list();
     }
 
     /** Incidents not yet resolved on any of {@code serviceIds}, oldest first. */

@@ -276,7 +276,13 @@ public class NotificationStore {
     }
 
     public List<Delivery> dead(int limit) {
-        return jdbc.sql("SELECT * FROM notification WHERE status = 'DEAD' ORDER BY id DESC LIMIT ?").param(limit).query(DELIVERY).list();
+        return dead(null, limit);
+    }
+
+    /** The dead letters, newest first, older than {@code beforeId} when given (paging). */
+    public List<Delivery> dead(Long beforeId, int limit) {
+        return jdbc.sql("SELECT * FROM notification WHERE status = 'DEAD' AND id < ? ORDER BY id DESC LIMIT ?")
+                .params(beforeId == null ? Long.MAX_VALUE : beforeId, limit).query(DELIVERY).list();
     }
 
     /** A dead delivery goes out again now, under the same idempotency key, with a fresh retry budget. */
@@ -338,5 +344,25 @@ public class NotificationStore {
             // another node created it first; use theirs
         }
         return jdbc.sql("SELECT secret_value FROM server_secret WHERE name = ?").param(name).query(String.class).single();
+    }
+
+    /** The first Slack post of an incident at one address: the conversation it landed in and its timestamp. */
+    public record ChatThread(String channelId, String threadTs) {
+    }
+
+    /** The Slack message an incident's posts to {@code address} thread under, if one was posted there. */
+    public Optional<ChatThread> chatThread(long incidentId, String address) {
+        return jdbc.sql("SELECT channel_id, thread_ts FROM chat_thread WHERE incident_id = ? AND address = ?").params(incidentId, address)
+                .query((rs, n) -> new ChatThread(rs.getString(1), rs.getString(2))).optional();
+    }
+
+    /** Remembers the first post; a second first post (two sent at once) keeps the one already there. */
+    public void rememberChatThread(long incidentId, String address, ChatThread thread) {
+        try {
+            jdbc.sql("INSERT INTO chat_thread (incident_id, address, channel_id, thread_ts) VALUES (?, ?, ?, ?)")
+                    .params(incidentId, address, thread.channelId(), thread.threadTs()).update();
+        } catch (org.springframework.dao.DuplicateKeyException alreadyThreaded) {
+            // the other post is the thread; this one stays where it is
+        }
     }
 }

@@ -118,8 +118,12 @@ abstract class BulkAndValidationContract {
     }
 
     JsonNode trigger(String dedupKey) {
-        Answer a = api.withToken(null).withHeader("X-Tocsin-Key", KEY).postJson("/api/v1/events",
-                Map.of("dedup_key", dedupKey, "summary", "storm " + dedupKey, "severity", "P2"));
+        return trigger(KEY, dedupKey, "P2");
+    }
+
+    JsonNode trigger(String key, String dedupKey, String severity) {
+        Answer a = api.withToken(null).withHeader("X-Tocsin-Key", key).postJson("/api/v1/events",
+                Map.of("dedup_key", dedupKey, "summary", "storm " + dedupKey, "severity", severity));
         assertThat(a.status()).as(a.body()).isEqualTo(202);
         return a.json();
     }
@@ -205,5 +209,94 @@ abstract class BulkAndValidationContract {
         CliRun typo = CliRun.run("incident", "resolve", "--all", "--service", "apii", "--server", server, "--token", TOKEN);
         assertThat(typo.exitCode()).isEqualTo(1);
         assertThat(typo.err()).contains("did you mean \"api\"");
+    }
+
+    // ---- lists: filters and cursor pages ----
+
+    List<String> ids(Answer a) {
+        assertThat(a.status()).as(a.body()).isEqualTo(200);
+        return a.json().valueStream().map(i -> i.path("id").asString()).toList();
+    }
+
+    @Test
+    void theIncidentListFiltersByEveryFieldAtOnce() {
+        String marker = "lst" + System.nanoTime();
+        String triggered = trigger(KEY, marker + "-a", "P2").path("incident").asString();
+        String acknowledged = trigger(KEY, marker + "-b", "P2").path("incident").asString();
+        String resolved = trigger(KEY, marker + "-c", "P2").path("incident").asString();
+        String batch = trigger("ev-batch-0123456789", marker + "-d", "P1").path("incident").asString();
+        api.postJson("/api/v1/incidents/" + acknowledged + "/acknowledge", "{}");
+        api.postJson("/api/v1/incidents/" + resolved + "/resolve", "{}");
+
+        assertThat(ids(api.get("/api/v1/incidents?q=" + marker))).containsExactly(batch, resolved, acknowledged, triggered);
+        assertThat(ids(api.get("/api/v1/incidents?status=acknowledged&q=" + marker))).containsExactly(acknowledged);
+        assertThat(ids(api.get("/api/v1/incidents?status=triggered,resolved&service=api&q=" + marker))).containsExactly(resolved, triggered);
+        assertThat(ids(api.get("/api/v1/incidents?status=open&q=" + marker))).containsExactly(batch, acknowledged, triggered);
+        assertThat(ids(api.get("/api/v1/incidents?open=true&severity=P2&q=" + marker))).containsExactly(acknowledged, triggered);
+        assertThat(ids(api.get("/api/v1/incidents?severity=P1&severity=P2&service=batch&q=" + marker))).containsExactly(batch);
+        assertThat(ids(api.get("/api/v1/incidents?team=backend&q=" + marker.toUpperCase()))).hasSize(4);
+        assertThat(ids(api.get("/api/v1/incidents?q=" + batch))).containsExactly(batch);
+        assertThat(ids(api.get("/api/v1/incidents?since=2999-01-01&q=" + marker))).isEmpty();
+        assertThat(ids(api.get("/api/v1/incidents?since=2000-01-01T00:00:00Z&until=2999-01-01&q=" + marker))).hasSize(4);
+        // LIKE's wildcards are text like any other
+        assertThat(ids(api.get("/api/v1/incidents?q=" + marker.substring(0, 3) + "%25" + marker.substring(4)))).isEmpty();
+
+        Map<String, String> errors = errors(api.get("/api/v1/incidents?status=trigered&severity=P9&service=apii&team=bakend"
+                + "&since=yesterday&limit=0&cursor=zzz"));
+        assertThat(errors).containsOnlyKeys("limit", "cursor", "status", "severity", "service", "team", "since");
+        assertThat(errors.get("status")).contains("did you mean \"triggered\"");
+        assertThat(errors.get("service")).contains("did you mean \"api\"");
+        assertThat(errors.get("team")).contains("did you mean \"backend\"");
+        assertThat(errors(api.get("/api/v1/incidents?since=2026-03-02&until=2026-03-01")).keySet()).containsExactly("until");
+    }
+
+    @Test
+    void listsArePagedByCursorKeepingTheirFiltersWhileNewIncidentsArrive() {
+        String marker = "pg" + System.nanoTime();
+        List<String> opened = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            opened.add(trigger(KEY, marker + "-" + i, "P2").path("incident").asString());
+        }
+        List<String> newestFirst = new ArrayList<>(opened);
+        java.util.Collections.reverse(newestFirst);
+
+        Answer first = api.get("/api/v1/incidents?q=" + marker + "&limit=2");
+        assertThat(ids(first)).isEqualTo(newestFirst.subList(0, 2));
+        String next = first.header("Link");
+        assertThat(next).matches("</api/v1/incidents\\?q=" + marker + "&limit=2&cursor=[A-Za-z0-9_-]+>; rel=\"next\"");
+        // an incident opened meanwhile is newer than every cursor: the pages neither repeat nor skip
+        trigger(KEY, marker + "-late", "P2");
+        List<String> all = new ArrayList<>(ids(first));
+        while (next != null) {
+            Answer page = api.get(next.substring(1, next.indexOf('>')));
+            all.addAll(ids(page));
+            next = page.header("Link");
+        }
+        assertThat(all).isEqualTo(newestFirst);
+
+        // the audit log and the dead letters page the same way
+        Answer audit = api.get("/api/v1/audit?limit=1");
+        assertThat(audit.status()).isEqualTo(200);
+        assertThat(audit.json()).hasSize(1);
+        String auditNext = audit.header("Link");
+        assertThat(auditNext).contains("cursor=");
+        Answer older = api.get(auditNext.substring(1, auditNext.indexOf('>')));
+        assertThat(older.json().get(0).path("id").asLong()).isLessThan(audit.json().get(0).path("id").asLong());
+        assertThat(errors(api.get("/api/v1/dlq?limit=5000&cursor=x")).keySet()).containsExactly("limit", "cursor");
+
+        // the CLI prints a page and says how to read the next
+        String server = "http://localhost:" + port;
+        CliRun list = CliRun.run("incident", "list", "--search", marker, "--status", "triggered", "--limit", "2", "--server", server,
+                "--token", TOKEN);
+        assertThat(list.exitCode()).as(list.err()).isEqualTo(0);
+        assertThat(list.out()).contains("more: add --cursor ");
+        String cursor = list.out().replaceAll("(?s).*more: add --cursor (\\S+).*", "$1").trim();
+        CliRun rest = CliRun.run("incident", "list", "--search", marker, "--status", "triggered", "--limit", "10", "--cursor", cursor,
+                "--server", server, "--token", TOKEN);
+        assertThat(rest.exitCode()).as(rest.err()).isEqualTo(0);
+        assertThat(rest.out()).contains(newestFirst.get(2) + " ").contains(newestFirst.get(4) + " ").doesNotContain("more:");
+        CliRun typo = CliRun.run("incident", "list", "--team", "bakend", "--server", server, "--token", TOKEN);
+        assertThat(typo.exitCode()).isEqualTo(1);
+        assertThat(typo.err()).contains("did you mean \"backend\"");
     }
 }

@@ -197,20 +197,28 @@ class NodesSharingOneDatabaseTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("databases")
-    void aNodeOnPostgresWithoutAPublicUrlSaysItsLinksPointAtItself(TestDatabases.Target db, CapturedOutput output) throws Exception {
+    void aNodeWithoutAPublicUrlOrProvidersSaysItsLinksPointAtItselfAndWhoCannotBePaged(TestDatabases.Target db, CapturedOutput output) throws Exception {
         String warning = "tocsin.public-url is not set: acknowledge links in pages point at this node's own address";
         List<ConfigurableApplicationContext> nodes = nodes(1, db);
         try {
             JsonNode links = api(nodes.get(0)).get("/actuator/health").json().path("components").path("links");
             assertThat(links.path("status").asString()).as(links.toString()).isEqualTo("UP");
             assertThat(links.path("details").path("public_url").asString()).startsWith("http://localhost:");
+            assertThat(links.path("details").path("warning").asString()).startsWith(warning).contains("cannot open from their phones");
+            // No SMTP server and no Twilio here: the organisation's people can be reached by none of their methods.
+            JsonNode delivery = api(nodes.get(0)).get("/actuator/health").json().path("components").path("deliveryReadiness");
+            assertThat(delivery.path("details").path("missing_providers").path("email").asString()).isEqualTo("spring.mail.host");
+            assertThat(delivery.path("details").path("missing_providers").has("sms")).isTrue();
+            assertThat(delivery.path("details").path("unreachable_people").valueStream().map(JsonNode::asString))
+                    .containsExactly("alice", "bob", "carol", "dan");
+            assertThat(output.getOut()).contains("no provider is configured for email (set spring.mail.host), sms")
+                    .contains("4 people have no contact method this server can deliver to and will not be paged: alice, bob, carol, dan");
+            assertThat(output.getOut()).contains("WARN").contains(warning);
             if (db.kind() == TestDatabases.Kind.POSTGRES) {
-                assertThat(links.path("details").path("warning").asString()).startsWith(warning);
-                assertThat(output.getOut()).contains("WARN").contains(warning);
+                assertThat(links.path("details").path("warning").asString()).contains("differs from node to node");
             } else {
                 // One node on its embedded database: nobody else's links to confuse.
-                assertThat(links.path("details").has("warning")).isFalse();
-                assertThat(output.getOut()).doesNotContain(warning);
+                assertThat(links.path("details").path("warning").asString()).doesNotContain("node to node");
             }
         } finally {
             nodes.forEach(ConfigurableApplicationContext::close);

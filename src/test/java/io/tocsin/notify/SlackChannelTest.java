@@ -15,7 +15,20 @@ class SlackChannelTest {
     static final String TOKEN = "xoxb-unit-test";
     static final FakeChatServer FAKE = new FakeChatServer(TOKEN);
     final ProviderCall call = new ProviderCall(Duration.ofSeconds(2), Duration.ofSeconds(5));
-    final SlackChannel slack = new SlackChannel(call, FAKE.slackApi() + "/", TOKEN);
+    /** Threads kept in memory here; the server keeps them in the database (ChatThreads.in). */
+    final java.util.Map<String, io.tocsin.store.NotificationStore.ChatThread> remembered = new java.util.concurrent.ConcurrentHashMap<>();
+    final ChatThreads threads = new ChatThreads() {
+        @java.lang.Override
+        public java.util.Optional<io.tocsin.store.NotificationStore.ChatThread> find(long incidentId, String address) {
+            return java.util.Optional.ofNullable(remembered.get(incidentId + " " + address));
+        }
+
+        @java.lang.Override
+        public void remember(long incidentId, String address, io.tocsin.store.NotificationStore.ChatThread first) {
+            remembered.putIfAbsent(incidentId + " " + address, first);
+        }
+    };
+    final SlackChannel slack = new SlackChannel(call, FAKE.slackApi() + "/", TOKEN, threads);
 
     @AfterAll
     static void stop() {
@@ -34,6 +47,28 @@ class SlackChannelTest {
 
     static Message notice(String address, String text) {
         return new Message("key-2", address, "[P1] api: INC-12 acknowledged", text, "<p>html</p>", false, "INC-12", null, null);
+    }
+
+    @Test
+    void noticesOfAnIncidentAreRepliesInTheThreadOfItsFirstPostButAPageNeverHidesInAThread() {
+        assertThat(slack.send(notice("#incidents", "INC-12 opened")).outcome()).isEqualTo(SendResult.Outcome.SENT);
+        assertThat(slack.send(notice("#incidents", "INC-12 acknowledged by alice")).outcome()).isEqualTo(SendResult.Outcome.SENT);
+        assertThat(slack.send(page("U0ALICE", "first page")).outcome()).isEqualTo(SendResult.Outcome.SENT);
+        assertThat(slack.send(page("U0ALICE", "page again")).outcome()).isEqualTo(SendResult.Outcome.SENT);
+        assertThat(slack.send(notice("U0ALICE", "INC-12 resolved")).outcome()).isEqualTo(SendResult.Outcome.SENT);
+
+        List<FakeChatServer.Request> posts = FAKE.requests();
+        JsonNode opened = posts.get(0).json();
+        assertThat(opened.has("thread_ts")).isFalse();
+        JsonNode acknowledged = posts.get(1).json();
+        assertThat(acknowledged.path("channel").asString()).isEqualTo("#incidents");
+        assertThat(acknowledged.path("thread_ts").asString()).isEqualTo(remembered.get("12 #incidents").threadTs()).isNotEmpty();
+        assertThat(posts.get(2).json().has("thread_ts")).isFalse();
+        assertThat(posts.get(3).json().has("thread_ts")).as("a second page is a page of its own").isFalse();
+        // A post to a user id lands in a direct-message conversation: its replies go there.
+        JsonNode resolved = posts.get(4).json();
+        assertThat(resolved.path("channel").asString()).isEqualTo("D0ALICE");
+        assertThat(resolved.path("thread_ts").asString()).isEqualTo(remembered.get("12 U0ALICE").threadTs());
     }
 
     @Test
@@ -85,7 +120,7 @@ class SlackChannelTest {
         assertRetry(slack.send(page("U0ALICE", "later")), "internal_error");
         assertRetry(slack.send(page("U0ALICE", "novel")), "something_slack_adds_next_year");
         // The real fake checks the token too: a wrong one is Slack's invalid_auth, for good.
-        assertPermanent(new SlackChannel(call, FAKE.slackApi(), "xoxb-wrong").send(page("U0ALICE", "x")), "invalid_auth");
+        assertPermanent(new SlackChannel(call, FAKE.slackApi(), "xoxb-wrong", threads).send(page("U0ALICE", "x")), "invalid_auth");
     }
 
     @Test
@@ -113,7 +148,7 @@ class SlackChannelTest {
 
     @Test
     void anIncomingWebhookAddressIsPostedToDirectlyWithoutTheToken() {
-        SlackChannel noToken = new SlackChannel(call, FAKE.slackApi(), "");
+        SlackChannel noToken = new SlackChannel(call, FAKE.slackApi(), "", threads);
         SendResult r = noToken.send(page(FAKE.baseUrl() + "/hooks/T0/B0/xyz", "via hook"));
         assertThat(r.outcome()).isEqualTo(SendResult.Outcome.SENT);
         FakeChatServer.Request req = FAKE.requests().get(0);
@@ -127,7 +162,7 @@ class SlackChannelTest {
 
     @Test
     void withoutABotTokenOnlyWebhooksCanBeReached() {
-        SendResult r = new SlackChannel(call, FAKE.slackApi(), " ").send(page("U0ALICE", "x"));
+        SendResult r = new SlackChannel(call, FAKE.slackApi(), " ", threads).send(page("U0ALICE", "x"));
         assertThat(r.outcome()).isEqualTo(SendResult.Outcome.PERMANENT);
         assertThat(r.detail()).contains("no Slack bot token configured");
         assertThat(FAKE.requests()).isEmpty();
@@ -135,7 +170,7 @@ class SlackChannelTest {
 
     @Test
     void anUnreachableSlackIsRetried() {
-        SlackChannel nowhere = new SlackChannel(call, "http://127.0.0.1:1/api", TOKEN);
+        SlackChannel nowhere = new SlackChannel(call, "http://127.0.0.1:1/api", TOKEN, threads);
         assertThat(nowhere.send(page("U0ALICE", "x")).outcome()).isEqualTo(SendResult.Outcome.RETRY);
     }
 

@@ -197,12 +197,19 @@ abstract class SlackFlowContract {
         assertThat(teams.body()).contains("AdaptiveCard").contains("opened as P2");
 
         assertThat(press("U0ALICE", "acknowledge", String.valueOf(id)).status()).isEqualTo(200);
-        FAKE.await(r -> slackTo("#backend", marker).test(r) && r.body().contains("acknowledged by alice"), WITHIN, "the acknowledgement in #backend");
+        FakeChatServer.Request acknowledged = FAKE.await(r -> slackTo("#backend", marker).test(r) && r.body().contains("acknowledged by alice"),
+                WITHIN, "the acknowledgement in #backend");
         FAKE.await(r -> r.path().equals("/teams/incidents") && r.body().contains(marker) && r.body().contains("acknowledged by alice"),
                 WITHIN, "the acknowledgement in Teams");
 
         api.postJson("/api/v1/incidents/" + id + "/resolve", "{}");
-        FAKE.await(r -> slackTo("#backend", marker).test(r) && r.body().contains("resolved by"), WITHIN, "the resolution in #backend");
+        FakeChatServer.Request resolved = FAKE.await(r -> slackTo("#backend", marker).test(r) && r.body().contains("resolved by"), WITHIN,
+                "the resolution in #backend");
+        // The channel shows one line per incident: what followed the opening post is in its thread.
+        assertThat(opened.json().has("thread_ts")).isFalse();
+        String thread = acknowledged.json().path("thread_ts").asString("");
+        assertThat(thread).isNotEmpty();
+        assertThat(resolved.json().path("thread_ts").asString()).isEqualTo(thread);
         FAKE.await(r -> r.path().equals("/teams/incidents") && r.body().contains(marker) && r.body().contains("resolved by"),
                 WITHIN, "the resolution in Teams");
         assertThat(FAKE.matching(slackTo("#backend", marker))).hasSize(3);
@@ -268,10 +275,12 @@ abstract class SlackFlowContract {
         JsonNode resolvedEntry = entry(api.get("/api/v1/incidents/" + id).json(), "RESOLVED");
         assertThat(resolvedEntry.path("actor").asString()).isEqualTo("bob");
         assertThat(resolvedEntry.path("via").asString()).isEqualTo("slack");
-        // Alice was paged and did not resolve it herself: she hears about it in Slack, without buttons.
-        FakeChatServer.Request notice = FAKE.await(r -> slackTo("U0ALICE", marker).test(r) && r.body().contains("resolved"),
+        // Alice was paged and did not resolve it herself: she hears about it in Slack, without buttons, as a
+        // reply under her page (in the direct-message conversation the page landed in).
+        FakeChatServer.Request notice = FAKE.await(r -> slackTo("D0ALICE", marker).test(r) && r.body().contains("resolved"),
                 WITHIN, "the resolution notice to alice");
         assertThat(notice.json().path("blocks").size()).isEqualTo(1);
+        assertThat(notice.json().path("thread_ts").asString("")).isNotEmpty();
     }
 
     @Test
