@@ -207,9 +207,9 @@ final class OidcLogin {
                 throw Refusal.NO_CLAIM.exception("the provider sent no " + settings.emailClaim() + " claim", null);
             }
             // Providers that let people type their own address say whether they checked it (Keycloak, Google, Okta);
-            // an unchecked address is anybody's claim to be that person.
+            // an unchecked address is anybody's claim to be that person. email_verified speaks of the email claim only.
             Object verified = user.getClaims().get("email_verified");
-            if (Boolean.FALSE.equals(verified) || "false".equals(verified)) {
+            if (settings.emailClaim().equals("email") && (Boolean.FALSE.equals(verified) || "false".equals(verified))) {
                 throw Refusal.UNVERIFIED.exception(address.trim(), null);
             }
             String person = personByEmail(engine.organisation(), address.trim())
