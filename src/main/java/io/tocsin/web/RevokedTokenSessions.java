@@ -28,12 +28,17 @@ final class RevokedTokenSessions extends OncePerRequestFilter {
             throws ServletException, IOException {
         Authentication who = SecurityContextHolder.getContext().getAuthentication();
         if (who != null && who.getDetails() instanceof TokenLogin.SignedInWith signedIn && tokens.live(signedIn.tokenId()).isEmpty()) {
-            SecurityContextHolder.clearContext();
-            HttpSession session = request.getSession(false);
-            if (session != null) {
-                session.invalidate();
-            }
+            end(request);
         }
         chain.doFilter(request, response);
+    }
+
+    /** Ends the request's session: this request goes on signed out, and the browser's cookie names nothing any more. */
+    static void end(HttpServletRequest request) {
+        SecurityContextHolder.clearContext();
+        HttpSession session = request.getSession(false);
+        if (session != null) {
+            session.invalidate();
+        }
     }
 }

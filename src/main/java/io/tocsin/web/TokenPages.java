@@ -103,6 +103,10 @@ class TokenPages {
         if (who.getDetails() instanceof PasswordLogin.SignedInWithPassword p) {
             return AccessTokens.passwordSession(p.person());
         }
+        if (who.getPrincipal() instanceof OidcLogin.SignedIn o) {
+            // signed in through the identity provider: the person, with what a password session holds
+            return AccessTokens.passwordSession(o.person());
+        }
         if (who.getDetails() instanceof TokenLogin.SignedInWith t) {
             return tokens.live(t.tokenId()).orElseThrow();
         }

@@ -20,7 +20,9 @@ import org.springframework.security.web.authentication.LoginUrlAuthenticationEnt
  */
 @Configuration
 class UiSecurity {
-    static final String[] PATHS = {"/ui", "/ui/**", "/login", "/logout", "/webjars/**", "/css/**", "/status", "/status/**"};
+    /** With the OpenID Connect flow's own two (OidcLogin), which answer nothing while it is not configured. */
+    static final String[] PATHS = {"/ui", "/ui/**", "/login", "/logout", "/webjars/**", "/css/**", "/status", "/status/**",
+            "/oauth2/authorization/*", "/login/oauth2/code/*"};
 
     /**
      * Scripts, styles and everything else only from Tocsin itself, none inline: an alert's text that
@@ -52,13 +54,18 @@ class UiSecurity {
     @Bean
     @Order(1)
     SecurityFilterChain ui(HttpSecurity http, ApiTokenStore tokens, IncidentEngine engine,
-                           io.tocsin.store.PasswordStore passwords, java.time.Clock clock) throws Exception {
+                           io.tocsin.store.PasswordStore passwords, java.time.Clock clock, OidcSettings oidc,
+                           io.tocsin.config.PublicUrl publicUrl) throws Exception {
         LoginUrlAuthenticationEntryPoint toLogin = new LoginUrlAuthenticationEntryPoint("/login");
         AccessDeniedHandlerImpl denied = new AccessDeniedHandlerImpl();
         http.securityMatcher(PATHS)
                 .authenticationProvider(new PasswordLogin(passwords, engine, new LoginThrottle(clock)))
                 .authenticationProvider(new TokenLogin(tokens, engine))
-                .addFilterBefore(new RevokedTokenSessions(tokens), AuthorizationFilter.class)
+                .addFilterBefore(new RevokedTokenSessions(tokens), AuthorizationFilter.class);
+        if (oidc.configured()) {
+            OidcLogin.configure(http, oidc, engine, publicUrl);
+        }
+        http
                 .formLogin(f -> f.loginPage("/login")
                         .usernameParameter("person")
                         .passwordParameter("token")
@@ -90,6 +97,8 @@ class UiSecurity {
                 .authorizeHttpRequests(a -> a
                         // with its ?error=... variants, which form login's own permitAll does not cover
                         .requestMatchers("/login").permitAll()
+                        // the provider's flow (OidcLogin) signs in; without it nothing answers there but a 404
+                        .requestMatchers("/oauth2/authorization/*", "/login/oauth2/code/*").permitAll()
                         .requestMatchers("/webjars/**", "/css/**").permitAll()
                         // the public status page, its feed and its subscription forms (CSRF-protected like every form)
                         .requestMatchers("/status", "/status/**").permitAll()
