@@ -98,14 +98,7 @@ class TokenPages {
         return show(who, model);
     }
 
-    /** The token (or password) the session signed in with, as a caller of {@link AccessTokens}. */
     private ApiTokenStore.Issued caller(Authentication who) {
-        if (who.getDetails() instanceof PasswordLogin.SignedInWithPassword p) {
-            return AccessTokens.passwordSession(p.person());
-        }
-        if (who.getDetails() instanceof TokenLogin.SignedInWith t) {
-            return tokens.live(t.tokenId()).orElseThrow();
-        }
-        throw new IllegalStateException("a session without a sign-in");
+        return Sessions.caller(tokens, who);
     }
 }
