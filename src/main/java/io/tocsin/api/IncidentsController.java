@@ -499,8 +499,18 @@ class IncidentsController {
         }
     }
 
+    /**
+     * Every action on one incident ({@code POST /{id}/...}) is refused before its body is looked at when
+     * the caller may not work the incident: a refusal says so, not what was wrong with the request.
+     */
+    @org.springframework.web.bind.annotation.ModelAttribute
+    void mayWork(jakarta.servlet.http.HttpServletRequest request, @PathVariable(required = false) String id, Principal who) {
+        if (id != null && "POST".equals(request.getMethod())) {
+            requireToRespond(incidents, permissions, id, who);
+        }
+    }
+
     private ActionAnswer run(String id, Command command, String from, Principal who) {
-        requireToRespond(incidents, permissions, id, who);
         Incidents.CommandResult r = incidents.command(number(id), command, actor(from, who), "api")
                 .orElseThrow(() -> new NotFoundException("no incident " + id));
         return new ActionAnswer(view(r.incident()), r.changed(), r.message());

@@ -50,7 +50,7 @@ class TokenPages {
         ApiTokenStore.Issued caller = caller(who);
         model.addAttribute("tokens", access.visibleTo(caller).stream().map(access::view).toList());
         model.addAttribute("personal", caller.kind() == ApiTokenStore.Kind.PERSON);
-        model.addAttribute("admin", caller.may(ApiTokenStore.Scope.ADMIN));
+        model.addAttribute("admin", AccessTokens.administers(engine.organisation(), caller));
         model.addAttribute("hasPassword", caller.kind() == ApiTokenStore.Kind.PERSON && passwords.has(caller.person()));
         return "ui/account";
     }

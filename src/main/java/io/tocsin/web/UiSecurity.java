@@ -107,7 +107,10 @@ class UiSecurity {
                         // granted, a role: Permissions), every form write; what a form changes is decided by its page
                         .requestMatchers(org.springframework.http.HttpMethod.GET, "/ui", "/ui/**").access((authentication, context) ->
                                 new org.springframework.security.authorization.AuthorizationDecision(mayRead(authentication.get(), tokens, permissions)))
-                        .anyRequest().hasAuthority("SCOPE_write"));
+                        .anyRequest().access((authentication, context) -> new org.springframework.security.authorization.AuthorizationDecision(
+                                authentication.get() != null && authentication.get().getAuthorities().stream()
+                                        .anyMatch(g -> "SCOPE_write".equals(g.getAuthority()))
+                                        && mayRead(authentication.get(), tokens, permissions))));
         return http.build();
     }
 
