@@ -549,4 +549,162 @@ abstract class RolesMatrixContract {
         }
         assertThat(wrong).isEmpty();
     }
+
+    HttpCalls as(Caller c) {
+        return admin.withToken(tokens.get(c));
+    }
+
+    static void assertRefused(HttpCalls.Answer a, String role, String... words) {
+        assertThat(a.status()).as(a.body()).isEqualTo(403);
+        assertThat(a.contentType()).startsWith("application/problem+json");
+        JsonNode problem = a.json();
+        assertThat(problem.path("role").asString()).isEqualTo(role);
+        assertThat(problem.path("errors").get(0).path("field").asString()).isEqualTo("Authorization");
+        assertThat(problem.path("detail").asString()).contains("the " + role + " role");
+        for (String w : words) {
+            assertThat(problem.path("detail").asString()).contains(w);
+        }
+    }
+
+    @Test
+    void aResponderWorksTheirTeamsIncidentsAndNotAnotherTeams() {
+        long backend = openIncident(BACKEND_KEY);
+        long payments = openIncident(PAYMENTS_KEY);
+        assertRefused(as(Caller.ERIN).postJson("/api/v1/incidents/" + backend + "/acknowledge", "{}"), "responder", "team backend");
+        assertThat(as(Caller.ERIN).postJson("/api/v1/incidents/" + payments + "/acknowledge", "{}").status()).isEqualTo(200);
+        assertRefused(as(Caller.DAN).postJson("/api/v1/incidents/" + payments + "/notes", Map.of("text", "mine?")), "responder", "team payments");
+        // a viewer reads everything and works nothing
+        assertThat(as(Caller.VIC).get("/api/v1/incidents/" + backend).status()).isEqualTo(200);
+        assertRefused(as(Caller.VIC).postJson("/api/v1/incidents/" + backend + "/resolve", "{}"), "responder", "team backend");
+        // a refusal is decided before the body: a malformed one is still a refusal, not a 400 that says what it lacks
+        assertRefused(as(Caller.ERIN).postJson("/api/v1/incidents/" + backend + "/severity", "{}"), "responder");
+        // one more service on the incident brings its team in: payments is affected now, so erin may work it
+        assertThat(as(Caller.DAN).postJson("/api/v1/incidents/" + backend + "/services", Map.of("service", "shop")).status()).isEqualTo(200);
+        assertThat(as(Caller.ERIN).postJson("/api/v1/incidents/" + backend + "/notes", Map.of("text", "payments too")).status())
+                .isEqualTo(200);
+        // no role at all: not even reading
+        assertRefused(as(Caller.FRANK).get("/api/v1/incidents"), "viewer", "holds no role");
+    }
+
+    @Test
+    void aBulkActionActsOnTheCallersOwnTeamsIncidentsAndRefusesTheRestOneByOne() {
+        long backend = openIncident(BACKEND_KEY);
+        long payments = openIncident(PAYMENTS_KEY);
+        JsonNode answer = as(Caller.ERIN).postJson("/api/v1/incidents/acknowledge",
+                Map.of("ids", List.of("INC-" + backend, "INC-" + payments))).json();
+        assertThat(answer.path("changed").asInt()).isEqualTo(1);
+        assertThat(answer.path("results").get(0).path("outcome").asString()).isEqualTo("refused");
+        assertThat(answer.path("results").get(0).path("message").asString()).contains("responder role in team backend");
+        assertThat(answer.path("results").get(1).path("outcome").asString()).isEqualTo("changed");
+        assertThat(admin.get("/api/v1/incidents/" + backend).json().path("incident").path("status").asString()).isEqualTo("TRIGGERED");
+    }
+
+    @Test
+    void aResponderChangesTheirOwnShiftsAndAManagerAnyoneOnTheTeamsSchedule() {
+        Map<String, String> dansShift = Map.of("person", "dan", "start", "2027-07-01T09:00:00Z", "end", "2027-07-01T17:00:00Z");
+        HttpCalls.Answer own = as(Caller.DAN).postJson("/api/v1/schedules/backend-primary/overrides", dansShift);
+        assertThat(own.status()).as(own.body()).isEqualTo(201);
+        long dans = own.json().path("id").asLong();
+        // another team's responder, even for their own shift, on backend's schedule
+        assertRefused(as(Caller.ERIN).postJson("/api/v1/schedules/backend-primary/overrides",
+                Map.of("person", "erin", "start", "2027-07-02T09:00:00Z", "end", "2027-07-02T17:00:00Z")), "responder", "team backend");
+        // someone else's shift is a manager's
+        long carols = override("carol");
+        assertRefused(as(Caller.DAN).delete("/api/v1/schedules/backend-primary/overrides/" + carols), "manager", "team backend");
+        assertThat(as(Caller.DAN).delete("/api/v1/schedules/backend-primary/overrides/" + dans).status()).isEqualTo(204);
+        assertThat(as(Caller.CAROL).postJson("/api/v1/schedules/backend-primary/overrides", dansShift).status()).isEqualTo(201);
+        // carol manages backend's schedule, not payments'
+        assertRefused(as(Caller.CAROL).postJson("/api/v1/schedules/payments-primary/overrides",
+                Map.of("person", "erin", "start", "2027-07-03T09:00:00Z", "end", "2027-07-03T17:00:00Z")), "manager", "team payments");
+        // a swap dan is asked to cover is his to accept, not erin's
+        long swap = swap("carol", "dan");
+        assertRefused(as(Caller.ERIN).postJson("/api/v1/swaps/" + swap + "/accept", "{}"), "manager", "team backend");
+        assertThat(as(Caller.DAN).postJson("/api/v1/swaps/" + swap + "/accept", "{}").status()).isEqualTo(200);
+    }
+
+    @Test
+    void onlyAnAdminActivatesConfigurationAndManagesOtherPeoplesTokens() throws Exception {
+        assertRefused(as(Caller.BOB).post("/api/v1/config", "application/json", configFiles()), "admin", "organisation-wide");
+        assertThat(as(Caller.ALICE).post("/api/v1/config", "application/json", configFiles()).status()).isIn(200, 201);
+        // bob's token carries the admin scope, yet his role decides: he issues only his own tokens
+        HttpCalls.Answer forDan = as(Caller.BOB).postJson("/api/v1/tokens", Map.of("name", "for-dan", "kind", "person", "person", "dan"));
+        assertThat(forDan.status()).as(forDan.body()).isEqualTo(403);
+        assertThat(as(Caller.BOB).get("/api/v1/tokens").json()).allSatisfy(t -> assertThat(t.path("person").asString()).isEqualTo("bob"));
+        assertThat(as(Caller.ALICE).postJson("/api/v1/tokens", Map.of("name", "for-dan", "kind", "person", "person", "dan")).status())
+                .isEqualTo(201);
+        HttpCalls.Answer password = as(Caller.BOB).putJson("/api/v1/people/dan/password", Map.of("password", "correct horse battery staple"));
+        assertThat(password.status()).isEqualTo(403);
+        // the service token acts by its scopes, organisation-wide
+        assertThat(as(Caller.SERVICE).put("/api/v1/switches", Map.of("safe_mode", false)).status()).isEqualTo(200);
+    }
+
+    @Test
+    void theRolesAreListedAsTheConfigurationGrantsThem() {
+        JsonNode roles = as(Caller.DAN).get("/api/v1/roles").json();
+        assertThat(roles.path("enforced").asBoolean()).isTrue();
+        assertThat(roles.path("caller").asString()).isEqualTo("dan");
+        assertThat(roles.path("caller_roles").path("teams").path("backend").toString()).isEqualTo("[\"responder\"]");
+        Map<String, String> people = new LinkedHashMap<>();
+        for (JsonNode p : roles.path("people")) {
+            people.put(p.path("person").asString(), p.path("organisation") + " " + p.path("teams"));
+        }
+        assertThat(people).containsEntry("alice", "[\"admin\"] {}").containsEntry("carol", "[] {\"backend\":[\"manager\"]}")
+                .containsEntry("erin", "[] {\"payments\":[\"responder\"]}").containsEntry("frank", "[] {}");
+        // a token that is no person has no roles of its own
+        assertThat(as(Caller.SERVICE).get("/api/v1/roles").json().path("caller_roles").isNull()).isTrue();
+    }
+
+    @Test
+    void anIntegrationKeyOpensIncidentsOnlyOnItsOwnService() {
+        // the event claims another service in every field it has; the key decides
+        HttpCalls.Answer a = admin.withToken(null).postJson("/api/v1/events", Map.of("routing_key", BACKEND_KEY, "dedup_key", "claims-shop",
+                "summary", "checkout down", "source", "shop", "labels", Map.of("service", "shop", "team", "payments")));
+        assertThat(a.status()).as(a.body()).isEqualTo(202);
+        String incident = a.json().path("incident").asString();
+        assertThat(admin.get("/api/v1/incidents/" + incident).json().path("incident").path("service").asString()).isEqualTo("api");
+        // the same dedup key from the other service's key is that service's own incident, never the first one
+        HttpCalls.Answer b = admin.withToken(null).postJson("/api/v1/events", Map.of("routing_key", PAYMENTS_KEY, "dedup_key", "claims-shop",
+                "summary", "checkout down"));
+        assertThat(b.json().path("incident").asString()).isNotEqualTo(incident);
+        assertThat(admin.get("/api/v1/incidents/" + b.json().path("incident").asString()).json().path("incident").path("service").asString())
+                .isEqualTo("shop");
+        // resolving through one service's key leaves the other's incident open
+        admin.withToken(null).postJson("/api/v1/events", Map.of("routing_key", PAYMENTS_KEY, "dedup_key", "claims-shop", "action", "resolve"));
+        assertThat(admin.get("/api/v1/incidents/" + incident).json().path("incident").path("status").asString()).isEqualTo("TRIGGERED");
+    }
+
+    /** In a real browser: a viewer and another team's responder see no action buttons; a form posted anyway is refused. */
+    @Test
+    void theIncidentPageShowsItsButtonsOnlyToWhomMayPressThem() throws Exception {
+        long backend = openIncident(BACKEND_KEY);
+        try (io.tocsin.testing.HeadlessChromium chromium = io.tocsin.testing.HeadlessChromium.start()) {
+            org.openqa.selenium.chrome.ChromeDriver browser = chromium.driver();
+            var wait = new org.openqa.selenium.support.ui.WebDriverWait(browser, java.time.Duration.ofSeconds(20));
+            for (Caller c : List.of(Caller.VIC, Caller.ERIN, Caller.DAN)) {
+                browser.get(base() + "/login");
+                browser.manage().deleteAllCookies();
+                browser.get(base() + "/login");
+                browser.findElement(org.openqa.selenium.By.id("token")).sendKeys(tokens.get(c));
+                browser.findElement(org.openqa.selenium.By.id("sign-in")).click();
+                wait.until(org.openqa.selenium.support.ui.ExpectedConditions.urlToBe(base() + "/ui"));
+                browser.get(base() + "/ui/incidents/" + backend);
+                wait.until(org.openqa.selenium.support.ui.ExpectedConditions.visibilityOfElementLocated(org.openqa.selenium.By.id("status")));
+                boolean buttons = !browser.findElements(org.openqa.selenium.By.id("acknowledge")).isEmpty();
+                assertThat(buttons).as("%s sees the action buttons", c).isEqualTo(c == Caller.DAN);
+                assertThat(browser.findElements(org.openqa.selenium.By.id("read-only"))).as("%s is told why", c).hasSize(c == Caller.DAN ? 0 : 1);
+            }
+            // dan presses acknowledge: the timeline names him and the UI
+            browser.findElement(org.openqa.selenium.By.id("acknowledge")).click();
+            wait.until(org.openqa.selenium.support.ui.ExpectedConditions.textToBe(org.openqa.selenium.By.id("status"), "ACKNOWLEDGED"));
+        }
+        // erin posts the form anyway, with her session and its CSRF token
+        HttpClient erin = session(Caller.ERIN);
+        HttpResponse<String> refused = erin.send(HttpRequest.newBuilder(URI.create(base() + "/ui/incidents/" + backend + "/resolve"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("_csrf=" + URLEncoder.encode(csrf(erin), StandardCharsets.UTF_8))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(refused.statusCode()).isEqualTo(403);
+        assertThat(refused.body()).contains("id=\"forbidden\"").contains("responder role in team backend");
+        assertThat(admin.get("/api/v1/incidents/" + backend).json().path("incident").path("status").asString()).isEqualTo("ACKNOWLEDGED");
+    }
 }
