@@ -146,7 +146,8 @@ public class Permissions {
 
     /**
      * The rule: may {@code caller} do {@code action} to a subject of {@code teams} (the teams of an
-     * incident's services, a schedule's team; empty for what belongs to no team)? Empty when it may.
+     * incident's services, a schedule's team)? A subject of no team is every team's: a role held for any
+     * team counts. Empty when it may.
      */
     public static Optional<Refusal> check(Organisation organisation, Issued caller, Action action, Set<String> teams) {
         if (!caller.may(action.scope)) {
@@ -161,7 +162,8 @@ public class Permissions {
         }
         if (action.byTeam) {
             for (Map.Entry<String, Set<Role>> t : grants.teams().entrySet()) {
-                boolean counts = action == Action.READ || teams.contains(t.getKey());
+                // a subject of no team (a service or schedule without one) is every team's to work
+                boolean counts = action == Action.READ || teams.isEmpty() || teams.contains(t.getKey());
                 if (counts && t.getValue().stream().anyMatch(r -> r.includes(action.role))) {
                     return Optional.empty();
                 }
@@ -176,8 +178,11 @@ public class Permissions {
         if (action == Action.READ) {
             return "holds no role; reading needs at least " + role;
         }
-        if (!action.byTeam || teams.isEmpty()) {
+        if (!action.byTeam) {
             return "needs " + role + " organisation-wide";
+        }
+        if (teams.isEmpty()) {
+            return "needs " + role + " in any team (or organisation-wide)";
         }
         return "needs " + role + " in team " + String.join(" or ", new TreeSet<>(teams)) + " (or organisation-wide)";
     }

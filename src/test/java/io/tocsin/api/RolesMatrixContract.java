@@ -42,7 +42,7 @@ import tools.jackson.databind.JsonNode;
  * mapping, so a new route without an entry here fails) is called by every kind of caller — nobody, the
  * bootstrap admin token, a service token, and a person holding each role (src/test/resources/orgs/roles:
  * alice admin, bob manager and vic viewer organisation-wide; carol manager and dan responder of team
- * backend, erin responder of team payments; frank holds no role) — and answers allowed, 401 (login for
+ * backend, erin responder and tess viewer of team payments; frank holds no role) — and answers allowed, 401 (login for
  * the browser's pages) or 403 as the matrix says. Every person's token carries every scope, so what
  * refuses them is their role, never their token.
  */
@@ -66,7 +66,7 @@ abstract class RolesMatrixContract {
     /** Who calls. A person's token is theirs; the admin token and the service token are no person. */
     enum Caller {
         NONE(null), ADMIN_TOKEN(null), SERVICE(null), ALICE("alice"), BOB("bob"), CAROL("carol"), DAN("dan"), ERIN("erin"),
-        VIC("vic"), FRANK("frank");
+        VIC("vic"), TESS("tess"), FRANK("frank");
 
         final String person;
 
@@ -143,7 +143,8 @@ abstract class RolesMatrixContract {
 
     static final Set<Caller> TOKENS = Set.of(Caller.ADMIN_TOKEN, Caller.SERVICE);
     /** Anyone holding a role. */
-    static final Set<Caller> READERS = plus(TOKENS, Caller.ALICE, Caller.BOB, Caller.CAROL, Caller.DAN, Caller.ERIN, Caller.VIC);
+    static final Set<Caller> READERS = plus(TOKENS, Caller.ALICE, Caller.BOB, Caller.CAROL, Caller.DAN, Caller.ERIN, Caller.VIC,
+            Caller.TESS);
     static final Set<Caller> ADMINS = plus(TOKENS, Caller.ALICE);
     /** A backend incident, and one's own shifts on backend's schedule. */
     static final Set<Caller> BACKEND_RESPONDERS = plus(TOKENS, Caller.ALICE, Caller.BOB, Caller.CAROL, Caller.DAN);
@@ -337,7 +338,7 @@ abstract class RolesMatrixContract {
         api("POST /api/v1/tokens", read, c -> "/api/v1/tokens",
                 c -> json(Map.of("name", "more-" + System.nanoTime(), "kind", "person", "person", c.self(), "scopes", List.of("read"))));
         Map<Caller, Outcome> revoke = allowed(plus(ADMINS, Caller.DAN), false);
-        for (Caller c : List.of(Caller.BOB, Caller.CAROL, Caller.ERIN, Caller.VIC)) {
+        for (Caller c : List.of(Caller.BOB, Caller.CAROL, Caller.ERIN, Caller.VIC, Caller.TESS)) {
             revoke.put(c, Outcome.HIDDEN);
         }
         api("DELETE /api/v1/tokens/{id}", revoke, c -> "/api/v1/tokens/" + dansToken());
@@ -582,6 +583,9 @@ abstract class RolesMatrixContract {
         assertThat(as(Caller.DAN).postJson("/api/v1/incidents/" + backend + "/services", Map.of("service", "shop")).status()).isEqualTo(200);
         assertThat(as(Caller.ERIN).postJson("/api/v1/incidents/" + backend + "/notes", Map.of("text", "payments too")).status())
                 .isEqualTo(200);
+        // a viewer of one team reads like any other role holder, and works nothing, not even that team's incidents
+        assertThat(as(Caller.TESS).get("/api/v1/incidents/" + payments).status()).isEqualTo(200);
+        assertRefused(as(Caller.TESS).postJson("/api/v1/incidents/" + payments + "/resolve", "{}"), "responder", "team payments");
         // no role at all: not even reading
         assertRefused(as(Caller.FRANK).get("/api/v1/incidents"), "viewer", "holds no role");
     }
@@ -649,7 +653,8 @@ abstract class RolesMatrixContract {
             people.put(p.path("person").asString(), p.path("organisation") + " " + p.path("teams"));
         }
         assertThat(people).containsEntry("alice", "[\"admin\"] {}").containsEntry("carol", "[] {\"backend\":[\"manager\"]}")
-                .containsEntry("erin", "[] {\"payments\":[\"responder\"]}").containsEntry("frank", "[] {}");
+                .containsEntry("erin", "[] {\"payments\":[\"responder\"]}").containsEntry("tess", "[] {\"payments\":[\"viewer\"]}")
+                .containsEntry("frank", "[] {}");
         // a token that is no person has no roles of its own
         assertThat(as(Caller.SERVICE).get("/api/v1/roles").json().path("caller_roles").isNull()).isTrue();
     }
