@@ -49,6 +49,39 @@ class ApiProblems extends ResponseEntityExceptionHandler {
         return p;
     }
 
+    /**
+     * A refusal by {@link io.tocsin.incident.Permissions}: 403 naming the role needed ({@code role}) and
+     * where, the same whether the security filter refused (reading, administering) or a controller that
+     * read the subject (an incident's team, a schedule's).
+     */
+    static Map<String, Object> refusal(io.tocsin.incident.Permissions.Refusal r) {
+        Map<String, Object> p = new java.util.LinkedHashMap<>();
+        p.put("type", "https://tocsin.io/problems/forbidden");
+        p.put("title", "Forbidden");
+        p.put("status", 403);
+        p.put("detail", "Authorization: " + r.message());
+        if (r.role() != null) {
+            p.put("role", r.role().wire());
+        }
+        if (r.scope() != null) {
+            p.put("scope", r.scope().wire());
+        }
+        p.put("errors", List.of(Map.of("field", "Authorization", "message", r.message())));
+        return p;
+    }
+
+    private static final tools.jackson.databind.json.JsonMapper JSON = tools.jackson.databind.json.JsonMapper.builder().build();
+
+    static String forbiddenJson(io.tocsin.incident.Permissions.Refusal r) {
+        return JSON.writeValueAsString(refusal(r));
+    }
+
+    @ExceptionHandler(io.tocsin.incident.Permissions.Refused.class)
+    ResponseEntity<Object> refused(io.tocsin.incident.Permissions.Refused e) {
+        return ResponseEntity.status(HttpStatus.FORBIDDEN).contentType(org.springframework.http.MediaType.APPLICATION_PROBLEM_JSON)
+                .body(refusal(e.refusal));
+    }
+
     @ExceptionHandler(NotFoundException.class)
     ProblemDetail notFound(NotFoundException e) {
         return problem(HttpStatus.NOT_FOUND, "Not found", e.getMessage());

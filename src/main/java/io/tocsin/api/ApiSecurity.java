@@ -118,7 +118,7 @@ class ApiSecurity {
     }
 
     @Bean
-    SecurityFilterChain api(HttpSecurity http, ApiTokenStore tokens) throws Exception {
+    SecurityFilterChain api(HttpSecurity http, ApiTokenStore tokens, io.tocsin.incident.Permissions permissions) throws Exception {
         http.csrf(c -> c.disable())
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .httpBasic(b -> b.disable())
@@ -132,7 +132,7 @@ class ApiSecurity {
                         .requestMatchers(OPEN).permitAll()
                         .requestMatchers(org.springframework.http.HttpMethod.POST, OPEN_POST).permitAll());
         // kept apart from the open paths above: everything else needs a token with the right scope
-        http.authorizeHttpRequests(TokenScopes::require);
+        http.authorizeHttpRequests(rules -> TokenScopes.require(rules, permissions));
         return http.build();
     }
 
@@ -146,11 +146,26 @@ class ApiSecurity {
 
     /** The API token behind a request's principal, when it came with one. */
     static Optional<ApiTokenStore.Issued> caller(java.security.Principal who) {
+        // every authenticated API request has its token here; a test's own principal has none
         return who instanceof org.springframework.security.core.Authentication a && a.getDetails() instanceof ApiTokenStore.Issued i
                 ? Optional.of(i) : Optional.empty();
     }
 
+    /**
+     * Who asks, for {@link io.tocsin.incident.Permissions}: the API token, or for any other principal (a
+     * sign-in that is not a token) its person with read and write, as a password session holds.
+     */
+    static ApiTokenStore.Issued asking(java.security.Principal who) {
+        return caller(who).orElseGet(() -> io.tocsin.incident.AccessTokens.passwordSession(who.getName()));
+    }
+
     static void lacksScope(HttpServletRequest req, HttpServletResponse res) throws IOException {
+        if (req.getAttribute(TokenScopes.REFUSAL) instanceof io.tocsin.incident.Permissions.Refusal refusal) {
+            res.setStatus(HttpStatus.FORBIDDEN.value());
+            res.setContentType("application/problem+json");
+            res.getWriter().write(ApiProblems.forbiddenJson(refusal));
+            return;
+        }
         String scope = TokenScopes.needed(req).wire();
         res.setStatus(HttpStatus.FORBIDDEN.value());
         res.setContentType("application/problem+json");

@@ -2,7 +2,9 @@ package io.tocsin.api;
 
 import io.tocsin.config.OrganisationConfig;
 import io.tocsin.incident.IncidentEngine;
+import io.tocsin.incident.Permissions;
 import io.tocsin.notify.TestPages;
+import io.tocsin.store.ApiTokenStore;
 import io.tocsin.store.AuditLog;
 import io.tocsin.store.NotificationStore;
 import java.security.Principal;
@@ -25,8 +27,11 @@ class DeliveriesController {
     private final IncidentEngine engine;
     private final Clock clock;
     private final AuditLog audit;
+    private final Permissions permissions;
 
-    DeliveriesController(NotificationStore deliveries, TestPages testPages, IncidentEngine engine, Clock clock, AuditLog audit) {
+    DeliveriesController(NotificationStore deliveries, TestPages testPages, IncidentEngine engine, Clock clock, AuditLog audit,
+                         Permissions permissions) {
+        this.permissions = permissions;
         this.deliveries = deliveries;
         this.testPages = testPages;
         this.engine = engine;
@@ -45,6 +50,7 @@ class DeliveriesController {
     @PostMapping("/api/v1/dlq/{id}/replay")
     @Transactional
     Map<String, Object> replay(@PathVariable long id, Principal who) {
+        permissions.require(ApiSecurity.asking(who), Permissions.Action.OPERATE, java.util.Set.of());
         NotificationStore.Delivery d = deliveries.find(id).orElseThrow(() -> new NotFoundException("no delivery " + id));
         if (!"DEAD".equals(d.status())) {
             throw new BadRequestException("id", "delivery " + id + " is " + d.status().toLowerCase() + ", not in the dead letters");
@@ -79,6 +85,10 @@ class DeliveriesController {
     Map<String, Object> testPage(@PathVariable String id, Principal who) {
         OrganisationConfig.Person person = engine.organisation().person(id)
                 .orElseThrow(() -> new NotFoundException("no person " + id));
+        ApiTokenStore.Issued caller = ApiSecurity.asking(who);
+        boolean own = caller.kind() == ApiTokenStore.Kind.PERSON && person.id().equals(caller.person());
+        // testing one's own phone is reading what one's rules do; paging someone else to test is an operation
+        permissions.require(caller, own ? Permissions.Action.READ : Permissions.Action.OPERATE, java.util.Set.of());
         List<Map<String, Object>> results = testPages.send(person);
         boolean allSent = results.stream().allMatch(r -> "sent".equals(r.get("outcome")));
         // Sent outside any transaction (a provider can be slow); what went out is recorded afterwards.

@@ -69,12 +69,45 @@ class DirectoryController {
                      List<RoutingRule> routingRules, List<MaintenanceWindow> maintenanceWindows) {
     }
 
+    /** One person's access roles: organisation-wide, and per team (team id to roles). */
+    record PersonRoles(String person, List<String> organisation, java.util.Map<String, List<String>> teams) {
+        static PersonRoles of(String person, io.tocsin.incident.Permissions.Grants g) {
+            java.util.Map<String, List<String>> teams = new java.util.LinkedHashMap<>();
+            g.teams().forEach((team, roles) -> teams.put(team, wire(roles)));
+            return new PersonRoles(person, wire(g.organisation()), teams);
+        }
+
+        private static List<String> wire(java.util.Set<io.tocsin.incident.Permissions.Role> roles) {
+            return roles.stream().map(io.tocsin.incident.Permissions.Role::wire).toList();
+        }
+    }
+
+    /**
+     * {@code enforced}: whether the configuration grants roles at all (if not, every token acts by its
+     * scopes alone); {@code caller}: who asks, and {@code caller_roles} theirs (null for a token that is no
+     * person: it acts by its scopes, organisation-wide); {@code people}: everyone's.
+     */
+    record Roles(boolean enforced, String caller, PersonRoles callerRoles, List<PersonRoles> people) {
+    }
+
     private final LiveSchedules schedules;
     private final Clock clock;
+    private final io.tocsin.incident.Permissions permissions;
 
-    DirectoryController(LiveSchedules schedules, Clock clock) {
+    DirectoryController(LiveSchedules schedules, Clock clock, io.tocsin.incident.Permissions permissions) {
         this.schedules = schedules;
         this.clock = clock;
+        this.permissions = permissions;
+    }
+
+    /** Who may do what (docs/configuration.md, "Access roles"), written in the configuration under access: and teams[].access:. */
+    @GetMapping("/api/v1/roles")
+    Roles roles(java.security.Principal who) {
+        io.tocsin.store.ApiTokenStore.Issued caller = ApiSecurity.asking(who);
+        List<PersonRoles> people = permissions.everyone().entrySet().stream().map(e -> PersonRoles.of(e.getKey(), e.getValue())).toList();
+        PersonRoles own = caller.kind() != io.tocsin.store.ApiTokenStore.Kind.PERSON ? null
+                : people.stream().filter(p -> p.person().equals(caller.person())).findFirst().orElse(null);
+        return new Roles(permissions.enforced(), caller.actor(), own, people);
     }
 
     @GetMapping("/api/v1/directory")

@@ -183,11 +183,14 @@ class IncidentsController {
     private final Incidents incidents;
     private final io.tocsin.incident.IncidentEngine engine;
     private final RequestLimits limits;
+    private final io.tocsin.incident.Permissions permissions;
 
-    IncidentsController(Incidents incidents, io.tocsin.incident.IncidentEngine engine, RequestLimits limits) {
+    IncidentsController(Incidents incidents, io.tocsin.incident.IncidentEngine engine, RequestLimits limits,
+                        io.tocsin.incident.Permissions permissions) {
         this.incidents = incidents;
         this.engine = engine;
         this.limits = limits;
+        this.permissions = permissions;
     }
 
     private IncidentView view(IncidentRow r) {
@@ -266,8 +269,16 @@ class IncidentsController {
         }
         List<BulkResult> results = new java.util.ArrayList<>();
         int changed = 0;
+        io.tocsin.store.ApiTokenStore.Issued caller = ApiSecurity.asking(who);
         for (String id : ids) {
             try {
+                Optional<IncidentRow> row = incidents.find(number(id));
+                Optional<io.tocsin.incident.Permissions.Refusal> refusal = row.flatMap(x -> permissions.toRespond(caller, x));
+                if (refusal.isPresent()) {
+                    // another team's incident among the ones asked for: refused alone, as the single endpoint would
+                    results.add(new BulkResult(row.get().number(), "refused", refusal.get().message()));
+                    continue;
+                }
                 Optional<Incidents.CommandResult> r = incidents.command(number(id), command.apply(actor), actor, "api");
                 String number = r.map(x -> x.incident().number()).orElse(id);
                 if (r.isEmpty()) {
@@ -520,10 +531,27 @@ class IncidentsController {
         }
     }
 
+    /**
+     * Every action on one incident ({@code POST /{id}/...}) is refused before its body is looked at when
+     * the caller may not work the incident: a refusal says so, not what was wrong with the request.
+     */
+    @org.springframework.web.bind.annotation.ModelAttribute
+    void mayWork(jakarta.servlet.http.HttpServletRequest request, @PathVariable(required = false) String id, Principal who) {
+        if (id != null && "POST".equals(request.getMethod())) {
+            requireToRespond(incidents, permissions, id, who);
+        }
+    }
+
     private ActionAnswer run(String id, Command command, String from, Principal who) {
         Incidents.CommandResult r = incidents.command(number(id), command, actor(from, who), "api")
                 .orElseThrow(() -> new NotFoundException("no incident " + id));
         return new ActionAnswer(view(r.incident()), r.changed(), r.message());
+    }
+
+    /** The incident exists (else 404) and the caller may work it ({@link io.tocsin.incident.Permissions}, else 403). */
+    static void requireToRespond(Incidents incidents, io.tocsin.incident.Permissions permissions, String id, Principal who) {
+        IncidentRow row = incidents.find(number(id)).orElseThrow(() -> new NotFoundException("no incident " + id));
+        permissions.requireToRespond(ApiSecurity.asking(who), row);
     }
 
     private String actor(String from, Principal who) {

@@ -55,8 +55,11 @@ class MaintenanceController {
     private final AuditLog audit;
     private final Clock clock;
     private final TransactionTemplate tx;
+    private final io.tocsin.incident.Permissions permissions;
 
-    MaintenanceController(StatusPageStore store, IncidentEngine engine, AuditLog audit, Clock clock, TransactionTemplate tx) {
+    MaintenanceController(StatusPageStore store, IncidentEngine engine, AuditLog audit, Clock clock, TransactionTemplate tx,
+                          io.tocsin.incident.Permissions permissions) {
+        this.permissions = permissions;
         this.store = store;
         this.engine = engine;
         this.audit = audit;
@@ -71,6 +74,7 @@ class MaintenanceController {
 
     @PostMapping
     ResponseEntity<MaintenanceView> create(@RequestBody MaintenanceBody body, Principal who) {
+        permissions.require(ApiSecurity.asking(who), io.tocsin.incident.Permissions.Action.OPERATE, java.util.Set.of());
         // the body's own fields were checked as it was read (RequestBodies); the services need the organisation
         String title = body.title();
         String description = body.description();
@@ -99,6 +103,7 @@ class MaintenanceController {
 
     @DeleteMapping("/{id}")
     ResponseEntity<Void> delete(@PathVariable String id, Principal who) {
+        permissions.require(ApiSecurity.asking(who), io.tocsin.incident.Permissions.Action.OPERATE, java.util.Set.of());
         long n;
         try {
             n = Long.parseLong(id);

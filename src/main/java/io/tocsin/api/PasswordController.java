@@ -1,5 +1,6 @@
 package io.tocsin.api;
 
+import io.tocsin.incident.AccessTokens;
 import io.tocsin.incident.Actors;
 import io.tocsin.incident.IncidentEngine;
 import io.tocsin.store.ApiTokenStore;
@@ -37,10 +38,10 @@ class PasswordController {
     Map<String, Object> set(@PathVariable String id, @RequestBody NewPassword body, Principal principal) {
         String person = Actors.person(engine.organisation(), id)
                 .orElseThrow(() -> new NotFoundException("no person " + id + " in the organisation"));
-        ApiTokenStore.Issued caller = ApiSecurity.caller(principal).orElseThrow();
+        ApiTokenStore.Issued caller = ApiSecurity.asking(principal);
         boolean own = caller.kind() == ApiTokenStore.Kind.PERSON && person.equals(caller.person());
-        if (!own && !caller.may(ApiTokenStore.Scope.ADMIN)) {
-            throw new ForbiddenException("id", "only " + person + " (with their own token) or an admin token sets this password");
+        if (!own && !AccessTokens.administers(engine.organisation(), caller)) {
+            throw new ForbiddenException("id", "only " + person + " (with their own token) or an admin sets this password");
         }
         PasswordStore.problem(body.password()).ifPresent(p -> {
             throw new BadRequestException("password", p);

@@ -60,11 +60,16 @@ class PostmortemController {
     private final Postmortems postmortems;
     private final IncidentEngine engine;
     private final RequestLimits limits;
+    private final io.tocsin.incident.Incidents incidents;
+    private final io.tocsin.incident.Permissions permissions;
 
-    PostmortemController(Postmortems postmortems, IncidentEngine engine, RequestLimits limits) {
+    PostmortemController(Postmortems postmortems, IncidentEngine engine, RequestLimits limits, io.tocsin.incident.Incidents incidents,
+                         io.tocsin.incident.Permissions permissions) {
         this.postmortems = postmortems;
         this.engine = engine;
         this.limits = limits;
+        this.incidents = incidents;
+        this.permissions = permissions;
     }
 
     @GetMapping("/api/v1/incidents/{id}/postmortem")
@@ -83,6 +88,7 @@ class PostmortemController {
     @PostMapping("/api/v1/incidents/{id}/postmortem")
     ResponseEntity<PostmortemView> draft(@PathVariable String id, @RequestHeader(value = "From", required = false) String from, Principal who) {
         long n = IncidentsController.number(id);
+        IncidentsController.requireToRespond(incidents, permissions, id, who);
         return ResponseEntity.status(HttpStatus.CREATED).body(PostmortemView.of(refusals(() ->
                 postmortems.draft(n, IncidentsController.actor(engine.organisation(), from, who), "api"))));
     }
@@ -91,6 +97,7 @@ class PostmortemController {
     PostmortemView edit(@PathVariable String id, @RequestBody EditBody body, @RequestHeader(value = "From", required = false) String from,
                         Principal who) {
         long n = IncidentsController.number(id);
+        IncidentsController.requireToRespond(incidents, permissions, id, who);
         Postmortems.Edit edit = edit(body);
         return PostmortemView.of(refusals(() -> postmortems.edit(n, edit, IncidentsController.actor(engine.organisation(), from, who), "api")));
     }
@@ -98,6 +105,7 @@ class PostmortemController {
     @PostMapping("/api/v1/incidents/{id}/postmortem/publish")
     PostmortemView publish(@PathVariable String id, @RequestHeader(value = "From", required = false) String from, Principal who) {
         long n = IncidentsController.number(id);
+        IncidentsController.requireToRespond(incidents, permissions, id, who);
         return PostmortemView.of(refusals(() -> postmortems.publish(n, IncidentsController.actor(engine.organisation(), from, who), "api")));
     }
 

@@ -70,8 +70,11 @@ class ScheduleController {
     private final ScheduleOverrideStore overrides;
     private final AuditLog audit;
     private final Clock clock;
+    private final io.tocsin.incident.Permissions permissions;
 
-    ScheduleController(LiveSchedules schedules, ScheduleOverrideStore overrides, AuditLog audit, Clock clock) {
+    ScheduleController(LiveSchedules schedules, ScheduleOverrideStore overrides, AuditLog audit, Clock clock,
+                       io.tocsin.incident.Permissions permissions) {
+        this.permissions = permissions;
         this.schedules = schedules;
         this.overrides = overrides;
         this.audit = audit;
@@ -152,6 +155,7 @@ class ScheduleController {
         errors.throwIfAny();
         String layer = body.layer() == null ? s.layers().get(0).id() : body.layer();
         String person = body.person();
+        permissions.requireToChangeShifts(ApiSecurity.asking(principal), id, java.util.Set.of(person));
         Instant start = RequestValues.instant("start", body.start());
         Instant end = RequestValues.instant("end", body.end());
         StoredOverride created = overrides.add(id, layer, person, start, end, body.reason(), principal.getName());
@@ -167,6 +171,7 @@ class ScheduleController {
     void deleteOverride(@PathVariable String id, @PathVariable long overrideId, Principal principal) {
         StoredOverride o = overrides.find(overrideId).filter(x -> x.scheduleId().equals(id))
                 .orElseThrow(() -> new NotFoundException("schedule " + id + " has no override " + overrideId));
+        permissions.requireToChangeShifts(ApiSecurity.asking(principal), id, java.util.Set.of(o.personId()));
         overrides.delete(o.id());
         audit.record(principal.getName(), "api", "schedule.override.delete", "schedule/" + id + "/overrides/" + overrideId, o, null,
                 o.personId());

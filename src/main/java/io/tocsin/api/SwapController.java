@@ -39,7 +39,11 @@ class SwapController {
     private final ScheduleOverrideStore overrides;
     private final AuditLog audit;
 
-    SwapController(LiveSchedules schedules, SwapRequestStore swaps, ScheduleOverrideStore overrides, AuditLog audit) {
+    private final io.tocsin.incident.Permissions permissions;
+
+    SwapController(LiveSchedules schedules, SwapRequestStore swaps, ScheduleOverrideStore overrides, AuditLog audit,
+                   io.tocsin.incident.Permissions permissions) {
+        this.permissions = permissions;
         this.schedules = schedules;
         this.swaps = swaps;
         this.overrides = overrides;
@@ -60,6 +64,8 @@ class SwapController {
         String layer = body.layer() == null ? s.layers().get(0).id() : body.layer();
         String requester = body.requester();
         String counterpart = body.counterpart();
+        // asking for one's own shift to be covered is one's own change; asking for someone else's is a manager's
+        permissions.requireToChangeShifts(ApiSecurity.asking(principal), id, java.util.Set.of(requester));
         Instant start = RequestValues.instant("start", body.start());
         Instant end = RequestValues.instant("end", body.end());
         SwapRequest created = swaps.request(id, layer, requester, counterpart, start, end);
@@ -77,6 +83,8 @@ class SwapController {
     @Transactional
     SwapRequest accept(@PathVariable long swapId, Principal principal) {
         SwapRequest swap = pending(swapId);
+        // the one asked to cover answers for themselves; a manager of the schedule's team may answer for them
+        permissions.requireToChangeShifts(ApiSecurity.asking(principal), swap.scheduleId(), java.util.Set.of(swap.counterpart()));
         StoredOverride o = overrides.add(swap.scheduleId(), swap.layerId(), swap.counterpart(), swap.start(), swap.end(),
                 "swap " + swapId + " with " + swap.requester(), principal.getName());
         if (!swaps.decide(swapId, SwapRequest.Status.ACCEPTED, o.id(), principal.getName())) {
@@ -92,6 +100,7 @@ class SwapController {
     @Transactional
     SwapRequest decline(@PathVariable long swapId, Principal principal) {
         SwapRequest swap = pending(swapId);
+        permissions.requireToChangeShifts(ApiSecurity.asking(principal), swap.scheduleId(), java.util.Set.of(swap.counterpart()));
         if (!swaps.decide(swapId, SwapRequest.Status.DECLINED, null, principal.getName())) {
             throw new ConflictException("swap " + swapId + " was decided concurrently");
         }

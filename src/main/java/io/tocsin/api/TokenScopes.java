@@ -1,6 +1,9 @@
 package io.tocsin.api;
 
+import io.tocsin.incident.Permissions;
 import io.tocsin.store.ApiTokenStore.Scope;
+import java.util.Optional;
+import java.util.Set;
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.http.HttpMethod;
 import org.springframework.security.authorization.AuthorizationDecision;
@@ -46,13 +49,27 @@ final class TokenScopes {
         return "SCOPE_" + scope.wire();
     }
 
-    /** Every request not opened before this needs an API token holding the scope it needs. */
-    static void require(AuthorizeHttpRequestsConfigurer<?>.AuthorizationManagerRequestMatcherRegistry rules) {
+    /** Where a refusal by role waits for the 403 that explains it ({@link ApiSecurity#lacksScope}). */
+    static final String REFUSAL = TokenScopes.class.getName() + ".refusal";
+
+    /**
+     * Every request not opened before this needs an API token holding the scope it needs, and its person
+     * a role ({@link Permissions}): any role to read, admin where the admin scope is needed. What a change
+     * needs beyond that depends on its subject (an incident's team, a schedule's), which the controller
+     * asks {@link Permissions} about once it has read the subject.
+     */
+    static void require(AuthorizeHttpRequestsConfigurer<?>.AuthorizationManagerRequestMatcherRegistry rules, Permissions permissions) {
         rules.anyRequest().access((authentication, context) -> {
             var who = authentication.get();
-            String wanted = authority(needed(context.getRequest()));
-            return new AuthorizationDecision(who != null && who.isAuthenticated()
-                    && who.getAuthorities().stream().anyMatch(a -> wanted.equals(a.getAuthority())));
+            Scope scope = needed(context.getRequest());
+            String wanted = authority(scope);
+            if (who == null || !who.isAuthenticated() || who.getAuthorities().stream().noneMatch(a -> wanted.equals(a.getAuthority()))) {
+                return new AuthorizationDecision(false);
+            }
+            Optional<Permissions.Refusal> refusal = ApiSecurity.caller(who).flatMap(caller -> permissions.check(caller,
+                    scope == Scope.ADMIN ? Permissions.Action.ADMINISTER : Permissions.Action.READ, Set.of()));
+            refusal.ifPresent(r -> context.getRequest().setAttribute(REFUSAL, r));
+            return new AuthorizationDecision(refusal.isEmpty());
         });
     }
 }

@@ -97,7 +97,9 @@ final class ConfigValidator {
             ConfigPath p = root.key("teams").index(i);
             refs(p.key("members"), "person", config.teams().get(i).members(), people);
             refs(p.key("leads"), "person", config.teams().get(i).leads(), people);
+            access(p.key("access"), config.teams().get(i).access());
         }
+        access(root.key("access"), config.access());
         for (int i = 0; i < config.domains().size(); i++) {
             ConfigPath p = root.key("domains").index(i);
             refs(p.key("experts"), "person", config.domains().get(i).experts(), people);
@@ -179,7 +181,18 @@ final class ConfigValidator {
         }
     }
 
+    /** Everyone granted a role is a person of the organisation (the schema keeps admins organisation-wide). */
+    private void access(ConfigPath p, OrganisationConfig.Access access) {
+        refs(p.key("admins"), "person", access.admins(), people);
+        refs(p.key("managers"), "person", access.managers(), people);
+        refs(p.key("responders"), "person", access.responders(), people);
+        refs(p.key("viewers"), "person", access.viewers(), people);
+    }
+
     private void schedule(ConfigPath p, OrganisationConfig.Schedule s) {
+        if (s.team() != null) {
+            ref(p.key("team"), "team", s.team(), teams);
+        }
         if (s.timeZone() != null) {
             zone(p.key("time_zone"), s.timeZone(), true);
         }

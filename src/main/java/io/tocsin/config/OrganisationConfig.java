@@ -22,7 +22,8 @@ public record OrganisationConfig(
         List<Service> services,
         List<RoutingRule> routingRules,
         List<MaintenanceWindow> maintenanceWindows,
-        Notifications notifications) {
+        Notifications notifications,
+        Access access) {
 
     public OrganisationConfig {
         people = orEmpty(people);
@@ -37,6 +38,7 @@ public record OrganisationConfig(
         routingRules = orEmpty(routingRules);
         maintenanceWindows = orEmpty(maintenanceWindows);
         notifications = notifications == null ? Notifications.NONE : notifications;
+        access = access == null ? Access.NONE : access;
     }
 
     static <T> List<T> orEmpty(List<T> list) {
@@ -134,10 +136,31 @@ public record OrganisationConfig(
         }
     }
 
-    public record Team(String id, String name, List<String> members, List<String> leads, String chatChannel) {
+    public record Team(String id, String name, List<String> members, List<String> leads, String chatChannel, Access access) {
         public Team {
             members = orEmpty(members);
             leads = orEmpty(leads);
+            access = access == null ? Access.NONE : access;
+        }
+    }
+
+    /**
+     * Who holds which access role: organisation-wide under the top-level {@code access}, or for one team
+     * under the team's {@code access} (where {@code admins} is refused: administering Tocsin has no team).
+     * What each role may do is decided in one place, {@code incident.Permissions}.
+     */
+    public record Access(List<String> admins, List<String> managers, List<String> responders, List<String> viewers) {
+        public static final Access NONE = new Access(null, null, null, null);
+
+        public Access {
+            admins = orEmpty(admins);
+            managers = orEmpty(managers);
+            responders = orEmpty(responders);
+            viewers = orEmpty(viewers);
+        }
+
+        public boolean isEmpty() {
+            return admins.isEmpty() && managers.isEmpty() && responders.isEmpty() && viewers.isEmpty();
         }
     }
 
@@ -155,7 +178,8 @@ public record OrganisationConfig(
         }
     }
 
-    public record Schedule(String id, String name, String timeZone, List<Layer> layers, List<Override> overrides) {
+    /** {@code team}: whose schedule it is, so that team's managers edit its overrides (none: organisation-wide managers only). */
+    public record Schedule(String id, String name, String timeZone, String team, List<Layer> layers, List<Override> overrides) {
         public Schedule {
             layers = orEmpty(layers);
             overrides = orEmpty(overrides);

@@ -79,6 +79,14 @@ public class AccessTokens {
         return new Issued(-1, person, null, Kind.PERSON, person, EnumSet.of(Scope.READ, Scope.WRITE), null);
     }
 
+    /**
+     * Whether {@code caller} manages other people's tokens and passwords: the admin scope, and for a
+     * person the admin role too ({@link Permissions}).
+     */
+    public static boolean administers(io.tocsin.config.Organisation organisation, Issued caller) {
+        return Permissions.check(organisation, caller, Permissions.Action.ADMINISTER, Set.of()).isEmpty();
+    }
+
     public List<Issued> visibleTo(Issued caller) {
         return tokens.list().stream().filter(t -> mayManage(caller, t)).toList();
     }
@@ -159,8 +167,9 @@ public class AccessTokens {
         if (!invalid.isEmpty()) {
             throw new Invalid(invalid);
         }
-        if (!caller.may(Scope.ADMIN) && (caller.kind() != Kind.PERSON || kind != Kind.PERSON || !caller.person().equals(person))) {
-            throw new Refused("person", "without the admin scope a token issues only personal tokens of its own person");
+        if (!administers(engine.organisation(), caller) && (caller.kind() != Kind.PERSON || kind != Kind.PERSON || !caller.person().equals(person))) {
+            throw new Refused("person", "only an admin (the admin scope, and for a person the admin role) issues tokens for others;"
+                    + " anyone else issues personal tokens of their own");
         }
         if (!caller.scopes().containsAll(scopes)) {
             throw new Refused("scopes", "a token cannot issue scopes it does not hold itself");
@@ -207,8 +216,8 @@ public class AccessTokens {
         return scopes;
     }
 
-    static boolean mayManage(Issued caller, Issued token) {
-        if (caller.may(Scope.ADMIN)) {
+    boolean mayManage(Issued caller, Issued token) {
+        if (administers(engine.organisation(), caller)) {
             return true;
         }
         return caller.kind() == Kind.PERSON

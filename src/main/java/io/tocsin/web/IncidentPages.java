@@ -79,9 +79,14 @@ class IncidentPages {
     private final Clock clock;
     private final io.tocsin.incident.KillSwitches switches;
     private final io.tocsin.incident.Postmortems postmortems;
+    private final io.tocsin.incident.Permissions permissions;
+    private final io.tocsin.store.ApiTokenStore tokens;
 
     IncidentPages(Incidents incidents, IncidentEngine engine, Clock clock, io.tocsin.incident.KillSwitches switches,
-                  io.tocsin.incident.Postmortems postmortems) {
+                  io.tocsin.incident.Postmortems postmortems, io.tocsin.incident.Permissions permissions,
+                  io.tocsin.store.ApiTokenStore tokens) {
+        this.permissions = permissions;
+        this.tokens = tokens;
         this.incidents = incidents;
         this.engine = engine;
         this.clock = clock;
@@ -113,23 +118,25 @@ class IncidentPages {
     }
 
     @GetMapping("/incidents/{id}")
-    String show(@PathVariable String id, Model model, HttpServletResponse response) {
+    String show(@PathVariable String id, Principal who, Model model, HttpServletResponse response) {
         Optional<IncidentRow> row = number(id).flatMap(incidents::find);
         if (row.isEmpty()) {
             return notFound(id, model, response);
         }
         model.addAttribute("detail", detail(row.get()));
+        model.addAttribute("mayAct", mayAct(who, row.get()));
         return "ui/incident";
     }
 
     /** The incident's postmortem: its sections to edit, its action items, publish, and its Markdown. */
     @GetMapping("/incidents/{id}/postmortem")
-    String postmortem(@PathVariable String id, Model model, HttpServletResponse response) {
+    String postmortem(@PathVariable String id, Principal who, Model model, HttpServletResponse response) {
         Optional<Long> n = number(id);
         Optional<IncidentRow> row = n.flatMap(incidents::find);
         if (row.isEmpty()) {
             return notFound(id, model, response);
         }
+        model.addAttribute("mayAct", mayAct(who, row.get()));
         model.addAttribute("incident", line(row.get(), engine.organisation().zone(), clock.instant()));
         Optional<io.tocsin.incident.Postmortems.Document> doc = postmortems.find(n.get());
         model.addAttribute("exists", doc.isPresent());
@@ -151,12 +158,12 @@ class IncidentPages {
 
     @PostMapping("/incidents/{id}/postmortem/draft")
     String draftPostmortem(@PathVariable String id, Principal who, Model model, HttpServletResponse response, RedirectAttributes redirect) {
-        return postmortemChange(id, model, response, redirect, n -> postmortems.draft(n, who.getName(), "ui"), "postmortem drafted");
+        return postmortemChange(id, who, model, response, redirect, n -> postmortems.draft(n, who.getName(), "ui"), "postmortem drafted");
     }
 
     @PostMapping("/incidents/{id}/postmortem/publish")
     String publishPostmortem(@PathVariable String id, Principal who, Model model, HttpServletResponse response, RedirectAttributes redirect) {
-        return postmortemChange(id, model, response, redirect, n -> postmortems.publish(n, who.getName(), "ui"), "postmortem published");
+        return postmortemChange(id, who, model, response, redirect, n -> postmortems.publish(n, who.getName(), "ui"), "postmortem published");
     }
 
     /** The sections as edited in the form; a field left out is left as it was. */
@@ -180,7 +187,7 @@ class IncidentPages {
             return "redirect:/ui/incidents/" + id + "/postmortem";
         }
         String newOwner = owner == null || owner.isBlank() ? null : owner.strip();
-        return postmortemChange(id, model, response, redirect,
+        return postmortemChange(id, who, model, response, redirect,
                 n -> postmortems.edit(n, new io.tocsin.incident.Postmortems.Edit(sections, newOwner, null, null), who.getName(), "ui"),
                 "postmortem saved");
     }
@@ -188,12 +195,14 @@ class IncidentPages {
     /** The same bound as the API's for a note or a section ({@code tocsin.limits.text-length} default). */
     static final int TEXT_LIMIT = 10_000;
 
-    private String postmortemChange(String id, Model model, HttpServletResponse response, RedirectAttributes redirect,
+    private String postmortemChange(String id, Principal who, Model model, HttpServletResponse response, RedirectAttributes redirect,
                                     java.util.function.LongFunction<io.tocsin.incident.Postmortems.Document> change, String done) {
         Optional<Long> n = number(id);
-        if (n.isEmpty() || incidents.find(n.get()).isEmpty()) {
+        Optional<IncidentRow> row = n.flatMap(incidents::find);
+        if (row.isEmpty()) {
             return notFound(id, model, response);
         }
+        permissions.requireToRespond(Sessions.caller(tokens, who), row.get());
         try {
             change.apply(n.get());
             redirect.addFlashAttribute("message", done);
@@ -214,9 +223,12 @@ class IncidentPages {
             default -> Optional.empty();
         };
         Optional<Long> n = number(id);
-        if (command.isEmpty() || n.isEmpty()) {
+        Optional<IncidentRow> row = n.flatMap(incidents::find);
+        if (command.isEmpty() || row.isEmpty()) {
             return notFound(id, model, response);
         }
+        // the page hides what the person may not do; a form posted anyway is refused the same way
+        permissions.requireToRespond(Sessions.caller(tokens, who), row.get());
         Optional<Incidents.CommandResult> result = incidents.command(n.get(), command.get(), actor, "ui");
         if (result.isEmpty()) {
             return notFound(id, model, response);
@@ -229,8 +241,25 @@ class IncidentPages {
             return "redirect:/ui/incidents/" + n.get();
         }
         model.addAttribute("detail", detail(r.incident()));
+        model.addAttribute("mayAct", true);
         model.addAttribute("message", message);
         return "ui/incident :: detail";
+    }
+
+    private boolean mayAct(Principal who, IncidentRow row) {
+        return permissions.toRespond(Sessions.caller(tokens, who), row).isEmpty();
+    }
+
+    /** A change the signed-in person may not make: 403, saying which role it needs. */
+    @org.springframework.web.bind.annotation.ExceptionHandler(io.tocsin.incident.Permissions.Refused.class)
+    String refused(io.tocsin.incident.Permissions.Refused refused, Model model, HttpServletResponse response) {
+        return forbidden(refused, model, response);
+    }
+
+    static String forbidden(io.tocsin.incident.Permissions.Refused refused, Model model, HttpServletResponse response) {
+        response.setStatus(HttpServletResponse.SC_FORBIDDEN);
+        model.addAttribute("reason", refused.getMessage());
+        return "ui/forbidden";
     }
 
     /** Any other address under /ui: the same page as an unknown incident rather than the API's JSON 404. */

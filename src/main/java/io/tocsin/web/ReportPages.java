@@ -56,8 +56,13 @@ class ReportPages {
     private final Reports reports;
     private final KillSwitches switches;
     private final io.tocsin.incident.IncidentEngine engine;
+    private final io.tocsin.incident.Permissions permissions;
+    private final io.tocsin.store.ApiTokenStore tokens;
 
-    ReportPages(Reports reports, KillSwitches switches, io.tocsin.incident.IncidentEngine engine) {
+    ReportPages(Reports reports, KillSwitches switches, io.tocsin.incident.IncidentEngine engine,
+                io.tocsin.incident.Permissions permissions, io.tocsin.store.ApiTokenStore tokens) {
+        this.permissions = permissions;
+        this.tokens = tokens;
         this.reports = reports;
         this.switches = switches;
         this.engine = engine;
@@ -75,7 +80,10 @@ class ReportPages {
 
     @GetMapping("/reports")
     String reports(@RequestParam(required = false) String from, @RequestParam(required = false) String to,
-                   @RequestParam(required = false) String by, Model model) {
+                   @RequestParam(required = false) String by, Principal who, Model model) {
+        // the switches' buttons show only to whom may press them
+        model.addAttribute("mayAdminister", permissions.check(Sessions.caller(tokens, who),
+                io.tocsin.incident.Permissions.Action.ADMINISTER, java.util.Set.of()).isEmpty());
         ZoneId zone = reports.zone();
         LocalDate end = date(to).orElse(LocalDate.ofInstant(reports.now(), zone).plusDays(1));
         LocalDate start = date(from).orElse(end.minusDays(30));
@@ -111,6 +119,8 @@ class ReportPages {
 
     @PostMapping("/switches/{name}/{state}")
     String setSwitch(@PathVariable String name, @PathVariable String state, Principal who, RedirectAttributes redirect) {
+        // the switches are the admin's, here as in the API (PUT /api/v1/switches)
+        permissions.require(Sessions.caller(tokens, who), io.tocsin.incident.Permissions.Action.ADMINISTER, java.util.Set.of());
         Optional<KillSwitch> s = KillSwitch.of(name);
         if (s.isEmpty() || !(state.equals("on") || state.equals("off"))) {
             redirect.addFlashAttribute("message", "no switch " + name + " " + state);
@@ -120,6 +130,11 @@ class ReportPages {
         redirect.addFlashAttribute("message", change.changed() ? s.get().id() + " switched " + state + " by " + who.getName()
                 : s.get().id() + " was already " + state);
         return "redirect:/ui/reports";
+    }
+
+    @org.springframework.web.bind.annotation.ExceptionHandler(io.tocsin.incident.Permissions.Refused.class)
+    String refused(io.tocsin.incident.Permissions.Refused refused, Model model, jakarta.servlet.http.HttpServletResponse response) {
+        return IncidentPages.forbidden(refused, model, response);
     }
 
     static List<SwitchLine> switchLines(Map<KillSwitch, KillSwitchStore.State> states, ZoneId zone) {

@@ -50,7 +50,7 @@ class TokenPages {
         ApiTokenStore.Issued caller = caller(who);
         model.addAttribute("tokens", access.visibleTo(caller).stream().map(access::view).toList());
         model.addAttribute("personal", caller.kind() == ApiTokenStore.Kind.PERSON);
-        model.addAttribute("admin", caller.may(ApiTokenStore.Scope.ADMIN));
+        model.addAttribute("admin", AccessTokens.administers(engine.organisation(), caller));
         model.addAttribute("hasPassword", caller.kind() == ApiTokenStore.Kind.PERSON && passwords.has(caller.person()));
         return "ui/account";
     }
@@ -98,18 +98,7 @@ class TokenPages {
         return show(who, model);
     }
 
-    /** The token (or password) the session signed in with, as a caller of {@link AccessTokens}. */
     private ApiTokenStore.Issued caller(Authentication who) {
-        if (who.getDetails() instanceof PasswordLogin.SignedInWithPassword p) {
-            return AccessTokens.passwordSession(p.person());
-        }
-        if (who.getPrincipal() instanceof OidcLogin.SignedIn o) {
-            // signed in through the identity provider: the person, with what a password session holds
-            return AccessTokens.passwordSession(o.person());
-        }
-        if (who.getDetails() instanceof TokenLogin.SignedInWith t) {
-            return tokens.live(t.tokenId()).orElseThrow();
-        }
-        throw new IllegalStateException("a session without a sign-in");
+        return Sessions.caller(tokens, who);
     }
 }

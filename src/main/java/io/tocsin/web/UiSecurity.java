@@ -51,11 +51,20 @@ class UiSecurity {
         return all;
     }
 
+    private static boolean mayRead(org.springframework.security.core.Authentication who, ApiTokenStore tokens,
+                                   io.tocsin.incident.Permissions permissions) {
+        if (who == null || !who.isAuthenticated() || who instanceof org.springframework.security.authentication.AnonymousAuthenticationToken) {
+            return false;
+        }
+        return who.getAuthorities().stream().anyMatch(a -> "SCOPE_read".equals(a.getAuthority()))
+                && permissions.check(Sessions.caller(tokens, who), io.tocsin.incident.Permissions.Action.READ, java.util.Set.of()).isEmpty();
+    }
+
     @Bean
     @Order(1)
     SecurityFilterChain ui(HttpSecurity http, ApiTokenStore tokens, IncidentEngine engine,
                            io.tocsin.store.PasswordStore passwords, java.time.Clock clock, OidcSettings oidc,
-                           io.tocsin.config.PublicUrl publicUrl) throws Exception {
+                           io.tocsin.config.PublicUrl publicUrl, io.tocsin.incident.Permissions permissions) throws Exception {
         LoginUrlAuthenticationEntryPoint toLogin = new LoginUrlAuthenticationEntryPoint("/login");
         AccessDeniedHandlerImpl denied = new AccessDeniedHandlerImpl();
         http.securityMatcher(PATHS)
@@ -102,9 +111,14 @@ class UiSecurity {
                         .requestMatchers("/webjars/**", "/css/**").permitAll()
                         // the public status page, its feed and its subscription forms (CSRF-protected like every form)
                         .requestMatchers("/status", "/status/**").permitAll()
-                        // a session acts with its token's scopes: reading pages needs read, every form write
-                        .requestMatchers(org.springframework.http.HttpMethod.GET, "/ui", "/ui/**").hasAuthority("SCOPE_read")
-                        .anyRequest().hasAuthority("SCOPE_write"));
+                        // a session acts with its token's scopes: reading pages needs read (and, where roles are
+                        // granted, a role: Permissions), every form write; what a form changes is decided by its page
+                        .requestMatchers(org.springframework.http.HttpMethod.GET, "/ui", "/ui/**").access((authentication, context) ->
+                                new org.springframework.security.authorization.AuthorizationDecision(mayRead(authentication.get(), tokens, permissions)))
+                        .anyRequest().access((authentication, context) -> new org.springframework.security.authorization.AuthorizationDecision(
+                                authentication.get() != null && authentication.get().getAuthorities().stream()
+                                        .anyMatch(g -> "SCOPE_write".equals(g.getAuthority()))
+                                        && mayRead(authentication.get(), tokens, permissions))));
         return http.build();
     }
 
