@@ -187,8 +187,12 @@ class ContainerImageTest {
             containers.add(name);
             names.add(name);
             ports.add(port);
-            // the host's network: PostgreSQL listens on the host's loopback address
+            // As the Helm chart runs it: its own user and group, a read-only root with /tmp and the state
+            // directory as scratch space (the chart's emptyDirs, which Kubernetes makes 0777), no capability,
+            // no privilege escalation. The host's network: PostgreSQL listens on the host's loopback address.
             PodmanResult run = podman(runOptions(List.of("-d", "--name", name, "--network", "host",
+                    "--user", "10001:10001", "--read-only", "--tmpfs", "/tmp:mode=1777", "--tmpfs", "/var/lib/tocsin:mode=0777",
+                    "--cap-drop", "ALL", "--security-opt", "no-new-privileges",
                     "-v", organisation() + ":/etc/tocsin/config:ro", "-e", "TOCSIN_CONFIG_PATH=/etc/tocsin/config",
                     "-e", "TOCSIN_PORT=" + port, "-e", "TOCSIN_DB_URL=" + db.url(), "-e", "TOCSIN_DB_USER=" + db.user(),
                     "-e", "TOCSIN_DB_PASSWORD=" + db.password(), "-e", "TOCSIN_ADMIN_TOKEN=" + TOKEN,
@@ -249,9 +253,11 @@ class ContainerImageTest {
             out.addAll(List.of("--runtime", "runc"));
         }
         out.add("run");
+        // plenty for the server (Tomcat's 8192 connections, a few hundred threads), and what this machine allows
         Map<String, Long> limits = hardLimits();
-        out.addAll(List.of("--ulimit", "nofile=" + Math.min(limits.get("Max open files"), 65536) + ":" + Math.min(limits.get("Max open files"), 65536)));
-        out.addAll(List.of("--ulimit", "nproc=" + Math.min(limits.get("Max processes"), 65536) + ":" + Math.min(limits.get("Max processes"), 65536)));
+        long files = Math.min(limits.get("Max open files"), 16384);
+        long processes = Math.min(limits.get("Max processes"), 4096);
+        out.addAll(List.of("--ulimit", "nofile=" + files + ":" + files, "--ulimit", "nproc=" + processes + ":" + processes));
         out.addAll(options);
         out.add(image);
         return out.toArray(String[]::new);
@@ -286,7 +292,7 @@ class ContainerImageTest {
     }
 
     /** A copy readable by the container's user, whatever the checkout's permissions. */
-    private static Path organisation() throws IOException {
+    private static Path organisation() throws IOException, InterruptedException {
         Path dir = work.resolve("organisation");
         if (!Files.isDirectory(dir)) {
             Files.createDirectories(dir);
