@@ -188,10 +188,11 @@ class ContainerImageTest {
             names.add(name);
             ports.add(port);
             // As the Helm chart runs it: its own user and group, a read-only root with /tmp and the state
-            // directory as scratch space (the chart's emptyDirs, which Kubernetes makes 0777), no capability,
-            // no privilege escalation. The host's network: PostgreSQL listens on the host's loopback address.
+            // directory as scratch space (the chart's emptyDirs, which the pod's fsGroup may write; podman's U
+            // gives the tmpfs to the container's user the same way), no capability, no privilege escalation.
+            // The host's network: PostgreSQL listens on the host's loopback address.
             PodmanResult run = podman(runOptions(List.of("-d", "--name", name, "--network", "host",
-                    "--user", "10001:10001", "--read-only", "--tmpfs", "/tmp:mode=1777", "--tmpfs", "/var/lib/tocsin:mode=0777",
+                    "--user", "10001:10001", "--read-only", "--tmpfs", "/tmp:mode=1777", "--tmpfs", "/var/lib/tocsin:U",
                     "--cap-drop", "ALL", "--security-opt", "no-new-privileges",
                     "-v", organisation() + ":/etc/tocsin/config:ro", "-e", "TOCSIN_CONFIG_PATH=/etc/tocsin/config",
                     "-e", "TOCSIN_PORT=" + port, "-e", "TOCSIN_DB_URL=" + db.url(), "-e", "TOCSIN_DB_USER=" + db.user(),
