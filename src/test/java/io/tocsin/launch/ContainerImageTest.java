@@ -100,7 +100,8 @@ class ContainerImageTest {
     @AfterAll
     static void removeWhatRan() throws Exception {
         for (String c : containers) {
-            podman("rm", "-f", "-t", "0", c);
+            // -v: with the anonymous volume the image's VOLUME gave it
+            podman("rm", "-f", "-v", "-t", "0", c);
         }
         for (String v : volumes) {
             podman("volume", "rm", "-f", v);
@@ -172,6 +173,8 @@ class ContainerImageTest {
         assertThat(podman("start", name).exit()).isZero();
         HttpCalls again = awaitReady(name, port);
         assertThat(again.get("/api/v1/incidents").body()).contains("disk full on db-1 (image test)");
+        // the machine's cores are for the nodes of the next test
+        podman("stop", "-t", "30", name);
     }
 
     @Test
