@@ -61,6 +61,8 @@ public final class PagerDutyImport {
     private final Map<String, String> scheduleSources = new LinkedHashMap<>();
     private final List<Map<String, Object>> teamList = new ArrayList<>();
     private final Map<String, Map<String, Object>> policyById = new LinkedHashMap<>();
+    /** The Tocsin team of each policy (by PagerDuty id), the owner of its services that name none. */
+    private final Map<String, String> policyTeam = new LinkedHashMap<>();
 
     private PagerDutyImport(ExportSource export, Options options, Set<String> lowestFirst) {
         this.export = export;
@@ -639,6 +641,12 @@ public final class PagerDutyImport {
                     "Tocsin sends hand-off notices by its own rule (docs/notifications.md), not per policy");
         }
         policyById.put(p.path("id").asString(), policy);
+        for (JsonNode t : p.path("teams")) {
+            String team = teams.known(t.path("id").asString());
+            if (team != null) {
+                policyTeam.putIfAbsent(p.path("id").asString(), team);
+            }
+        }
         return policy;
     }
 
@@ -738,12 +746,9 @@ public final class PagerDutyImport {
                 return team;
             }
         }
-        JsonNode policy = null;
-        for (JsonNode t : s.path("escalation_policy").path("teams")) {
-            policy = t;
-        }
-        if (policy != null && teams.known(policy.path("id").asString()) != null) {
-            return teams.known(policy.path("id").asString());
+        String ofPolicy = policyTeam.get(s.path("escalation_policy").path("id").asString(""));
+        if (ofPolicy != null) {
+            return ofPolicy;
         }
         String unassigned = teams.known("#unassigned");
         if (unassigned == null) {
