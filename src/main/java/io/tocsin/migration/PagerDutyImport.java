@@ -292,8 +292,7 @@ public final class PagerDutyImport {
     }
 
     private Map<String, Object> schedule(String pdId) throws IOException {
-        Map<String, String> range = Map.of("since", options.from().toString(), "until", options.to().toString());
-        JsonNode doc = export.document("schedules/" + pdId, range);
+        JsonNode doc = export.document("schedules/" + pdId, range());
         JsonNode s = doc.has("schedule") ? doc.path("schedule") : doc;
         String name = s.path("name").asString(pdId);
         String subject = "schedule " + name;
@@ -483,8 +482,7 @@ public final class PagerDutyImport {
         List<Map<String, Object>> out = new ArrayList<>();
         List<JsonNode> overrides;
         try {
-            overrides = export.list("schedules/" + pdId + "/overrides", "overrides",
-                    Map.of("since", options.from().toString(), "until", options.to().toString()));
+            overrides = export.list("schedules/" + pdId + "/overrides", "overrides", range());
         } catch (ExportSource.MissingExport e) {
             report.notCarried(subject, "overrides", e.getMessage());
             return out;
@@ -760,6 +758,14 @@ public final class PagerDutyImport {
     }
 
     // ---- values ---------------------------------------------------------------------------------
+
+    /** The compared range as the API's {@code since} and {@code until}. */
+    private Map<String, String> range() {
+        Map<String, String> range = new LinkedHashMap<>();
+        range.put("since", options.from().toString());
+        range.put("until", options.to().toString());
+        return range;
+    }
 
     private static Instant instant(JsonNode node) {
         try {
