@@ -49,9 +49,9 @@ public final class Importer {
         }
     }
 
-    public static Outcome pagerDuty(ExportSource export, PagerDutyImport.Options options, Path out) throws IOException {
+    public static Outcome pagerDuty(ExportSource export, ImportOptions options, Path out) throws IOException {
         checkOutput(out);
-        PagerDutyImport.Result result = PagerDutyImport.convert(export, options, Set.of());
+        Conversion result = PagerDutyImport.convert(export, options, Set.of());
         Checked checked = check(result, options);
         // The API has listed a schedule's layers in either order over the years; a schedule that only
         // matches its own final schedule read the other way round is read that way.
@@ -62,7 +62,7 @@ public final class Importer {
             }
         }
         if (!flip.isEmpty() && checked.organisation() != null) {
-            PagerDutyImport.Result flipped = PagerDutyImport.convert(export, options, flip);
+            Conversion flipped = PagerDutyImport.convert(export, options, flip);
             Checked other = check(flipped, options);
             Set<String> better = new HashSet<>();
             if (other.organisation() != null) {
@@ -79,13 +79,19 @@ public final class Importer {
                 checked = better.equals(flip) ? other : check(result, options);
             }
         }
-        return write(result.files(), result.report(), checked, result, options, out);
+        return write(result, checked, options, out);
+    }
+
+    public static Outcome opsgenie(ExportSource export, ImportOptions options, Path out) throws IOException {
+        checkOutput(out);
+        Conversion result = OpsgenieImport.convert(export, options);
+        return write(result, check(result, options), options, out);
     }
 
     private record Checked(Organisation organisation, List<ConfigProblem> problems, Map<String, List<ScheduleComparison.Mismatch>> mismatches) {
     }
 
-    private static Checked check(PagerDutyImport.Result result, PagerDutyImport.Options options) {
+    private static Checked check(Conversion result, ImportOptions options) {
         LoadedConfig loaded = ConfigLoader.loadSources(sources(result.files()));
         Map<String, List<ScheduleComparison.Mismatch>> mismatches = new LinkedHashMap<>();
         if (!loaded.isValid()) {
@@ -101,8 +107,8 @@ public final class Importer {
         return new Checked(org, List.of(), mismatches);
     }
 
-    private static Outcome write(Map<String, Map<String, Object>> files, ImportReport report, Checked checked,
-                                 PagerDutyImport.Result result, PagerDutyImport.Options options, Path out) throws IOException {
+    private static Outcome write(Conversion result, Checked checked, ImportOptions options, Path out) throws IOException {
+        ImportReport report = result.report();
         for (ConfigProblem p : checked.problems()) {
             report.problem(p.format());
         }
@@ -113,13 +119,13 @@ public final class Importer {
                 report.check(new ImportReport.ScheduleCheck(e.getKey(), name, options.from(), options.to(), true, m, null));
             } else {
                 String why = checked.organisation() == null ? "the configuration is not valid"
-                        : e.getValue() == null ? "the export has no final_schedule (save GET /schedules/{id} with since and until)"
+                        : e.getValue() == null ? "the export has no rendered on-call to compare with (see docs/migrating.md)"
                         : "the export's final schedule has no entries from " + options.from() + " to " + options.to();
                 report.check(new ImportReport.ScheduleCheck(e.getKey(), name, options.from(), options.to(), false, List.of(), why));
             }
         }
         Files.createDirectories(out);
-        for (SourceFile f : sources(files)) {
+        for (SourceFile f : sources(result.files())) {
             Files.writeString(out.resolve(f.name()), f.text());
         }
         Files.writeString(out.resolve(REPORT_FILE), report.markdown());

@@ -16,6 +16,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import static io.tocsin.migration.Values.instant;
+import static io.tocsin.migration.Values.section;
+import static io.tocsin.migration.Values.validZone;
 import java.util.TreeSet;
 import tools.jackson.databind.JsonNode;
 
@@ -36,16 +39,8 @@ public final class PagerDutyImport {
     static final Duration TOCSIN_REPEAT_AFTER = Duration.ofMinutes(15);
     static final List<String> SEVERITIES = List.of("critical", "error", "warning", "info");
 
-    public record Options(String orgId, String orgName, ZoneId zone, Instant from, Instant to) {
-    }
-
-    /** The configuration as files (name → top-level sections), the source's rendered on-call per schedule, and the report. */
-    public record Result(Map<String, Map<String, Object>> files, Map<String, List<ScheduleComparison.Entry>> rendered,
-                         Map<String, String> scheduleNames, Map<String, String> scheduleSources, ImportReport report) {
-    }
-
     private final ExportSource export;
-    private final Options options;
+    private final ImportOptions options;
     /** Schedules (PagerDuty ids) whose layer list is read lowest priority first instead of highest first. */
     private final Set<String> lowestFirst;
     private final ImportReport report;
@@ -64,7 +59,7 @@ public final class PagerDutyImport {
     /** The Tocsin team of each policy (by PagerDuty id), the owner of its services that name none. */
     private final Map<String, String> policyTeam = new LinkedHashMap<>();
 
-    private PagerDutyImport(ExportSource export, Options options, Set<String> lowestFirst) {
+    private PagerDutyImport(ExportSource export, ImportOptions options, Set<String> lowestFirst) {
         this.export = export;
         this.options = options;
         this.lowestFirst = lowestFirst;
@@ -72,11 +67,11 @@ public final class PagerDutyImport {
     }
 
     /** The whole conversion; {@code lowestFirst} names schedules whose layers are listed lowest priority first. */
-    public static Result convert(ExportSource export, Options options, Set<String> lowestFirst) throws IOException {
+    public static Conversion convert(ExportSource export, ImportOptions options, Set<String> lowestFirst) throws IOException {
         return new PagerDutyImport(export, options, lowestFirst).run();
     }
 
-    private Result run() throws IOException {
+    private Conversion run() throws IOException {
         Map<String, Map<String, Object>> files = new LinkedHashMap<>();
         List<JsonNode> users = export.list("users", "users", Map.of("include[]", "contact_methods,notification_rules"));
         List<Map<String, Object>> personList = new ArrayList<>();
@@ -115,19 +110,7 @@ public final class PagerDutyImport {
         files.put("escalation.yaml", section("escalation_policies", policyList));
         files.put("services.yaml", section("services", serviceList));
         files.values().removeIf(Map::isEmpty);
-        return new Result(files, rendered, scheduleNames, scheduleSources, report);
-    }
-
-    public ImportReport report() {
-        return report;
-    }
-
-    private static Map<String, Object> section(String key, List<Map<String, Object>> items) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        if (!items.isEmpty()) {
-            out.put(key, items);
-        }
-        return out;
+        return new Conversion(files, rendered, scheduleNames, scheduleSources, report);
     }
 
     private Map<String, Object> organisation(ZoneId zone) {
@@ -202,17 +185,9 @@ public final class PagerDutyImport {
             }
             String methodId = methodIds.of(cm.path("id").asString(), tocsinType);
             methodBySource.put(cm.path("id").asString(), methodId);
-            methods.add(new LinkedHashMap<>(Map.of("id", methodId, "type", tocsinType, "address", address)));
+            methods.add(Values.contactMethod(methodId, tocsinType, address));
         }
         if (!methods.isEmpty()) {
-            methods.forEach(m -> {
-                Map<String, Object> ordered = new LinkedHashMap<>();
-                ordered.put("id", m.get("id"));
-                ordered.put("type", m.get("type"));
-                ordered.put("address", m.get("address"));
-                m.clear();
-                m.putAll(ordered);
-            });
             p.put("contact_methods", methods);
         }
         Map<String, List<Map<String, Object>>> rules = new LinkedHashMap<>();
@@ -227,10 +202,8 @@ public final class PagerDutyImport {
                         + r.path("contact_method").path("type").asString("?"), "its contact method was not carried over (see above)");
                 continue;
             }
-            Map<String, Object> step = new LinkedHashMap<>();
-            step.put("after", Durations.format(Duration.ofMinutes(r.path("start_delay_in_minutes").asInt(0))));
-            step.put("via", via);
-            rules.computeIfAbsent(urgency.equals("low") ? "low_urgency" : "high_urgency", k -> new ArrayList<>()).add(step);
+            rules.computeIfAbsent(urgency.equals("low") ? "low_urgency" : "high_urgency", k -> new ArrayList<>())
+                    .add(Values.step(Duration.ofMinutes(r.path("start_delay_in_minutes").asInt(0)), via));
         }
         if (!rules.isEmpty()) {
             Map<String, Object> ordered = new LinkedHashMap<>();
@@ -454,25 +427,7 @@ public final class PagerDutyImport {
                 report.notCarried(layerSubject, "hidden from " + at, "a Tocsin layer cannot stop answering at an instant; compare the result");
                 continue;
             }
-            Map<String, Object> def = new LinkedHashMap<>();
-            def.put("id", id);
-            def.put("name", layer.name());
-            if (effective != null) {
-                def.put("effective_from", effective.atZone(zone).toOffsetDateTime().toString());
-            }
-            def.put("participants", participants);
-            def.put("shift", shift);
-            Map<String, Object> handoff = new LinkedHashMap<>();
-            if (shift.endsWith("w")) {
-                handoff.put("day", first.getDayOfWeek().name().substring(0, 3).toLowerCase(java.util.Locale.ROOT));
-            }
-            handoff.put("time", first.toLocalTime().toString().substring(0, 5));
-            def.put("handoff", handoff);
-            def.put("start", first.toLocalDate().toString());
-            List<Map<String, Object>> restrictions = visible.restrictions();
-            if (!restrictions.isEmpty()) {
-                def.put("restrictions", restrictions);
-            }
+            Map<String, Object> def = Values.layer(id, layer.name(), zone, participants, shift, first, visible, effective);
             out.add(def);
         }
         return out;
@@ -502,13 +457,7 @@ public final class PagerDutyImport {
             }
             // On every layer: Tocsin's layers answer side by side, and the override must answer alone.
             for (String layer : layerIds) {
-                Map<String, Object> ov = new LinkedHashMap<>();
-                ov.put("layer", layer);
-                ov.put("person", person);
-                ov.put("start", start.toString());
-                ov.put("end", end.toString());
-                ov.put("reason", "PagerDuty override " + o.path("id").asString(""));
-                out.add(ov);
+                out.add(Values.override(layer, person, start, end, "PagerDuty override " + o.path("id").asString("")));
             }
         }
         if (past > 0) {
@@ -765,21 +714,5 @@ public final class PagerDutyImport {
         range.put("since", options.from().toString());
         range.put("until", options.to().toString());
         return range;
-    }
-
-    private static Instant instant(JsonNode node) {
-        try {
-            return OffsetDateTime.parse(node.asString("")).toInstant();
-        } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException("not an ISO-8601 instant: \"" + node.asString("") + "\"");
-        }
-    }
-
-    private static boolean validZone(String tz) {
-        try {
-            return ZoneId.of(tz).getId().equals(tz) && tz.contains("/") || tz.equals("UTC");
-        } catch (RuntimeException e) {
-            return false;
-        }
     }
 }

@@ -237,7 +237,7 @@ class ImportPagerDutyTest {
             CliRun refused = CliRun.run("import", "pagerduty", "--from-api", "--base-url", base, "--token-file", wrong.toString(),
                     "--output", tmp.resolve("refused").toString(), "--from", FROM);
             assertThat(refused.exitCode()).isEqualTo(2);
-            assertThat(refused.err()).contains("import failed: GET /users answered HTTP 401 (is the API token right, and may it read this?)");
+            assertThat(refused.err()).contains("import failed: GET /users answered HTTP 401 (is the API key right, and may it read this?)");
             assertThat(tmp.resolve("refused")).doesNotExist();
         } finally {
             server.stop(0);
