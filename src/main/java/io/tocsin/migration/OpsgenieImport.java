@@ -371,9 +371,11 @@ public final class OpsgenieImport {
         }
         WeeklyWindows w = WeeklyWindows.never();
         if ("time-of-day".equals(tr.path("type").asString(""))) {
+            // Every day from start to end, across midnight when the end is not after the start.
             JsonNode r = tr.path("restriction");
+            long length = Math.floorMod(Duration.between(clock(r, "start"), clock(r, "end")).toMinutes(), (long) WeeklyWindows.DAY);
             for (DayOfWeek d : DayOfWeek.values()) {
-                w = w.plus(d, clock(r, "start"), window(d, clock(r, "start"), d, clock(r, "end")));
+                w = w.plus(d, clock(r, "start"), length == 0 ? WeeklyWindows.DAY : length);
             }
             return w;
         }
@@ -394,7 +396,7 @@ public final class OpsgenieImport {
         long a = (fromDay.getValue() - 1L) * WeeklyWindows.DAY + from.getHour() * 60L + from.getMinute();
         long b = (toDay.getValue() - 1L) * WeeklyWindows.DAY + to.getHour() * 60L + to.getMinute();
         long d = Math.floorMod(b - a, (long) WeeklyWindows.WEEK);
-        return fromDay == toDay && d == 0 ? WeeklyWindows.DAY : d;
+        return d == 0 ? WeeklyWindows.WEEK : d;
     }
 
     private List<Map<String, Object>> overrides(String scheduleId, String subject, Map<String, String> layerByRotation) throws IOException {
