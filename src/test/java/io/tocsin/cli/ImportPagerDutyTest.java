@@ -3,15 +3,11 @@ package io.tocsin.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
-import com.sun.net.httpserver.HttpServer;
 import io.tocsin.config.ConfigLoader;
 import io.tocsin.config.LoadedConfig;
 import io.tocsin.config.Organisation;
 import io.tocsin.config.OrganisationConfig;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -19,7 +15,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -211,14 +206,12 @@ class ImportPagerDutyTest {
 
     @Test
     void fromTheApiWithItsTokenAndPaginationTheResultIsTheSameAsFromTheExport() throws IOException {
-        List<String> requests = Collections.synchronizedList(new ArrayList<>());
-        HttpServer server = pagerDutyApi("s3cret-token", requests);
-        try {
+        try (ExportApiServer server = new ExportApiServer(EXPORT, "/", Map.of("Authorization", "Token token=s3cret-token",
+                "Accept", "application/vnd.pagerduty+json;version=2"), ImportPagerDutyTest::page)) {
             Path token = tmp.resolve("token");
             Files.writeString(token, "s3cret-token\n");
             Path fromApi = tmp.resolve("from-api");
-            String base = "http://127.0.0.1:" + server.getAddress().getPort();
-            CliRun r = CliRun.run("import", "pagerduty", "--from-api", "--base-url", base, "--token-file", token.toString(),
+            CliRun r = CliRun.run("import", "pagerduty", "--from-api", "--base-url", server.base(), "--token-file", token.toString(),
                     "--output", fromApi.toString(), "--from", FROM, "--org-id", "acme", "--org-name", "Acme");
             assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
             Path fromDir = tmp.resolve("from-dir");
@@ -227,20 +220,18 @@ class ImportPagerDutyTest {
                 assertThat(Files.readString(fromApi.resolve(f))).as(f).isEqualTo(Files.readString(fromDir.resolve(f)));
             }
             // Lists were read page by page (the server answers two items at a time), schedules for the compared range.
-            assertThat(requests).contains("/users?include%5B%5D=contact_methods&include%5B%5D=notification_rules&limit=100&offset=0",
+            assertThat(server.requests).contains("/users?include%5B%5D=contact_methods&include%5B%5D=notification_rules&limit=100&offset=0",
                     "/users?include%5B%5D=contact_methods&include%5B%5D=notification_rules&limit=100&offset=8",
                     "/schedules/PS1BKND?since=2026-12-07T00%3A00%3A00Z&until=2027-02-01T00%3A00%3A00Z",
                     "/services?include%5B%5D=integrations&limit=100&offset=4");
 
             Path wrong = tmp.resolve("wrong-token");
             Files.writeString(wrong, "not-the-token");
-            CliRun refused = CliRun.run("import", "pagerduty", "--from-api", "--base-url", base, "--token-file", wrong.toString(),
+            CliRun refused = CliRun.run("import", "pagerduty", "--from-api", "--base-url", server.base(), "--token-file", wrong.toString(),
                     "--output", tmp.resolve("refused").toString(), "--from", FROM);
             assertThat(refused.exitCode()).isEqualTo(2);
             assertThat(refused.err()).contains("import failed: GET /users answered HTTP 401 (is the API key right, and may it read this?)");
             assertThat(tmp.resolve("refused")).doesNotExist();
-        } finally {
-            server.stop(0);
         }
     }
 
@@ -255,56 +246,14 @@ class ImportPagerDutyTest {
         assertThat(Files.readString(out.resolve("people.yaml"))).isEqualTo("people: []\n");
     }
 
-    /**
-     * The REST API v2 as documented, over the export's files: {@code Authorization: Token token=...},
-     * the versioned Accept header, and classic pagination, answering at most two items a page
-     * whatever the limit asked (as a server may), with {@code more} while items remain.
-     */
-    private HttpServer pagerDutyApi(String token, List<String> requests) throws IOException {
-        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.createContext("/", exchange -> {
-            URI uri = exchange.getRequestURI();
-            requests.add(uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery()));
-            byte[] body;
-            int status;
-            if (!("Token token=" + token).equals(exchange.getRequestHeaders().getFirst("Authorization"))
-                    || !"application/vnd.pagerduty+json;version=2".equals(exchange.getRequestHeaders().getFirst("Accept"))) {
-                status = 401;
-                body = "{\"error\":{\"message\":\"Unauthorized\",\"code\":2006}}".getBytes(StandardCharsets.UTF_8);
-            } else {
-                Path file = EXPORT.resolve(uri.getPath().substring(1) + ".json");
-                if (!Files.isRegularFile(file)) {
-                    status = 404;
-                    body = "{\"error\":{\"message\":\"Not Found\",\"code\":2100}}".getBytes(StandardCharsets.UTF_8);
-                } else {
-                    status = 200;
-                    body = page(JSON.readTree(Files.readString(file)), query(uri)).getBytes(StandardCharsets.UTF_8);
-                }
-            }
-            exchange.getResponseHeaders().set("Content-Type", "application/json");
-            exchange.sendResponseHeaders(status, body.length);
-            exchange.getResponseBody().write(body);
-            exchange.close();
-        });
-        server.start();
-        return server;
-    }
-
-    private static Map<String, String> query(URI uri) {
-        if (uri.getQuery() == null) {
-            return Map.of();
-        }
-        return Stream.of(uri.getQuery().split("&")).map(p -> p.split("=", 2))
-                .collect(Collectors.toMap(p -> p[0], p -> p.length > 1 ? p[1] : "", (a, b) -> a + "," + b));
-    }
-
+    /** PagerDuty's classic pagination: {@code limit}, {@code offset}, {@code more}. */
     private static String page(JsonNode doc, Map<String, String> query) {
         if (!doc.has("more")) {
             return JSON.writeValueAsString(doc);
         }
         String collection = doc.propertyNames().stream().filter(n -> doc.path(n).isArray()).findFirst().orElseThrow();
         int offset = Integer.parseInt(query.getOrDefault("offset", "0"));
-        int limit = Math.min(2, Integer.parseInt(query.getOrDefault("limit", "25")));
+        int limit = Math.min(ExportApiServer.PAGE, Integer.parseInt(query.getOrDefault("limit", "25")));
         ArrayNode all = (ArrayNode) doc.path(collection);
         ObjectNode out = JSON.createObjectNode();
         ArrayNode items = out.putArray(collection);
@@ -319,17 +268,6 @@ class ImportPagerDutyTest {
     }
 
     private Path copyExport() throws IOException {
-        Path copy = tmp.resolve("export");
-        try (Stream<Path> walk = Files.walk(EXPORT)) {
-            for (Path p : walk.toList()) {
-                Path target = copy.resolve(EXPORT.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(p, target);
-                }
-            }
-        }
-        return copy;
+        return ExportApiServer.copy(EXPORT, tmp.resolve("export"));
     }
 }
