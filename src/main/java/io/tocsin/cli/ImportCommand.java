@@ -1,6 +1,7 @@
 package io.tocsin.cli;
 
 import io.tocsin.migration.DirectoryExport;
+import io.tocsin.migration.GoAlertApi;
 import io.tocsin.migration.ExportSource;
 import io.tocsin.migration.ImportOptions;
 import io.tocsin.migration.ImportReport;
@@ -26,7 +27,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "import", description = "Turn another on-call system's configuration into a Tocsin configuration directory, with a report of what could not be carried over.",
-        subcommands = {ImportCommand.PagerDuty.class, ImportCommand.Opsgenie.class})
+        subcommands = {ImportCommand.PagerDuty.class, ImportCommand.Opsgenie.class, ImportCommand.GoAlert.class})
 class ImportCommand {
 
     /** What every import takes: where from (a directory or the API), where to, and the comparison's range. */
@@ -204,6 +205,41 @@ class ImportCommand {
         @java.lang.Override
         Importer.Outcome importFrom(ExportSource source, ImportOptions options, Path out) throws IOException {
             return Importer.opsgenie(source, options, out);
+        }
+    }
+
+    @Command(name = "goalert", description = {
+            "Import users (contact methods, notification rules), rotations, schedules (targets, rules, overrides), escalation policies and services "
+                    + "with their integration keys and heartbeats from GoAlert.",
+            "Reads an export directory (each GraphQL query's answer saved as NAME.json: users.json, rotations.json, schedules.json with shifts, "
+                    + "userOverrides.json, escalationPolicies.json, services.json; the queries are in docs/migrating.md) "
+                    + "or the API itself (--from-api; --base-url is your GoAlert's address, key in GOALERT_TOKEN or --token-file).",
+            "Writes the configuration and import-report.md to --output, validates it and compares each schedule's on-call with GoAlert's shifts.",
+            "Exit 0: valid and every schedule matches; 1: written, with schedule mismatches; 2: nothing usable (bad export, API error, invalid result)."})
+    static class GoAlert extends Importing {
+        @java.lang.Override
+        String sourceName() {
+            return "GoAlert";
+        }
+
+        @java.lang.Override
+        URI defaultBaseUrl() {
+            return URI.create("http://localhost:8081");
+        }
+
+        @java.lang.Override
+        String tokenVariable() {
+            return "GOALERT_TOKEN";
+        }
+
+        @java.lang.Override
+        ExportSource api(URI base, String token) {
+            return new GoAlertApi(base, token);
+        }
+
+        @java.lang.Override
+        Importer.Outcome importFrom(ExportSource source, ImportOptions options, Path out) throws IOException {
+            return Importer.goAlert(source, options, out);
         }
     }
 }

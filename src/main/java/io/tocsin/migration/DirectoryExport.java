@@ -13,7 +13,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * An export directory: the answer to {@code GET /PATH} saved as {@code PATH.json}
  * ({@code users.json}, {@code schedules/PABC123.json}, {@code schedules/PABC123/overrides.json}). A list
- * may be saved as one answer or as a JSON array of the answers of every page.
+ * may be saved as one answer or as a JSON array of the answers of every page; the list's items are
+ * under {@code collection}, a dotted path for nested answers.
  */
 public final class DirectoryExport implements ExportSource {
     static final JsonMapper JSON = JsonMapper.builder().build();
@@ -44,11 +45,20 @@ public final class DirectoryExport implements ExportSource {
         JsonNode doc = document(path, query);
         List<JsonNode> out = new ArrayList<>();
         for (JsonNode page : doc.isArray() ? doc : List.of(doc)) {
-            JsonNode items = page.path(collection);
+            JsonNode items = at(page, collection);
             if (!items.isArray()) {
                 throw new IOException(path + ".json has no \"" + collection + "\" list");
             }
             items.forEach(out::add);
+        }
+        return out;
+    }
+
+    /** The node at a dotted path ({@code data.users.nodes}, as a GraphQL answer nests its lists). */
+    static JsonNode at(JsonNode node, String dotted) {
+        JsonNode out = node;
+        for (String key : dotted.split("\\.")) {
+            out = out.path(key);
         }
         return out;
     }

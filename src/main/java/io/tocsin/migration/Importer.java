@@ -88,6 +88,12 @@ public final class Importer {
         return write(result, check(result, options), options, out);
     }
 
+    public static Outcome goAlert(ExportSource export, ImportOptions options, Path out) throws IOException {
+        checkOutput(out);
+        Conversion result = GoAlertImport.convert(export, options);
+        return write(result, check(result, options), options, out);
+    }
+
     private record Checked(Organisation organisation, List<ConfigProblem> problems, Map<String, List<ScheduleComparison.Mismatch>> mismatches) {
     }
 
