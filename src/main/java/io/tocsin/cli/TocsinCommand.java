@@ -89,6 +89,7 @@ public class TocsinCommand {
         out.put("feed", FeedCommand.class);
         out.put("switch", SwitchCommand.class);
         out.put("report", ReportCommand.class);
+        out.put("import", ImportCommand.class);
         out.put("help", HelpCommand.class);
         return out;
     }

@@ -1,0 +1,245 @@
+package io.tocsin.cli;
+
+import io.tocsin.migration.DirectoryExport;
+import io.tocsin.migration.GoAlertApi;
+import io.tocsin.migration.ExportSource;
+import io.tocsin.migration.ImportOptions;
+import io.tocsin.migration.ImportReport;
+import io.tocsin.migration.Importer;
+import io.tocsin.migration.OpsgenieApi;
+import io.tocsin.migration.PagerDutyApi;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.time.temporal.ChronoUnit;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(name = "import", description = "Turn another on-call system's configuration into a Tocsin configuration directory, with a report of what could not be carried over.",
+        subcommands = {ImportCommand.PagerDuty.class, ImportCommand.Opsgenie.class, ImportCommand.GoAlert.class})
+class ImportCommand {
+
+    /** What every import takes: where from (a directory or the API), where to, and the comparison's range. */
+    abstract static class Importing implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(arity = "0..1", paramLabel = "EXPORT_DIR", description = "Directory of saved API answers (not with --from-api).")
+        Path exportDir;
+
+        @ArgGroup(exclusive = false)
+        Api api;
+
+        static class Api {
+            @Option(names = "--from-api", required = true, description = "Read from the source's REST API instead of a directory.")
+            boolean fromApi;
+
+            @Option(names = "--base-url", description = "API base address (default: the source's public API).")
+            URI baseUrl;
+
+            @Option(names = "--token-file", description = "File holding a read-only API key (default: the environment variable the command names).")
+            Path tokenFile;
+        }
+
+        @Option(names = "--output", required = true, description = "Directory to write the configuration and import-report.md to (new or empty).")
+        Path output;
+
+        @Option(names = "--org-id", defaultValue = "imported", description = "Organisation id (default: ${DEFAULT-VALUE}).")
+        String orgId;
+
+        @Option(names = "--org-name", description = "Organisation name (default: Imported from SOURCE).")
+        String orgName;
+
+        @Option(names = "--time-zone", description = "Organisation time zone (default: the zone most schedules use).")
+        ZoneId zone;
+
+        @Option(names = "--from", description = "Start of the comparison, ISO-8601 with offset (default: now, to the minute).")
+        OffsetDateTime from;
+
+        @Option(names = "--weeks", defaultValue = "8", description = "How many weeks to compare each schedule over (default: ${DEFAULT-VALUE}).")
+        int weeks;
+
+        abstract String sourceName();
+
+        abstract URI defaultBaseUrl();
+
+        abstract String tokenVariable();
+
+        abstract ExportSource api(URI base, String token);
+
+        abstract Importer.Outcome importFrom(ExportSource source, ImportOptions options, Path out) throws IOException;
+
+        @java.lang.Override
+        public Integer call() {
+            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter err = spec.commandLine().getErr();
+            if (weeks < 1 || weeks > 52) {
+                err.println("--weeks must be 1 to 52");
+                return 2;
+            }
+            ExportSource source;
+            try {
+                source = source(err);
+            } catch (IOException e) {
+                err.println(e.getMessage());
+                return 2;
+            }
+            if (source == null) {
+                return 2;
+            }
+            Instant start = from == null ? Instant.now().truncatedTo(ChronoUnit.MINUTES) : from.toInstant();
+            ImportOptions options = new ImportOptions(orgId, orgName == null ? "Imported from " + sourceName() : orgName, zone, start,
+                    start.plus(Duration.ofDays(7L * weeks)));
+            Importer.Outcome outcome;
+            try {
+                outcome = importFrom(source, options, output);
+            } catch (IOException | IllegalArgumentException e) {
+                err.println("import failed: " + e.getMessage());
+                return 2;
+            }
+            ImportReport report = outcome.report();
+            out.print(report.markdown());
+            out.println("Wrote " + output.resolve(Importer.REPORT_FILE) + " and the configuration beside it.");
+            if (!outcome.valid()) {
+                err.println("the configuration written does not validate; see Problems in the report");
+                return 2;
+            }
+            return report.mismatches() == 0 ? 0 : 1;
+        }
+
+        private ExportSource source(PrintWriter err) throws IOException {
+            if (api != null && api.fromApi) {
+                if (exportDir != null) {
+                    err.println("give either EXPORT_DIR or --from-api, not both");
+                    return null;
+                }
+                String token = api.tokenFile != null ? Files.readString(api.tokenFile).strip() : System.getenv(tokenVariable());
+                if (token == null || token.isBlank()) {
+                    err.println("--from-api needs an API key: --token-file FILE or the " + tokenVariable() + " environment variable");
+                    return null;
+                }
+                return api(api.baseUrl == null ? defaultBaseUrl() : api.baseUrl, token);
+            }
+            if (exportDir == null || !Files.isDirectory(exportDir)) {
+                err.println(exportDir == null ? "give EXPORT_DIR or --from-api" : exportDir + " is not a directory");
+                return null;
+            }
+            return new DirectoryExport(exportDir);
+        }
+    }
+
+    @Command(name = "pagerduty", description = {
+            "Import users, teams, schedules (layers, restrictions, overrides), escalation policies and services with their integration keys from PagerDuty.",
+            "Reads an export directory (the REST API v2 answers saved as PATH.json: users.json, teams.json, teams/ID/members.json, schedules.json, "
+                    + "schedules/ID.json with final_schedule, schedules/ID/overrides.json, escalation_policies.json, services.json) "
+                    + "or the API itself (--from-api; base https://api.pagerduty.com, key in PAGERDUTY_TOKEN or --token-file).",
+            "Writes the configuration and import-report.md to --output, validates it and compares each schedule's on-call with PagerDuty's final schedule.",
+            "Exit 0: valid and every schedule matches; 1: written, with schedule mismatches; 2: nothing usable (bad export, API error, invalid result)."})
+    static class PagerDuty extends Importing {
+        @java.lang.Override
+        String sourceName() {
+            return "PagerDuty";
+        }
+
+        @java.lang.Override
+        URI defaultBaseUrl() {
+            return URI.create("https://api.pagerduty.com");
+        }
+
+        @java.lang.Override
+        String tokenVariable() {
+            return "PAGERDUTY_TOKEN";
+        }
+
+        @java.lang.Override
+        ExportSource api(URI base, String token) {
+            return new PagerDutyApi(base, token);
+        }
+
+        @java.lang.Override
+        Importer.Outcome importFrom(ExportSource source, ImportOptions options, Path out) throws IOException {
+            return Importer.pagerDuty(source, options, out);
+        }
+    }
+
+    @Command(name = "opsgenie", description = {
+            "Import users (contacts, notification rules), teams, schedules (rotations, time restrictions, overrides), escalations, heartbeats and integrations from Opsgenie.",
+            "Reads an export directory (the REST API v2 answers saved as PATH.json without the v2/ prefix: users.json, users/ID/contacts.json, "
+                    + "users/ID/notification-rules.json and .../RULE/steps.json, teams.json, teams/ID.json, schedules.json (expand=rotation), "
+                    + "schedules/ID/overrides.json, schedules/ID/timeline.json, escalations.json, heartbeats.json, integrations.json, integrations/ID.json) "
+                    + "or the API itself (--from-api; base https://api.opsgenie.com, key in OPSGENIE_API_KEY or --token-file).",
+            "Writes the configuration and import-report.md to --output, validates it and compares each schedule's on-call with Opsgenie's final timeline.",
+            "Exit 0: valid and every schedule matches; 1: written, with schedule mismatches; 2: nothing usable (bad export, API error, invalid result)."})
+    static class Opsgenie extends Importing {
+        @java.lang.Override
+        String sourceName() {
+            return "Opsgenie";
+        }
+
+        @java.lang.Override
+        URI defaultBaseUrl() {
+            return URI.create("https://api.opsgenie.com");
+        }
+
+        @java.lang.Override
+        String tokenVariable() {
+            return "OPSGENIE_API_KEY";
+        }
+
+        @java.lang.Override
+        ExportSource api(URI base, String token) {
+            return new OpsgenieApi(base, token);
+        }
+
+        @java.lang.Override
+        Importer.Outcome importFrom(ExportSource source, ImportOptions options, Path out) throws IOException {
+            return Importer.opsgenie(source, options, out);
+        }
+    }
+
+    @Command(name = "goalert", description = {
+            "Import users (contact methods, notification rules), rotations, schedules (targets, rules, overrides), escalation policies and services "
+                    + "with their integration keys and heartbeats from GoAlert.",
+            "Reads an export directory (each GraphQL query's answer saved as NAME.json: users.json, rotations.json, schedules.json with shifts, "
+                    + "userOverrides.json, escalationPolicies.json, services.json; the queries are in docs/migrating.md) "
+                    + "or the API itself (--from-api; --base-url is your GoAlert's address, key in GOALERT_TOKEN or --token-file).",
+            "Writes the configuration and import-report.md to --output, validates it and compares each schedule's on-call with GoAlert's shifts.",
+            "Exit 0: valid and every schedule matches; 1: written, with schedule mismatches; 2: nothing usable (bad export, API error, invalid result)."})
+    static class GoAlert extends Importing {
+        @java.lang.Override
+        String sourceName() {
+            return "GoAlert";
+        }
+
+        @java.lang.Override
+        URI defaultBaseUrl() {
+            return URI.create("http://localhost:8081");
+        }
+
+        @java.lang.Override
+        String tokenVariable() {
+            return "GOALERT_TOKEN";
+        }
+
+        @java.lang.Override
+        ExportSource api(URI base, String token) {
+            return new GoAlertApi(base, token);
+        }
+
+        @java.lang.Override
+        Importer.Outcome importFrom(ExportSource source, ImportOptions options, Path out) throws IOException {
+            return Importer.goAlert(source, options, out);
+        }
+    }
+}
