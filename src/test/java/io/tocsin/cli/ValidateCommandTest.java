@@ -49,6 +49,22 @@ class ValidateCommandTest {
         assertThat(e).contains("problem(s)");
     }
 
+    /** Access roles name people of the organisation; admins are organisation-wide only; a schedule's team exists. */
+    @Test
+    void accessRolesNamePeopleAndTeamsAndAdminsAreOrganisationWide() throws IOException {
+        Path copy = copy(Path.of("src/test/resources/orgs/roles"));
+        assertThat(CliRun.run("validate", copy.toString()).exitCode()).isZero();
+        edit(copy.resolve("people.yaml"), "  admins: [alice]", "  admins: [alicia]");
+        edit(copy.resolve("people.yaml"), "      responders: [erin]", "      responders: [erin]\n      admins: [erin]");
+        edit(copy.resolve("schedules.yaml"), "    team: payments", "    team: paymnets");
+        CliRun r = CliRun.run("validate", copy.toString());
+        assertThat(r.exitCode()).isEqualTo(1);
+        String people = copy.resolve("people.yaml").toString();
+        assertThat(r.err()).containsPattern(java.util.regex.Pattern.quote(people) + ":\\d+:\\d+: access\\.admins\\[0\\]: unknown person \"alicia\" \\(did you mean \"alice\"\\?\\)");
+        assertThat(r.err()).containsPattern(java.util.regex.Pattern.quote(people) + ":\\d+:\\d+: teams\\[1\\]\\.access\\.admins: unknown key \"admins\"");
+        assertThat(r.err()).contains("schedules[1].team: unknown team \"paymnets\" (did you mean \"payments\"?)");
+    }
+
     static final String LATER_PRIMARY = """
                   - id: primary
                     effective_from: 2026-04-01T12:00:00+03:00
