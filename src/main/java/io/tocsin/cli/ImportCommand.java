@@ -129,7 +129,12 @@ class ImportCommand {
                     err.println("--from-api needs an API key: --token-file FILE or the " + tokenVariable() + " environment variable");
                     return null;
                 }
-                return api(api.baseUrl == null ? defaultBaseUrl() : api.baseUrl, token);
+                URI base = api.baseUrl == null ? defaultBaseUrl() : api.baseUrl;
+                if (base == null) {
+                    err.println("--from-api needs --base-url: the address of your " + sourceName());
+                    return null;
+                }
+                return api(base, token);
             }
             if (exportDir == null || !Files.isDirectory(exportDir)) {
                 err.println(exportDir == null ? "give EXPORT_DIR or --from-api" : exportDir + " is not a directory");
@@ -222,9 +227,10 @@ class ImportCommand {
             return "GoAlert";
         }
 
+        /** GoAlert runs on its owner's host: there is no public address to default to. */
         @java.lang.Override
         URI defaultBaseUrl() {
-            return URI.create("http://localhost:8081");
+            return null;
         }
 
         @java.lang.Override

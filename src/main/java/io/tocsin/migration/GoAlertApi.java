@@ -4,13 +4,11 @@ import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -107,23 +105,7 @@ public final class GoAlertApi implements ExportSource {
         HttpRequest request = HttpRequest.newBuilder(endpoint).timeout(Duration.ofSeconds(60))
                 .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(DirectoryExport.JSON.writeValueAsString(body))).build();
-        HttpResponse<String> response;
-        try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofString());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while asking " + endpoint);
-        }
-        if (response.statusCode() / 100 != 2) {
-            String hint = response.statusCode() == 401 || response.statusCode() == 403 ? " (is the API key right, and may it read this?)" : "";
-            throw new IOException("the " + name + " query answered HTTP " + response.statusCode() + hint);
-        }
-        JsonNode doc;
-        try {
-            doc = DirectoryExport.JSON.readTree(response.body());
-        } catch (JacksonException e) {
-            throw new IOException("the " + name + " query answered something that is not JSON");
-        }
+        JsonNode doc = HttpExport.send(http, request, "the " + name + " query");
         if (doc.path("errors").isArray() && !doc.path("errors").isEmpty()) {
             throw new IOException("the " + name + " query failed: " + doc.path("errors").get(0).path("message").asString("?"));
         }

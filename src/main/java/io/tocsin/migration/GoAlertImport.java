@@ -244,11 +244,15 @@ public final class GoAlertImport {
                 continue;
             }
             // A replacement stands in for the person it removes: on the layers that person takes part in.
+            List<String> on = new ArrayList<>();
             participantsOf.forEach((layer, participants) -> {
                 if (participants.contains(remove)) {
+                    on.add(layer);
                     ovs.add(Values.override(layer, add, start, end, "GoAlert override " + o.path("id").asString("") + ": in place of " + remove));
                 }
             });
+            report.note(subject + ": " + add + " replaces " + remove + " from " + start + " to " + end + " on layer(s) " + String.join(", ", on)
+                    + "; a Tocsin override replaces whoever the layer names, GoAlert only " + remove + " (the comparison shows any difference)");
         }
         if (!ovs.isEmpty()) {
             out.put("overrides", ovs);
@@ -516,7 +520,7 @@ public final class GoAlertImport {
             integrations.add(new LinkedHashMap<>(Map.of("type", tocsinType, "key", token)));
             String endpoint = switch (tocsinType) {
                 case "generic" -> "https://TOCSIN-HOST/api/v1/events";
-                default -> "https://TOCSIN-HOST/api/v1/integrations/" + tocsinType + "/KEY";
+                default -> "https://TOCSIN-HOST/api/v1/integrations/" + tocsinType + "/" + token;
             };
             report.key(new ImportReport.Key(id, label + " (" + type + ")", tocsinType, token, endpoint));
             if ("generic".equals(tocsinType)) {

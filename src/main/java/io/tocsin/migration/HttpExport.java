@@ -74,14 +74,18 @@ abstract class HttpExport implements ExportSource {
                 .collect(Collectors.joining("&"));
         URI uri = base.resolve(apiPath(path) + (q.isEmpty() ? "" : "?" + q));
         HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(60)).headers(headers()).GET().build();
+        return send(http, request, "GET /" + apiPath(path));
+    }
+
+    /** Sends {@code request} and reads its JSON answer; {@code shown} names the request in what goes wrong. */
+    static JsonNode send(HttpClient http, HttpRequest request, String shown) throws IOException {
         HttpResponse<String> response;
         try {
             response = http.send(request, HttpResponse.BodyHandlers.ofString());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IOException("interrupted while reading " + uri);
+            throw new IOException("interrupted while reading " + request.uri());
         }
-        String shown = "GET /" + apiPath(path);
         if (response.statusCode() == 404) {
             throw new MissingExport(shown + " answered 404");
         }

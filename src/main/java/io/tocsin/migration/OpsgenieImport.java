@@ -643,7 +643,7 @@ public final class OpsgenieImport {
             }
             boolean prometheus = type.equalsIgnoreCase("Prometheus") || type.equalsIgnoreCase("Alertmanager");
             String tocsinType = prometheus ? "alertmanager" : "generic";
-            String endpoint = prometheus ? "https://TOCSIN-HOST/api/v1/integrations/alertmanager/KEY" : "https://TOCSIN-HOST/api/v1/events";
+            String endpoint = prometheus ? "https://TOCSIN-HOST/api/v1/integrations/alertmanager/" + key : "https://TOCSIN-HOST/api/v1/events";
             ((List<Map<String, Object>>) service.get("integrations")).add(new LinkedHashMap<>(Map.of("type", tocsinType, "key", key)));
             report.key(new ImportReport.Key((String) service.get("id"), name + " (" + type + ")", tocsinType, key, endpoint));
             report.notCarried(subject, "Opsgenie's " + (prometheus ? "Alertmanager receiver (opsgenie_configs)" : "Alert API") + " format",

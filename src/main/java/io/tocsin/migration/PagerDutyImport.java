@@ -1,5 +1,9 @@
 package io.tocsin.migration;
 
+import static io.tocsin.migration.Values.instant;
+import static io.tocsin.migration.Values.section;
+import static io.tocsin.migration.Values.validZone;
+
 import io.tocsin.config.Durations;
 import java.io.IOException;
 import java.time.DayOfWeek;
@@ -7,18 +11,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
-import java.time.OffsetDateTime;
 import java.time.ZoneId;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import static io.tocsin.migration.Values.instant;
-import static io.tocsin.migration.Values.section;
-import static io.tocsin.migration.Values.validZone;
 import java.util.TreeSet;
 import tools.jackson.databind.JsonNode;
 
