@@ -17,17 +17,14 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.springframework.security.web.csrf.CsrfToken;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
-import org.springframework.web.bind.annotation.ModelAttribute;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The open incidents and one incident with its actions. Every action goes through
@@ -69,7 +66,6 @@ class IncidentPages {
     record TargetLine(String name, String deadline, String state, String text) {
     }
 
-    private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final DateTimeFormatter MINUTES = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm");
     private static final DateTimeFormatter SECONDS = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
     private static final int LIST_LIMIT = 200;
@@ -87,16 +83,6 @@ class IncidentPages {
         this.clock = clock;
         this.switches = switches;
         this.postmortems = postmortems;
-    }
-
-    /** What the header of every page shows, and the CSRF header htmx sends with every request it makes. */
-    @ModelAttribute
-    void page(Model model, Principal who, CsrfToken csrf) {
-        model.addAttribute("organisation", engine.organisation().name());
-        model.addAttribute("person", who == null ? null : who.getName());
-        if (csrf != null) {
-            model.addAttribute("csrfHeaders", JSON.writeValueAsString(Map.of(csrf.getHeaderName(), csrf.getToken())));
-        }
     }
 
     @GetMapping({"", "/"})

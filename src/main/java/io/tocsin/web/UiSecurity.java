@@ -20,7 +20,7 @@ import org.springframework.security.web.authentication.LoginUrlAuthenticationEnt
  */
 @Configuration
 class UiSecurity {
-    static final String[] PATHS = {"/ui", "/ui/**", "/login", "/logout", "/webjars/**", "/css/**", "/status", "/status/**"};
+    static final String[] PATHS = {"/ui", "/ui/**", "/login", "/logout", "/webjars/**", "/css/**", "/js/**", "/status", "/status/**"};
 
     /**
      * Scripts, styles and everything else only from Tocsin itself, none inline: an alert's text that
@@ -90,7 +90,7 @@ class UiSecurity {
                 .authorizeHttpRequests(a -> a
                         // with its ?error=... variants, which form login's own permitAll does not cover
                         .requestMatchers("/login").permitAll()
-                        .requestMatchers("/webjars/**", "/css/**").permitAll()
+                        .requestMatchers("/webjars/**", "/css/**", "/js/**").permitAll()
                         // the public status page, its feed and its subscription forms (CSRF-protected like every form)
                         .requestMatchers("/status", "/status/**").permitAll()
                         // a session acts with its token's scopes: reading pages needs read, every form write
@@ -110,7 +110,7 @@ class UiSecurity {
         // Pages answer HTML through views rather than @ResponseBody, which springdoc would otherwise leave out;
         // OpenApiCompletenessTest fails when a page controller is missing here.
         org.springdoc.core.utils.SpringDocUtils.getConfig().addRestControllers(IncidentPages.class, ReportPages.class, TokenPages.class,
-                LoginPage.class, StatusPages.class);
+                LoginPage.class, StatusPages.class, SchedulePages.class, PolicyPages.class);
         org.springframework.util.AntPathMatcher matcher = new org.springframework.util.AntPathMatcher();
         return api -> {
             api.getComponents().addSecuritySchemes(SESSION, new io.swagger.v3.oas.models.security.SecurityScheme()
