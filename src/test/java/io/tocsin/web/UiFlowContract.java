@@ -308,4 +308,261 @@ abstract class UiFlowContract {
         wait.until(ExpectedConditions.urlToBe(base() + "/ui"));
         assertThat(waitFor(By.id("person")).getText()).isEqualTo("alice");
     }
+
+    /** Saves what the browser shows under target/screenshots, named by the case and the database. */
+    void screenshot(String name) throws java.io.IOException {
+        java.nio.file.Files.createDirectories(java.nio.file.Path.of("target/screenshots"));
+        java.nio.file.Files.write(java.nio.file.Path.of("target/screenshots/ui-" + name + "-" + getClass().getSimpleName() + ".png"),
+                ((org.openqa.selenium.TakesScreenshot) browser).getScreenshotAs(org.openqa.selenium.OutputType.BYTES));
+    }
+
+    /** A datetime-local field's value as the browser would hold it after typing (typing its segments depends on the locale). */
+    void setValue(String id, String value) {
+        ((JavascriptExecutor) browser).executeScript("document.getElementById(arguments[0]).value = arguments[1]", id, value);
+    }
+
+    String text(String id) {
+        return waitFor(By.id(id)).getText();
+    }
+
+    /**
+     * Issue 12, part 4: on call now, per team and schedule, from the schedule the server pages from.
+     * Sunday 29 March 04:00 in Bucharest is in the week that began Monday 23 March 09:00, the twelfth
+     * since the rotation started on 5 January: primary's third participant (carol), secondary's (alice),
+     * and nobody in business hours on a Sunday until Monday 09:00.
+     */
+    @Test
+    void onCallNowShowsWhoUntilWhenAndWhoIsNextPerTeamAndSchedule() throws Exception {
+        signIn(TOKEN, "carol");
+        wait.until(ExpectedConditions.urlToBe(base() + "/ui"));
+        waitFor(By.id("nav-oncall")).click();
+        wait.until(ExpectedConditions.urlToBe(base() + "/ui/oncall"));
+        assertThat(text("oncall")).contains("times in Europe/Bucharest (EEST)");
+        WebElement team = waitFor(By.id("team-backend"));
+        assertThat(team.findElement(By.tagName("h2")).getText()).isEqualTo("Backend");
+        assertThat(team.findElement(By.id("oncall-backend-primary")).findElement(By.tagName("h3")).getText()).isEqualTo("Backend on-call");
+        assertThat(layerRow("oncall-backend-primary-primary")).containsExactly("Primary rotation", "Carol Radu", "Mon 30 Mar 09:00 EEST", "Alice Ionescu");
+        assertThat(layerRow("oncall-backend-primary-secondary")).containsExactly("secondary", "Alice Ionescu", "Mon 30 Mar 09:00 EEST", "Bob Popescu");
+        assertThat(layerRow("oncall-backend-primary-business-hours")).containsExactly("business-hours", "nobody", "Mon 30 Mar 09:00 EEST", "Dan Georgescu");
+        // the same answer as the API's, which asks the schedule the server pages from
+        JsonNode api = this.api.get("/api/v1/schedules/backend-primary/oncall").json();
+        assertThat(api.path("layers").get(0).path("person").asString()).isEqualTo("carol");
+        assertThat(browser.findElement(By.id("oncall")).getAttribute("hx-trigger")).isEqualTo("every 60s");
+        screenshot("oncall");
+    }
+
+    /** One row of an on-call table: layer, who, until, next. */
+    List<String> layerRow(String id) {
+        WebElement row = waitFor(By.id(id));
+        return List.of(row.findElement(By.tagName("th")).getText(), row.findElement(By.className("who")).getText(),
+                row.findElement(By.className("until")).getText(), row.findElement(By.className("next")).getText());
+    }
+
+    /**
+     * An override made on the schedule's page: a refused one comes back with its problem next to the
+     * field and changes nothing; an accepted one shows in the calendar, marked, and in who is on call
+     * now, on the page and in the API; removing it gives the shift back.
+     */
+    @Test
+    void anOverrideMadeOnTheSchedulePageChangesTheCalendarAndWhoIsOnCallNow() throws Exception {
+        try {
+            makeAndRemoveAnOverrideOnThePage();
+        } finally {
+            removeOverrides();
+        }
+    }
+
+    /** The other cases expect the rotation itself: what a failed case left behind is taken away. */
+    void removeOverrides() {
+        for (JsonNode o : api.get("/api/v1/schedules/backend-primary/overrides").json()) {
+            api.delete("/api/v1/schedules/backend-primary/overrides/" + o.path("id").asLong());
+        }
+    }
+
+    void makeAndRemoveAnOverrideOnThePage() throws Exception {
+        signIn(TOKEN, "carol");
+        wait.until(ExpectedConditions.urlToBe(base() + "/ui"));
+        waitFor(By.id("nav-schedules")).click();
+        waitFor(By.id("schedule-backend-primary")).click();
+        wait.until(ExpectedConditions.urlToBe(base() + "/ui/schedules/backend-primary"));
+        assertThat(layerRow("now-primary")).containsExactly("Primary rotation", "Carol Radu", "Mon 30 Mar 09:00 EEST", "Alice Ionescu");
+        assertThat(text("calendar-heading")).isEqualTo("Week of Mon 23 Mar");
+        assertThat(text("day-primary-2026-03-29")).contains("00:00–24:00").contains("Carol Radu").doesNotContain("override");
+
+        new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("override-person"))).selectByValue("bob");
+        setValue("override-start", "2026-03-29T12:00");
+        setValue("override-end", "2026-03-29T04:00");
+        browser.findElement(By.id("create-override")).click();
+        assertThat(text("override-end-problem")).isEqualTo("must be after start");
+        assertThat(browser.findElement(By.id("override-end")).getAttribute("aria-invalid")).isEqualTo("true");
+        assertThat(browser.findElement(By.id("override-problems")).getText()).contains("not made");
+        // what was typed is kept, and nothing was stored
+        assertThat(browser.findElement(By.id("override-start")).getAttribute("value")).isEqualTo("2026-03-29T12:00");
+        assertThat(api.get("/api/v1/schedules/backend-primary/overrides").json().size()).isZero();
+
+        setValue("override-start", "2026-03-29T04:00");
+        setValue("override-end", "2026-03-29T12:00");
+        browser.findElement(By.id("override-reason")).sendKeys("carol is at the dentist");
+        browser.findElement(By.id("create-override")).click();
+        assertThat(text("message")).isEqualTo("Bob Popescu covers primary from Sun 29 Mar 04:00 EEST to Sun 29 Mar 12:00 EEST");
+        WebElement day = waitFor(By.id("day-primary-2026-03-29"));
+        List<String> pieces = day.findElements(By.cssSelector("li.piece")).stream().map(e -> e.getText().replaceAll("\\s+", " ")).toList();
+        assertThat(pieces).containsExactly("00:00–04:00 Carol Radu", "04:00–12:00 Bob Popescu override", "12:00–24:00 Carol Radu");
+        assertThat(day.findElements(By.cssSelector("li.piece.override"))).hasSize(1);
+        assertThat(layerRow("now-primary")).containsExactly("Primary rotation", "Bob Popescu override", "Sun 29 Mar 12:00 EEST", "Carol Radu");
+        assertThat(text("overrides")).contains("Bob Popescu").contains("carol is at the dentist").contains("carol");
+        screenshot("schedule-override");
+
+        JsonNode now = api.get("/api/v1/schedules/backend-primary/oncall?layer=primary").json().path("layers").get(0);
+        assertThat(now.path("person").asString()).isEqualTo("bob");
+        assertThat(now.path("override").asBoolean()).isTrue();
+        JsonNode audit = api.get("/api/v1/audit?limit=20").json();
+        assertThat(audit.toString()).contains("schedule.override.create").contains("\"via\":\"ui\"");
+
+        browser.findElement(By.id("nav-oncall")).click();
+        assertThat(layerRow("oncall-backend-primary-primary")).containsExactly("Primary rotation", "Bob Popescu override",
+                "Sun 29 Mar 12:00 EEST", "Carol Radu");
+
+        browser.get(base() + "/ui/schedules/backend-primary");
+        waitFor(By.id("view-month")).click();
+        assertThat(text("calendar-heading")).isEqualTo("March 2026");
+        assertThat(browser.findElements(By.cssSelector("#calendar-primary li.day"))).hasSize(35);
+        assertThat(text("day-primary-2026-03-29")).contains("04:00–12:00 Bob Popescu override");
+        assertThat(browser.findElement(By.id("day-primary-2026-03-29")).getAttribute("class")).contains("today");
+        screenshot("schedule-month");
+
+        long id = api.get("/api/v1/schedules/backend-primary/overrides").json().get(0).path("id").asLong();
+        browser.findElement(By.id("delete-override-" + id)).click();
+        assertThat(text("message")).isEqualTo("override " + id + " removed");
+        assertThat(layerRow("now-primary")).containsExactly("Primary rotation", "Carol Radu", "Mon 30 Mar 09:00 EEST", "Alice Ionescu");
+    }
+
+    /** A swap asked for on the page, accepted (it becomes an override in the counterpart's name) and another declined. */
+    @Test
+    void aSwapIsAskedForAcceptedAndAnotherDeclinedOnTheSchedulePage() throws Exception {
+        try {
+            askAcceptAndDeclineSwaps();
+        } finally {
+            removeOverrides();
+        }
+    }
+
+    void askAcceptAndDeclineSwaps() throws Exception {
+        signIn(TOKEN, "carol");
+        wait.until(ExpectedConditions.urlToBe(base() + "/ui"));
+        browser.get(base() + "/ui/schedules/backend-primary");
+        // the signed-in person asks by default
+        assertThat(new org.openqa.selenium.support.ui.Select(waitFor(By.id("swap-requester"))).getFirstSelectedOption().getAttribute("value"))
+                .isEqualTo("carol");
+        browser.findElement(By.id("request-swap")).click();
+        assertThat(text("swap-counterpart-problem")).isEqualTo("required");
+
+        new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("swap-counterpart"))).selectByValue("carol");
+        browser.findElement(By.id("request-swap")).click();
+        assertThat(text("swap-counterpart-problem")).isEqualTo("must be someone other than the requester");
+
+        // next week's Wednesday evening, so that nothing about now changes
+        long accepted = askSwap("bob", "2026-04-01T18:00", "2026-04-01T22:00");
+        long declined = askSwap("alice", "2026-04-01T22:00", "2026-04-01T23:00");
+        assertThat(text("swap-" + accepted)).contains("Carol Radu").contains("Bob Popescu").contains("requested");
+        browser.findElement(By.id("accept-swap-" + accepted)).click();
+        assertThat(text("message")).isEqualTo("swap " + accepted + " accepted");
+        assertThat(text("swap-" + accepted)).contains("accepted by carol");
+        browser.findElement(By.id("decline-swap-" + declined)).click();
+        assertThat(text("swap-" + declined)).contains("declined by carol");
+        browser.get(base() + "/ui/schedules/backend-primary?date=2026-04-01");
+        assertThat(text("calendar-heading")).isEqualTo("Week of Mon 30 Mar");
+        assertThat(text("day-primary-2026-04-01").replaceAll("\\s+", " ")).contains("18:00–22:00 Bob Popescu override")
+                .contains("22:00–24:00 Alice Ionescu");
+        assertThat(api.get("/api/v1/schedules/backend-primary/swaps").json().toString())
+                .contains("\"status\":\"ACCEPTED\"").contains("\"status\":\"DECLINED\"");
+        screenshot("schedule-swaps");
+    }
+
+    long askSwap(String counterpart, String start, String end) {
+        new org.openqa.selenium.support.ui.Select(waitFor(By.id("swap-counterpart"))).selectByValue(counterpart);
+        setValue("swap-start", start);
+        setValue("swap-end", end);
+        browser.findElement(By.id("request-swap")).click();
+        String message = text("message");
+        assertThat(message).startsWith("swap ").contains("asked of");
+        return Long.parseLong(message.split(" ")[1]);
+    }
+
+    /** The schedule's calendar feed: an address shown once, copied with a button, that a calendar app can read. */
+    @Test
+    void theSchedulesICalAddressIsIssuedOnThePageAndServesTheCalendar() throws Exception {
+        signIn(TOKEN, "carol");
+        wait.until(ExpectedConditions.urlToBe(base() + "/ui"));
+        browser.get(base() + "/ui/schedules/backend-primary");
+        waitFor(By.id("issue-feed")).click();
+        String url = waitFor(By.id("feed-url")).getAttribute("value");
+        assertThat(url).contains("/ical/schedules/backend-primary.ics?token=");
+        browser.findElement(By.id("copy-feed")).click();
+        // Copied, or (a browser that refuses the clipboard) selected with the keys to press: either way the script ran.
+        wait.until(d -> !d.findElement(By.id("copy-feed-done")).getText().isEmpty());
+        assertThat(text("copy-feed-done")).matches("Copied\\.|Selected: press Ctrl\\+C.*");
+        java.net.http.HttpResponse<String> feed = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(base() + url.substring(url.indexOf("/ical/")))).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(feed.statusCode()).isEqualTo(200);
+        assertThat(feed.body()).contains("BEGIN:VCALENDAR").contains("Carol Radu on call (Backend on-call / primary)");
+        // shown once: the page read again does not hold it
+        browser.get(base() + "/ui/schedules/backend-primary");
+        waitFor(By.id("issue-feed"));
+        assertThat(browser.getPageSource()).doesNotContain(url.substring(url.indexOf("token=") + 6));
+    }
+
+    /** The escalation policy as a ladder: each level, when it starts, and whom it would reach now. */
+    @Test
+    void escalationPoliciesAreLaddersWithThePeopleEachLevelWouldReachNow() throws Exception {
+        signIn(TOKEN, "carol");
+        wait.until(ExpectedConditions.urlToBe(base() + "/ui"));
+        waitFor(By.id("nav-policies")).click();
+        wait.until(ExpectedConditions.urlToBe(base() + "/ui/policies"));
+        assertThat(text("policy-backend")).contains("Backend escalation").contains("Followed by api, legacy-billing, batch");
+        List<WebElement> rungs = browser.findElements(By.cssSelector("#path-backend-technical ol.ladder > li.rung"));
+        assertThat(rungs).hasSize(3);
+        assertThat(text("rung-backend-technical-on-call")).contains("at once").contains("on call in backend-primary/primary").contains("Carol Radu");
+        assertThat(text("rung-backend-technical-secondary")).contains("unacknowledged for 15m")
+                .contains("on call in backend-primary/secondary").contains("Alice Ionescu");
+        assertThat(text("rung-backend-technical-manager")).contains("unresolved for 1h").contains("(not stopped by acknowledging)")
+                .contains("role engineering-manager").contains("Dan Georgescu");
+        screenshot("policies");
+    }
+
+    /**
+     * The new pages at a phone's width (375 px) scroll only downwards, are reached from the keyboard
+     * (the first Tab is the skip link), and run under the Content-Security-Policy without a violation.
+     */
+    @Test
+    void theNewPagesFitAPhoneWorkFromTheKeyboardAndKeepThePolicy() throws Exception {
+        signIn(TOKEN, "carol");
+        wait.until(ExpectedConditions.urlToBe(base() + "/ui"));
+        browser.manage().logs().get(LogType.BROWSER);
+        JavascriptExecutor page = (JavascriptExecutor) browser;
+        browser.manage().window().setSize(new org.openqa.selenium.Dimension(375, 800));
+        try {
+            for (String path : List.of("/ui/oncall", "/ui/schedules", "/ui/schedules/backend-primary", "/ui/schedules/backend-primary?view=month",
+                    "/ui/policies", "/ui")) {
+                browser.get(base() + path);
+                waitFor(By.id("main"));
+                long inner = ((Number) page.executeScript("return window.innerWidth")).longValue();
+                long wide = ((Number) page.executeScript("return document.documentElement.scrollWidth")).longValue();
+                assertThat(wide).as(path + " is wider than the window").isLessThanOrEqualTo(inner);
+                assertThat(page.executeScript("return typeof htmx")).as(path).isEqualTo("object");
+            }
+            browser.get(base() + "/ui/schedules/backend-primary");
+            waitFor(By.id("main"));
+            screenshot("schedule-375px");
+        } finally {
+            browser.manage().window().setSize(new org.openqa.selenium.Dimension(1280, 900));
+        }
+        browser.findElement(By.tagName("body")).sendKeys(org.openqa.selenium.Keys.TAB);
+        WebElement focused = browser.switchTo().activeElement();
+        assertThat(focused.getText()).isEqualTo("Skip to the content");
+        focused.sendKeys(org.openqa.selenium.Keys.ENTER);
+        wait.until(ExpectedConditions.urlContains("#main"));
+        List<String> console = browser.manage().logs().get(LogType.BROWSER).getAll().stream().map(LogEntry::getMessage).toList();
+        assertThat(console).noneMatch(m -> m.contains("Content Security Policy") || m.contains("Content-Security-Policy"));
+    }
 }
