@@ -426,7 +426,9 @@ abstract class UiFlowContract {
         browser.get(base() + "/ui/schedules/backend-primary");
         waitFor(By.id("view-month")).click();
         assertThat(text("calendar-heading")).isEqualTo("March 2026");
-        assertThat(browser.findElements(By.cssSelector("#calendar-primary li.day"))).hasSize(35);
+        // March 2026 begins on a Sunday and ends on a Tuesday: six whole weeks, Monday 23 February to Sunday 5 April
+        assertThat(browser.findElements(By.cssSelector("#calendar-primary li.day"))).hasSize(42);
+        assertThat(browser.findElement(By.id("day-primary-2026-02-23")).getAttribute("class")).contains("outside");
         assertThat(text("day-primary-2026-03-29")).contains("04:00–12:00 Bob Popescu override");
         assertThat(browser.findElement(By.id("day-primary-2026-03-29")).getAttribute("class")).contains("today");
         screenshot("schedule-month");
