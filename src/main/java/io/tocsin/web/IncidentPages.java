@@ -66,8 +66,9 @@ class IncidentPages {
     record TargetLine(String name, String deadline, String state, String text) {
     }
 
-    private static final DateTimeFormatter MINUTES = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm");
-    private static final DateTimeFormatter SECONDS = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
+    /** Times in the viewer's zone, named (PageModel.Viewer). */
+    private static final DateTimeFormatter MINUTES = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm zzz", java.util.Locale.ENGLISH);
+    private static final DateTimeFormatter SECONDS = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss zzz", java.util.Locale.ENGLISH);
     private static final int LIST_LIMIT = 200;
 
     private final Incidents incidents;
@@ -116,15 +117,15 @@ class IncidentPages {
         if (row.isEmpty()) {
             return notFound(id, model, response);
         }
-        model.addAttribute("incident", line(row.get(), engine.organisation().zone(), clock.instant()));
+        model.addAttribute("incident", line(row.get(), zone(), clock.instant()));
         Optional<io.tocsin.incident.Postmortems.Document> doc = postmortems.find(n.get());
         model.addAttribute("exists", doc.isPresent());
         model.addAttribute("resolved", !incidents.state(row.get()).isOpen());
         doc.ifPresent(d -> {
-            ZoneId zone = engine.organisation().zone();
+            ZoneId zone = zone();
             var p = d.postmortem();
             model.addAttribute("postmortem", new PostmortemLine(p.status().name().toLowerCase(java.util.Locale.ROOT), p.owner(),
-                    p.dueAt() == null ? null : MINUTES.format(p.dueAt().atZone(zone)) + " " + zone.getId()));
+                    p.dueAt() == null ? null : MINUTES.format(p.dueAt().atZone(zone))));
             model.addAttribute("published", p.status() == io.tocsin.store.PostmortemStore.Status.PUBLISHED);
             model.addAttribute("sections", java.util.Arrays.stream(io.tocsin.store.PostmortemStore.Section.values())
                     .map(s -> new SectionLine(s.key, s.heading, p.section(s))).toList());
@@ -252,13 +253,13 @@ class IncidentPages {
     }
 
     private List<IncidentLine> openIncidents() {
-        ZoneId zone = engine.organisation().zone();
+        ZoneId zone = zone();
         Instant now = clock.instant();
         return incidents.list(true, LIST_LIMIT).stream().map(r -> line(r, zone, now)).toList();
     }
 
     private IncidentDetail detail(IncidentRow row) {
-        ZoneId zone = engine.organisation().zone();
+        ZoneId zone = zone();
         IncidentState state = incidents.state(row);
         List<EntryLine> timeline = incidents.timeline(row.id()).stream()
                 .map(e -> entry(e, zone)).toList();
@@ -296,6 +297,12 @@ class IncidentPages {
 
     private List<String> sensitiveFields() {
         return engine.organisation().config().notifications().sensitiveFields();
+    }
+
+    /** The signed-in viewer's zone (their own, else the organisation's): the one PageModel names on every page. */
+    private ZoneId zone() {
+        return PageModel.viewer(engine.organisation(),
+                org.springframework.security.core.context.SecurityContextHolder.getContext().getAuthentication()).zone();
     }
 
     /** Coarse on purpose: at 03:00 "2 h 5 min ago" reads faster than a timestamp. */
