@@ -38,7 +38,40 @@ class IncidentPages {
                         String opened, String ago, String acknowledgedBy) {
     }
 
+    /**
+     * One timeline entry. A delivery's report ({@code DELIVERED}, {@code DELIVERY_*}) is folded away by
+     * default: a page to three people makes many of them and the decisions disappear between them.
+     * {@code byPerson}: done by someone, not by Tocsin on its own (its entries' actor is "tocsin").
+     */
     record EntryLine(String at, String kind, String actor, String via, String text) {
+        boolean delivery() {
+            return kind.startsWith("DELIVER");
+        }
+
+        boolean byPerson() {
+            return actor != null && !actor.equals("tocsin");
+        }
+    }
+
+    /** Which entries the timeline shows: everything (deliveries folded), what people did, or the deliveries alone. */
+    enum TimelineView {
+        ALL, PEOPLE, DELIVERIES;
+
+        static TimelineView of(String show) {
+            return show == null ? ALL : switch (show) {
+                case "people" -> PEOPLE;
+                case "deliveries" -> DELIVERIES;
+                default -> ALL;
+            };
+        }
+
+        boolean shows(EntryLine e) {
+            return switch (this) {
+                case ALL -> !e.delivery();
+                case PEOPLE -> e.byPerson();
+                case DELIVERIES -> e.delivery();
+            };
+        }
     }
 
     /** One detail of the event, like {@code customer.tier: gold}. */
@@ -86,26 +119,158 @@ class IncidentPages {
         this.postmortems = postmortems;
     }
 
+    /**
+     * What the dashboard shows: every field blank means everything. {@code q} matches the number or the
+     * summary as shown (sensitive values redacted, so a search cannot find what the page would hide).
+     */
+    record Filter(String status, String severity, String service, String team, String q) {
+        Filter {
+            status = trimmed(status);
+            severity = trimmed(severity);
+            service = trimmed(service);
+            team = trimmed(team);
+            q = trimmed(q);
+        }
+
+        private static String trimmed(String value) {
+            return value == null || value.isBlank() ? null : value.strip();
+        }
+
+        boolean any() {
+            return status != null || severity != null || service != null || team != null || q != null;
+        }
+    }
+
+    /** One open incident on the dashboard: its line, who is engaged, and its response-target clocks. */
+    record BoardLine(IncidentLine incident, String engaged, List<TargetLine> targets) {
+    }
+
+    /** The open incidents of one severity, in the organisation's order of severities. */
+    record SeverityGroup(String id, String name, List<BoardLine> incidents) {
+    }
+
+    /** How many of the newest incidents the resolved history searches, and how many it shows. */
+    static final int HISTORY_SCAN = 1000;
+    static final int HISTORY_SHOWN = 100;
+
     @GetMapping({"", "/"})
-    String list(Model model) {
-        model.addAttribute("incidents", openIncidents());
+    String list(Filter filter, Model model) {
+        board(filter, model);
+        model.addAttribute("choices", choices());
         return "ui/incidents";
     }
 
-    /** The list alone, which the page fetches again every 15 seconds. */
+    /** The board alone, with the same filter, which the page fetches again every 15 seconds. */
     @GetMapping("/fragments/open-incidents")
-    String listFragment(Model model) {
-        model.addAttribute("incidents", openIncidents());
+    String listFragment(Filter filter, Model model) {
+        board(filter, model);
         return "ui/incidents :: list";
     }
 
+    /** Resolved incidents, newest first, searched like the dashboard. */
+    @GetMapping("/history")
+    String history(Filter filter, Model model) {
+        ZoneId zone = zone();
+        Instant now = clock.instant();
+        Map<String, String> teams = teamsByService();
+        List<IncidentRow> resolved = incidents.list(false, HISTORY_SCAN).stream()
+                .filter(r -> !incidents.state(r).isOpen())
+                .filter(r -> matches(r, new Filter(null, filter.severity(), filter.service(), filter.team(), filter.q()), teams))
+                .limit(HISTORY_SHOWN).toList();
+        model.addAttribute("filter", filter);
+        model.addAttribute("choices", choices());
+        model.addAttribute("incidents", resolved.stream().map(r -> line(r, zone, now)).toList());
+        model.addAttribute("resolvedAt", resolved.stream().collect(java.util.stream.Collectors.toMap(IncidentRow::id,
+                r -> r.resolvedAt() == null ? "" : MINUTES.format(r.resolvedAt().atZone(zone)))));
+        model.addAttribute("scanned", HISTORY_SCAN);
+        return "ui/history";
+    }
+
+    /** The values the filters offer, from the organisation's configuration. */
+    private Map<String, List<String>> choices() {
+        var c = engine.organisation().config();
+        return Map.of("severities", c.severities().stream().map(io.tocsin.config.OrganisationConfig.Severity::id).toList(),
+                "services", c.services().stream().map(io.tocsin.config.OrganisationConfig.Service::id).toList(),
+                "teams", c.teams().stream().map(io.tocsin.config.OrganisationConfig.Team::id).toList(),
+                "statuses", List.of("TRIGGERED", "ACKNOWLEDGED"));
+    }
+
+    private void board(Filter filter, Model model) {
+        ZoneId zone = zone();
+        Instant now = clock.instant();
+        Map<String, String> teams = teamsByService();
+        Map<String, List<BoardLine>> bySeverity = new java.util.LinkedHashMap<>();
+        int count = 0;
+        for (IncidentRow r : incidents.list(true, LIST_LIMIT)) {
+            if (!matches(r, filter, teams)) {
+                continue;
+            }
+            IncidentState state = incidents.state(r);
+            List<TargetLine> targets = incidents.clocks(r).stream()
+                    .map(c -> new TargetLine(c.name(), c.deadline(), c.state().name().toLowerCase(java.util.Locale.ROOT), c.describe(zone)))
+                    .toList();
+            bySeverity.computeIfAbsent(r.severity(), k -> new java.util.ArrayList<>())
+                    .add(new BoardLine(line(r, zone, now), String.join(", ", state.engaged()), targets));
+            count++;
+        }
+        List<SeverityGroup> groups = new java.util.ArrayList<>();
+        for (var severity : engine.organisation().config().severities()) {
+            List<BoardLine> lines = bySeverity.remove(severity.id());
+            if (lines != null) {
+                groups.add(new SeverityGroup(severity.id(), severity.name(), lines));
+            }
+        }
+        // a severity a later configuration removed still shows, after the known ones
+        bySeverity.forEach((id, lines) -> groups.add(new SeverityGroup(id, null, lines)));
+        model.addAttribute("groups", groups);
+        model.addAttribute("count", count);
+        model.addAttribute("filter", filter);
+    }
+
+    private Map<String, String> teamsByService() {
+        Map<String, String> out = new java.util.HashMap<>();
+        engine.organisation().config().services().forEach(s -> {
+            if (s.team() != null) {
+                out.put(s.id(), s.team());
+            }
+        });
+        return out;
+    }
+
+    private boolean matches(IncidentRow r, Filter f, Map<String, String> teamsByService) {
+        if (f.status() != null && !f.status().equalsIgnoreCase(r.status())) {
+            return false;
+        }
+        if (f.severity() != null && !f.severity().equals(r.severity())) {
+            return false;
+        }
+        if (f.service() != null && !f.service().equals(r.serviceId())) {
+            return false;
+        }
+        if (f.team() != null && !f.team().equals(teamsByService.get(r.serviceId()))) {
+            return false;
+        }
+        if (f.q() != null) {
+            String shown = EventDetails.summary(r.summary(), r.details(), sensitiveFields());
+            String q = f.q().toLowerCase(java.util.Locale.ROOT);
+            return r.number().toLowerCase(java.util.Locale.ROOT).contains(q) || (shown != null && shown.toLowerCase(java.util.Locale.ROOT).contains(q));
+        }
+        return true;
+    }
+
     @GetMapping("/incidents/{id}")
-    String show(@PathVariable String id, Model model, HttpServletResponse response) {
+    String show(@PathVariable String id, @org.springframework.web.bind.annotation.RequestParam(required = false) String show,
+                Model model, HttpServletResponse response) {
+        TimelineView view = TimelineView.of(show);
+        model.addAttribute("timelineView", view.name().toLowerCase(java.util.Locale.ROOT));
         Optional<IncidentRow> row = number(id).flatMap(incidents::find);
         if (row.isEmpty()) {
             return notFound(id, model, response);
         }
-        model.addAttribute("detail", detail(row.get()));
+        IncidentDetail detail = detail(row.get());
+        model.addAttribute("detail", detail);
+        model.addAttribute("shown", detail.timeline().stream().filter(view::shows).toList());
+        model.addAttribute("folded", view == TimelineView.ALL ? detail.timeline().stream().filter(EntryLine::delivery).toList() : List.of());
         return "ui/incident";
     }
 
@@ -215,7 +380,11 @@ class IncidentPages {
             redirect.addFlashAttribute("message", message);
             return "redirect:/ui/incidents/" + n.get();
         }
-        model.addAttribute("detail", detail(r.incident()));
+        IncidentDetail detail = detail(r.incident());
+        model.addAttribute("detail", detail);
+        model.addAttribute("timelineView", "all");
+        model.addAttribute("shown", detail.timeline().stream().filter(TimelineView.ALL::shows).toList());
+        model.addAttribute("folded", detail.timeline().stream().filter(EntryLine::delivery).toList());
         model.addAttribute("message", message);
         return "ui/incident :: detail";
     }
@@ -250,12 +419,6 @@ class IncidentPages {
         } catch (NumberFormatException e) {
             return Optional.empty();
         }
-    }
-
-    private List<IncidentLine> openIncidents() {
-        ZoneId zone = zone();
-        Instant now = clock.instant();
-        return incidents.list(true, LIST_LIMIT).stream().map(r -> line(r, zone, now)).toList();
     }
 
     private IncidentDetail detail(IncidentRow row) {

@@ -569,4 +569,68 @@ abstract class UiFlowContract {
         List<String> console = browser.manage().logs().get(LogType.BROWSER).getAll().stream().map(LogEntry::getMessage).toList();
         assertThat(console).noneMatch(m -> m.contains("Content Security Policy") || m.contains("Content-Security-Policy"));
     }
+
+    /**
+     * The dashboard: open incidents grouped by severity with their clocks and who is engaged, filtered
+     * by status, severity, service, team and text (the live refresh keeps the filter); resolved ones
+     * searched in the history; the incident's timeline shows what people did on its own, and folds the
+     * delivery reports away.
+     */
+    @Test
+    void theDashboardGroupsFiltersAndSearchesAndTheTimelineFoldsDeliveries() throws Exception {
+        String word = "zebra" + System.nanoTime();
+        long kept = openIncident("Queue depth " + word + " rising");
+        long other = openIncident("Cache hit ratio falling");
+        signIn(TOKEN, "carol");
+        wait.until(ExpectedConditions.urlToBe(base() + "/ui"));
+        WebElement row = waitFor(By.cssSelector("#severity-P1 #incident-" + kept));
+        assertThat(text("severity-P1")).startsWith("P1 Critical");
+        assertThat(row.findElement(By.className("clocks")).getText()).contains("acknowledge 5m").contains("left");
+        assertThat(row.findElement(By.className("engaged")).getText()).isEqualTo("carol");
+
+        waitFor(By.id("filter-q")).sendKeys(word);
+        new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("filter-team"))).selectByValue("backend");
+        new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("filter-status"))).selectByValue("TRIGGERED");
+        browser.findElement(By.id("apply-filters")).click();
+        wait.until(ExpectedConditions.urlContains("q=" + word));
+        waitFor(By.id("incident-" + kept));
+        assertThat(browser.findElements(By.id("incident-" + other))).isEmpty();
+        // the refresh asks for the same filter
+        assertThat(browser.findElement(By.id("open-incidents")).getAttribute("hx-get")).contains("q=" + word).contains("team=backend");
+        new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("filter-service"))).selectByValue("batch");
+        browser.findElement(By.id("apply-filters")).click();
+        assertThat(text("open-incidents")).isEqualTo("No open incidents match.");
+        screenshot("dashboard-filtered");
+
+        browser.get(base() + "/ui/incidents/" + kept);
+        waitFor(By.id("acknowledge")).click();
+        wait.until(ExpectedConditions.textToBe(By.id("status"), "ACKNOWLEDGED"));
+        browser.findElement(By.id("timeline-people")).click();
+        wait.until(ExpectedConditions.urlContains("show=people"));
+        assertThat(timelineRows()).contains(List.of("ACKNOWLEDGED", "carol", "ui")).noneMatch(r -> r.get(1).equals("tocsin"));
+        // Deliveries are reported on the timeline as the dispatcher tries them; by default they are folded away.
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(() ->
+                api.get("/api/v1/incidents/" + kept).json().path("timeline").toString().contains("\"kind\":\"DELIVER"));
+        browser.get(base() + "/ui/incidents/" + kept);
+        WebElement folded = waitFor(By.id("deliveries"));
+        assertThat(folded.getAttribute("open")).isNull();
+        assertThat(timelineRows()).noneMatch(r -> r.get(0).startsWith("DELIVER"));
+        browser.findElement(By.cssSelector("#deliveries summary")).click();
+        assertThat(browser.findElements(By.cssSelector("#deliveries tr.delivery-entry"))).isNotEmpty();
+        browser.findElement(By.id("timeline-deliveries")).click();
+        wait.until(ExpectedConditions.urlContains("show=deliveries"));
+        assertThat(timelineRows()).isNotEmpty().allMatch(r -> r.get(0).startsWith("DELIVER"));
+
+        browser.get(base() + "/ui/incidents/" + kept);
+        waitFor(By.id("resolve")).click();
+        wait.until(ExpectedConditions.textToBe(By.id("status"), "RESOLVED"));
+        browser.get(base() + "/ui");
+        waitFor(By.id("history-link")).click();
+        waitFor(By.id("history-q")).sendKeys(word);
+        browser.findElement(By.id("search-history")).click();
+        wait.until(ExpectedConditions.urlContains("q=" + word));
+        assertThat(browser.findElements(By.cssSelector("#history tbody tr"))).hasSize(1);
+        assertThat(text("resolved-" + kept)).contains("INC-" + kept).contains("EEST");
+        screenshot("history");
+    }
 }
