@@ -136,7 +136,7 @@ class IncidentPages {
             return value == null || value.isBlank() ? null : value.strip();
         }
 
-        boolean any() {
+        public boolean any() {
             return status != null || severity != null || service != null || team != null || q != null;
         }
     }

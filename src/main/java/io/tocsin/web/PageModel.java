@@ -5,7 +5,6 @@ import io.tocsin.config.Organisation;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
-import java.time.format.TextStyle;
 import java.util.Locale;
 import java.util.Map;
 import org.springframework.security.core.Authentication;
@@ -21,7 +20,7 @@ import tools.jackson.databind.json.JsonMapper;
  * who may or may not see action buttons.
  */
 @ControllerAdvice(assignableTypes = {IncidentPages.class, ReportPages.class, TokenPages.class, SchedulePages.class,
-        PolicyPages.class})
+        PolicyPages.class, PeoplePages.class, AdminPages.class})
 class PageModel {
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final DateTimeFormatter AT = DateTimeFormatter.ofPattern("EEE d MMM HH:mm", Locale.ENGLISH);
@@ -82,10 +81,5 @@ class PageModel {
         }
         boolean mayAct = who != null && who.getAuthorities().stream().anyMatch(a -> "SCOPE_write".equals(a.getAuthority()));
         return new Viewer(person, zone, mayAct);
-    }
-
-    /** "EEST" style short name, for headings that name the zone without an instant at hand. */
-    static String shortName(ZoneId zone) {
-        return zone.getDisplayName(TextStyle.SHORT, Locale.ENGLISH);
     }
 }

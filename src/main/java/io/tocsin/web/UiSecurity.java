@@ -110,7 +110,8 @@ class UiSecurity {
         // Pages answer HTML through views rather than @ResponseBody, which springdoc would otherwise leave out;
         // OpenApiCompletenessTest fails when a page controller is missing here.
         org.springdoc.core.utils.SpringDocUtils.getConfig().addRestControllers(IncidentPages.class, ReportPages.class, TokenPages.class,
-                LoginPage.class, StatusPages.class, SchedulePages.class, PolicyPages.class);
+                LoginPage.class, StatusPages.class, SchedulePages.class, PolicyPages.class, PeoplePages.class,
+                AdminPages.class);
         org.springframework.util.AntPathMatcher matcher = new org.springframework.util.AntPathMatcher();
         return api -> {
             api.getComponents().addSecuritySchemes(SESSION, new io.swagger.v3.oas.models.security.SecurityScheme()

@@ -547,7 +547,7 @@ abstract class UiFlowContract {
         browser.manage().window().setSize(new org.openqa.selenium.Dimension(375, 800));
         try {
             for (String path : List.of("/ui/oncall", "/ui/schedules", "/ui/schedules/backend-primary", "/ui/schedules/backend-primary?view=month",
-                    "/ui/policies", "/ui")) {
+                    "/ui/policies", "/ui", "/ui/history", "/ui/people", "/ui/admin", "/ui/admin/config/1")) {
                 browser.get(base() + path);
                 waitFor(By.id("main"));
                 long inner = ((Number) page.executeScript("return window.innerWidth")).longValue();
@@ -632,5 +632,44 @@ abstract class UiFlowContract {
         assertThat(browser.findElements(By.cssSelector("#history tbody tr"))).hasSize(1);
         assertThat(text("resolved-" + kept)).contains("INC-" + kept).contains("EEST");
         screenshot("history");
+    }
+
+    /**
+     * People: contact methods and notification rules as configured, and a test page sent from the page
+     * with each contact method's answer; Admin: the configuration's versions and their source, the
+     * audit log (narrowed to a subject) naming the test page, the dead letters and the switches.
+     */
+    @Test
+    void peopleAndAdminPagesShowTheOrganisationAndItsRecord() throws Exception {
+        signIn(TOKEN, "carol");
+        wait.until(ExpectedConditions.urlToBe(base() + "/ui"));
+        waitFor(By.id("nav-people")).click();
+        assertThat(text("person-alice")).contains("Alice Ionescu").contains("sms: sms +40700000001")
+                .contains("high urgency: after 0m via sms").contains("low urgency: after 0m via email");
+        browser.findElement(By.id("test-page-carol")).click();
+        WebElement result = waitFor(By.id("test-result-carol"));
+        List<WebElement> lines = result.findElements(By.cssSelector("tr.test-line"));
+        assertThat(lines).hasSize(1);
+        assertThat(lines.get(0).getText()).startsWith("email email");
+        String outcome = lines.get(0).findElement(By.className("outcome")).getText();
+        JsonNode recorded = api.get("/api/v1/audit?subject=person/carol&limit=5").json().get(0);
+        assertThat(recorded.path("action").asString()).isEqualTo("person.test-page");
+        assertThat(recorded.path("via").asString()).isEqualTo("ui");
+        assertThat(recorded.path("after").path("results").get(0).path("outcome").asString()).isEqualTo(outcome);
+        screenshot("people");
+
+        browser.findElement(By.id("nav-admin")).click();
+        assertThat(text("version-1")).contains("v1").contains("(active)");
+        waitFor(By.id("audit-subject")).sendKeys("person/carol");
+        browser.findElement(By.id("filter-audit")).click();
+        wait.until(ExpectedConditions.urlContains("subject=person"));
+        assertThat(browser.findElements(By.cssSelector("#audit-log tr.audit-entry"))).isNotEmpty()
+                .allMatch(r -> r.getText().contains("person/carol"));
+        assertThat(text("audit-log")).contains("person.test-page").contains("carol ui");
+        assertThat(text("dead-letters")).contains("Dead letters");
+        assertThat(text("admin-switches")).contains("automation").contains("on");
+        screenshot("admin");
+        browser.findElement(By.linkText("v1")).click();
+        assertThat(text("source")).contains("Acme Test Org");
     }
 }
