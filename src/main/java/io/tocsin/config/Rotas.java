@@ -99,6 +99,15 @@ public class Rotas {
     public record Shifts(String schedule, String name, String zone, Instant from, Instant to, List<LayerShifts> layers) {
     }
 
+    /**
+     * Tells a person about a swap (the notify module's deliveries): called inside the transaction that
+     * records the request or the decision, so the notice goes out exactly when the change is stored.
+     * {@code key} makes telling twice a no-op.
+     */
+    public interface Notifier {
+        void tell(String personId, String key, String text);
+    }
+
     /** A change to the schedule: {@code layer} null for the first layer. */
     public record NewOverride(String layer, String person, Instant start, Instant end, String reason) {
     }
@@ -113,9 +122,11 @@ public class Rotas {
     private final AuditLog audit;
     private final PublicUrl publicUrl;
     private final Clock clock;
+    private final List<Notifier> notifiers;
 
     public Rotas(LiveSchedules live, ScheduleOverrideStore overrides, SwapRequestStore swaps, FeedTokenStore feeds, AuditLog audit,
-                 PublicUrl publicUrl, Clock clock) {
+                 PublicUrl publicUrl, Clock clock, List<Notifier> notifiers) {
+        this.notifiers = List.copyOf(notifiers);
         this.live = live;
         this.overrides = overrides;
         this.swaps = swaps;
@@ -290,6 +301,10 @@ public class Rotas {
         SwapRequest created = swaps.request(scheduleId, layer, w.requester(), w.counterpart(), w.start(), w.end());
         audit.record(actor, via, "schedule.swap.request", "swap/" + created.id(), null, created,
                 w.requester() + " asks " + w.counterpart() + " to cover " + layer + " " + w.start() + " - " + w.end());
+        Organisation org = live.organisation();
+        tell(created.counterpart(), "swap|" + created.id() + "|requested", name(org, created.requester()) + " asks you to cover "
+                + stretch(org, s, created, created.counterpart()) + ".\nAccept or decline it on the schedule's page: "
+                + publicUrl.resolve("/ui/schedules/" + s.id()));
         return created;
     }
 
@@ -305,6 +320,7 @@ public class Rotas {
         SwapRequest accepted = swaps.find(swapId).orElseThrow();
         audit.record(actor, via, "schedule.swap.accept", "swap/" + swapId, swap, accepted, "override " + o.id());
         live.invalidate();
+        toldOfDecision(accepted, "accepted");
         return accepted;
     }
 
@@ -316,7 +332,29 @@ public class Rotas {
         }
         SwapRequest declined = swaps.find(swapId).orElseThrow();
         audit.record(actor, via, "schedule.swap.decline", "swap/" + swapId, swap, declined, null);
+        toldOfDecision(declined, "declined");
         return declined;
+    }
+
+    /** The one who asked hears the answer. */
+    private void toldOfDecision(SwapRequest swap, String what) {
+        Organisation org = live.organisation();
+        org.schedule(swap.scheduleId()).ifPresent(s -> tell(swap.requester(), "swap|" + swap.id() + "|" + what,
+                name(org, swap.counterpart()) + " " + what + " to cover " + stretch(org, s, swap, swap.requester()) + " (decided by "
+                        + swap.decidedBy() + ")."));
+    }
+
+    /** "Backend on-call, layer primary, from Wed 1 Apr 18:00 to Wed 1 Apr 22:00 (Europe/Bucharest)", in the reader's zone. */
+    private static String stretch(Organisation org, Schedule s, SwapRequest swap, String reader) {
+        ZoneId zone = org.person(reader).map(OrganisationConfig.Person::timeZone).filter(z -> z != null && !z.isBlank())
+                .map(ZoneId::of).orElse(org.zone());
+        java.time.format.DateTimeFormatter f = java.time.format.DateTimeFormatter.ofPattern("EEE d MMM HH:mm", java.util.Locale.ENGLISH);
+        return s.name() + ", layer " + swap.layerId() + ", from " + f.format(swap.start().atZone(zone)) + " to "
+                + f.format(swap.end().atZone(zone)) + " (" + zone.getId() + ")";
+    }
+
+    private void tell(String personId, String key, String text) {
+        notifiers.forEach(n -> n.tell(personId, key, text));
     }
 
     private SwapRequest pending(long swapId) {

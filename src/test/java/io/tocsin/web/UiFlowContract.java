@@ -47,6 +47,10 @@ abstract class UiFlowContract {
     @LocalServerPort
     int port;
 
+    /** To read the deliveries queued without an incident (a swap notice), which no endpoint lists. */
+    @org.springframework.beans.factory.annotation.Autowired
+    org.springframework.jdbc.core.simple.JdbcClient jdbc;
+
     HttpCalls api;
     WebDriver browser;
     WebDriverWait wait;
@@ -431,7 +435,7 @@ abstract class UiFlowContract {
         // March 2026 begins on a Sunday and ends on a Tuesday: six whole weeks, Monday 23 February to Sunday 5 April
         assertThat(browser.findElements(By.cssSelector("#calendar-primary li.day"))).hasSize(42);
         assertThat(browser.findElement(By.id("day-primary-2026-02-23")).getAttribute("class")).contains("outside");
-        assertThat(text("day-primary-2026-03-29")).contains("04:00–12:00 Bob Popescu override");
+        assertThat(text("day-primary-2026-03-29").replaceAll("\\s+", " ")).contains("04:00–12:00 Bob Popescu override");
         assertThat(browser.findElement(By.id("day-primary-2026-03-29")).getAttribute("class")).contains("today");
         screenshot("schedule-month");
 
@@ -469,11 +473,19 @@ abstract class UiFlowContract {
         long accepted = askSwap("bob", "2026-04-01T18:00", "2026-04-01T22:00");
         long declined = askSwap("alice", "2026-04-01T22:00", "2026-04-01T23:00");
         assertThat(text("swap-" + accepted)).contains("Carol Radu").contains("Bob Popescu").contains("requested");
+        // the counterpart is told, by their contact method for notices, where to answer
+        assertThat(notice("swap|" + accepted + "|requested")).containsExactly("bob", "email",
+                "Carol Radu asks you to cover Backend on-call, layer primary, from Wed 1 Apr 18:00 to Wed 1 Apr 22:00 (Europe/Bucharest).\n"
+                        + "Accept or decline it on the schedule's page: " + base() + "/ui/schedules/backend-primary");
         browser.findElement(By.id("accept-swap-" + accepted)).click();
         assertThat(text("message")).isEqualTo("swap " + accepted + " accepted");
         assertThat(text("swap-" + accepted)).contains("accepted by carol");
+        assertThat(notice("swap|" + accepted + "|accepted")).containsExactly("carol", "email",
+                "Bob Popescu accepted to cover Backend on-call, layer primary, from Wed 1 Apr 18:00 to Wed 1 Apr 22:00 (Europe/Bucharest)"
+                        + " (decided by carol).");
         browser.findElement(By.id("decline-swap-" + declined)).click();
         assertThat(text("swap-" + declined)).contains("declined by carol");
+        assertThat(notice("swap|" + declined + "|declined").get(0)).isEqualTo("carol");
         browser.get(base() + "/ui/schedules/backend-primary?date=2026-04-01");
         assertThat(text("calendar-heading")).isEqualTo("Week of Mon 30 Mar");
         assertThat(text("day-primary-2026-04-01").replaceAll("\\s+", " ")).contains("18:00–22:00 Bob Popescu override")
@@ -481,6 +493,12 @@ abstract class UiFlowContract {
         assertThat(api.get("/api/v1/schedules/backend-primary/swaps").json().toString())
                 .contains("\"status\":\"ACCEPTED\"").contains("\"status\":\"DECLINED\"");
         screenshot("schedule-swaps");
+    }
+
+    /** The swap notice queued under {@code key}: (person, channel, text). */
+    List<String> notice(String key) {
+        return jdbc.sql("SELECT person_id, channel, reason FROM notification WHERE kind = 'SWAP' AND idempotency_key = ?").param(key)
+                .query((rs, i) -> List.of(rs.getString(1), rs.getString(2), rs.getString(3))).single();
     }
 
     long askSwap(String counterpart, String start, String end) {
@@ -585,7 +603,7 @@ abstract class UiFlowContract {
         wait.until(ExpectedConditions.urlToBe(base() + "/ui"));
         WebElement row = waitFor(By.cssSelector("#severity-P1 #incident-" + kept));
         assertThat(text("severity-P1")).startsWith("P1 Critical");
-        assertThat(row.findElement(By.className("clocks")).getText()).contains("acknowledge 5m").contains("left");
+        assertThat(row.findElement(By.className("clocks")).getText()).contains("acknowledge 5m: ").contains("left (due Sun");
         assertThat(row.findElement(By.className("engaged")).getText()).isEqualTo("carol");
 
         waitFor(By.id("filter-q")).sendKeys(word);
