@@ -690,4 +690,27 @@ abstract class UiFlowContract {
         browser.findElement(By.linkText("v1")).click();
         assertThat(text("source")).contains("Acme Test Org");
     }
+
+    /** A session that may not change anything (a read-only token) is offered no action button on the new pages. */
+    @Test
+    void aReadOnlySessionSeesNoActionButtons() {
+        long id = openIncident("Read-only eyes only");
+        String readOnly = api.postJson("/api/v1/tokens", Map.of("name", "carol-wallboard", "person", "carol", "scopes", List.of("read")))
+                .json().path("token").asString();
+        signIn(readOnly, null);
+        wait.until(ExpectedConditions.urlToBe(base() + "/ui"));
+        browser.get(base() + "/ui/schedules/backend-primary");
+        waitFor(By.id("schedule-now"));
+        assertThat(browser.findElements(By.cssSelector("#main form[method=post], #main button[type=submit]"))).isEmpty();
+        browser.get(base() + "/ui/incidents/" + id);
+        waitFor(By.id("status"));
+        assertThat(browser.findElements(By.id("acknowledge"))).isEmpty();
+        assertThat(browser.findElements(By.id("resolve"))).isEmpty();
+        browser.get(base() + "/ui/people");
+        waitFor(By.id("person-carol"));
+        assertThat(browser.findElements(By.cssSelector("#main button"))).isEmpty();
+        browser.get(base() + "/ui/admin");
+        waitFor(By.id("audit"));
+        assertThat(browser.findElements(By.cssSelector("#dead button"))).isEmpty();
+    }
 }
