@@ -42,6 +42,18 @@ class ApiProblems extends ResponseEntityExceptionHandler {
         return p;
     }
 
+    /** The schedules' own rules (config.Rotas), shared with the browser UI, answered like the API's own field checks. */
+    @ExceptionHandler(io.tocsin.config.Rotas.Invalid.class)
+    ProblemDetail invalidScheduleChange(io.tocsin.config.Rotas.Invalid e) {
+        return badRequest(new BadRequestException(e.problems().stream()
+                .map(x -> new FieldErrors.FieldError(x.field(), x.message())).toList()));
+    }
+
+    @ExceptionHandler(io.tocsin.config.Rotas.Missing.class)
+    ProblemDetail missingScheduleSubject(io.tocsin.config.Rotas.Missing e) {
+        return problem(HttpStatus.NOT_FOUND, "Not found", e.getMessage());
+    }
+
     @ExceptionHandler(ForbiddenException.class)
     ProblemDetail forbidden(ForbiddenException e) {
         ProblemDetail p = problem(HttpStatus.FORBIDDEN, "Forbidden", e.field() + ": " + e.getMessage());
@@ -87,7 +99,8 @@ class ApiProblems extends ResponseEntityExceptionHandler {
         return problem(HttpStatus.NOT_FOUND, "Not found", e.getMessage());
     }
 
-    @ExceptionHandler({ConflictException.class, ActiveConfiguration.ConcurrentActivationException.class})
+    @ExceptionHandler({ConflictException.class, ActiveConfiguration.ConcurrentActivationException.class,
+            io.tocsin.config.Rotas.Conflict.class})
     ProblemDetail conflict(RuntimeException e) {
         return problem(HttpStatus.CONFLICT, "Conflict", e.getMessage());
     }

@@ -2,10 +2,9 @@ package io.tocsin.api;
 
 import io.tocsin.config.LiveSchedules;
 import io.tocsin.config.Organisation;
-import io.tocsin.config.PublicUrl;
+import io.tocsin.config.Rotas;
 import io.tocsin.schedule.Schedule;
 import io.tocsin.schedule.Shift;
-import io.tocsin.store.AuditLog;
 import io.tocsin.store.FeedTokenStore;
 import java.security.Principal;
 import java.time.Clock;
@@ -17,14 +16,12 @@ import java.util.List;
 import java.util.Map;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
-import org.springframework.transaction.annotation.Transactional;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
-import org.springframework.web.util.UriComponentsBuilder;
 
 /**
  * iCal feeds per schedule and per person. Calendar apps cannot authenticate, so each feed URL carries
@@ -38,36 +35,26 @@ class FeedController {
 
     private final LiveSchedules schedules;
     private final FeedTokenStore tokens;
-    private final AuditLog audit;
+    private final Rotas rotas;
     private final Clock clock;
-    private final PublicUrl publicUrl;
 
-    FeedController(LiveSchedules schedules, FeedTokenStore tokens, AuditLog audit, Clock clock, PublicUrl publicUrl) {
+    FeedController(LiveSchedules schedules, FeedTokenStore tokens, Rotas rotas, Clock clock) {
         this.schedules = schedules;
         this.tokens = tokens;
-        this.audit = audit;
+        this.rotas = rotas;
         this.clock = clock;
-        this.publicUrl = publicUrl;
     }
 
     @PostMapping("/api/v1/schedules/{id}/feed")
     @ResponseStatus(HttpStatus.CREATED)
-    @Transactional
     Map<String, String> scheduleFeed(@PathVariable String id, Principal principal) {
-        schedules.schedule(id).orElseThrow(() -> new NotFoundException("no schedule \"" + id + "\""));
-        String token = tokens.issue(FeedTokenStore.Kind.SCHEDULE, id);
-        audit.record(principal.getName(), "api", "feed.issue", "schedule/" + id, null, java.util.Map.of("feed", "schedule", "schedule", id), null);
-        return Map.of("url", url(path(FeedTokenStore.Kind.SCHEDULE, id), token));
+        return Map.of("url", rotas.issueScheduleFeed(id, principal.getName(), "api"));
     }
 
     @PostMapping("/api/v1/people/{id}/feed")
     @ResponseStatus(HttpStatus.CREATED)
-    @Transactional
     Map<String, String> personFeed(@PathVariable String id, Principal principal) {
-        schedules.organisation().person(id).orElseThrow(() -> new NotFoundException("no person \"" + id + "\""));
-        String token = tokens.issue(FeedTokenStore.Kind.PERSON, id);
-        audit.record(principal.getName(), "api", "feed.issue", "person/" + id, null, java.util.Map.of("feed", "person", "person", id), null);
-        return Map.of("url", url(path(FeedTokenStore.Kind.PERSON, id), token));
+        return Map.of("url", rotas.issuePersonFeed(id, principal.getName(), "api"));
     }
 
     @GetMapping("/ical/schedules/{id}.ics")
@@ -111,11 +98,6 @@ class FeedController {
 
     /** Where a feed is served, without its token. */
     static String path(FeedTokenStore.Kind kind, String subject) {
-        return (kind == FeedTokenStore.Kind.SCHEDULE ? "/ical/schedules/" : "/ical/people/") + subject + ".ics";
-    }
-
-    /** From the configured public address, never from the Host header a client chose. */
-    private String url(String path, String token) {
-        return UriComponentsBuilder.fromUriString(publicUrl.base()).path(path).queryParam("token", token).toUriString();
+        return Rotas.feedPath(kind, subject);
     }
 }

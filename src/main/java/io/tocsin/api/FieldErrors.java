@@ -74,7 +74,7 @@ final class FieldErrors {
     }
 
     static String suggestion(String value, Collection<String> known) {
-        return DidYouMean.closest(value, known).map(s -> " (did you mean \"" + s + "\"?)").orElse("");
+        return DidYouMean.suggestion(value, known);
     }
 
     boolean isEmpty() {

@@ -2,14 +2,12 @@ package io.tocsin.api;
 
 import io.tocsin.config.LiveSchedules;
 import io.tocsin.config.Organisation;
-import io.tocsin.config.OrganisationConfig;
+import io.tocsin.config.Rotas;
 import io.tocsin.schedule.Gap;
 import io.tocsin.schedule.Layer;
 import io.tocsin.schedule.OnCall;
 import io.tocsin.schedule.Schedule;
 import io.tocsin.schedule.Shift;
-import io.tocsin.store.AuditLog;
-import io.tocsin.store.ScheduleOverrideStore;
 import io.tocsin.store.StoredOverride;
 import java.security.Principal;
 import java.time.Clock;
@@ -17,7 +15,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.springframework.http.HttpStatus;
-import org.springframework.transaction.annotation.Transactional;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -67,17 +64,14 @@ class ScheduleController {
     }
 
     private final LiveSchedules schedules;
-    private final ScheduleOverrideStore overrides;
-    private final AuditLog audit;
+    private final Rotas rotas;
     private final Clock clock;
     private final io.tocsin.incident.Permissions permissions;
 
-    ScheduleController(LiveSchedules schedules, ScheduleOverrideStore overrides, AuditLog audit, Clock clock,
-                       io.tocsin.incident.Permissions permissions) {
+    ScheduleController(LiveSchedules schedules, Rotas rotas, Clock clock, io.tocsin.incident.Permissions permissions) {
         this.permissions = permissions;
         this.schedules = schedules;
-        this.overrides = overrides;
-        this.audit = audit;
+        this.rotas = rotas;
         this.clock = clock;
     }
 
@@ -139,43 +133,28 @@ class ScheduleController {
 
     @GetMapping("/{id}/overrides")
     List<StoredOverride> listOverrides(@PathVariable String id) {
-        schedule(id);
-        return overrides.forSchedule(id);
+        return rotas.overrides(id);
     }
 
     @PostMapping("/{id}/overrides")
     @ResponseStatus(HttpStatus.CREATED)
-    @Transactional
     StoredOverride addOverride(@PathVariable String id, @RequestBody OverrideBody body, Principal principal) {
-        Schedule s = schedule(id);
-        // the body's own fields were checked as it was read (RequestBodies); these need the organisation
-        FieldErrors errors = new FieldErrors();
-        knownLayer(errors, s, body.layer());
-        errors.known("person", "person", body.person(), schedules.organisation().people().keySet());
-        errors.throwIfAny();
-        String layer = body.layer() == null ? s.layers().get(0).id() : body.layer();
-        String person = body.person();
-        permissions.requireToChangeShifts(ApiSecurity.asking(principal), id, java.util.Set.of(person));
-        Instant start = RequestValues.instant("start", body.start());
-        Instant end = RequestValues.instant("end", body.end());
-        StoredOverride created = overrides.add(id, layer, person, start, end, body.reason(), principal.getName());
-        audit.record(principal.getName(), "api", "schedule.override.create", "schedule/" + id + "/overrides/" + created.id(), null,
-                created, person + " covers " + layer + " " + start + " - " + end);
-        schedules.invalidate();
-        return created;
+        schedule(id);
+        // the body's own fields were checked as it was read (RequestBodies); the rest is the schedules' rule (Rotas)
+        return rotas.addOverride(id, new Rotas.NewOverride(body.layer(), body.person(), RequestValues.instant("start", body.start()),
+                RequestValues.instant("end", body.end()), body.reason()), principal.getName(), "api", guard(principal));
     }
 
     @DeleteMapping("/{id}/overrides/{overrideId}")
     @ResponseStatus(HttpStatus.NO_CONTENT)
-    @Transactional
     void deleteOverride(@PathVariable String id, @PathVariable long overrideId, Principal principal) {
-        StoredOverride o = overrides.find(overrideId).filter(x -> x.scheduleId().equals(id))
-                .orElseThrow(() -> new NotFoundException("schedule " + id + " has no override " + overrideId));
-        permissions.requireToChangeShifts(ApiSecurity.asking(principal), id, java.util.Set.of(o.personId()));
-        overrides.delete(o.id());
-        audit.record(principal.getName(), "api", "schedule.override.delete", "schedule/" + id + "/overrides/" + overrideId, o, null,
-                o.personId());
-        schedules.invalidate();
+        rotas.deleteOverride(id, overrideId, principal.getName(), "api", guard(principal));
+    }
+
+    /** The caller's access roles, asked by the schedules' rule before it changes anyone's shifts. */
+    private Rotas.ShiftGuard guard(Principal principal) {
+        io.tocsin.store.ApiTokenStore.Issued caller = ApiSecurity.asking(principal);
+        return (schedule, people) -> permissions.requireToChangeShifts(caller, schedule, people);
     }
 
     Schedule schedule(String id) {
@@ -185,14 +164,6 @@ class ScheduleController {
     static Layer requireLayer(Schedule s, String layer) {
         return s.layer(layer).orElseThrow(() -> new BadRequestException("layer",
                 "schedule \"" + s.id() + "\" has no layer \"" + layer + "\""));
-    }
-
-    /** A layer the body names (none: the first) that the schedule has, else recorded with the closest one. */
-    static void knownLayer(FieldErrors errors, Schedule s, String layer) {
-        if (layer != null && s.layer(layer).isEmpty()) {
-            errors.add("layer", "schedule \"" + s.id() + "\" has no layer \"" + layer + "\""
-                    + FieldErrors.suggestion(layer, s.layers().stream().map(Layer::id).toList()));
-        }
     }
 
     static void checkRange(Instant start, Instant end) {
@@ -205,7 +176,7 @@ class ScheduleController {
     }
 
     static String displayName(Organisation org, String personId) {
-        return org.person(personId).map(OrganisationConfig.Person::name).orElse(personId);
+        return Rotas.name(org, personId);
     }
 
     private static ScheduleView view(Schedule s) {

@@ -1,17 +1,11 @@
 package io.tocsin.api;
 
 import io.tocsin.config.LiveSchedules;
-import io.tocsin.schedule.Schedule;
-import io.tocsin.store.AuditLog;
-import io.tocsin.store.ScheduleOverrideStore;
-import io.tocsin.store.StoredOverride;
+import io.tocsin.config.Rotas;
 import io.tocsin.store.SwapRequest;
-import io.tocsin.store.SwapRequestStore;
 import java.security.Principal;
-import java.time.Instant;
 import java.util.List;
 import org.springframework.http.HttpStatus;
-import org.springframework.transaction.annotation.Transactional;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -35,85 +29,44 @@ class SwapController {
     }
 
     private final LiveSchedules schedules;
-    private final SwapRequestStore swaps;
-    private final ScheduleOverrideStore overrides;
-    private final AuditLog audit;
+    private final Rotas rotas;
 
     private final io.tocsin.incident.Permissions permissions;
 
-    SwapController(LiveSchedules schedules, SwapRequestStore swaps, ScheduleOverrideStore overrides, AuditLog audit,
-                   io.tocsin.incident.Permissions permissions) {
+    SwapController(LiveSchedules schedules, Rotas rotas, io.tocsin.incident.Permissions permissions) {
         this.permissions = permissions;
         this.schedules = schedules;
-        this.swaps = swaps;
-        this.overrides = overrides;
-        this.audit = audit;
+        this.rotas = rotas;
     }
 
     @PostMapping("/api/v1/schedules/{id}/swaps")
     @ResponseStatus(HttpStatus.CREATED)
-    @Transactional
     SwapRequest request(@PathVariable String id, @RequestBody SwapBody body, Principal principal) {
-        Schedule s = schedules.schedule(id).orElseThrow(() -> new NotFoundException("no schedule \"" + id + "\""));
-        // the body's own fields were checked as it was read (RequestBodies); these need the organisation
-        FieldErrors errors = new FieldErrors();
-        ScheduleController.knownLayer(errors, s, body.layer());
-        errors.known("requester", "person", body.requester(), schedules.organisation().people().keySet());
-        errors.known("counterpart", "person", body.counterpart(), schedules.organisation().people().keySet());
-        errors.throwIfAny();
-        String layer = body.layer() == null ? s.layers().get(0).id() : body.layer();
-        String requester = body.requester();
-        String counterpart = body.counterpart();
-        // asking for one's own shift to be covered is one's own change; asking for someone else's is a manager's
-        permissions.requireToChangeShifts(ApiSecurity.asking(principal), id, java.util.Set.of(requester));
-        Instant start = RequestValues.instant("start", body.start());
-        Instant end = RequestValues.instant("end", body.end());
-        SwapRequest created = swaps.request(id, layer, requester, counterpart, start, end);
-        audit.record(principal.getName(), "api", "schedule.swap.request", "swap/" + created.id(), null, created,
-                requester + " asks " + counterpart + " to cover " + layer + " " + start + " - " + end);
-        return created;
+        schedules.schedule(id).orElseThrow(() -> new NotFoundException("no schedule \"" + id + "\""));
+        // the body's own fields were checked as it was read (RequestBodies); the rest is the schedules' rule (Rotas)
+        return rotas.requestSwap(id, new Rotas.NewSwap(body.layer(), body.requester(), body.counterpart(),
+                RequestValues.instant("start", body.start()), RequestValues.instant("end", body.end())), principal.getName(), "api",
+                guard(principal));
     }
 
     @GetMapping("/api/v1/schedules/{id}/swaps")
     List<SwapRequest> list(@PathVariable String id) {
-        return swaps.forSchedule(id);
+        return rotas.swaps(id);
     }
 
     @PostMapping("/api/v1/swaps/{swapId}/accept")
-    @Transactional
     SwapRequest accept(@PathVariable long swapId, Principal principal) {
-        SwapRequest swap = pending(swapId);
-        // the one asked to cover answers for themselves; a manager of the schedule's team may answer for them
-        permissions.requireToChangeShifts(ApiSecurity.asking(principal), swap.scheduleId(), java.util.Set.of(swap.counterpart()));
-        StoredOverride o = overrides.add(swap.scheduleId(), swap.layerId(), swap.counterpart(), swap.start(), swap.end(),
-                "swap " + swapId + " with " + swap.requester(), principal.getName());
-        if (!swaps.decide(swapId, SwapRequest.Status.ACCEPTED, o.id(), principal.getName())) {
-            throw new ConflictException("swap " + swapId + " was decided concurrently");
-        }
-        SwapRequest accepted = swaps.find(swapId).orElseThrow();
-        audit.record(principal.getName(), "api", "schedule.swap.accept", "swap/" + swapId, swap, accepted, "override " + o.id());
-        schedules.invalidate();
-        return accepted;
+        return rotas.acceptSwap(swapId, principal.getName(), "api", guard(principal));
     }
 
     @PostMapping("/api/v1/swaps/{swapId}/decline")
-    @Transactional
     SwapRequest decline(@PathVariable long swapId, Principal principal) {
-        SwapRequest swap = pending(swapId);
-        permissions.requireToChangeShifts(ApiSecurity.asking(principal), swap.scheduleId(), java.util.Set.of(swap.counterpart()));
-        if (!swaps.decide(swapId, SwapRequest.Status.DECLINED, null, principal.getName())) {
-            throw new ConflictException("swap " + swapId + " was decided concurrently");
-        }
-        SwapRequest declined = swaps.find(swapId).orElseThrow();
-        audit.record(principal.getName(), "api", "schedule.swap.decline", "swap/" + swapId, swap, declined, null);
-        return declined;
+        return rotas.declineSwap(swapId, principal.getName(), "api", guard(principal));
     }
 
-    private SwapRequest pending(long swapId) {
-        SwapRequest swap = swaps.find(swapId).orElseThrow(() -> new NotFoundException("no swap request " + swapId));
-        if (swap.status() != SwapRequest.Status.REQUESTED) {
-            throw new ConflictException("swap " + swapId + " is already " + swap.status().name().toLowerCase());
-        }
-        return swap;
+    /** The caller's access roles, asked by the schedules' rule before it changes anyone's shifts. */
+    private Rotas.ShiftGuard guard(Principal principal) {
+        io.tocsin.store.ApiTokenStore.Issued caller = ApiSecurity.asking(principal);
+        return (schedule, people) -> permissions.requireToChangeShifts(caller, schedule, people);
     }
 }

@@ -8,6 +8,11 @@ public final class DidYouMean {
     private DidYouMean() {
     }
 
+    /** " (did you mean "x"?)" after a wrong reference, or nothing when no known id is close. */
+    public static String suggestion(String wrong, Collection<String> known) {
+        return closest(wrong, known).map(s -> " (did you mean \"" + s + "\"?)").orElse("");
+    }
+
     public static Optional<String> closest(String wrong, Collection<String> known) {
         String best = null;
         int bestDistance = Integer.MAX_VALUE;

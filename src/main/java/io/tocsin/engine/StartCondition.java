@@ -24,6 +24,23 @@ public sealed interface StartCondition {
     record WhenTagged(String tag) implements StartCondition {
     }
 
+    /** The condition in words, as the escalation pages show it: "unacknowledged for 15m". */
+    default String describe() {
+        if (this instanceof After a) {
+            return a.delay().isZero() ? "at once" : EscalationEngine.human(a.delay()) + " after the level before";
+        }
+        if (this instanceof UnacknowledgedFor u) {
+            return "unacknowledged for " + EscalationEngine.human(u.duration());
+        }
+        if (this instanceof UnresolvedFor u) {
+            return "unresolved for " + EscalationEngine.human(u.duration());
+        }
+        if (this instanceof NoUpdateFor n) {
+            return "no status update for " + EscalationEngine.human(n.duration());
+        }
+        return "when tagged " + ((WhenTagged) this).tag();
+    }
+
     /** Whether acknowledging the incident makes this level unnecessary. */
     default boolean stoppedByAcknowledgement() {
         return this instanceof After || this instanceof UnacknowledgedFor;

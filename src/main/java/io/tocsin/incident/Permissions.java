@@ -218,6 +218,15 @@ public class Permissions {
         require(caller, own ? Action.OWN_SHIFTS : Action.MANAGE_SCHEDULE, teamOfSchedule(engine.organisation(), schedule));
     }
 
+    /**
+     * A test page to {@code person}: testing one's own phone is reading what one's rules do; paging
+     * someone else to test is an operation.
+     */
+    public void requireToTestPage(Issued caller, String person) {
+        boolean own = caller.kind() == Kind.PERSON && person.equals(caller.person());
+        require(caller, own ? Action.READ : Action.OPERATE, Set.of());
+    }
+
     /** The teams whose services the incident concerns: its own service and any added since. */
     public Set<String> teamsOf(IncidentRow incident) {
         Set<String> services = new LinkedHashSet<>();

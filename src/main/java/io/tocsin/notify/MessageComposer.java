@@ -35,7 +35,8 @@ class MessageComposer {
         }
         Map<String, Object> model = new LinkedHashMap<>();
         boolean page = "PAGE".equals(d.kind());
-        String prefix = page ? "page" : HandoffNotices.KIND.equals(d.kind()) ? "handoff" : "CHAT".equals(d.kind()) ? "chat" : "notice";
+        String prefix = page ? "page" : HandoffNotices.KIND.equals(d.kind()) ? "handoff" : SwapNotices.KIND.equals(d.kind()) ? "swap"
+                : "CHAT".equals(d.kind()) ? "chat" : "notice";
         String ack = null;
         String resolve = null;
         if (incident.isPresent()) {

@@ -10,7 +10,7 @@ import org.springframework.stereotype.Component;
 
 /** Seed 001's "test alert routing": a test through every contact method of a person, now, each provider's answer reported. */
 @Component
-public class TestPages {
+public class TestPages implements io.tocsin.incident.TestPaging.Sender {
     private final Channels channels;
     private final MessageComposer composer;
     private final Clock clock;
@@ -22,6 +22,7 @@ public class TestPages {
     }
 
     /** One result per contact method: outcome, provider status, detail, milliseconds. */
+    @java.lang.Override
     public List<Map<String, Object>> send(OrganisationConfig.Person person) {
         List<Map<String, Object>> out = new ArrayList<>();
         for (OrganisationConfig.ContactMethod c : person.contactMethods()) {

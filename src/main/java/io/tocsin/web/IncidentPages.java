@@ -17,17 +17,14 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.springframework.security.web.csrf.CsrfToken;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
-import org.springframework.web.bind.annotation.ModelAttribute;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The open incidents and one incident with its actions. Every action goes through
@@ -41,7 +38,40 @@ class IncidentPages {
                         String opened, String ago, String acknowledgedBy) {
     }
 
+    /**
+     * One timeline entry. A delivery's report ({@code DELIVERED}, {@code DELIVERY_*}) is folded away by
+     * default: a page to three people makes many of them and the decisions disappear between them.
+     * {@code byPerson}: done by someone, not by Tocsin on its own (its entries' actor is "tocsin").
+     */
     record EntryLine(String at, String kind, String actor, String via, String text) {
+        boolean delivery() {
+            return kind.startsWith("DELIVER");
+        }
+
+        boolean byPerson() {
+            return actor != null && !actor.equals("tocsin");
+        }
+    }
+
+    /** Which entries the timeline shows: everything (deliveries folded), what people did, or the deliveries alone. */
+    enum TimelineView {
+        ALL, PEOPLE, DELIVERIES;
+
+        static TimelineView of(String show) {
+            return show == null ? ALL : switch (show) {
+                case "people" -> PEOPLE;
+                case "deliveries" -> DELIVERIES;
+                default -> ALL;
+            };
+        }
+
+        boolean shows(EntryLine e) {
+            return switch (this) {
+                case ALL -> !e.delivery();
+                case PEOPLE -> e.byPerson();
+                case DELIVERIES -> e.delivery();
+            };
+        }
     }
 
     /** One detail of the event, like {@code customer.tier: gold}. */
@@ -69,9 +99,9 @@ class IncidentPages {
     record TargetLine(String name, String deadline, String state, String text) {
     }
 
-    private static final JsonMapper JSON = JsonMapper.builder().build();
-    private static final DateTimeFormatter MINUTES = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm");
-    private static final DateTimeFormatter SECONDS = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
+    /** Times in the viewer's zone, named (PageModel.Viewer). */
+    private static final DateTimeFormatter MINUTES = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm zzz", java.util.Locale.ENGLISH);
+    private static final DateTimeFormatter SECONDS = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss zzz", java.util.Locale.ENGLISH);
     private static final int LIST_LIMIT = 200;
 
     private final Incidents incidents;
@@ -94,37 +124,159 @@ class IncidentPages {
         this.postmortems = postmortems;
     }
 
-    /** What the header of every page shows, and the CSRF header htmx sends with every request it makes. */
-    @ModelAttribute
-    void page(Model model, Principal who, CsrfToken csrf) {
-        model.addAttribute("organisation", engine.organisation().name());
-        model.addAttribute("person", who == null ? null : who.getName());
-        if (csrf != null) {
-            model.addAttribute("csrfHeaders", JSON.writeValueAsString(Map.of(csrf.getHeaderName(), csrf.getToken())));
+    /**
+     * What the dashboard shows: every field blank means everything. {@code q} matches the number or the
+     * summary as shown (sensitive values redacted, so a search cannot find what the page would hide).
+     */
+    record Filter(String status, String severity, String service, String team, String q) {
+        Filter {
+            status = trimmed(status);
+            severity = trimmed(severity);
+            service = trimmed(service);
+            team = trimmed(team);
+            q = trimmed(q);
+        }
+
+        private static String trimmed(String value) {
+            return value == null || value.isBlank() ? null : value.strip();
+        }
+
+        public boolean any() {
+            return status != null || severity != null || service != null || team != null || q != null;
         }
     }
 
+    /** One open incident on the dashboard: its line, who is engaged, and its response-target clocks. */
+    record BoardLine(IncidentLine incident, String engaged, List<TargetLine> targets) {
+    }
+
+    /** The open incidents of one severity, in the organisation's order of severities. */
+    record SeverityGroup(String id, String name, List<BoardLine> incidents) {
+    }
+
+    /** How many of the newest incidents the resolved history searches, and how many it shows. */
+    static final int HISTORY_SCAN = 1000;
+    static final int HISTORY_SHOWN = 100;
+
     @GetMapping({"", "/"})
-    String list(Model model) {
-        model.addAttribute("incidents", openIncidents());
+    String list(Filter filter, Model model) {
+        board(filter, model);
+        model.addAttribute("choices", choices());
         return "ui/incidents";
     }
 
-    /** The list alone, which the page fetches again every 15 seconds. */
+    /** The board alone, with the same filter, which the page fetches again every 15 seconds. */
     @GetMapping("/fragments/open-incidents")
-    String listFragment(Model model) {
-        model.addAttribute("incidents", openIncidents());
+    String listFragment(Filter filter, Model model) {
+        board(filter, model);
         return "ui/incidents :: list";
     }
 
+    /** Resolved incidents, newest first, searched like the dashboard. */
+    @GetMapping("/history")
+    String history(Filter filter, Model model) {
+        ZoneId zone = zone();
+        Instant now = clock.instant();
+        Map<String, String> teams = teamsByService();
+        List<IncidentRow> resolved = incidents.list(false, HISTORY_SCAN).stream()
+                .filter(r -> !incidents.state(r).isOpen())
+                .filter(r -> matches(r, new Filter(null, filter.severity(), filter.service(), filter.team(), filter.q()), teams))
+                .limit(HISTORY_SHOWN).toList();
+        model.addAttribute("filter", filter);
+        model.addAttribute("choices", choices());
+        model.addAttribute("incidents", resolved.stream().map(r -> line(r, zone, now)).toList());
+        model.addAttribute("resolvedAt", resolved.stream().collect(java.util.stream.Collectors.toMap(IncidentRow::id,
+                r -> r.resolvedAt() == null ? "" : MINUTES.format(r.resolvedAt().atZone(zone)))));
+        model.addAttribute("scanned", HISTORY_SCAN);
+        return "ui/history";
+    }
+
+    /** The values the filters offer, from the organisation's configuration. */
+    private Map<String, List<String>> choices() {
+        var c = engine.organisation().config();
+        return Map.of("severities", c.severities().stream().map(io.tocsin.config.OrganisationConfig.Severity::id).toList(),
+                "services", c.services().stream().map(io.tocsin.config.OrganisationConfig.Service::id).toList(),
+                "teams", c.teams().stream().map(io.tocsin.config.OrganisationConfig.Team::id).toList(),
+                "statuses", List.of("TRIGGERED", "ACKNOWLEDGED"));
+    }
+
+    private void board(Filter filter, Model model) {
+        ZoneId zone = zone();
+        Instant now = clock.instant();
+        Map<String, String> teams = teamsByService();
+        Map<String, List<BoardLine>> bySeverity = new java.util.LinkedHashMap<>();
+        int count = 0;
+        for (IncidentRow r : incidents.list(true, LIST_LIMIT)) {
+            if (!matches(r, filter, teams)) {
+                continue;
+            }
+            IncidentState state = incidents.state(r);
+            List<TargetLine> targets = incidents.clocks(r).stream()
+                    .map(c -> new TargetLine(c.name(), c.deadline(), c.state().name().toLowerCase(java.util.Locale.ROOT), c.describe(zone)))
+                    .toList();
+            bySeverity.computeIfAbsent(r.severity(), k -> new java.util.ArrayList<>())
+                    .add(new BoardLine(line(r, zone, now), String.join(", ", state.engaged()), targets));
+            count++;
+        }
+        List<SeverityGroup> groups = new java.util.ArrayList<>();
+        for (var severity : engine.organisation().config().severities()) {
+            List<BoardLine> lines = bySeverity.remove(severity.id());
+            if (lines != null) {
+                groups.add(new SeverityGroup(severity.id(), severity.name(), lines));
+            }
+        }
+        // a severity a later configuration removed still shows, after the known ones
+        bySeverity.forEach((id, lines) -> groups.add(new SeverityGroup(id, null, lines)));
+        model.addAttribute("groups", groups);
+        model.addAttribute("count", count);
+        model.addAttribute("filter", filter);
+    }
+
+    private Map<String, String> teamsByService() {
+        Map<String, String> out = new java.util.HashMap<>();
+        engine.organisation().config().services().forEach(s -> {
+            if (s.team() != null) {
+                out.put(s.id(), s.team());
+            }
+        });
+        return out;
+    }
+
+    private boolean matches(IncidentRow r, Filter f, Map<String, String> teamsByService) {
+        if (f.status() != null && !f.status().equalsIgnoreCase(r.status())) {
+            return false;
+        }
+        if (f.severity() != null && !f.severity().equals(r.severity())) {
+            return false;
+        }
+        if (f.service() != null && !f.service().equals(r.serviceId())) {
+            return false;
+        }
+        if (f.team() != null && !f.team().equals(teamsByService.get(r.serviceId()))) {
+            return false;
+        }
+        if (f.q() != null) {
+            String shown = EventDetails.summary(r.summary(), r.details(), sensitiveFields());
+            String q = f.q().toLowerCase(java.util.Locale.ROOT);
+            return r.number().toLowerCase(java.util.Locale.ROOT).contains(q) || (shown != null && shown.toLowerCase(java.util.Locale.ROOT).contains(q));
+        }
+        return true;
+    }
+
     @GetMapping("/incidents/{id}")
-    String show(@PathVariable String id, Principal who, Model model, HttpServletResponse response) {
+    String show(@PathVariable String id, @org.springframework.web.bind.annotation.RequestParam(required = false) String show,
+                Principal who, Model model, HttpServletResponse response) {
+        TimelineView view = TimelineView.of(show);
+        model.addAttribute("timelineView", view.name().toLowerCase(java.util.Locale.ROOT));
         Optional<IncidentRow> row = number(id).flatMap(incidents::find);
         if (row.isEmpty()) {
             return notFound(id, model, response);
         }
-        model.addAttribute("detail", detail(row.get()));
+        IncidentDetail detail = detail(row.get());
+        model.addAttribute("detail", detail);
         model.addAttribute("mayAct", mayAct(who, row.get()));
+        model.addAttribute("shown", detail.timeline().stream().filter(view::shows).toList());
+        model.addAttribute("folded", view == TimelineView.ALL ? detail.timeline().stream().filter(EntryLine::delivery).toList() : List.of());
         return "ui/incident";
     }
 
@@ -137,15 +289,15 @@ class IncidentPages {
             return notFound(id, model, response);
         }
         model.addAttribute("mayAct", mayAct(who, row.get()));
-        model.addAttribute("incident", line(row.get(), engine.organisation().zone(), clock.instant()));
+        model.addAttribute("incident", line(row.get(), zone(), clock.instant()));
         Optional<io.tocsin.incident.Postmortems.Document> doc = postmortems.find(n.get());
         model.addAttribute("exists", doc.isPresent());
         model.addAttribute("resolved", !incidents.state(row.get()).isOpen());
         doc.ifPresent(d -> {
-            ZoneId zone = engine.organisation().zone();
+            ZoneId zone = zone();
             var p = d.postmortem();
             model.addAttribute("postmortem", new PostmortemLine(p.status().name().toLowerCase(java.util.Locale.ROOT), p.owner(),
-                    p.dueAt() == null ? null : MINUTES.format(p.dueAt().atZone(zone)) + " " + zone.getId()));
+                    p.dueAt() == null ? null : MINUTES.format(p.dueAt().atZone(zone))));
             model.addAttribute("published", p.status() == io.tocsin.store.PostmortemStore.Status.PUBLISHED);
             model.addAttribute("sections", java.util.Arrays.stream(io.tocsin.store.PostmortemStore.Section.values())
                     .map(s -> new SectionLine(s.key, s.heading, p.section(s))).toList());
@@ -240,8 +392,12 @@ class IncidentPages {
             redirect.addFlashAttribute("message", message);
             return "redirect:/ui/incidents/" + n.get();
         }
-        model.addAttribute("detail", detail(r.incident()));
+        IncidentDetail detail = detail(r.incident());
+        model.addAttribute("detail", detail);
         model.addAttribute("mayAct", true);
+        model.addAttribute("timelineView", "all");
+        model.addAttribute("shown", detail.timeline().stream().filter(TimelineView.ALL::shows).toList());
+        model.addAttribute("folded", detail.timeline().stream().filter(EntryLine::delivery).toList());
         model.addAttribute("message", message);
         return "ui/incident :: detail";
     }
@@ -294,14 +450,8 @@ class IncidentPages {
         }
     }
 
-    private List<IncidentLine> openIncidents() {
-        ZoneId zone = engine.organisation().zone();
-        Instant now = clock.instant();
-        return incidents.list(true, LIST_LIMIT).stream().map(r -> line(r, zone, now)).toList();
-    }
-
     private IncidentDetail detail(IncidentRow row) {
-        ZoneId zone = engine.organisation().zone();
+        ZoneId zone = zone();
         IncidentState state = incidents.state(row);
         List<EntryLine> timeline = incidents.timeline(row.id()).stream()
                 .map(e -> entry(e, zone)).toList();
@@ -339,6 +489,12 @@ class IncidentPages {
 
     private List<String> sensitiveFields() {
         return engine.organisation().config().notifications().sensitiveFields();
+    }
+
+    /** The signed-in viewer's zone (their own, else the organisation's): the one PageModel names on every page. */
+    private ZoneId zone() {
+        return PageModel.viewer(engine.organisation(),
+                org.springframework.security.core.context.SecurityContextHolder.getContext().getAuthentication()).zone();
     }
 
     /** Coarse on purpose: at 03:00 "2 h 5 min ago" reads faster than a timestamp. */

@@ -51,7 +51,6 @@ class ReportPages {
     static final int ROW = 22;
     private static final DateTimeFormatter MINUTES = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm");
 
-    private static final tools.jackson.databind.json.JsonMapper JSON = tools.jackson.databind.json.JsonMapper.builder().build();
 
     private final Reports reports;
     private final KillSwitches switches;
@@ -66,16 +65,6 @@ class ReportPages {
         this.reports = reports;
         this.switches = switches;
         this.engine = engine;
-    }
-
-    /** The header of every page, as on the incident pages. */
-    @org.springframework.web.bind.annotation.ModelAttribute
-    void page(Model model, Principal who, org.springframework.security.web.csrf.CsrfToken csrf) {
-        model.addAttribute("organisation", engine.organisation().name());
-        model.addAttribute("person", who == null ? null : who.getName());
-        if (csrf != null) {
-            model.addAttribute("csrfHeaders", JSON.writeValueAsString(Map.of(csrf.getHeaderName(), csrf.getToken())));
-        }
     }
 
     @GetMapping("/reports")

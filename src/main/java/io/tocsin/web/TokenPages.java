@@ -11,7 +11,6 @@ import org.springframework.security.core.Authentication;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
-import org.springframework.web.bind.annotation.ModelAttribute;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -37,12 +36,6 @@ class TokenPages {
         this.tokens = tokens;
         this.passwords = passwords;
         this.engine = engine;
-    }
-
-    @ModelAttribute
-    void page(Model model, Authentication who) {
-        model.addAttribute("organisation", engine.organisation().name());
-        model.addAttribute("person", who == null ? null : who.getName());
     }
 
     @GetMapping

@@ -21,7 +21,7 @@ import org.springframework.security.web.authentication.LoginUrlAuthenticationEnt
 @Configuration
 class UiSecurity {
     /** With the OpenID Connect flow's own two (OidcLogin), which answer nothing while it is not configured. */
-    static final String[] PATHS = {"/ui", "/ui/**", "/login", "/logout", "/webjars/**", "/css/**", "/status", "/status/**",
+    static final String[] PATHS = {"/ui", "/ui/**", "/login", "/logout", "/webjars/**", "/css/**", "/js/**", "/status", "/status/**",
             "/oauth2/authorization/*", "/login/oauth2/code/*"};
 
     /**
@@ -108,7 +108,7 @@ class UiSecurity {
                         .requestMatchers("/login").permitAll()
                         // the provider's flow (OidcLogin) signs in; without it nothing answers there but a 404
                         .requestMatchers("/oauth2/authorization/*", "/login/oauth2/code/*").permitAll()
-                        .requestMatchers("/webjars/**", "/css/**").permitAll()
+                        .requestMatchers("/webjars/**", "/css/**", "/js/**").permitAll()
                         // the public status page, its feed and its subscription forms (CSRF-protected like every form)
                         .requestMatchers("/status", "/status/**").permitAll()
                         // a session acts with its token's scopes: reading pages needs read (and, where roles are
@@ -133,7 +133,8 @@ class UiSecurity {
         // Pages answer HTML through views rather than @ResponseBody, which springdoc would otherwise leave out;
         // OpenApiCompletenessTest fails when a page controller is missing here.
         org.springdoc.core.utils.SpringDocUtils.getConfig().addRestControllers(IncidentPages.class, ReportPages.class, TokenPages.class,
-                LoginPage.class, StatusPages.class);
+                LoginPage.class, StatusPages.class, SchedulePages.class, PolicyPages.class, PeoplePages.class,
+                AdminPages.class);
         org.springframework.util.AntPathMatcher matcher = new org.springframework.util.AntPathMatcher();
         return api -> {
             api.getComponents().addSecuritySchemes(SESSION, new io.swagger.v3.oas.models.security.SecurityScheme()

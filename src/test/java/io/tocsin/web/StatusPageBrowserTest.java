@@ -128,7 +128,7 @@ class StatusPageBrowserTest {
         wait.until(ExpectedConditions.urlToBe(base() + "/ui"));
         browser.get(base() + "/ui/incidents/" + id);
         assertThat(wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("postmortem-summary"))).getText())
-                .isEqualTo("draft, owner alice, due 2026-12-09 17:00");
+                .isEqualTo("draft, owner alice, due 2026-12-09 17:00 GMT");
         browser.findElement(By.id("postmortem-link")).click();
         wait.until(ExpectedConditions.urlToBe(base() + "/ui/incidents/" + id + "/postmortem"));
         assertThat(browser.findElement(By.id("postmortem-status")).getText()).isEqualTo("draft");
