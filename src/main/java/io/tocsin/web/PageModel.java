@@ -19,6 +19,8 @@ import tools.jackson.databind.json.JsonMapper;
  * header htmx sends with every request, and the {@link Viewer} whose zone the page's times are in and
  * who may or may not see action buttons.
  */
+// Ahead of the API's problem answers (ApiProblems handles the same refusal as JSON for every controller).
+@org.springframework.core.annotation.Order(org.springframework.core.Ordered.HIGHEST_PRECEDENCE)
 @ControllerAdvice(assignableTypes = {IncidentPages.class, ReportPages.class, TokenPages.class, SchedulePages.class,
         PolicyPages.class, PeoplePages.class, AdminPages.class})
 class PageModel {

@@ -415,6 +415,25 @@ abstract class RolesMatrixContract {
         page("POST /ui/account/tokens", readPage, c -> "/ui/account/tokens", fixed("name=from-the-ui"));
         page("POST /ui/account/tokens/{id}/revoke", readPage, c -> "/ui/account/tokens/999999/revoke", fixed(""));
         page("POST /ui/account/password", readPage, c -> "/ui/account/password", fixed("password=x"));
+        // on call, schedules, ladders, people, history: reading; changes as the API's rules (Rotas, Permissions) allow
+        for (String p : List.of("/ui/oncall", "/ui/fragments/oncall", "/ui/history", "/ui/people", "/ui/policies", "/ui/schedules")) {
+            page("GET " + p, readPage, c -> p, null);
+        }
+        page("GET /ui/schedules/{id}", readPage, c -> "/ui/schedules/backend-primary", null);
+        page("POST /ui/schedules/{id}/feed", readPage, c -> "/ui/schedules/backend-primary/feed", fixed(""));
+        page("POST /ui/schedules/{id}/overrides", allowed(BACKEND_MANAGERS, true), c -> "/ui/schedules/backend-primary/overrides",
+                fixed("person=vic&start=2027-02-01T09%3A00&end=2027-02-01T17%3A00"));
+        page("POST /ui/schedules/{id}/overrides/{overrideId}/delete", allowed(BACKEND_MANAGERS, true),
+                c -> "/ui/schedules/backend-primary/overrides/" + override("vic") + "/delete", fixed(""));
+        page("POST /ui/schedules/{id}/swaps", allowed(BACKEND_RESPONDERS, true), c -> "/ui/schedules/backend-primary/swaps",
+                c -> "requester=" + c.self() + "&counterpart=" + c.other() + "&start=2027-02-02T09%3A00&end=2027-02-02T17%3A00");
+        page("POST /ui/schedules/{id}/swaps/{swapId}/{decision}", allowed(BACKEND_RESPONDERS, true),
+                c -> "/ui/schedules/backend-primary/swaps/" + swap(c.other(), c.self()) + "/accept", fixed(""));
+        page("POST /ui/people/{id}/test-page", allowed(plus(OPERATORS, Caller.VIC), true), c -> "/ui/people/vic/test-page", fixed(""));
+        // the administrators' pages: the audit log and the configuration's history; replays are an operation
+        page("GET /ui/admin", allowed(ADMINS, true), c -> "/ui/admin", null);
+        page("GET /ui/admin/config/{version}", allowed(ADMINS, true), c -> "/ui/admin/config/1", null);
+        page("POST /ui/admin/dead-letters/{id}/replay", allowed(OPERATORS, true), c -> "/ui/admin/dead-letters/999999/replay", fixed(""));
         // open pages: signing in and the public status page
         Map<Caller, Outcome> open = every(Outcome.ALLOW);
         page("GET /login", open, c -> "/login", null);
