@@ -50,8 +50,7 @@ final class IncidentFilters {
         IncidentQuery q = base;
         if (!teams.isEmpty()) {
             // A team is its services; with a service filter too, the services named that are the team's.
-            List<String> ofTeams = config.services().stream().filter(s -> teams.contains(s.team()))
-                    .map(OrganisationConfig.Service::id).filter(s -> services.isEmpty() || services.contains(s)).toList();
+            List<String> ofTeams = config.servicesOfTeams(teams).stream().filter(s -> services.isEmpty() || services.contains(s)).toList();
             q = q.withServices(ofTeams);
         } else if (!services.isEmpty()) {
             q = q.withServices(services);

@@ -224,8 +224,12 @@ class IncidentsController {
                 new IncidentFilters.Given(open ? concat(status, "open") : status, severity, service, team, since, until, q),
                 io.tocsin.store.IncidentQuery.newestFirst(size + 1).before(before), engine.organisation().config());
         errors.throwIfAny();
-        List<IncidentView> rows = incidents.search(query).stream().map(this::view).toList();
-        return Paging.page(rows, size, v -> number(v.id()), request);
+        List<IncidentRow> rows = incidents.search(query);
+        List<String> sensitive = sensitiveFields();
+        org.springframework.http.ResponseEntity<List<IncidentRow>> page = Paging.page(rows, size, IncidentRow::id,
+                r -> EventDetails.matchesShown(r, q, sensitive), request);
+        return org.springframework.http.ResponseEntity.status(page.getStatusCode()).headers(page.getHeaders())
+                .body(page.getBody().stream().map(this::view).toList());
     }
 
     private static List<String> concat(List<String> values, String more) {
@@ -263,8 +267,10 @@ class IncidentsController {
                     io.tocsin.store.IncidentQuery.newestFirst(BULK + 1).withStatuses(io.tocsin.store.IncidentQuery.OPEN).fromOldest(),
                     engine.organisation().config());
             errors.throwIfAny();
-            List<IncidentRow> rows = incidents.search(query);
-            more = rows.size() > BULK;
+            List<String> sensitive = sensitiveFields();
+            List<IncidentRow> read = incidents.search(query);
+            more = read.size() > BULK;
+            List<IncidentRow> rows = read.stream().limit(BULK).filter(r -> EventDetails.matchesShown(r, f.q(), sensitive)).toList();
             ids = rows.stream().limit(BULK).map(IncidentRow::number).toList();
         }
         List<BulkResult> results = new java.util.ArrayList<>();

@@ -75,12 +75,23 @@ final class Paging {
      * whether there is a next page is known without a count.
      */
     static <T> ResponseEntity<List<T>> page(List<T> rows, int limit, ToLongFunction<T> id, HttpServletRequest request) {
+        return page(rows, limit, id, row -> true, request);
+    }
+
+    /**
+     * The same, where {@code keep} has the last word on each row the database selected (a text search
+     * on what is shown, not on what is stored): the next page starts after the last row read, kept or
+     * not, so a page may hold fewer than {@code limit} items while a Link still says there are more.
+     */
+    static <T> ResponseEntity<List<T>> page(List<T> rows, int limit, ToLongFunction<T> id, java.util.function.Predicate<T> keep,
+                                            HttpServletRequest request) {
+        List<T> read = rows.size() <= limit ? rows : rows.subList(0, limit);
+        List<T> page = read.stream().filter(keep).toList();
         if (rows.size() <= limit) {
-            return ResponseEntity.ok(rows);
+            return ResponseEntity.ok(page);
         }
-        List<T> page = rows.subList(0, limit);
         String next = UriComponentsBuilder.fromPath(request.getRequestURI()).query(request.getQueryString())
-                .replaceQueryParam("cursor", cursor(id.applyAsLong(page.get(limit - 1)))).build().toUriString();
-        return ResponseEntity.ok().header("Link", "<" + next + ">; rel=\"next\"").body(List.copyOf(page));
+                .replaceQueryParam("cursor", cursor(id.applyAsLong(read.get(limit - 1)))).build().toUriString();
+        return ResponseEntity.ok().header("Link", "<" + next + ">; rel=\"next\"").body(page);
     }
 }

@@ -25,6 +25,11 @@ public record OrganisationConfig(
         Notifications notifications,
         Access access) {
 
+    /** The ids of the services that belong to any of {@code teams}: what a team filter selects. */
+    public List<String> servicesOfTeams(java.util.Collection<String> teams) {
+        return services.stream().filter(s -> s.team() != null && teams.contains(s.team())).map(Service::id).toList();
+    }
+
     public OrganisationConfig {
         people = orEmpty(people);
         roles = orEmpty(roles);

@@ -50,6 +50,23 @@ public final class EventDetails {
     }
 
     /**
+     * Whether a text search {@code q} finds an incident: in its number, its dedup key, or its summary as
+     * shown (sensitive values redacted), any case. The database narrows by the stored text first
+     * ({@code IncidentQuery}); this is the last word, so a search cannot confirm a value the page and
+     * the API hide.
+     */
+    public static boolean matchesShown(io.tocsin.store.IncidentRow r, String q, Collection<String> sensitiveFields) {
+        if (q == null || q.isBlank()) {
+            return true;
+        }
+        String needle = q.strip().toLowerCase(java.util.Locale.ROOT);
+        String shown = summary(r.summary(), r.details(), sensitiveFields);
+        return r.number().toLowerCase(java.util.Locale.ROOT).contains(needle)
+                || (r.dedupKey() != null && r.dedupKey().toLowerCase(java.util.Locale.ROOT).contains(needle))
+                || (shown != null && shown.toLowerCase(java.util.Locale.ROOT).contains(needle));
+    }
+
+    /**
      * An incident's summary as it may be shown: with no sensitive field configured, as stored; else
      * masked like the rest of its details (which takes reading the stored event).
      */

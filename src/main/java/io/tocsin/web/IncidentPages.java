@@ -154,7 +154,7 @@ class IncidentPages {
     record SeverityGroup(String id, String name, List<BoardLine> incidents) {
     }
 
-    /** How many of the newest incidents the resolved history searches, and how many it shows. */
+    /** How many resolved incidents matching the filter the history reads, and how many of them it shows. */
     static final int HISTORY_SCAN = 1000;
     static final int HISTORY_SHOWN = 100;
 
@@ -177,10 +177,10 @@ class IncidentPages {
     String history(Filter filter, Model model) {
         ZoneId zone = zone();
         Instant now = clock.instant();
-        Map<String, String> teams = teamsByService();
-        List<IncidentRow> resolved = incidents.list(false, HISTORY_SCAN).stream()
-                .filter(r -> !incidents.state(r).isOpen())
-                .filter(r -> matches(r, new Filter(null, filter.severity(), filter.service(), filter.team(), filter.q()), teams))
+        List<String> sensitive = sensitiveFields();
+        List<IncidentRow> resolved = incidents.search(query(new Filter("RESOLVED", filter.severity(), filter.service(), filter.team(),
+                        filter.q()), HISTORY_SCAN)).stream()
+                .filter(r -> EventDetails.matchesShown(r, filter.q(), sensitive))
                 .limit(HISTORY_SHOWN).toList();
         model.addAttribute("filter", filter);
         model.addAttribute("choices", choices());
@@ -203,11 +203,11 @@ class IncidentPages {
     private void board(Filter filter, Model model) {
         ZoneId zone = zone();
         Instant now = clock.instant();
-        Map<String, String> teams = teamsByService();
+        List<String> sensitive = sensitiveFields();
         Map<String, List<BoardLine>> bySeverity = new java.util.LinkedHashMap<>();
         int count = 0;
-        for (IncidentRow r : incidents.list(true, LIST_LIMIT)) {
-            if (!matches(r, filter, teams)) {
+        for (IncidentRow r : incidents.search(query(filter, LIST_LIMIT))) {
+            if (!EventDetails.matchesShown(r, filter.q(), sensitive)) {
                 continue;
             }
             IncidentState state = incidents.state(r);
@@ -232,35 +232,30 @@ class IncidentPages {
         model.addAttribute("filter", filter);
     }
 
-    private Map<String, String> teamsByService() {
-        Map<String, String> out = new java.util.HashMap<>();
-        engine.organisation().config().services().forEach(s -> {
-            if (s.team() != null) {
-                out.put(s.id(), s.team());
-            }
-        });
-        return out;
-    }
-
-    private boolean matches(IncidentRow r, Filter f, Map<String, String> teamsByService) {
-        if (f.status() != null && !f.status().equalsIgnoreCase(r.status())) {
-            return false;
+    /**
+     * The dashboard's filter as the one incident query every list shares (IncidentQuery): open incidents
+     * unless a status is chosen, newest first. A value no dropdown offers (a hand-made address) matches
+     * nothing rather than everything.
+     */
+    private io.tocsin.store.IncidentQuery query(Filter f, int limit) {
+        io.tocsin.store.IncidentQuery q = io.tocsin.store.IncidentQuery.newestFirst(limit).withStatuses(io.tocsin.store.IncidentQuery.OPEN);
+        if (f.status() != null) {
+            java.util.Optional<io.tocsin.engine.IncidentStatus> status = java.util.Arrays.stream(io.tocsin.engine.IncidentStatus.values())
+                    .filter(st -> st.name().equalsIgnoreCase(f.status())).findFirst();
+            q = status.isPresent() ? q.withStatuses(java.util.Set.of(status.get())) : q.withServices(List.of());
         }
-        if (f.severity() != null && !f.severity().equals(r.severity())) {
-            return false;
+        if (f.severity() != null) {
+            q = q.withSeverities(List.of(f.severity()));
         }
-        if (f.service() != null && !f.service().equals(r.serviceId())) {
-            return false;
+        List<String> services = f.service() == null ? null : List.of(f.service());
+        if (f.team() != null) {
+            List<String> ofTeam = engine.organisation().config().servicesOfTeams(List.of(f.team()));
+            services = services == null ? ofTeam : ofTeam.stream().filter(services::contains).toList();
         }
-        if (f.team() != null && !f.team().equals(teamsByService.get(r.serviceId()))) {
-            return false;
+        if (services != null) {
+            q = q.withServices(services);
         }
-        if (f.q() != null) {
-            String shown = EventDetails.summary(r.summary(), r.details(), sensitiveFields());
-            String q = f.q().toLowerCase(java.util.Locale.ROOT);
-            return r.number().toLowerCase(java.util.Locale.ROOT).contains(q) || (shown != null && shown.toLowerCase(java.util.Locale.ROOT).contains(q));
-        }
-        return true;
+        return q.containing(f.q());
     }
 
     @GetMapping("/incidents/{id}")

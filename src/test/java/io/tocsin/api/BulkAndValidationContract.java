@@ -252,6 +252,22 @@ abstract class BulkAndValidationContract {
     }
 
     @Test
+    void aTextSearchFindsWhatIsShownNeverAValueTheServerHides() {
+        String marker = "hid" + System.nanoTime();
+        Answer sent = api.withToken(null).postJson("/v2/enqueue", Map.of("routing_key", "a1111111111111111111111111111111",
+                "event_action", "trigger", "dedup_key", marker, "payload", Map.of("summary", "login failed for " + marker + "@corp.example",
+                        "source", "auth", "severity", "error", "custom_details", Map.of("customer_email", marker + "@corp.example"))));
+        assertThat(sent.status()).as(sent.body()).isEqualTo(202);
+        List<String> found = ids(api.get("/api/v1/incidents?q=login+failed+for"));
+        assertThat(found).isNotEmpty();
+        String id = found.get(0);
+        assertThat(api.get("/api/v1/incidents/" + id).json().path("incident").path("summary").asString()).doesNotContain("@corp.example");
+        // the stored summary holds the address, the shown one does not: searching for it finds nothing
+        assertThat(ids(api.get("/api/v1/incidents?q=" + marker + "%40corp.example"))).isEmpty();
+        assertThat(ids(api.get("/api/v1/incidents?q=" + marker))).containsExactly(id); // its dedup key is shown
+    }
+
+    @Test
     void listsArePagedByCursorKeepingTheirFiltersWhileNewIncidentsArrive() {
         String marker = "pg" + System.nanoTime();
         List<String> opened = new ArrayList<>();
