@@ -1,7 +1,6 @@
 package io.tocsin.notify;
 
 import io.tocsin.config.OrganisationConfig;
-import io.tocsin.incident.IncidentEngine;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -56,16 +55,21 @@ class DeliveryReadiness implements HealthIndicator {
         }
     }
 
-    private final IncidentEngine engine;
+    private final io.tocsin.config.ActiveConfiguration active;
     private final Channels channels;
 
-    DeliveryReadiness(IncidentEngine engine, Channels channels) {
-        this.engine = engine;
+    DeliveryReadiness(io.tocsin.config.ActiveConfiguration active, Channels channels) {
+        this.active = active;
         this.channels = channels;
     }
 
+    /**
+     * From the active configuration as held in memory: people's contact methods are configuration, and
+     * health must answer at once while the database is down (the running organisation's view reads the
+     * run-time schedule overrides from it).
+     */
     Gaps gaps() {
-        OrganisationConfig config = engine.organisation().config();
+        OrganisationConfig config = active.current().config();
         Map<String, String> missing = new TreeMap<>();
         TreeSet<String> unreachable = new TreeSet<>();
         for (OrganisationConfig.Person p : config.people()) {
