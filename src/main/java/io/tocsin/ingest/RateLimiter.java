@@ -37,6 +37,12 @@ class RateLimiter {
         int tokens;
         Instant tokensUntil = Instant.MIN;
         Instant refusedUntil = Instant.MIN;
+        /**
+         * Until when (System.nanoTime: real waiting, not the organisation's clock) the shared bucket is
+         * known to be unreachable, and what said so.
+         */
+        long unreachableUntil = System.nanoTime();
+        RuntimeException unreachable;
 
         Local(String keyHash) {
             this.keyHash = keyHash;
@@ -79,21 +85,43 @@ class RateLimiter {
                 local.tokens--;
                 return new Decision(true, 0);
             }
-            long millis = now.toEpochMilli();
-            // A whole chunk when the bucket has it, else the last single tokens one at a time.
-            for (int n : chunk > 1 ? new int[] {chunk, 1} : new int[] {1}) {
-                if (buckets.take(local.keyHash, n, millis, shape)) {
-                    local.tokens = n - 1;
-                    local.tokensUntil = now.plus(LOCAL_WINDOW);
-                    return new Decision(true, 0);
-                }
+            if (local.unreachable != null && System.nanoTime() - local.unreachableUntil < 0) {
+                // Requests that queued on this key while the bucket's database call waited out its
+                // connection timeout are refused with that answer (503, come back), not each after a
+                // timeout of its own, one after another.
+                throw new org.springframework.dao.DataAccessResourceFailureException("the database was unreachable a moment ago",
+                        local.unreachable);
             }
-            local.tokens = 0;
-            double available = buckets.available(local.keyHash, millis, shape).orElse(shape.capacity());
-            long waitMillis = (long) Math.ceil(Math.max(0, 1 - available) / shape.perMilli());
-            local.refusedUntil = now.plusMillis(Math.max(1, waitMillis));
-            return refuse(now, local.refusedUntil);
+            try {
+                return fromTheBucket(local, now);
+            } catch (RuntimeException e) {
+                if (io.tocsin.store.DatabaseFailures.isUnavailable(e)) {
+                    local.unreachable = e;
+                    local.unreachableUntil = System.nanoTime() + UNREACHABLE_REMEMBERED.toNanos();
+                }
+                throw e;
+            }
         }
+    }
+
+    /** How long a bucket found unreachable is not asked again by requests already waiting for it. */
+    private static final Duration UNREACHABLE_REMEMBERED = Duration.ofSeconds(1);
+
+    private Decision fromTheBucket(Local local, Instant now) {
+        long millis = now.toEpochMilli();
+        // A whole chunk when the bucket has it, else the last single tokens one at a time.
+        for (int n : chunk > 1 ? new int[] {chunk, 1} : new int[] {1}) {
+            if (buckets.take(local.keyHash, n, millis, shape)) {
+                local.tokens = n - 1;
+                local.tokensUntil = now.plus(LOCAL_WINDOW);
+                return new Decision(true, 0);
+            }
+        }
+        local.tokens = 0;
+        double available = buckets.available(local.keyHash, millis, shape).orElse(shape.capacity());
+        long waitMillis = (long) Math.ceil(Math.max(0, 1 - available) / shape.perMilli());
+        local.refusedUntil = now.plusMillis(Math.max(1, waitMillis));
+        return refuse(now, local.refusedUntil);
     }
 
     private static Decision refuse(Instant now, Instant until) {

@@ -334,6 +334,9 @@ abstract class TwilioFlowContract {
         signedPost("/api/v1/integrations/twilio/status", Map.of("MessageSid", sms.sid(), "MessageStatus", "undelivered", "ErrorCode", "30003"));
         assertThat(entries(id, "DELIVERY_STATUS")).hasSize(1);
 
+        // Twilio reports a call's end after it answered the request that placed it: wait until the call's
+        // delivery recorded that answer (its sid), as a real callback minutes later would find it.
+        await("the call delivery is sent", () -> delivery(id, "voice").filter(d -> d.path("status").asString().equals("SENT")));
         Answer completed = signedPost("/api/v1/integrations/twilio/status", Map.of("CallSid", call.sid(), "CallStatus", "completed"));
         assertThat(completed.status()).isEqualTo(204);
         assertThat(entries(id, "DELIVERY_STATUS").toString()).contains("voice to pat by voice completed");
