@@ -2,13 +2,19 @@ package io.tocsin.launch;
 
 import java.io.File;
 import java.io.IOException;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
@@ -24,7 +30,8 @@ import java.util.stream.Stream;
  * manifest, so the jar's main starts the second JVM itself; docs/benchmarks.md has the measurements.
  *
  * <p>{@link Main}, the executable jar's main class, calls it. Only for that jar and not for {@code serve}: the server keeps its own
- * process, so its process id, signals and memory stay as an operator expects. The flat copy and the
+ * process, so its process id, signals and memory stay as an operator expects; it does load its classes
+ * from the same flat copy, in its own JVM ({@link #serveLoader}). The flat copy and the
  * archive are made once per jar file and JVM, under {@code $TOCSIN_CACHE_DIR} (default
  * {@code $XDG_CACHE_HOME/tocsin}, else {@code ~/.cache/tocsin}); that first command takes a few
  * seconds longer. {@code TOCSIN_FAST_START=off} runs every command in this JVM, as before. Anything
@@ -43,6 +50,10 @@ public final class FastStart {
     private static final String APP_DIR = "app";
     /** By name: this class runs from the jar's root, where the application's classes are not. */
     private static final String TRAINING = "io.tocsin.cli.CdsTraining";
+    /** Locked (shared) by each server that runs from an entry: see {@link #serveLoader}. */
+    private static final String IN_USE = "in-use.lock";
+    /** Held for the life of the JVM: a lock whose channel is collected would be let go. */
+    private static final List<FileLock> IN_USE_LOCKS = new ArrayList<>();
 
     private FastStart() {
     }
@@ -52,23 +63,17 @@ public final class FastStart {
      * it itself.
      */
     public static Optional<Integer> run(String[] args) {
-        // -Djarmode is Spring Boot's launcher's (and how the extraction below runs): never a command
-        if (args.length == 0 || "serve".equals(args[0]) || System.getProperty("jarmode") != null || !enabled(System.getenv(SWITCH))) {
+        if (!handles(args, false)) {
             return Optional.empty();
         }
         try {
-            Path jar = executableJar();
-            Path java = javaExecutable();
-            if (jar == null || java == null) {
+            Path[] found = jarAndEntry(true);
+            if (found == null) {
                 return Optional.empty();
             }
-            Path entry = prepare(jar, java);
-            if (entry == null) {
-                return Optional.empty();
-            }
-            List<String> command = javaCommand(java, entry.resolve(ARCHIVE), null);
+            List<String> command = javaCommand(javaExecutable(), found[1].resolve(ARCHIVE), null);
             command.add("-jar");
-            command.add(entry.resolve(APP_DIR).resolve(jar.getFileName()).toString());
+            command.add(found[1].resolve(APP_DIR).resolve(found[0].getFileName()).toString());
             for (String a : args) {
                 command.add(a);
             }
@@ -78,6 +83,96 @@ public final class FastStart {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return Optional.of(130);
+        }
+    }
+
+    /**
+     * For {@code serve}: a class loader over the flat copy of the jar (extracted on the first start of
+     * a new jar), so the server, in this same JVM and process, reads its classes from plain jars
+     * instead of through the launcher's nested ones: a fifth less CPU to start (docs/benchmarks.md).
+     * The copy is marked in use for as long as this JVM lives, so a command run after the jar was
+     * replaced does not remove what the running server still loads from. Empty when it cannot be made:
+     * the launcher starts the server as before.
+     */
+    public static Optional<ClassLoader> serveLoader(String[] args) {
+        if (!handles(args, true)) {
+            return Optional.empty();
+        }
+        try {
+            Path[] found = jarAndEntry(false);
+            if (found == null || !markInUse(found[1])) {
+                return Optional.empty();
+            }
+            // the copy's manifest names every dependency (Class-Path: lib/...), in the launcher's order
+            URLClassLoader loader = new URLClassLoader("tocsin",
+                    new URL[] {found[1].resolve(APP_DIR).resolve(found[0].getFileName()).toUri().toURL()},
+                    ClassLoader.getPlatformClassLoader());
+            // opens every jar now: one removed from under the server later could not be opened any more
+            Collections.list(loader.getResources("META-INF/MANIFEST.MF"));
+            return Optional.of(loader);
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Whether this class takes the invocation: {@code serve} (or every other command) as asked, not
+     * switched off, and never under {@code -Djarmode}, which is Spring Boot's launcher's (and how the
+     * extraction runs), not a command.
+     */
+    private static boolean handles(String[] args, boolean serve) {
+        return args.length > 0 && "serve".equals(args[0]) == serve && System.getProperty("jarmode") == null
+                && enabled(System.getenv(SWITCH));
+    }
+
+    /**
+     * The executable jar and its cache entry (with the archive, or only the flat copy), made when
+     * missing; null when this JVM was not started from the jar or the entry cannot be made.
+     */
+    private static Path[] jarAndEntry(boolean withArchive) throws IOException, InterruptedException {
+        Path jar = executableJar();
+        Path java = javaExecutable();
+        if (jar == null || java == null) {
+            return null;
+        }
+        Path entry = withArchive ? prepare(jar, java) : extracted(jar, java);
+        return entry == null ? null : new Path[] {jar, entry};
+    }
+
+    /**
+     * A shared lock on the entry's lock file, held until this JVM exits (the operating system releases
+     * it then, also after {@code kill -9}); {@link #removeOtherEntries} leaves an entry whose lock it
+     * cannot take.
+     */
+    private static boolean markInUse(Path entry) {
+        try {
+            FileChannel channel = FileChannel.open(entry.resolve(IN_USE),
+                    StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            IN_USE_LOCKS.add(channel.lock(0, Long.MAX_VALUE, true));
+            return true;
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** True when no running server holds the entry (its lock could be taken, and is let go again). */
+    private static boolean unused(Path entry) {
+        Path lock = entry.resolve(IN_USE);
+        if (!Files.exists(lock)) {
+            return true;
+        }
+        try (FileChannel channel = FileChannel.open(lock, StandardOpenOption.WRITE)) {
+            FileLock taken = channel.tryLock();
+            if (taken == null) {
+                return false;
+            }
+            taken.release();
+            return true;
+        } catch (IOException | RuntimeException e) {
+            return false;
         }
     }
 
@@ -115,6 +210,21 @@ public final class FastStart {
      * when missing: the extraction, then the archive from a training run. Null when it cannot be made.
      */
     static Path prepare(Path jar, Path java) throws IOException, InterruptedException {
+        Path entry = extracted(jar, java);
+        if (entry == null) {
+            return null;
+        }
+        if (Files.isRegularFile(entry.resolve(ARCHIVE))) {
+            return entry;
+        }
+        return archived(jar, java, entry);
+    }
+
+    /**
+     * The cache entry for this jar file and JVM with the flat copy in it, extracted when missing. Null
+     * when there is no cache or the extraction failed.
+     */
+    private static Path extracted(Path jar, Path java) throws IOException, InterruptedException {
         Path root = cacheRoot();
         if (root == null) {
             return null;
@@ -125,36 +235,42 @@ public final class FastStart {
         Path entry = perJar.resolve(new StringBuilder(Long.toHexString(Files.size(jar))).append('-')
                 .append(Long.toHexString(Files.getLastModifiedTime(jar).toMillis())).append('-')
                 .append(hex(jvm.hashCode())).toString());
-        if (Files.isRegularFile(entry.resolve(ARCHIVE))) {
+        Path app = entry.resolve(APP_DIR);
+        if (Files.isRegularFile(app.resolve(jar.getFileName()))) {
+            // a copy a server still used when the jar was replaced goes once that server has stopped
+            removeOtherEntries(perJar, entry);
             return entry;
         }
         Files.createDirectories(perJar);
         removeOtherEntries(perJar, entry);
-        Path app = entry.resolve(APP_DIR);
-        if (!Files.isRegularFile(app.resolve(jar.getFileName()))) {
-            Path staging = Files.createTempDirectory(perJar, "extracting-");
-            try {
-                List<String> extract = new ArrayList<>();
-                extract.add(java.toString());
-                extract.add("-Djarmode=tools");
-                extract.add("-jar");
-                extract.add(jar.toString());
-                extract.add("extract");
-                extract.add("--destination");
-                extract.add(staging.resolve(APP_DIR).toString());
-                if (runQuietly(extract) != 0 || !Files.isRegularFile(staging.resolve(APP_DIR).resolve(jar.getFileName()))) {
-                    return null;
-                }
-                Files.createDirectories(entry);
-                try {
-                    Files.move(staging.resolve(APP_DIR), app, StandardCopyOption.ATOMIC_MOVE);
-                } catch (FileAlreadyExistsException | java.nio.file.DirectoryNotEmptyException e) {
-                    // another command extracted the same jar at the same time: its copy is as good
-                }
-            } finally {
-                deleteTree(staging);
+        Path staging = Files.createTempDirectory(perJar, "extracting-");
+        try {
+            List<String> extract = new ArrayList<>();
+            extract.add(java.toString());
+            extract.add("-Djarmode=tools");
+            extract.add("-jar");
+            extract.add(jar.toString());
+            extract.add("extract");
+            extract.add("--destination");
+            extract.add(staging.resolve(APP_DIR).toString());
+            if (runQuietly(extract) != 0 || !Files.isRegularFile(staging.resolve(APP_DIR).resolve(jar.getFileName()))) {
+                return null;
             }
+            Files.createDirectories(entry);
+            try {
+                Files.move(staging.resolve(APP_DIR), app, StandardCopyOption.ATOMIC_MOVE);
+            } catch (FileAlreadyExistsException | java.nio.file.DirectoryNotEmptyException e) {
+                // another command extracted the same jar at the same time: its copy is as good
+            }
+        } finally {
+            deleteTree(staging);
         }
+        return Files.isRegularFile(app.resolve(jar.getFileName())) ? entry : null;
+    }
+
+    /** The entry once its archive is written and proved, or null when that failed. */
+    private static Path archived(Path jar, Path java, Path entry) throws IOException, InterruptedException {
+        Path app = entry.resolve(APP_DIR);
         // The JVM writes the archive in place and maps a damaged one with undefined results, so it is
         // written under a temporary name, proved by a run that insists on using it, and only then renamed.
         Path training = entry.resolve(new StringBuilder("training-").append(ProcessHandle.current().pid()).append(".jsa").toString());
@@ -266,7 +382,7 @@ public final class FastStart {
             for (Path e : entries) {
                 String name = e.getFileName().toString();
                 // a neighbour's work in progress is its own to finish or delete
-                if (!e.equals(keep) && !name.startsWith("extracting-")) {
+                if (!e.equals(keep) && !name.startsWith("extracting-") && unused(e)) {
                     deleteTree(e);
                 }
             }

@@ -8,10 +8,13 @@ import java.util.Optional;
  * launcher, because a command that {@link FastStart} hands to another JVM is on its way before the
  * launcher has opened the nested jars: that costs a quarter of a second, as much as the fast JVM's
  * whole start. Everything else goes to the launcher as before, which starts {@code io.tocsin.Tocsin}
- * (the jar's Start-Class) and serves {@code -Djarmode}.
+ * (the jar's Start-Class) and serves {@code -Djarmode}, except {@code serve} when the flat copy is at
+ * hand ({@link FastStart#serveLoader}): then this class starts {@code io.tocsin.Tocsin} from it, in this JVM.
  */
 public final class Main {
     static final String LAUNCHER = "org.springframework.boot.loader.launch.JarLauncher";
+    /** The jar's Start-Class (pom.xml), which the launcher would start. */
+    static final String START_CLASS = "io.tocsin.Tocsin";
 
     private Main() {
     }
@@ -21,7 +24,14 @@ public final class Main {
         if (fast.isPresent()) {
             System.exit(fast.get());
         }
+        Optional<ClassLoader> flat = FastStart.serveLoader(args);
         try {
+            if (flat.isPresent()) {
+                // as the launcher does with its own class loader: Spring and the libraries find classes through it
+                Thread.currentThread().setContextClassLoader(flat.get());
+                Class.forName(START_CLASS, true, flat.get()).getMethod("main", String[].class).invoke(null, (Object) args);
+                return;
+            }
             // by name: at compile time the launcher is not a dependency, it is only in the repackaged jar
             Class.forName(LAUNCHER).getMethod("main", String[].class).invoke(null, (Object) args);
         } catch (InvocationTargetException e) {
