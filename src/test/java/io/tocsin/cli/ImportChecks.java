@@ -28,6 +28,12 @@ final class ImportChecks {
         return CliRun.run("import", source, export.toString(), "--output", out.toString(), "--from", FROM, "--org-id", orgId, "--org-name", orgName);
     }
 
+    /** {@code tocsin import SOURCE --from-api} from the API at {@code base} with the key in {@code keyFile}, likewise. */
+    static CliRun importApi(String source, String base, Path keyFile, Path out, String orgId, String orgName) {
+        return CliRun.run("import", source, "--from-api", "--base-url", base, "--token-file", keyFile.toString(),
+                "--output", out.toString(), "--from", FROM, "--org-id", orgId, "--org-name", orgName);
+    }
+
     /** Who the imported configuration has on call on {@code schedule} at {@code at}, each person once, by id. */
     static List<String> onCall(Path config, String schedule, String at) throws IOException {
         CliRun r = CliRun.run("oncall", "--config", config.toString(), "--schedule", schedule, "--at", at, "--json");

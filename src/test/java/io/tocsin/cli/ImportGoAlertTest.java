@@ -120,8 +120,7 @@ class ImportGoAlertTest {
             Files.writeString(token, "ga-token-123\n");
             Path fromApi = tmp.resolve("from-api");
             String base = "http://127.0.0.1:" + server.getAddress().getPort();
-            CliRun r = CliRun.run("import", "goalert", "--from-api", "--base-url", base, "--token-file", token.toString(),
-                    "--output", fromApi.toString(), "--from", FROM, "--org-id", "initech", "--org-name", "Initech");
+            CliRun r = ImportChecks.importApi("goalert", base, token, fromApi, "initech", "Initech");
             assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
             Path fromDir = tmp.resolve("from-dir");
             assertThat(importDir(EXPORT, fromDir).exitCode()).isZero();

@@ -142,8 +142,7 @@ class ImportOpsgenieTest {
             Path key = tmp.resolve("key");
             Files.writeString(key, "0f1e2d3c-key\n");
             Path fromApi = tmp.resolve("from-api");
-            CliRun r = CliRun.run("import", "opsgenie", "--from-api", "--base-url", server.base(), "--token-file", key.toString(),
-                    "--output", fromApi.toString(), "--from", FROM, "--org-id", "globex", "--org-name", "Globex");
+            CliRun r = ImportChecks.importApi("opsgenie", server.base(), key, fromApi, "globex", "Globex");
             assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
             Path fromDir = tmp.resolve("from-dir");
             assertThat(importDir(EXPORT, fromDir).exitCode()).isZero();

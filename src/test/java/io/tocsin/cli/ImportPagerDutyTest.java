@@ -200,8 +200,7 @@ class ImportPagerDutyTest {
             Path token = tmp.resolve("token");
             Files.writeString(token, "s3cret-token\n");
             Path fromApi = tmp.resolve("from-api");
-            CliRun r = CliRun.run("import", "pagerduty", "--from-api", "--base-url", server.base(), "--token-file", token.toString(),
-                    "--output", fromApi.toString(), "--from", FROM, "--org-id", "acme", "--org-name", "Acme");
+            CliRun r = ImportChecks.importApi("pagerduty", server.base(), token, fromApi, "acme", "Acme");
             assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
             Path fromDir = tmp.resolve("from-dir");
             assertThat(importDir(EXPORT, fromDir).exitCode()).isZero();
