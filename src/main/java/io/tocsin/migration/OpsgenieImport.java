@@ -119,29 +119,25 @@ public final class OpsgenieImport {
         Ids methodIds = new Ids("contact");
         Map<String, String> methodByAddress = new LinkedHashMap<>();
         List<Map<String, Object>> methods = new ArrayList<>();
-        try {
-            for (JsonNode c : export.list("users/" + sourceId + "/contacts", "data", Map.of())) {
-                String method = c.path("method").asString("");
-                String to = c.path("to").asString("");
-                String type = switch (method) {
-                    case "email" -> "email";
-                    case "sms" -> "sms";
-                    case "voice" -> "voice";
-                    default -> null;
-                };
-                if (type == null) {
-                    report.notCarried(subject, "contact method " + method + " (" + to + ")",
-                            method.equals("mobile") ? "Opsgenie's mobile app push has no equivalent; Tocsin pushes through ntfy (type push): add an ntfy topic"
-                                    : "no Tocsin channel of this type");
-                    continue;
-                }
-                String address = type.equals("email") ? to : "+" + to.replaceAll("[^0-9]", "");
-                String id = methodIds.of(c.path("id").asString(), type);
-                methodByAddress.put(method + ":" + to, id);
-                methods.add(Values.contactMethod(id, type, address));
+        for (JsonNode c : export.listOrReport("users/" + sourceId + "/contacts", "data", Map.of(), report, subject, "contact methods")) {
+            String method = c.path("method").asString("");
+            String to = c.path("to").asString("");
+            String type = switch (method) {
+                case "email" -> "email";
+                case "sms" -> "sms";
+                case "voice" -> "voice";
+                default -> null;
+            };
+            if (type == null) {
+                report.notCarried(subject, "contact method " + method + " (" + to + ")",
+                        method.equals("mobile") ? "Opsgenie's mobile app push has no equivalent; Tocsin pushes through ntfy (type push): add an ntfy topic"
+                                : "no Tocsin channel of this type");
+                continue;
             }
-        } catch (ExportSource.MissingExport e) {
-            report.notCarried(subject, "contact methods", e.getMessage());
+            String address = type.equals("email") ? to : "+" + to.replaceAll("[^0-9]", "");
+            String id = methodIds.of(c.path("id").asString(), type);
+            methodByAddress.put(method + ":" + to, id);
+            methods.add(Values.contactMethod(id, type, address));
         }
         if (!methods.isEmpty()) {
             p.put("contact_methods", methods);
@@ -156,13 +152,7 @@ public final class OpsgenieImport {
     /** The steps of the person's "create alert" rules, the ones that page; other rules are reported. */
     private List<Map<String, Object>> notificationSteps(String userId, String subject, Map<String, String> methodByAddress) throws IOException {
         List<Map<String, Object>> out = new ArrayList<>();
-        List<JsonNode> rules;
-        try {
-            rules = export.list("users/" + userId + "/notification-rules", "data", Map.of());
-        } catch (ExportSource.MissingExport e) {
-            report.notCarried(subject, "notification rules", e.getMessage());
-            return out;
-        }
+        List<JsonNode> rules = export.listOrReport("users/" + userId + "/notification-rules", "data", Map.of(), report, subject, "notification rules");
         List<JsonNode[]> all = new ArrayList<>();
         for (JsonNode rule : rules) {
             String action = rule.path("actionType").asString("");
@@ -359,13 +349,7 @@ public final class OpsgenieImport {
 
     private List<Map<String, Object>> overrides(String scheduleId, String subject, Map<String, String> layerByRotation) throws IOException {
         List<Map<String, Object>> out = new ArrayList<>();
-        List<JsonNode> overrides;
-        try {
-            overrides = export.list("schedules/" + scheduleId + "/overrides", "data", Map.of());
-        } catch (ExportSource.MissingExport e) {
-            report.notCarried(subject, "overrides", e.getMessage());
-            return out;
-        }
+        List<JsonNode> overrides = export.listOrReport("schedules/" + scheduleId + "/overrides", "data", Map.of(), report, subject, "overrides");
         int past = 0;
         for (JsonNode o : overrides) {
             Instant start = instant(o.path("startDate"));
@@ -547,14 +531,7 @@ public final class OpsgenieImport {
 
     @SuppressWarnings("unchecked")
     private void integrations() throws IOException {
-        List<JsonNode> listed;
-        try {
-            listed = export.list("integrations", "data", Map.of());
-        } catch (ExportSource.MissingExport e) {
-            report.notCarried("integrations", "all of them", e.getMessage());
-            return;
-        }
-        for (JsonNode i : listed) {
+        for (JsonNode i : export.listOrReport("integrations", "data", Map.of(), report, "integrations", "all of them")) {
             String name = i.path("name").asString(i.path("id").asString());
             String subject = "integration " + name;
             JsonNode full = i;

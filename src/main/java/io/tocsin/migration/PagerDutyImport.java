@@ -193,21 +193,17 @@ public final class PagerDutyImport {
         String id = teams.of(t.path("id").asString(), name);
         List<String> members = new ArrayList<>();
         List<String> leads = new ArrayList<>();
-        try {
-            for (JsonNode m : export.list("teams/" + t.path("id").asString() + "/members", "members", Map.of())) {
-                String person = people.known(m.path("user").path("id").asString());
-                if (person == null) {
-                    report.notCarried("team " + name, "member " + m.path("user").path("summary").asString(m.path("user").path("id").asString()),
-                            "not among the exported users");
-                    continue;
-                }
-                members.add(person);
-                if ("manager".equals(m.path("role").asString())) {
-                    leads.add(person);
-                }
+        for (JsonNode m : export.listOrReport("teams/" + t.path("id").asString() + "/members", "members", Map.of(), report, "team " + name, "members")) {
+            String person = people.known(m.path("user").path("id").asString());
+            if (person == null) {
+                report.notCarried("team " + name, "member " + m.path("user").path("summary").asString(m.path("user").path("id").asString()),
+                        "not among the exported users");
+                continue;
             }
-        } catch (ExportSource.MissingExport e) {
-            report.notCarried("team " + name, "members", e.getMessage());
+            members.add(person);
+            if ("manager".equals(m.path("role").asString())) {
+                leads.add(person);
+            }
         }
         Map<String, Object> team = Sections.team(id, name, members, leads);
         if (!t.path("description").asString("").isBlank()) {
@@ -387,13 +383,7 @@ public final class PagerDutyImport {
 
     private List<Map<String, Object>> overrides(String pdId, String subject, List<String> layerIds) throws IOException {
         List<Map<String, Object>> out = new ArrayList<>();
-        List<JsonNode> overrides;
-        try {
-            overrides = export.list("schedules/" + pdId + "/overrides", "overrides", range());
-        } catch (ExportSource.MissingExport e) {
-            report.notCarried(subject, "overrides", e.getMessage());
-            return out;
-        }
+        List<JsonNode> overrides = export.listOrReport("schedules/" + pdId + "/overrides", "overrides", range(), report, subject, "overrides");
         int past = 0;
         for (JsonNode o : overrides) {
             Instant start = instant(o.path("start"));
