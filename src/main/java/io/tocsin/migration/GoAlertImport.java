@@ -301,12 +301,7 @@ public final class GoAlertImport {
             users.add(person);
         }
         int length = Math.max(1, r.path("shiftLength").asInt(1));
-        String shift = switch (r.path("type").asString("")) {
-            case "hourly" -> length + "h";
-            case "daily" -> length + "d";
-            case "weekly" -> length + "w";
-            default -> null;
-        };
+        String shift = Sections.shift(r.path("type").asString(""), length);
         if (users.isEmpty() || shift == null || !r.path("nextHandoffTimes").isArray() || r.path("nextHandoffTimes").isEmpty()) {
             report.notCarried(rotationSubject, users.isEmpty() ? "the rotation (no participants)" : shift == null
                             ? "rotation type " + r.path("type").asString() : "the rotation (the export has no nextHandoffTimes)",
@@ -442,14 +437,7 @@ public final class GoAlertImport {
             return null;
         }
         String id = services.of(s.path("id").asString(), name);
-        Map<String, Object> service = new LinkedHashMap<>();
-        service.put("id", id);
-        service.put("name", name);
-        if (!s.path("description").asString("").isBlank()) {
-            service.put("description", s.path("description").asString());
-        }
-        service.put("team", TEAM);
-        service.put("escalation_policy", policy);
+        Map<String, Object> service = Sections.service(id, name, s.path("description").asString(""), TEAM, policy);
         List<Map<String, Object>> integrations = new ArrayList<>();
         for (JsonNode k : s.path("integrationKeys")) {
             String type = k.path("type").asString("");

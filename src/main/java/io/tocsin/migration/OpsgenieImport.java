@@ -297,12 +297,7 @@ public final class OpsgenieImport {
             return null;
         }
         int length = Math.max(1, r.path("length").asInt(1));
-        String shift = switch (r.path("type").asString("")) {
-            case "hourly" -> length + "h";
-            case "daily" -> length + "d";
-            case "weekly" -> length + "w";
-            default -> null;
-        };
+        String shift = Sections.shift(r.path("type").asString(""), length);
         if (shift == null) {
             report.notCarried(rotationSubject, "rotation type " + r.path("type").asString(), "Tocsin shifts are hours, days or weeks; not imported");
             return null;
@@ -516,12 +511,8 @@ public final class OpsgenieImport {
             report.notCarried(subject, "the integration", team == null ? "its team was not exported" : "its team owns no escalation that was carried over");
             return null;
         }
-        Map<String, Object> service = new LinkedHashMap<>();
-        service.put("id", team);
-        service.put("name", teamNames.getOrDefault(teamId, team));
-        service.put("description", "Alerts routed to the Opsgenie team " + teamNames.getOrDefault(teamId, team));
-        service.put("team", team);
-        service.put("escalation_policy", policy);
+        Map<String, Object> service = Sections.service(team, teamNames.getOrDefault(teamId, team),
+                "Alerts routed to the Opsgenie team " + teamNames.getOrDefault(teamId, team), team, policy);
         service.put("integrations", new ArrayList<Map<String, Object>>());
         teamService.put(teamId, service);
         report.note("team " + teamNames.getOrDefault(teamId, team) + ": its alerts go to service `" + team + "`, escalated by policy `" + policy

@@ -520,14 +520,7 @@ public final class PagerDutyImport {
             return null;
         }
         String id = services.of(s.path("id").asString(), name);
-        Map<String, Object> service = new LinkedHashMap<>();
-        service.put("id", id);
-        service.put("name", name);
-        if (!s.path("description").asString("").isBlank()) {
-            service.put("description", s.path("description").asString());
-        }
-        service.put("team", owningTeam(s, subject));
-        service.put("escalation_policy", policy.get("id"));
+        Map<String, Object> service = Sections.service(id, name, s.path("description").asString(""), owningTeam(s, subject), (String) policy.get("id"));
         if ("disabled".equals(s.path("status").asString(""))) {
             service.put("enabled", false);
         }

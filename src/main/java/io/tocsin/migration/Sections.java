@@ -122,6 +122,19 @@ final class Sections {
         return out;
     }
 
+    /**
+     * A rotation's shift as Tocsin writes it ("2d") from the rotation type both GoAlert and Opsgenie
+     * use (hourly, daily, weekly) and its length; null for any other type, which Tocsin cannot express.
+     */
+    static String shift(String type, int length) {
+        return switch (type) {
+            case "hourly" -> length + "h";
+            case "daily" -> length + "d";
+            case "weekly" -> length + "w";
+            default -> null;
+        };
+    }
+
     /** Notes how many of a schedule's overrides ended before the import's start and were left out as history. */
     static void pastOverrides(int past, String subject, ImportReport report) {
         if (past > 0) {
@@ -182,6 +195,19 @@ final class Sections {
         }
         path.put("levels", levels);
         return path;
+    }
+
+    /** A service entry of services.yaml, before its integrations; a blank description is left out. */
+    static Map<String, Object> service(String id, String name, String description, String team, String policy) {
+        Map<String, Object> service = new LinkedHashMap<>();
+        service.put("id", id);
+        service.put("name", name);
+        if (!description.isBlank()) {
+            service.put("description", description);
+        }
+        service.put("team", team);
+        service.put("escalation_policy", policy);
+        return service;
     }
 
     /** An integration of a service: its type and key. */
