@@ -71,10 +71,7 @@ class OidcSignInTest {
 
     @DynamicPropertySource
     static void settings(DynamicPropertyRegistry registry) {
-        TestDatabases.Target db = TestDatabases.h2();
-        registry.add("spring.datasource.url", db::url);
-        registry.add("spring.datasource.username", db::user);
-        registry.add("spring.datasource.password", db::password);
+        TestDatabases.use(registry, TestDatabases.h2());
         provider = OidcProvider.start(List.of(
                 new OidcProvider.Account("carol.radu", "carol's provider password", "carol@example.com", true),
                 // addresses are matched ignoring case, as mail delivers them
