@@ -1,6 +1,5 @@
 package io.tocsin.cli;
 
-import static io.tocsin.cli.ImportChecks.FROM;
 import static io.tocsin.cli.ImportChecks.onCall;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;

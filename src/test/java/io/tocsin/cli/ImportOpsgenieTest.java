@@ -1,6 +1,5 @@
 package io.tocsin.cli;
 
-import static io.tocsin.cli.ImportChecks.FROM;
 import static io.tocsin.cli.ImportChecks.onCall;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
@@ -12,7 +11,6 @@ import io.tocsin.config.OrganisationConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
