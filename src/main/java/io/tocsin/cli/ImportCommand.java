@@ -19,6 +19,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.time.temporal.ChronoUnit;
 import java.util.concurrent.Callable;
+import java.util.function.BiFunction;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -29,6 +30,9 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "import", description = "Turn another on-call system's configuration into a Tocsin configuration directory, with a report of what could not be carried over.",
         subcommands = {ImportCommand.PagerDuty.class, ImportCommand.Opsgenie.class, ImportCommand.GoAlert.class})
 class ImportCommand {
+    /** What every import's exit code means, the same for every source. */
+    static final String EXIT_CODES = "Exit 0: valid and every schedule matches; 1: written, with schedule mismatches; "
+            + "2: nothing usable (bad export, API error, invalid result).";
 
     /** What every import takes: where from (a directory or the API), where to, and the comparison's range. */
     abstract static class Importing implements Callable<Integer> {
@@ -70,15 +74,32 @@ class ImportCommand {
         @Option(names = "--weeks", defaultValue = "8", description = "How many weeks to compare each schedule over (default: ${DEFAULT-VALUE}).")
         int weeks;
 
-        abstract String sourceName();
+        /** The source's name in messages and the default organisation name. */
+        private final String sourceName;
+        /** The API's public address; null where the source runs on its owner's host and --base-url is needed. */
+        private final URI defaultBaseUrl;
+        /** The environment variable the API key is read from without --token-file. */
+        private final String tokenVariable;
+        /** Reads the source's API at a base address with a key. */
+        private final BiFunction<URI, String, ExportSource> client;
+        private final Run run;
 
-        abstract URI defaultBaseUrl();
+        /** The import itself: what {@link Importer} runs for this source. */
+        interface Run {
+            Importer.Outcome run(ExportSource source, ImportOptions options, Path out) throws IOException;
+        }
 
-        abstract String tokenVariable();
-
-        abstract ExportSource api(URI base, String token);
-
-        abstract Importer.Outcome importFrom(ExportSource source, ImportOptions options, Path out) throws IOException;
+        /**
+         * The sources differ only in these values, so each subcommand names them instead of repeating the
+         * options, the reading and the report: one way to import, whatever the source.
+         */
+        Importing(String sourceName, URI defaultBaseUrl, String tokenVariable, BiFunction<URI, String, ExportSource> client, Run run) {
+            this.sourceName = sourceName;
+            this.defaultBaseUrl = defaultBaseUrl;
+            this.tokenVariable = tokenVariable;
+            this.client = client;
+            this.run = run;
+        }
 
         @java.lang.Override
         public Integer call() {
@@ -99,11 +120,11 @@ class ImportCommand {
                 return 2;
             }
             Instant start = from == null ? Instant.now().truncatedTo(ChronoUnit.MINUTES) : from.toInstant();
-            ImportOptions options = new ImportOptions(orgId, orgName == null ? "Imported from " + sourceName() : orgName, zone, start,
+            ImportOptions options = new ImportOptions(orgId, orgName == null ? "Imported from " + sourceName : orgName, zone, start,
                     start.plus(Duration.ofDays(7L * weeks)));
             Importer.Outcome outcome;
             try {
-                outcome = importFrom(source, options, output);
+                outcome = run.run(source, options, output);
             } catch (IOException | IllegalArgumentException e) {
                 err.println("import failed: " + e.getMessage());
                 return 2;
@@ -124,17 +145,17 @@ class ImportCommand {
                     err.println("give either EXPORT_DIR or --from-api, not both");
                     return null;
                 }
-                String token = api.tokenFile != null ? Files.readString(api.tokenFile).strip() : System.getenv(tokenVariable());
+                String token = api.tokenFile != null ? Files.readString(api.tokenFile).strip() : System.getenv(tokenVariable);
                 if (token == null || token.isBlank()) {
-                    err.println("--from-api needs an API key: --token-file FILE or the " + tokenVariable() + " environment variable");
+                    err.println("--from-api needs an API key: --token-file FILE or the " + tokenVariable + " environment variable");
                     return null;
                 }
-                URI base = api.baseUrl == null ? defaultBaseUrl() : api.baseUrl;
+                URI base = api.baseUrl == null ? defaultBaseUrl : api.baseUrl;
                 if (base == null) {
-                    err.println("--from-api needs --base-url: the address of your " + sourceName());
+                    err.println("--from-api needs --base-url: the address of your " + sourceName);
                     return null;
                 }
-                return api(base, token);
+                return client.apply(base, token);
             }
             if (exportDir == null || !Files.isDirectory(exportDir)) {
                 err.println(exportDir == null ? "give EXPORT_DIR or --from-api" : exportDir + " is not a directory");
@@ -150,31 +171,10 @@ class ImportCommand {
                     + "schedules/ID.json with final_schedule, schedules/ID/overrides.json, escalation_policies.json, services.json) "
                     + "or the API itself (--from-api; base https://api.pagerduty.com, key in PAGERDUTY_TOKEN or --token-file).",
             "Writes the configuration and import-report.md to --output, validates it and compares each schedule's on-call with PagerDuty's final schedule.",
-            "Exit 0: valid and every schedule matches; 1: written, with schedule mismatches; 2: nothing usable (bad export, API error, invalid result)."})
+            EXIT_CODES})
     static class PagerDuty extends Importing {
-        @java.lang.Override
-        String sourceName() {
-            return "PagerDuty";
-        }
-
-        @java.lang.Override
-        URI defaultBaseUrl() {
-            return URI.create("https://api.pagerduty.com");
-        }
-
-        @java.lang.Override
-        String tokenVariable() {
-            return "PAGERDUTY_TOKEN";
-        }
-
-        @java.lang.Override
-        ExportSource api(URI base, String token) {
-            return new PagerDutyApi(base, token);
-        }
-
-        @java.lang.Override
-        Importer.Outcome importFrom(ExportSource source, ImportOptions options, Path out) throws IOException {
-            return Importer.pagerDuty(source, options, out);
+        PagerDuty() {
+            super("PagerDuty", URI.create("https://api.pagerduty.com"), "PAGERDUTY_TOKEN", PagerDutyApi::new, Importer::pagerDuty);
         }
     }
 
@@ -185,31 +185,10 @@ class ImportCommand {
                     + "schedules/ID/overrides.json, schedules/ID/timeline.json, escalations.json, heartbeats.json, integrations.json, integrations/ID.json) "
                     + "or the API itself (--from-api; base https://api.opsgenie.com, key in OPSGENIE_API_KEY or --token-file).",
             "Writes the configuration and import-report.md to --output, validates it and compares each schedule's on-call with Opsgenie's final timeline.",
-            "Exit 0: valid and every schedule matches; 1: written, with schedule mismatches; 2: nothing usable (bad export, API error, invalid result)."})
+            EXIT_CODES})
     static class Opsgenie extends Importing {
-        @java.lang.Override
-        String sourceName() {
-            return "Opsgenie";
-        }
-
-        @java.lang.Override
-        URI defaultBaseUrl() {
-            return URI.create("https://api.opsgenie.com");
-        }
-
-        @java.lang.Override
-        String tokenVariable() {
-            return "OPSGENIE_API_KEY";
-        }
-
-        @java.lang.Override
-        ExportSource api(URI base, String token) {
-            return new OpsgenieApi(base, token);
-        }
-
-        @java.lang.Override
-        Importer.Outcome importFrom(ExportSource source, ImportOptions options, Path out) throws IOException {
-            return Importer.opsgenie(source, options, out);
+        Opsgenie() {
+            super("Opsgenie", URI.create("https://api.opsgenie.com"), "OPSGENIE_API_KEY", OpsgenieApi::new, Importer::opsgenie);
         }
     }
 
@@ -220,32 +199,11 @@ class ImportCommand {
                     + "userOverrides.json, escalationPolicies.json, services.json; the queries are in docs/migrating.md) "
                     + "or the API itself (--from-api; --base-url is your GoAlert's address, key in GOALERT_TOKEN or --token-file).",
             "Writes the configuration and import-report.md to --output, validates it and compares each schedule's on-call with GoAlert's shifts.",
-            "Exit 0: valid and every schedule matches; 1: written, with schedule mismatches; 2: nothing usable (bad export, API error, invalid result)."})
+            EXIT_CODES})
     static class GoAlert extends Importing {
-        @java.lang.Override
-        String sourceName() {
-            return "GoAlert";
-        }
-
-        /** GoAlert runs on its owner's host: there is no public address to default to. */
-        @java.lang.Override
-        URI defaultBaseUrl() {
-            return null;
-        }
-
-        @java.lang.Override
-        String tokenVariable() {
-            return "GOALERT_TOKEN";
-        }
-
-        @java.lang.Override
-        ExportSource api(URI base, String token) {
-            return new GoAlertApi(base, token);
-        }
-
-        @java.lang.Override
-        Importer.Outcome importFrom(ExportSource source, ImportOptions options, Path out) throws IOException {
-            return Importer.goAlert(source, options, out);
+        GoAlert() {
+            // GoAlert runs on its owner's host: there is no public address to default to.
+            super("GoAlert", null, "GOALERT_TOKEN", GoAlertApi::new, Importer::goAlert);
         }
     }
 }

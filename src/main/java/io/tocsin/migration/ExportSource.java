@@ -17,6 +17,21 @@ public interface ExportSource {
     /** Every item of the list at {@code path} under {@code collection}, all pages. */
     List<JsonNode> list(String path, String collection, Map<String, String> query) throws IOException;
 
+    /**
+     * Every item of the list at {@code path}, or none when the export lacks it: the report then says
+     * that {@code what} of {@code subject} was not carried over, and why, and the import goes on
+     * without it. For the parts an import can do without (a team's members, a schedule's overrides).
+     */
+    default List<JsonNode> listOrReport(String path, String collection, Map<String, String> query, ImportReport report, String subject,
+                                        String what) throws IOException {
+        try {
+            return list(path, collection, query);
+        } catch (MissingExport e) {
+            report.notCarried(subject, what, e.getMessage());
+            return List.of();
+        }
+    }
+
     /** What this source is, for the report ("export directory /x", "API https://..."). */
     String describe();
 

@@ -1,7 +1,6 @@
 package io.tocsin.migration;
 
 import static io.tocsin.migration.Values.instant;
-import static io.tocsin.migration.Values.section;
 import static io.tocsin.migration.Values.validZone;
 
 import io.tocsin.config.Durations;
@@ -93,40 +92,26 @@ public final class GoAlertImport {
                 serviceList.add(service);
             }
         }
-        ZoneId zone = options.zone() != null ? options.zone()
-                : zones.entrySet().stream().max(Map.Entry.comparingByValue()).map(e -> ZoneId.of(e.getKey())).orElse(ZoneId.of("UTC"));
-        Map<String, Map<String, Object>> files = new LinkedHashMap<>();
-        files.put("organisation.yaml", organisation(zone));
-        files.put("people.yaml", section("people", personList));
+        List<Map<String, Object>> teamList = new ArrayList<>();
         if (!serviceList.isEmpty()) {
             Map<String, Object> team = new LinkedHashMap<>();
             team.put("id", TEAM);
             team.put("name", "Services imported from GoAlert");
-            files.put("teams.yaml", section("teams", List.of(team)));
+            teamList.add(team);
             report.note("GoAlert has no teams; every service belongs to team `" + TEAM + "` (no members): give each service its own team");
         }
-        files.put("schedules.yaml", section("schedules", scheduleList));
-        files.put("escalation.yaml", section("escalation_policies", policyList));
-        files.put("services.yaml", section("services", serviceList));
-        files.values().removeIf(Map::isEmpty);
+        Map<String, Map<String, Object>> files = Sections.files(organisation(Sections.organisationZone(options, zones)), personList, teamList,
+                scheduleList, policyList, serviceList);
         return new Conversion(files, rendered, scheduleNames, scheduleSources, report);
     }
 
     private Map<String, Object> organisation(ZoneId zone) {
-        Map<String, Object> org = new LinkedHashMap<>();
-        org.put("id", options.orgId());
-        org.put("name", options.orgName());
-        org.put("time_zone", zone.getId());
-        org.put("default_severity", "alert");
         Map<String, Object> sev = new LinkedHashMap<>();
         sev.put("id", "alert");
         sev.put("name", "Alert");
         // GoAlert has no severities: every alert pages.
         sev.put("response", "page");
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("organisation", org);
-        out.put("severities", List.of(sev));
-        return out;
+        return Sections.organisation(options, zone, null, "alert", List.of(sev));
     }
 
     // ---- people ---------------------------------------------------------------------------------
@@ -137,10 +122,10 @@ public final class GoAlertImport {
         String subject = "user " + name;
         userNames.put(u.path("id").asString(), name);
         Map<String, Object> p = new LinkedHashMap<>();
-        p.put("id", people.of(u.path("id").asString(), email.contains("@") ? email.substring(0, email.indexOf('@')) : name));
+        p.put("id", people.of(u.path("id").asString(), Sections.personName(email, name)));
         p.put("name", name);
         if ("admin".equals(u.path("role").asString(""))) {
-            report.notCarried(subject, "role admin", "Tocsin's configuration has no account roles; give access with API tokens or a login (docs/api.md)");
+            report.notCarried(subject, "role admin", Sections.NO_ACCOUNT_ROLES);
         }
         Ids methodIds = new Ids("contact");
         Map<String, String> bySource = new LinkedHashMap<>();
@@ -194,12 +179,10 @@ public final class GoAlertImport {
         String sourceId = s.path("id").asString();
         String name = s.path("name").asString(sourceId);
         String subject = "schedule " + name;
-        String tz = s.path("timeZone").asString("UTC");
-        if (!validZone(tz)) {
-            report.notCarried(subject, "time zone " + tz, "not an IANA time zone name; the schedule was not imported");
+        ZoneId zone = Sections.scheduleZone(s.path("timeZone").asString("UTC"), subject, report);
+        if (zone == null) {
             return null;
         }
-        ZoneId zone = ZoneId.of(tz);
         String id = schedules.of(sourceId, name);
         Ids layerIds = new Ids("target");
         List<Map<String, Object>> layers = new ArrayList<>();
@@ -224,11 +207,6 @@ public final class GoAlertImport {
                         "Tocsin has no fixed shifts that replace a schedule; add overrides for them (the comparison shows the difference)");
             }
         }
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("id", id);
-        out.put("name", name);
-        out.put("time_zone", zone.getId());
-        out.put("layers", layers);
         List<Map<String, Object>> ovs = new ArrayList<>();
         for (JsonNode o : overrides) {
             Instant start = instant(o.path("start"));
@@ -254,9 +232,7 @@ public final class GoAlertImport {
             report.note(subject + ": " + add + " replaces " + remove + " from " + start + " to " + end + " on layer(s) " + String.join(", ", on)
                     + "; a Tocsin override replaces whoever the layer names, GoAlert only " + remove + " (the comparison shows any difference)");
         }
-        if (!ovs.isEmpty()) {
-            out.put("overrides", ovs);
-        }
+        Map<String, Object> out = Sections.schedule(id, name, zone, layers, ovs);
         if (!s.path("description").asString("").isBlank()) {
             report.notCarried(subject, "description", "Tocsin schedules have no description");
         }
@@ -325,12 +301,7 @@ public final class GoAlertImport {
             users.add(person);
         }
         int length = Math.max(1, r.path("shiftLength").asInt(1));
-        String shift = switch (r.path("type").asString("")) {
-            case "hourly" -> length + "h";
-            case "daily" -> length + "d";
-            case "weekly" -> length + "w";
-            default -> null;
-        };
+        String shift = Sections.shift(r.path("type").asString(""), length);
         if (users.isEmpty() || shift == null || !r.path("nextHandoffTimes").isArray() || r.path("nextHandoffTimes").isEmpty()) {
             report.notCarried(rotationSubject, users.isEmpty() ? "the rotation (no participants)" : shift == null
                             ? "rotation type " + r.path("type").asString() : "the rotation (the export has no nextHandoffTimes)",
@@ -374,13 +345,7 @@ public final class GoAlertImport {
     private Map<String, Object> policy(JsonNode p) {
         String name = p.path("name").asString(p.path("id").asString());
         String subject = "escalation policy " + name;
-        Map<String, Object> policy = new LinkedHashMap<>();
-        String id = policies.of(p.path("id").asString(), name);
-        policy.put("id", id);
-        policy.put("name", name);
-        if (!p.path("description").asString("").isBlank()) {
-            policy.put("description", p.path("description").asString());
-        }
+        Map<String, Object> policy = Sections.policy(policies.of(p.path("id").asString(), name), name, p.path("description").asString(""));
         List<JsonNode> steps = new ArrayList<>();
         p.path("steps").forEach(steps::add);
         steps.sort(Comparator.comparingInt(s -> s.path("stepNumber").asInt(0)));
@@ -414,12 +379,7 @@ public final class GoAlertImport {
                         if (layers == null || schedule == null) {
                             report.notCarried(stepSubject, "target " + type + " " + t.path("name").asString(targetId), "it was not imported");
                         } else {
-                            for (String layer : layers) {
-                                Map<String, Object> m = new LinkedHashMap<>();
-                                m.put("schedule", schedule);
-                                m.put("layer", layer);
-                                notify.add(m);
-                            }
+                            notify.addAll(Sections.scheduleTargets(schedule, layers));
                         }
                     }
                     default -> report.notCarried(stepSubject, "target " + type + " " + t.path("name").asString(targetId),
@@ -435,22 +395,11 @@ public final class GoAlertImport {
         }
         if (levels.isEmpty()) {
             report.notCarried(subject, "the policy", "no step could be carried over; a Tocsin policy needs a level, so it notifies the services' team leads");
-            levels.add(new LinkedHashMap<>(Map.of("id", "team-leads", "start", Map.of("after", "0m"), "notify", List.of(Map.of("owning_team", "leads")))));
+            levels.add(Sections.teamLeadsLevel());
         }
-        Map<String, Object> path = new LinkedHashMap<>();
-        path.put("id", "default");
-        path.put("name", name);
-        int repeat = p.path("repeat").asInt(0);
-        if (repeat > 0) {
-            path.put("repeat", repeat);
-            int last = steps.isEmpty() ? 0 : steps.get(steps.size() - 1).path("delayMinutes").asInt(0);
-            if (Duration.ofMinutes(last).compareTo(PagerDutyImport.TOCSIN_REPEAT_AFTER) != 0) {
-                report.notCarried(subject, "repeat " + last + " min after the last step",
-                        "Tocsin repeats a ladder " + Durations.format(PagerDutyImport.TOCSIN_REPEAT_AFTER) + " after its last level");
-            }
-        }
-        path.put("levels", levels);
-        policy.put("paths", List.of(path));
+        int last = steps.isEmpty() ? 0 : steps.get(steps.size() - 1).path("delayMinutes").asInt(0);
+        policy.put("paths", List.of(Sections.path(name, levels, p.path("repeat").asInt(0), last,
+                "repeat " + last + " min after the last step", subject, report)));
         return policy;
     }
 
@@ -468,12 +417,7 @@ public final class GoAlertImport {
         if (layer == null) {
             return;
         }
-        Map<String, Object> schedule = new LinkedHashMap<>();
-        schedule.put("id", id);
-        schedule.put("name", "Rotation " + name);
-        schedule.put("time_zone", zone.getId());
-        schedule.put("layers", List.of(layer));
-        scheduleList.add(schedule);
+        scheduleList.add(Sections.schedule(id, "Rotation " + name, zone, List.of(layer), List.of()));
         layersOf.put(rotationId, List.of("rotation"));
         scheduleNames.put(id, "Rotation " + name);
         scheduleSources.put(id, rotationId);
@@ -493,14 +437,7 @@ public final class GoAlertImport {
             return null;
         }
         String id = services.of(s.path("id").asString(), name);
-        Map<String, Object> service = new LinkedHashMap<>();
-        service.put("id", id);
-        service.put("name", name);
-        if (!s.path("description").asString("").isBlank()) {
-            service.put("description", s.path("description").asString());
-        }
-        service.put("team", TEAM);
-        service.put("escalation_policy", policy);
+        Map<String, Object> service = Sections.service(id, name, s.path("description").asString(""), TEAM, policy);
         List<Map<String, Object>> integrations = new ArrayList<>();
         for (JsonNode k : s.path("integrationKeys")) {
             String type = k.path("type").asString("");
@@ -517,9 +454,9 @@ public final class GoAlertImport {
                         tocsinType == null ? "Tocsin has no " + type + " integration" : "its address has no token");
                 continue;
             }
-            integrations.add(new LinkedHashMap<>(Map.of("type", tocsinType, "key", token)));
+            integrations.add(Sections.integration(tocsinType, token));
             String endpoint = switch (tocsinType) {
-                case "generic" -> "https://TOCSIN-HOST/api/v1/events";
+                case "generic" -> Sections.GENERIC_ENDPOINT;
                 default -> "https://TOCSIN-HOST/api/v1/integrations/" + tocsinType + "/" + token;
             };
             report.key(new ImportReport.Key(id, label + " (" + type + ")", tocsinType, token, endpoint));
@@ -535,12 +472,7 @@ public final class GoAlertImport {
                 report.notCarried(subject, "heartbeat " + h.path("name").asString(""), "its address has no usable key");
                 continue;
             }
-            Map<String, Object> hb = new LinkedHashMap<>();
-            hb.put("type", "heartbeat");
-            hb.put("key", key);
-            hb.put("interval", Durations.format(Duration.ofMinutes(h.path("timeoutMinutes").asInt(15))));
-            integrations.add(hb);
-            report.key(new ImportReport.Key(id, h.path("name").asString("") + " (heartbeat)", "heartbeat", key, "https://TOCSIN-HOST/api/v1/heartbeats/" + key));
+            integrations.add(Sections.heartbeat(id, h.path("name").asString(""), key, Duration.ofMinutes(h.path("timeoutMinutes").asInt(15)), report));
         }
         if (!integrations.isEmpty()) {
             service.put("integrations", integrations);

@@ -1,8 +1,6 @@
 package io.tocsin.migration;
 
 import static io.tocsin.migration.Values.instant;
-import static io.tocsin.migration.Values.section;
-import static io.tocsin.migration.Values.validZone;
 
 import io.tocsin.config.Durations;
 import java.io.IOException;
@@ -84,25 +82,12 @@ public final class OpsgenieImport {
         }
         integrations();
         heartbeats();
-        ZoneId zone = options.zone() != null ? options.zone()
-                : zones.entrySet().stream().max(Map.Entry.comparingByValue()).map(e -> ZoneId.of(e.getKey())).orElse(ZoneId.of("UTC"));
-        Map<String, Map<String, Object>> files = new LinkedHashMap<>();
-        files.put("organisation.yaml", organisation(zone));
-        files.put("people.yaml", section("people", personList));
-        files.put("teams.yaml", section("teams", teamList));
-        files.put("schedules.yaml", section("schedules", scheduleList));
-        files.put("escalation.yaml", section("escalation_policies", policyList));
-        files.put("services.yaml", section("services", new ArrayList<>(teamService.values())));
-        files.values().removeIf(Map::isEmpty);
+        Map<String, Map<String, Object>> files = Sections.files(organisation(Sections.organisationZone(options, zones)), personList, teamList,
+                scheduleList, policyList, new ArrayList<>(teamService.values()));
         return new Conversion(files, rendered, scheduleNames, scheduleSources, report);
     }
 
     private Map<String, Object> organisation(ZoneId zone) {
-        Map<String, Object> org = new LinkedHashMap<>();
-        org.put("id", options.orgId());
-        org.put("name", options.orgName());
-        org.put("time_zone", zone.getId());
-        org.put("default_severity", "P3");
         List<Map<String, Object>> severities = new ArrayList<>();
         for (String p : PRIORITIES) {
             Map<String, Object> sev = new LinkedHashMap<>();
@@ -113,10 +98,7 @@ public final class OpsgenieImport {
             sev.put("response", "page");
             severities.add(sev);
         }
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("organisation", org);
-        out.put("severities", severities);
-        return out;
+        return Sections.organisation(options, zone, null, "P3", severities);
     }
 
     // ---- people ---------------------------------------------------------------------------------
@@ -127,46 +109,35 @@ public final class OpsgenieImport {
         String sourceId = u.path("id").asString();
         String subject = "user " + name;
         Map<String, Object> p = new LinkedHashMap<>();
-        p.put("id", people.of(sourceId, username.contains("@") ? username.substring(0, username.indexOf('@')) : name));
+        p.put("id", people.of(sourceId, Sections.personName(username, name)));
         p.put("name", name);
-        String tz = u.path("timeZone").asString("");
-        if (!tz.isEmpty()) {
-            if (validZone(tz)) {
-                p.put("time_zone", tz);
-            } else {
-                report.notCarried(subject, "time zone " + tz, "not an IANA time zone name; the organisation's zone applies");
-            }
-        }
+        Sections.personZone(p, u.path("timeZone").asString(""), subject, report);
         String role = u.path("role").path("name").asString("");
         if (!role.isEmpty() && !role.equals("User")) {
-            report.notCarried(subject, "role " + role, "Tocsin's configuration has no account roles; give access with API tokens or a login (docs/api.md)");
+            report.notCarried(subject, "role " + role, Sections.NO_ACCOUNT_ROLES);
         }
         Ids methodIds = new Ids("contact");
         Map<String, String> methodByAddress = new LinkedHashMap<>();
         List<Map<String, Object>> methods = new ArrayList<>();
-        try {
-            for (JsonNode c : export.list("users/" + sourceId + "/contacts", "data", Map.of())) {
-                String method = c.path("method").asString("");
-                String to = c.path("to").asString("");
-                String type = switch (method) {
-                    case "email" -> "email";
-                    case "sms" -> "sms";
-                    case "voice" -> "voice";
-                    default -> null;
-                };
-                if (type == null) {
-                    report.notCarried(subject, "contact method " + method + " (" + to + ")",
-                            method.equals("mobile") ? "Opsgenie's mobile app push has no equivalent; Tocsin pushes through ntfy (type push): add an ntfy topic"
-                                    : "no Tocsin channel of this type");
-                    continue;
-                }
-                String address = type.equals("email") ? to : "+" + to.replaceAll("[^0-9]", "");
-                String id = methodIds.of(c.path("id").asString(), type);
-                methodByAddress.put(method + ":" + to, id);
-                methods.add(Values.contactMethod(id, type, address));
+        for (JsonNode c : export.listOrReport("users/" + sourceId + "/contacts", "data", Map.of(), report, subject, "contact methods")) {
+            String method = c.path("method").asString("");
+            String to = c.path("to").asString("");
+            String type = switch (method) {
+                case "email" -> "email";
+                case "sms" -> "sms";
+                case "voice" -> "voice";
+                default -> null;
+            };
+            if (type == null) {
+                report.notCarried(subject, "contact method " + method + " (" + to + ")",
+                        method.equals("mobile") ? "Opsgenie's mobile app push has no equivalent; Tocsin pushes through ntfy (type push): add an ntfy topic"
+                                : "no Tocsin channel of this type");
+                continue;
             }
-        } catch (ExportSource.MissingExport e) {
-            report.notCarried(subject, "contact methods", e.getMessage());
+            String address = type.equals("email") ? to : "+" + to.replaceAll("[^0-9]", "");
+            String id = methodIds.of(c.path("id").asString(), type);
+            methodByAddress.put(method + ":" + to, id);
+            methods.add(Values.contactMethod(id, type, address));
         }
         if (!methods.isEmpty()) {
             p.put("contact_methods", methods);
@@ -181,13 +152,7 @@ public final class OpsgenieImport {
     /** The steps of the person's "create alert" rules, the ones that page; other rules are reported. */
     private List<Map<String, Object>> notificationSteps(String userId, String subject, Map<String, String> methodByAddress) throws IOException {
         List<Map<String, Object>> out = new ArrayList<>();
-        List<JsonNode> rules;
-        try {
-            rules = export.list("users/" + userId + "/notification-rules", "data", Map.of());
-        } catch (ExportSource.MissingExport e) {
-            report.notCarried(subject, "notification rules", e.getMessage());
-            return out;
-        }
+        List<JsonNode> rules = export.listOrReport("users/" + userId + "/notification-rules", "data", Map.of(), report, subject, "notification rules");
         List<JsonNode[]> all = new ArrayList<>();
         for (JsonNode rule : rules) {
             String action = rule.path("actionType").asString("");
@@ -236,9 +201,7 @@ public final class OpsgenieImport {
         String sourceId = listed.path("id").asString();
         String name = listed.path("name").asString(sourceId);
         teamNames.put(sourceId, name);
-        Map<String, Object> team = new LinkedHashMap<>();
-        team.put("id", teams.of(sourceId, name));
-        team.put("name", name);
+        String id = teams.of(sourceId, name);
         List<String> members = new ArrayList<>();
         List<String> leads = new ArrayList<>();
         try {
@@ -257,12 +220,7 @@ public final class OpsgenieImport {
         } catch (ExportSource.MissingExport e) {
             report.notCarried("team " + name, "members", e.getMessage());
         }
-        if (!members.isEmpty()) {
-            team.put("members", members);
-        }
-        if (!leads.isEmpty()) {
-            team.put("leads", leads);
-        }
+        Map<String, Object> team = Sections.team(id, name, members, leads);
         if (!listed.path("description").asString("").isBlank()) {
             report.notCarried("team " + name, "description", "Tocsin teams have no description");
         }
@@ -275,16 +233,14 @@ public final class OpsgenieImport {
         String sourceId = s.path("id").asString();
         String name = s.path("name").asString(sourceId);
         String subject = "schedule " + name;
-        String tz = s.path("timezone").asString("UTC");
-        if (!validZone(tz)) {
-            report.notCarried(subject, "time zone " + tz, "not an IANA time zone name; the schedule was not imported");
+        ZoneId zone = Sections.scheduleZone(s.path("timezone").asString("UTC"), subject, report);
+        if (zone == null) {
             return null;
         }
         if (!s.path("enabled").asBoolean(true)) {
             report.notCarried(subject, "the schedule", "it is disabled in Opsgenie; Tocsin has no disabled schedules, so it was not imported");
             return null;
         }
-        ZoneId zone = ZoneId.of(tz);
         String id = schedules.of(sourceId, name);
         Ids layerIds = new Ids("rotation");
         List<Map<String, Object>> layers = new ArrayList<>();
@@ -303,15 +259,7 @@ public final class OpsgenieImport {
         scheduleNames.put(id, name);
         scheduleSources.put(id, sourceId);
         layersOf.put(sourceId, List.copyOf(layerByRotation.values()));
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("id", id);
-        out.put("name", name);
-        out.put("time_zone", zone.getId());
-        out.put("layers", layers);
-        List<Map<String, Object>> overrides = overrides(sourceId, subject, layerByRotation);
-        if (!overrides.isEmpty()) {
-            out.put("overrides", overrides);
-        }
+        Map<String, Object> out = Sections.schedule(id, name, zone, layers, overrides(sourceId, subject, layerByRotation));
         if (!s.path("description").asString("").isBlank()) {
             report.notCarried(subject, "description", "Tocsin schedules have no description");
         }
@@ -349,12 +297,7 @@ public final class OpsgenieImport {
             return null;
         }
         int length = Math.max(1, r.path("length").asInt(1));
-        String shift = switch (r.path("type").asString("")) {
-            case "hourly" -> length + "h";
-            case "daily" -> length + "d";
-            case "weekly" -> length + "w";
-            default -> null;
-        };
+        String shift = Sections.shift(r.path("type").asString(""), length);
         if (shift == null) {
             report.notCarried(rotationSubject, "rotation type " + r.path("type").asString(), "Tocsin shifts are hours, days or weeks; not imported");
             return null;
@@ -401,13 +344,7 @@ public final class OpsgenieImport {
 
     private List<Map<String, Object>> overrides(String scheduleId, String subject, Map<String, String> layerByRotation) throws IOException {
         List<Map<String, Object>> out = new ArrayList<>();
-        List<JsonNode> overrides;
-        try {
-            overrides = export.list("schedules/" + scheduleId + "/overrides", "data", Map.of());
-        } catch (ExportSource.MissingExport e) {
-            report.notCarried(subject, "overrides", e.getMessage());
-            return out;
-        }
+        List<JsonNode> overrides = export.listOrReport("schedules/" + scheduleId + "/overrides", "data", Map.of(), report, subject, "overrides");
         int past = 0;
         for (JsonNode o : overrides) {
             Instant start = instant(o.path("startDate"));
@@ -439,9 +376,7 @@ public final class OpsgenieImport {
                 out.add(Values.override(layer, person, start, end, "Opsgenie override " + o.path("alias").asString("")));
             }
         }
-        if (past > 0) {
-            report.note(subject + ": " + past + " override(s) that ended before the import's start are history and were not imported");
-        }
+        Sections.pastOverrides(past, subject, report);
         return out;
     }
 
@@ -475,12 +410,7 @@ public final class OpsgenieImport {
         String name = e.path("name").asString(e.path("id").asString());
         String subject = "escalation " + name;
         String id = policies.of(e.path("id").asString(), name);
-        Map<String, Object> policy = new LinkedHashMap<>();
-        policy.put("id", id);
-        policy.put("name", name);
-        if (!e.path("description").asString("").isBlank()) {
-            policy.put("description", e.path("description").asString());
-        }
+        Map<String, Object> policy = Sections.policy(id, name, e.path("description").asString(""));
         List<JsonNode> rules = new ArrayList<>();
         e.path("rules").forEach(rules::add);
         rules.sort(Comparator.comparingLong(r -> minutes(r.path("delay"))));
@@ -519,12 +449,7 @@ public final class OpsgenieImport {
                         report.notCarried(ruleSubject, "notify the " + notifyType + " on-call of " + label,
                                 "Tocsin notifies whoever is on call now; a rule for the next or previous person has no equivalent");
                     } else {
-                        for (String layer : layers) {
-                            Map<String, Object> t = new LinkedHashMap<>();
-                            t.put("schedule", schedules.known(recipient.path("id").asString()));
-                            t.put("layer", layer);
-                            notify.add(t);
-                        }
+                        notify.addAll(Sections.scheduleTargets(schedules.known(recipient.path("id").asString()), layers));
                     }
                 }
                 case "team" -> {
@@ -553,18 +478,11 @@ public final class OpsgenieImport {
             report.notCarried(subject, "the escalation", "none of its rules could be carried over; it was not imported");
             return null;
         }
-        Map<String, Object> path = new LinkedHashMap<>();
-        path.put("id", "default");
-        path.put("name", name);
         JsonNode repeat = e.path("repeat");
         int count = repeat.path("count").asInt(0);
+        long wait = repeat.path("waitInterval").asLong(0);
+        policy.put("paths", List.of(Sections.path(name, levels, count, wait, "repeat " + wait + " min after the last rule", subject, report)));
         if (count > 0) {
-            path.put("repeat", count);
-            long wait = repeat.path("waitInterval").asLong(0);
-            if (wait != PagerDutyImport.TOCSIN_REPEAT_AFTER.toMinutes()) {
-                report.notCarried(subject, "repeat " + wait + " min after the last rule",
-                        "Tocsin repeats a ladder " + Durations.format(PagerDutyImport.TOCSIN_REPEAT_AFTER) + " after its last level");
-            }
             if (repeat.path("resetRecipientStates").asBoolean(false)) {
                 report.notCarried(subject, "reset recipient states on repeat", "a Tocsin repeat pages everyone on the ladder again anyway");
             }
@@ -572,8 +490,6 @@ public final class OpsgenieImport {
                 report.notCarried(subject, "close the alert after all repeats", "Tocsin never closes an incident by itself");
             }
         }
-        path.put("levels", levels);
-        policy.put("paths", List.of(path));
         String owner = e.path("ownerTeam").path("id").asString("");
         if (!owner.isEmpty()) {
             teamPolicy.putIfAbsent(owner, id);
@@ -595,12 +511,8 @@ public final class OpsgenieImport {
             report.notCarried(subject, "the integration", team == null ? "its team was not exported" : "its team owns no escalation that was carried over");
             return null;
         }
-        Map<String, Object> service = new LinkedHashMap<>();
-        service.put("id", team);
-        service.put("name", teamNames.getOrDefault(teamId, team));
-        service.put("description", "Alerts routed to the Opsgenie team " + teamNames.getOrDefault(teamId, team));
-        service.put("team", team);
-        service.put("escalation_policy", policy);
+        Map<String, Object> service = Sections.service(team, teamNames.getOrDefault(teamId, team),
+                "Alerts routed to the Opsgenie team " + teamNames.getOrDefault(teamId, team), team, policy);
         service.put("integrations", new ArrayList<Map<String, Object>>());
         teamService.put(teamId, service);
         report.note("team " + teamNames.getOrDefault(teamId, team) + ": its alerts go to service `" + team + "`, escalated by policy `" + policy
@@ -610,14 +522,7 @@ public final class OpsgenieImport {
 
     @SuppressWarnings("unchecked")
     private void integrations() throws IOException {
-        List<JsonNode> listed;
-        try {
-            listed = export.list("integrations", "data", Map.of());
-        } catch (ExportSource.MissingExport e) {
-            report.notCarried("integrations", "all of them", e.getMessage());
-            return;
-        }
-        for (JsonNode i : listed) {
+        for (JsonNode i : export.listOrReport("integrations", "data", Map.of(), report, "integrations", "all of them")) {
             String name = i.path("name").asString(i.path("id").asString());
             String subject = "integration " + name;
             JsonNode full = i;
@@ -643,8 +548,8 @@ public final class OpsgenieImport {
             }
             boolean prometheus = type.equalsIgnoreCase("Prometheus") || type.equalsIgnoreCase("Alertmanager");
             String tocsinType = prometheus ? "alertmanager" : "generic";
-            String endpoint = prometheus ? "https://TOCSIN-HOST/api/v1/integrations/alertmanager/" + key : "https://TOCSIN-HOST/api/v1/events";
-            ((List<Map<String, Object>>) service.get("integrations")).add(new LinkedHashMap<>(Map.of("type", tocsinType, "key", key)));
+            String endpoint = prometheus ? "https://TOCSIN-HOST/api/v1/integrations/alertmanager/" + key : Sections.GENERIC_ENDPOINT;
+            ((List<Map<String, Object>>) service.get("integrations")).add(Sections.integration(tocsinType, key));
             report.key(new ImportReport.Key((String) service.get("id"), name + " (" + type + ")", tocsinType, key, endpoint));
             report.notCarried(subject, "Opsgenie's " + (prometheus ? "Alertmanager receiver (opsgenie_configs)" : "Alert API") + " format",
                     "Tocsin does not speak it: the key is kept, the sender must post to " + endpoint
@@ -678,12 +583,8 @@ public final class OpsgenieImport {
                 default -> 1;
             };
             String key = "heartbeat-" + Ids.slug(name);
-            Map<String, Object> integration = new LinkedHashMap<>();
-            integration.put("type", "heartbeat");
-            integration.put("key", key);
-            integration.put("interval", Durations.format(Duration.ofMinutes(interval)));
-            ((List<Map<String, Object>>) service.get("integrations")).add(integration);
-            report.key(new ImportReport.Key((String) service.get("id"), name + " (heartbeat)", "heartbeat", key, "https://TOCSIN-HOST/api/v1/heartbeats/" + key));
+            ((List<Map<String, Object>>) service.get("integrations"))
+                    .add(Sections.heartbeat((String) service.get("id"), name, key, Duration.ofMinutes(interval), report));
             report.notCarried(subject, "ping URL and GenieKey", "Tocsin's heartbeat is POST /api/v1/heartbeats/" + key + " without a key header: change the pinger");
             if (!h.path("alertMessage").asString("").isBlank() || !h.path("alertPriority").asString("P3").equals("P3")) {
                 report.notCarried(subject, "alert message and priority " + h.path("alertPriority").asString(""),

@@ -1,8 +1,6 @@
 package io.tocsin.migration;
 
 import static io.tocsin.migration.Values.instant;
-import static io.tocsin.migration.Values.section;
-import static io.tocsin.migration.Values.validZone;
 
 import io.tocsin.config.Durations;
 import java.io.IOException;
@@ -34,8 +32,6 @@ import tools.jackson.databind.JsonNode;
 public final class PagerDutyImport {
     /** Tocsin's PagerDuty Events API v2 endpoint, where a routing key is looked up among the services' pagerduty keys. */
     static final String EVENTS_ENDPOINT = "https://TOCSIN-HOST/v2/enqueue";
-    /** How long after its last level Tocsin runs a ladder again (EngineModel's default). */
-    static final Duration TOCSIN_REPEAT_AFTER = Duration.ofMinutes(15);
     static final List<String> SEVERITIES = List.of("critical", "error", "warning", "info");
 
     private final ExportSource export;
@@ -71,7 +67,6 @@ public final class PagerDutyImport {
     }
 
     private Conversion run() throws IOException {
-        Map<String, Map<String, Object>> files = new LinkedHashMap<>();
         List<JsonNode> users = export.list("users", "users", Map.of("include[]", "contact_methods,notification_rules"));
         List<Map<String, Object>> personList = new ArrayList<>();
         for (JsonNode u : users) {
@@ -100,27 +95,14 @@ public final class PagerDutyImport {
                 serviceList.add(service);
             }
         }
-        ZoneId zone = options.zone() != null ? options.zone()
-                : zones.entrySet().stream().max(Map.Entry.comparingByValue()).map(e -> ZoneId.of(e.getKey())).orElse(ZoneId.of("UTC"));
-        files.put("organisation.yaml", organisation(zone));
-        files.put("people.yaml", section("people", personList));
-        files.put("teams.yaml", section("teams", teamList));
-        files.put("schedules.yaml", section("schedules", scheduleList));
-        files.put("escalation.yaml", section("escalation_policies", policyList));
-        files.put("services.yaml", section("services", serviceList));
-        files.values().removeIf(Map::isEmpty);
+        Map<String, Map<String, Object>> files = Sections.files(organisation(Sections.organisationZone(options, zones)), personList, teamList,
+                scheduleList, policyList, serviceList);
         return new Conversion(files, rendered, scheduleNames, scheduleSources, report);
     }
 
     private Map<String, Object> organisation(ZoneId zone) {
-        Map<String, Object> org = new LinkedHashMap<>();
-        org.put("id", options.orgId());
-        org.put("name", options.orgName());
-        org.put("time_zone", zone.getId());
         Map<String, Object> mapping = new LinkedHashMap<>();
         SEVERITIES.forEach(s -> mapping.put(s, s));
-        org.put("source_severities", Map.of("pagerduty", mapping));
-        org.put("default_severity", "error");
         List<Map<String, Object>> severities = new ArrayList<>();
         for (String s : SEVERITIES) {
             Map<String, Object> sev = new LinkedHashMap<>();
@@ -130,10 +112,7 @@ public final class PagerDutyImport {
             sev.put("response", "page");
             severities.add(sev);
         }
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("organisation", org);
-        out.put("severities", severities);
-        return out;
+        return Sections.organisation(options, zone, Map.of("pagerduty", mapping), "error", severities);
     }
 
     // ---- people ---------------------------------------------------------------------------------
@@ -141,21 +120,12 @@ public final class PagerDutyImport {
     private Map<String, Object> person(JsonNode u) {
         String email = u.path("email").asString("");
         String name = u.path("name").asString(email);
-        String id = people.of(u.path("id").asString(), email.contains("@") ? email.substring(0, email.indexOf('@')) : name);
         Map<String, Object> p = new LinkedHashMap<>();
-        p.put("id", id);
+        p.put("id", people.of(u.path("id").asString(), Sections.personName(email, name)));
         p.put("name", name);
-        String tz = u.path("time_zone").asString("");
-        if (!tz.isEmpty()) {
-            if (validZone(tz)) {
-                p.put("time_zone", tz);
-            } else {
-                report.notCarried("user " + name, "time zone " + tz, "not an IANA time zone name; the organisation's zone applies");
-            }
-        }
+        Sections.personZone(p, u.path("time_zone").asString(""), "user " + name, report);
         if (u.path("role").asString("").matches("admin|owner|read_only_user|read_only_limited_user|observer|restricted_access")) {
-            report.notCarried("user " + name, "account role " + u.path("role").asString(),
-                    "Tocsin's configuration has no account roles; give access with API tokens or a login (docs/api.md)");
+            report.notCarried("user " + name, "account role " + u.path("role").asString(), Sections.NO_ACCOUNT_ROLES);
         }
         Ids methodIds = new Ids("contact");
         Map<String, String> methodBySource = new LinkedHashMap<>();
@@ -220,33 +190,22 @@ public final class PagerDutyImport {
 
     private Map<String, Object> team(JsonNode t) throws IOException {
         String name = t.path("name").asString(t.path("id").asString());
-        Map<String, Object> team = new LinkedHashMap<>();
-        team.put("id", teams.of(t.path("id").asString(), name));
-        team.put("name", name);
+        String id = teams.of(t.path("id").asString(), name);
         List<String> members = new ArrayList<>();
         List<String> leads = new ArrayList<>();
-        try {
-            for (JsonNode m : export.list("teams/" + t.path("id").asString() + "/members", "members", Map.of())) {
-                String person = people.known(m.path("user").path("id").asString());
-                if (person == null) {
-                    report.notCarried("team " + name, "member " + m.path("user").path("summary").asString(m.path("user").path("id").asString()),
-                            "not among the exported users");
-                    continue;
-                }
-                members.add(person);
-                if ("manager".equals(m.path("role").asString())) {
-                    leads.add(person);
-                }
+        for (JsonNode m : export.listOrReport("teams/" + t.path("id").asString() + "/members", "members", Map.of(), report, "team " + name, "members")) {
+            String person = people.known(m.path("user").path("id").asString());
+            if (person == null) {
+                report.notCarried("team " + name, "member " + m.path("user").path("summary").asString(m.path("user").path("id").asString()),
+                        "not among the exported users");
+                continue;
             }
-        } catch (ExportSource.MissingExport e) {
-            report.notCarried("team " + name, "members", e.getMessage());
+            members.add(person);
+            if ("manager".equals(m.path("role").asString())) {
+                leads.add(person);
+            }
         }
-        if (!members.isEmpty()) {
-            team.put("members", members);
-        }
-        if (!leads.isEmpty()) {
-            team.put("leads", leads);
-        }
+        Map<String, Object> team = Sections.team(id, name, members, leads);
         if (!t.path("description").asString("").isBlank()) {
             report.notCarried("team " + name, "description", "Tocsin teams have no description");
         }
@@ -268,12 +227,10 @@ public final class PagerDutyImport {
         JsonNode s = doc.has("schedule") ? doc.path("schedule") : doc;
         String name = s.path("name").asString(pdId);
         String subject = "schedule " + name;
-        String tz = s.path("time_zone").asString("UTC");
-        if (!validZone(tz)) {
-            report.notCarried(subject, "time zone " + tz, "not an IANA time zone name; the schedule was not imported");
+        ZoneId zone = Sections.scheduleZone(s.path("time_zone").asString("UTC"), subject, report);
+        if (zone == null) {
             return null;
         }
-        ZoneId zone = ZoneId.of(tz);
         String id = schedules.of(pdId, name);
         scheduleNames.put(id, name);
         scheduleSources.put(id, pdId);
@@ -314,15 +271,7 @@ public final class PagerDutyImport {
             return null;
         }
         layersOf.put(pdId, layerIdList);
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("id", id);
-        out.put("name", name);
-        out.put("time_zone", zone.getId());
-        out.put("layers", tocsinLayers);
-        List<Map<String, Object>> overrides = overrides(pdId, subject, layerIdList);
-        if (!overrides.isEmpty()) {
-            out.put("overrides", overrides);
-        }
+        Map<String, Object> out = Sections.schedule(id, name, zone, tocsinLayers, overrides(pdId, subject, layerIdList));
         if (!s.path("description").asString("").isBlank()) {
             report.notCarried(subject, "description", "Tocsin schedules have no description");
         }
@@ -434,13 +383,7 @@ public final class PagerDutyImport {
 
     private List<Map<String, Object>> overrides(String pdId, String subject, List<String> layerIds) throws IOException {
         List<Map<String, Object>> out = new ArrayList<>();
-        List<JsonNode> overrides;
-        try {
-            overrides = export.list("schedules/" + pdId + "/overrides", "overrides", range());
-        } catch (ExportSource.MissingExport e) {
-            report.notCarried(subject, "overrides", e.getMessage());
-            return out;
-        }
+        List<JsonNode> overrides = export.listOrReport("schedules/" + pdId + "/overrides", "overrides", range(), report, subject, "overrides");
         int past = 0;
         for (JsonNode o : overrides) {
             Instant start = instant(o.path("start"));
@@ -459,9 +402,7 @@ public final class PagerDutyImport {
                 out.add(Values.override(layer, person, start, end, "PagerDuty override " + o.path("id").asString("")));
             }
         }
-        if (past > 0) {
-            report.note(subject + ": " + past + " override(s) that ended before the import's start are history and were not imported");
-        }
+        Sections.pastOverrides(past, subject, report);
         return out;
     }
 
@@ -486,12 +427,7 @@ public final class PagerDutyImport {
         String name = p.path("name").asString(p.path("id").asString());
         String subject = "escalation policy " + name;
         String id = policies.of(p.path("id").asString(), name);
-        Map<String, Object> policy = new LinkedHashMap<>();
-        policy.put("id", id);
-        policy.put("name", name);
-        if (!p.path("description").asString("").isBlank()) {
-            policy.put("description", p.path("description").asString());
-        }
+        Map<String, Object> policy = Sections.policy(id, name, p.path("description").asString(""));
         List<JsonNode> rules = new ArrayList<>();
         p.path("escalation_rules").forEach(rules::add);
         List<Map<String, Object>> levels = new ArrayList<>();
@@ -525,12 +461,7 @@ public final class PagerDutyImport {
                         continue;
                     }
                     rotationHasSchedules = true;
-                    for (String layer : layers) {
-                        Map<String, Object> m = new LinkedHashMap<>();
-                        m.put("schedule", schedules.known(target));
-                        m.put("layer", layer);
-                        notify.add(m);
-                    }
+                    notify.addAll(Sections.scheduleTargets(schedules.known(target), layers));
                 } else {
                     report.notCarried(ruleSubject, "target " + type + " " + target, "no Tocsin target of this kind");
                 }
@@ -538,11 +469,7 @@ public final class PagerDutyImport {
             if (roundRobin && !rotationHasSchedules && rotation.size() > 1) {
                 // Tocsin rotates a team's members per incident: a team of exactly this rule's users.
                 String teamId = teams.of(p.path("id").asString() + "#rule-" + (i + 1), id + "-rule-" + (i + 1) + "-round-robin");
-                Map<String, Object> team = new LinkedHashMap<>();
-                team.put("id", teamId);
-                team.put("name", name + ", rule " + (i + 1) + " (round robin)");
-                team.put("members", rotation);
-                teamList.add(team);
+                teamList.add(Sections.team(teamId, name + ", rule " + (i + 1) + " (round robin)", rotation, List.of()));
                 notify.clear();
                 Map<String, Object> t = new LinkedHashMap<>();
                 t.put("team", teamId);
@@ -562,26 +489,11 @@ public final class PagerDutyImport {
         }
         if (levels.isEmpty()) {
             report.notCarried(subject, "the policy", "no rule could be carried over; a Tocsin policy needs a level, so it was given the services' team leads");
-            Map<String, Object> level = new LinkedHashMap<>();
-            level.put("id", "team-leads");
-            level.put("start", Map.of("after", "0m"));
-            level.put("notify", List.of(Map.of("owning_team", "leads")));
-            levels.add(level);
+            levels.add(Sections.teamLeadsLevel());
         }
-        int loops = p.path("num_loops").asInt(0);
-        Map<String, Object> path = new LinkedHashMap<>();
-        path.put("id", "default");
-        path.put("name", name);
-        if (loops > 0) {
-            path.put("repeat", loops);
-            int lastDelay = rules.isEmpty() ? 0 : rules.get(rules.size() - 1).path("escalation_delay_in_minutes").asInt(0);
-            if (Duration.ofMinutes(lastDelay).compareTo(TOCSIN_REPEAT_AFTER) != 0) {
-                report.notCarried(subject, "loop " + lastDelay + " min after the last rule",
-                        "Tocsin repeats a ladder " + Durations.format(TOCSIN_REPEAT_AFTER) + " after its last level");
-            }
-        }
-        path.put("levels", levels);
-        policy.put("paths", List.of(path));
+        int lastDelay = rules.isEmpty() ? 0 : rules.get(rules.size() - 1).path("escalation_delay_in_minutes").asInt(0);
+        policy.put("paths", List.of(Sections.path(name, levels, p.path("num_loops").asInt(0), lastDelay,
+                "loop " + lastDelay + " min after the last rule", subject, report)));
         if ("always".equals(p.path("on_call_handoff_notifications").asString(""))) {
             report.notCarried(subject, "on-call hand-off notifications: always",
                     "Tocsin sends hand-off notices by its own rule (docs/notifications.md), not per policy");
@@ -608,14 +520,7 @@ public final class PagerDutyImport {
             return null;
         }
         String id = services.of(s.path("id").asString(), name);
-        Map<String, Object> service = new LinkedHashMap<>();
-        service.put("id", id);
-        service.put("name", name);
-        if (!s.path("description").asString("").isBlank()) {
-            service.put("description", s.path("description").asString());
-        }
-        service.put("team", owningTeam(s, subject));
-        service.put("escalation_policy", policy.get("id"));
+        Map<String, Object> service = Sections.service(id, name, s.path("description").asString(""), owningTeam(s, subject), (String) policy.get("id"));
         if ("disabled".equals(s.path("status").asString(""))) {
             service.put("enabled", false);
         }
@@ -628,7 +533,7 @@ public final class PagerDutyImport {
                 report.notCarried(subject, "e-mail integration " + label + " (" + i.path("integration_email").asString("") + ")",
                         "Tocsin takes no e-mail; send events to its PagerDuty-compatible or generic endpoint instead");
             } else if (!key.isEmpty()) {
-                integrations.add(new LinkedHashMap<>(Map.of("type", "pagerduty", "key", key)));
+                integrations.add(Sections.integration("pagerduty", key));
                 report.key(new ImportReport.Key(id, label, "pagerduty", key, EVENTS_ENDPOINT));
                 if (type.startsWith("generic_events_api")) {
                     report.notCarried(subject, "Events API v1 format of " + label,
@@ -639,13 +544,6 @@ public final class PagerDutyImport {
             }
         }
         if (!integrations.isEmpty()) {
-            integrations.forEach(m -> {
-                Object type = m.get("type");
-                Object key = m.get("key");
-                m.clear();
-                m.put("type", type);
-                m.put("key", key);
-            });
             service.put("integrations", integrations);
         }
         JsonNode ackTimeout = s.path("acknowledgement_timeout");

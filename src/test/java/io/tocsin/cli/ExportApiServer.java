@@ -1,5 +1,6 @@
 package io.tocsin.cli;
 
+import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -55,13 +56,18 @@ final class ExportApiServer implements AutoCloseable {
                 status = 200;
                 body = pager.apply(JSON.readTree(Files.readString(file)), query(uri));
             }
-            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().set("Content-Type", "application/json");
-            exchange.sendResponseHeaders(status, bytes.length);
-            exchange.getResponseBody().write(bytes);
-            exchange.close();
+            answer(exchange, status, body);
         });
         server.start();
+    }
+
+    /** Answers a request with a JSON body, as the sources' APIs do (the GraphQL one too). */
+    static void answer(HttpExchange exchange, int status, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        exchange.sendResponseHeaders(status, bytes.length);
+        exchange.getResponseBody().write(bytes);
+        exchange.close();
     }
 
     String base() {

@@ -1,5 +1,6 @@
 package io.tocsin.cli;
 
+import static io.tocsin.cli.ImportChecks.onCall;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
@@ -30,13 +31,12 @@ import tools.jackson.databind.node.ObjectNode;
  */
 class ImportGoAlertTest {
     static final Path EXPORT = Path.of("src/test/resources/import/goalert");
-    static final String FROM = "2026-12-07T00:00:00Z";
 
     @TempDir
     Path tmp;
 
     static CliRun importDir(Path export, Path out) {
-        return CliRun.run("import", "goalert", export.toString(), "--output", out.toString(), "--from", FROM, "--org-id", "initech", "--org-name", "Initech");
+        return ImportChecks.importDir("goalert", export, out, "initech", "Initech");
     }
 
     @Test
@@ -70,18 +70,6 @@ class ImportGoAlertTest {
         assertThat(c.services().get(0).integrations()).extracting(OrganisationConfig.Integration::type, OrganisationConfig.Integration::key)
                 .containsExactly(tuple("generic", "6a1f0c3e-2b7d-4e59-9a10-1c2d3e4f5a61"), tuple("alertmanager", "7b2e1d4f-3c8e-4f6a-8b21-2d3e4f5a6b72"),
                         tuple("heartbeat", "8c3f2e5a-4d9f-4a7b-9c32-3e4f5a6b7c83"));
-    }
-
-    private List<String> onCall(Path config, String schedule, String at) throws IOException {
-        CliRun r = CliRun.run("oncall", "--config", config.toString(), "--schedule", schedule, "--at", at, "--json");
-        assertThat(r.exitCode()).as(r.err()).isZero();
-        List<String> people = new ArrayList<>();
-        for (JsonNode layer : ExportApiServer.JSON.readTree(r.out()).path("layers")) {
-            if (!layer.path("person").isNull() && !layer.path("person").isMissingNode()) {
-                people.add(layer.path("person").asString());
-            }
-        }
-        return people.stream().distinct().sorted().toList();
     }
 
     @Test
@@ -131,14 +119,11 @@ class ImportGoAlertTest {
             Files.writeString(token, "ga-token-123\n");
             Path fromApi = tmp.resolve("from-api");
             String base = "http://127.0.0.1:" + server.getAddress().getPort();
-            CliRun r = CliRun.run("import", "goalert", "--from-api", "--base-url", base, "--token-file", token.toString(),
-                    "--output", fromApi.toString(), "--from", FROM, "--org-id", "initech", "--org-name", "Initech");
+            CliRun r = ImportChecks.importApi("goalert", base, token, fromApi, "initech", "Initech");
             assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
             Path fromDir = tmp.resolve("from-dir");
             assertThat(importDir(EXPORT, fromDir).exitCode()).isZero();
-            for (String f : List.of("organisation.yaml", "people.yaml", "teams.yaml", "schedules.yaml", "escalation.yaml", "services.yaml")) {
-                assertThat(Files.readString(fromApi.resolve(f))).as(f).isEqualTo(Files.readString(fromDir.resolve(f)));
-            }
+            ImportChecks.assertSameConfiguration(fromApi, fromDir);
             assertThat(asked).contains("users after ", "users after 2", "users after 8",
                     "schedules after  since 2026-12-07T00:00:00Z until 2027-02-01T00:00:00Z");
 
@@ -200,11 +185,7 @@ class ImportGoAlertTest {
                     body = ExportApiServer.JSON.writeValueAsString(doc);
                 }
             }
-            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().set("Content-Type", "application/json");
-            exchange.sendResponseHeaders(status, bytes.length);
-            exchange.getResponseBody().write(bytes);
-            exchange.close();
+            ExportApiServer.answer(exchange, status, body);
         });
         server.start();
         return server;

@@ -1,5 +1,6 @@
 package io.tocsin.cli;
 
+import static io.tocsin.cli.ImportChecks.onCall;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
@@ -10,7 +11,6 @@ import io.tocsin.config.OrganisationConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -26,14 +26,13 @@ import tools.jackson.databind.node.ObjectNode;
  */
 class ImportOpsgenieTest {
     static final Path EXPORT = Path.of("src/test/resources/import/opsgenie");
-    static final String FROM = "2026-12-07T00:00:00Z";
     static final String SEARCH = "5c4ed001-0002-4000-8000-0000000000b2";
 
     @TempDir
     Path tmp;
 
     static CliRun importDir(Path export, Path out) {
-        return CliRun.run("import", "opsgenie", export.toString(), "--output", out.toString(), "--from", FROM, "--org-id", "globex", "--org-name", "Globex");
+        return ImportChecks.importDir("opsgenie", export, out, "globex", "Globex");
     }
 
     @Test
@@ -84,18 +83,6 @@ class ImportOpsgenieTest {
                 .containsExactly(tuple("generic", "7c1d2e3f-4a5b-4c6d-8e9f-0a1b2c3d4e5f", null), tuple("heartbeat", "heartbeat-payments-batch", "1d"));
         assertThat(c.services().get(1).integrations()).extracting(OrganisationConfig.Integration::type)
                 .containsExactly("alertmanager", "heartbeat");
-    }
-
-    private List<String> onCall(Path config, String schedule, String at) throws IOException {
-        CliRun r = CliRun.run("oncall", "--config", config.toString(), "--schedule", schedule, "--at", at, "--json");
-        assertThat(r.exitCode()).as(r.err()).isZero();
-        List<String> people = new ArrayList<>();
-        for (JsonNode layer : ExportApiServer.JSON.readTree(r.out()).path("layers")) {
-            if (!layer.path("person").isNull() && !layer.path("person").isMissingNode()) {
-                people.add(layer.path("person").asString());
-            }
-        }
-        return people.stream().distinct().sorted().toList();
     }
 
     @Test
@@ -153,14 +140,11 @@ class ImportOpsgenieTest {
             Path key = tmp.resolve("key");
             Files.writeString(key, "0f1e2d3c-key\n");
             Path fromApi = tmp.resolve("from-api");
-            CliRun r = CliRun.run("import", "opsgenie", "--from-api", "--base-url", server.base(), "--token-file", key.toString(),
-                    "--output", fromApi.toString(), "--from", FROM, "--org-id", "globex", "--org-name", "Globex");
+            CliRun r = ImportChecks.importApi("opsgenie", server.base(), key, fromApi, "globex", "Globex");
             assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
             Path fromDir = tmp.resolve("from-dir");
             assertThat(importDir(EXPORT, fromDir).exitCode()).isZero();
-            for (String f : List.of("organisation.yaml", "people.yaml", "teams.yaml", "schedules.yaml", "escalation.yaml", "services.yaml")) {
-                assertThat(Files.readString(fromApi.resolve(f))).as(f).isEqualTo(Files.readString(fromDir.resolve(f)));
-            }
+            ImportChecks.assertSameConfiguration(fromApi, fromDir);
             assertThat(server.requests).contains("/v2/users?limit=100&offset=0", "/v2/users?limit=100&offset=8",
                     "/v2/schedules?expand=rotation&limit=100&offset=2",
                     "/v2/schedules/" + SEARCH + "/timeline?date=2026-12-07T00%3A00%3A00Z&interval=8&intervalUnit=weeks");

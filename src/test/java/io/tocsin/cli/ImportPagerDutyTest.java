@@ -1,5 +1,7 @@
 package io.tocsin.cli;
 
+import static io.tocsin.cli.ImportChecks.FROM;
+import static io.tocsin.cli.ImportChecks.onCall;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
@@ -30,14 +32,13 @@ import tools.jackson.databind.node.ObjectNode;
  */
 class ImportPagerDutyTest {
     static final Path EXPORT = Path.of("src/test/resources/import/pagerduty");
-    static final String FROM = "2026-12-07T00:00:00Z";
     static final JsonMapper JSON = JsonMapper.builder().build();
 
     @TempDir
     Path tmp;
 
     static CliRun importDir(Path export, Path out) {
-        return CliRun.run("import", "pagerduty", export.toString(), "--output", out.toString(), "--from", FROM, "--org-id", "acme", "--org-name", "Acme");
+        return ImportChecks.importDir("pagerduty", export, out, "acme", "Acme");
     }
 
     static Organisation load(Path dir) {
@@ -108,18 +109,6 @@ class ImportPagerDutyTest {
         OrganisationConfig.Service batch = c.services().stream().filter(s -> s.id().equals("legacy-batch")).findFirst().orElseThrow();
         assertThat(batch.team()).isEqualTo("platform");
         assertThat(batch.enabled()).isFalse();
-    }
-
-    private List<String> onCall(Path config, String schedule, String at) throws IOException {
-        CliRun r = CliRun.run("oncall", "--config", config.toString(), "--schedule", schedule, "--at", at, "--json");
-        assertThat(r.exitCode()).as(r.err()).isZero();
-        List<String> people = new ArrayList<>();
-        for (JsonNode layer : JSON.readTree(r.out()).path("layers")) {
-            if (!layer.path("person").isNull() && !layer.path("person").isMissingNode()) {
-                people.add(layer.path("person").asString());
-            }
-        }
-        return people.stream().distinct().toList();
     }
 
     @Test
@@ -211,14 +200,11 @@ class ImportPagerDutyTest {
             Path token = tmp.resolve("token");
             Files.writeString(token, "s3cret-token\n");
             Path fromApi = tmp.resolve("from-api");
-            CliRun r = CliRun.run("import", "pagerduty", "--from-api", "--base-url", server.base(), "--token-file", token.toString(),
-                    "--output", fromApi.toString(), "--from", FROM, "--org-id", "acme", "--org-name", "Acme");
+            CliRun r = ImportChecks.importApi("pagerduty", server.base(), token, fromApi, "acme", "Acme");
             assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
             Path fromDir = tmp.resolve("from-dir");
             assertThat(importDir(EXPORT, fromDir).exitCode()).isZero();
-            for (String f : List.of("organisation.yaml", "people.yaml", "teams.yaml", "schedules.yaml", "escalation.yaml", "services.yaml")) {
-                assertThat(Files.readString(fromApi.resolve(f))).as(f).isEqualTo(Files.readString(fromDir.resolve(f)));
-            }
+            ImportChecks.assertSameConfiguration(fromApi, fromDir);
             // Lists were read page by page (the server answers two items at a time), schedules for the compared range.
             assertThat(server.requests).contains("/users?include%5B%5D=contact_methods&include%5B%5D=notification_rules&limit=100&offset=0",
                     "/users?include%5B%5D=contact_methods&include%5B%5D=notification_rules&limit=100&offset=8",

@@ -1,8 +1,10 @@
 package io.tocsin.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.tocsin.TocsinApplication;
+import io.tocsin.incident.TimerWorker;
 import io.tocsin.testing.HttpCalls;
 import io.tocsin.testing.MutableClock;
 import io.tocsin.testing.TestDatabases;
@@ -20,6 +22,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Primary;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -61,7 +64,7 @@ class RestartDuringEscalationTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("databases")
-    void theNextLevelFiresAtItsTimeOnceAfterARestart(TestDatabases.Target db) throws Exception {
+    void theNextLevelFiresAtItsTimeOnceAfterARestart(TestDatabases.Target db) {
         CLOCK.set(T0);
         String id;
         try (ConfigurableApplicationContext first = start(db)) {
@@ -73,19 +76,19 @@ class RestartDuringEscalationTest {
             id = api.get("/api/v1/incidents?limit=1").json().get(0).path("id").asString();
             assertThat(levels(api, id)).as(api.get("/api/v1/incidents/" + id).body()).containsExactly("on-call");
             CLOCK.advance(Duration.ofMinutes(10));
-            Thread.sleep(200);
+            // The first node gets a full round at 10 minutes before it stops: nothing may fire early.
+            settleTimers(first);
+            assertThat(levels(api, id)).containsExactly("on-call");
         }
         CLOCK.advance(Duration.ofMinutes(1));
         try (ConfigurableApplicationContext second = start(db)) {
             HttpCalls api = api(second);
             assertThat(levels(api, id)).containsExactly("on-call");
             CLOCK.set(T0.plus(Duration.ofMinutes(15)));
-            for (int i = 0; i < 100 && levels(api, id).size() < 2; i++) {
-                Thread.sleep(50);
-            }
+            await().atMost(Duration.ofSeconds(10)).until(() -> levels(api, id).size() >= 2);
             assertThat(levels(api, id)).containsExactly("on-call", "secondary");
             CLOCK.advance(Duration.ofMinutes(10));
-            Thread.sleep(400);
+            settleTimers(second);
             assertThat(levels(api, id)).containsExactly("on-call", "secondary");
             JsonNode secondary = null;
             for (JsonNode e : api.get("/api/v1/incidents/" + id).json().path("timeline")) {
@@ -99,7 +102,7 @@ class RestartDuringEscalationTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("databases")
-    void aLevelDueWhileEveryNodeWasDownFiresOnceAtStart(TestDatabases.Target db) throws Exception {
+    void aLevelDueWhileEveryNodeWasDownFiresOnceAtStart(TestDatabases.Target db) {
         CLOCK.set(T0);
         String id;
         try (ConfigurableApplicationContext first = start(db)) {
@@ -112,10 +115,8 @@ class RestartDuringEscalationTest {
         CLOCK.advance(Duration.ofMinutes(20));
         try (ConfigurableApplicationContext second = start(db)) {
             HttpCalls api = api(second);
-            for (int i = 0; i < 100 && levels(api, id).size() < 2; i++) {
-                Thread.sleep(50);
-            }
-            Thread.sleep(300);
+            await().atMost(Duration.ofSeconds(10)).until(() -> levels(api, id).size() >= 2);
+            settleTimers(second);
             assertThat(levels(api, id)).containsExactly("on-call", "secondary");
         }
     }
@@ -126,7 +127,7 @@ class RestartDuringEscalationTest {
      */
     @ParameterizedTest(name = "{0}")
     @MethodSource("databases")
-    void threeNodesOnOneDatabaseFireEveryLevelOnceAndAStoppedNodesWorkIsTakenOver(TestDatabases.Target db) throws Exception {
+    void threeNodesOnOneDatabaseFireEveryLevelOnceAndAStoppedNodesWorkIsTakenOver(TestDatabases.Target db) {
         CLOCK.set(T0);
         ConfigurableApplicationContext a = start(db);
         ConfigurableApplicationContext b = start(db);
@@ -148,12 +149,12 @@ class RestartDuringEscalationTest {
             // One node goes away while the timers are coming due; the other two take its share.
             b.close();
             HttpCalls survivor = api(c);
-            for (String id : ids) {
-                for (int i = 0; i < 200 && levels(survivor, id).size() < 2; i++) {
-                    Thread.sleep(25);
-                }
-            }
-            Thread.sleep(500);
+            await().atMost(Duration.ofSeconds(30)).until(() -> ids.stream().allMatch(id -> levels(survivor, id).size() >= 2));
+            settleTimers(c);
+            // The deliveries are counted below: wait until every queued page has been expanded into them.
+            JdbcClient jdbc = c.getBean(JdbcClient.class);
+            await().atMost(Duration.ofSeconds(30)).until(() ->
+                    jdbc.sql("SELECT COUNT(*) FROM outbox WHERE status = 'PENDING'").query(Integer.class).single() == 0);
             for (String id : ids) {
                 assertThat(levels(survivor, id)).as(id).containsExactly("on-call", "secondary");
                 List<String> keys = new ArrayList<>();
@@ -168,6 +169,19 @@ class RestartDuringEscalationTest {
             b.close();
             c.close();
         }
+    }
+
+    /**
+     * A negative check ("nothing more fired") waits for a finished round, not for a pause: one cycle of
+     * the timer worker runs on this thread at the current virtual time, then the test waits until no
+     * timer due by now is left in the database. A timer a scheduled poll on any node has claimed stays
+     * due until that poll commits, so once none is, everything due by now has fired and is on the
+     * timelines, and nothing more can fire until the clock moves.
+     */
+    static void settleTimers(ConfigurableApplicationContext ctx) {
+        TimerWorker timers = ctx.getBean(TimerWorker.class);
+        timers.runOnce();
+        await().atMost(Duration.ofSeconds(10)).until(() -> timers.nextDue().map(due -> due.isAfter(CLOCK.instant())).orElse(true));
     }
 
     static List<String> levels(HttpCalls api, String id) {

@@ -1,6 +1,7 @@
 package io.tocsin.migration;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.tocsin.cli.CliRun;
 import io.tocsin.testing.HttpCalls;
@@ -57,7 +58,7 @@ class ImportedPagerDutyServesTest {
     }
 
     @Test
-    void anEventWithPagerDutysRoutingKeyPagesByTheImportedPolicyAndSchedules() throws InterruptedException {
+    void anEventWithPagerDutysRoutingKeyPagesByTheImportedPolicyAndSchedules() {
         // Tuesday 2026-12-08 20:00 in New York: the backend's weekly layer (bob) answers; the platform's night layer (ines).
         clock.set(Instant.parse("2026-12-09T01:00:00Z"));
         HttpCalls api = new HttpCalls("http://localhost:" + port, TOKEN);
@@ -97,9 +98,8 @@ class ImportedPagerDutyServesTest {
         return out;
     }
 
-    private static void awaitNotified(HttpCalls api, String id, int count) throws InterruptedException {
-        for (int i = 0; i < 100 && notified(api, id).size() < count; i++) {
-            Thread.sleep(50);
-        }
+    /** Waits for the timer poll to page the {@code count}th level; the caller then checks who was paged. */
+    private static void awaitNotified(HttpCalls api, String id, int count) {
+        await().atMost(Duration.ofSeconds(10)).until(() -> notified(api, id).size() >= count);
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tocsin.notify.AckLinks;
 import io.tocsin.testing.HttpCalls;
+import io.tocsin.testing.MonitorEvents;
 import io.tocsin.testing.TestClockConfig;
 import io.tocsin.testing.TestDatabases;
 import java.net.CookieManager;
@@ -26,7 +27,6 @@ import org.springframework.context.annotation.Import;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
-import tools.jackson.databind.JsonNode;
 
 /**
  * What the server tells a browser to refuse: every page carries a Content-Security-Policy without
@@ -106,18 +106,7 @@ class BrowserSecurityTest {
     }
 
     long openIncident() {
-        String dedup = "csp-" + System.nanoTime();
-        HttpCalls api = new HttpCalls(base(), TOKEN);
-        HttpCalls.Answer a = api.withToken(null).postJson("/v2/enqueue", Map.of("routing_key", UiFlowContract.KEY,
-                "event_action", "trigger", "dedup_key", dedup,
-                "payload", Map.of("summary", "Disk <b onmouseover=alert(1)>full</b>", "source", "prometheus", "severity", "critical")));
-        assertThat(a.status()).as(a.body()).isEqualTo(202);
-        for (JsonNode i : api.get("/api/v1/incidents?limit=1000").json()) {
-            if (dedup.equals(i.path("dedup_key").asString())) {
-                return Long.parseLong(i.path("id").asString().substring(4));
-            }
-        }
-        throw new AssertionError("no incident with dedup key " + dedup);
+        return MonitorEvents.openIncident(new HttpCalls(base(), TOKEN), UiFlowContract.KEY, "csp-", "Disk <b onmouseover=alert(1)>full</b>");
     }
 
     static String sessionCookie(HttpResponse<String> r) {

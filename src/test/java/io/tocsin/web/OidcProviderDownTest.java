@@ -39,10 +39,7 @@ import org.springframework.test.context.DynamicPropertySource;
 class OidcProviderDownTest {
     @DynamicPropertySource
     static void settings(DynamicPropertyRegistry registry) {
-        TestDatabases.Target db = TestDatabases.h2();
-        registry.add("spring.datasource.url", db::url);
-        registry.add("spring.datasource.username", db::user);
-        registry.add("spring.datasource.password", db::password);
+        TestDatabases.use(registry, TestDatabases.h2());
         int closed;
         try (ServerSocket socket = new ServerSocket(0)) {
             closed = socket.getLocalPort();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tocsin.testing.HeadlessChromium;
 import io.tocsin.testing.HttpCalls;
+import io.tocsin.testing.MonitorEvents;
 import io.tocsin.testing.OidcProvider;
 import io.tocsin.testing.TestClockConfig;
 import io.tocsin.testing.TestDatabases;
@@ -70,10 +71,7 @@ class OidcSignInTest {
 
     @DynamicPropertySource
     static void settings(DynamicPropertyRegistry registry) {
-        TestDatabases.Target db = TestDatabases.h2();
-        registry.add("spring.datasource.url", db::url);
-        registry.add("spring.datasource.username", db::user);
-        registry.add("spring.datasource.password", db::password);
+        TestDatabases.use(registry, TestDatabases.h2());
         provider = OidcProvider.start(List.of(
                 new OidcProvider.Account("carol.radu", "carol's provider password", "carol@example.com", true),
                 // addresses are matched ignoring case, as mail delivers them
@@ -113,16 +111,7 @@ class OidcSignInTest {
     }
 
     long openIncident(String summary) {
-        String dedup = "oidc-" + System.nanoTime();
-        HttpCalls.Answer a = api.withToken(null).postJson("/v2/enqueue", Map.of("routing_key", KEY, "event_action", "trigger",
-                "dedup_key", dedup, "payload", Map.of("summary", summary, "source", "prometheus", "severity", "critical")));
-        assertThat(a.status()).as(a.body()).isEqualTo(202);
-        for (JsonNode i : api.get("/api/v1/incidents?limit=1000").json()) {
-            if (dedup.equals(i.path("dedup_key").asString())) {
-                return Long.parseLong(i.path("id").asString().substring(4));
-            }
-        }
-        throw new AssertionError("no incident with dedup key " + dedup);
+        return MonitorEvents.openIncident(api, KEY, "oidc-", summary);
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.tocsin.web;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tocsin.testing.HttpCalls;
+import io.tocsin.testing.MonitorEvents;
 import io.tocsin.testing.TestClockConfig;
 import io.tocsin.testing.TestDatabases;
 import java.net.CookieManager;
@@ -43,10 +44,7 @@ class UiCsrfTest {
 
     @DynamicPropertySource
     static void database(DynamicPropertyRegistry registry) {
-        TestDatabases.Target db = TestDatabases.h2();
-        registry.add("spring.datasource.url", db::url);
-        registry.add("spring.datasource.username", db::user);
-        registry.add("spring.datasource.password", db::password);
+        TestDatabases.use(registry, TestDatabases.h2());
     }
 
     @LocalServerPort
@@ -112,17 +110,7 @@ class UiCsrfTest {
     }
 
     long openIncident() {
-        String dedup = "csrf-" + System.nanoTime();
-        HttpCalls.Answer a = api.withToken(null).postJson("/v2/enqueue", Map.of("routing_key", UiFlowContract.KEY,
-                "event_action", "trigger", "dedup_key", dedup,
-                "payload", Map.of("summary", "Queue backlog growing", "source", "prometheus", "severity", "critical")));
-        assertThat(a.status()).as(a.body()).isEqualTo(202);
-        for (JsonNode i : api.get("/api/v1/incidents?limit=1000").json()) {
-            if (dedup.equals(i.path("dedup_key").asString())) {
-                return Long.parseLong(i.path("id").asString().substring(4));
-            }
-        }
-        throw new AssertionError("no incident with dedup key " + dedup);
+        return MonitorEvents.openIncident(api, UiFlowContract.KEY, "csrf-", "Queue backlog growing");
     }
 
     static String csrfFrom(String html) {

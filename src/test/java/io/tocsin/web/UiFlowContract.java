@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tocsin.testing.HeadlessChromium;
 import io.tocsin.testing.HttpCalls;
+import io.tocsin.testing.MonitorEvents;
 import io.tocsin.testing.TestClockConfig;
 import java.time.Duration;
 import java.util.List;
@@ -84,16 +85,7 @@ abstract class UiFlowContract {
 
     /** Opens an incident the way a monitor does, over HTTP, and answers its number. */
     long openIncident(String summary) {
-        String dedup = "ui-" + System.nanoTime();
-        HttpCalls.Answer a = api.withToken(null).postJson("/v2/enqueue", Map.of("routing_key", KEY, "event_action", "trigger",
-                "dedup_key", dedup, "payload", Map.of("summary", summary, "source", "prometheus", "severity", "critical")));
-        assertThat(a.status()).as(a.body()).isEqualTo(202);
-        for (JsonNode i : api.get("/api/v1/incidents?limit=1000").json()) {
-            if (dedup.equals(i.path("dedup_key").asString())) {
-                return Long.parseLong(i.path("id").asString().substring(4));
-            }
-        }
-        throw new AssertionError("no incident with dedup key " + dedup);
+        return MonitorEvents.openIncident(api, KEY, "ui-", summary);
     }
 
     void signIn(String token, String person) {

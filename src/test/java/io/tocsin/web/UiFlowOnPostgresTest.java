@@ -13,9 +13,6 @@ class UiFlowOnPostgresTest extends UiFlowContract {
 
     @DynamicPropertySource
     static void database(DynamicPropertyRegistry registry) {
-        TestDatabases.Target db = TestDatabases.postgres();
-        registry.add("spring.datasource.url", db::url);
-        registry.add("spring.datasource.username", db::user);
-        registry.add("spring.datasource.password", db::password);
+        TestDatabases.use(registry, TestDatabases.postgres());
     }
 }
