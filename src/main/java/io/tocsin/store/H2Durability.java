@@ -7,6 +7,7 @@ import java.sql.Statement;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.InitializingBean;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
@@ -25,7 +26,7 @@ import org.springframework.stereotype.Component;
  * the timer benchmark). {@link #housekeeping()} runs that same step of H2's, on Tocsin's scheduler.
  */
 @Component
-class H2Durability implements InitializingBean {
+class H2Durability implements InitializingBean, DisposableBean {
     private static final Logger LOG = LoggerFactory.getLogger(H2Durability.class);
 
     private final DataSource dataSource;
@@ -79,9 +80,14 @@ class H2Durability implements InitializingBean {
         }
     }
 
-    /** Every half second, as H2's own thread would with a write delay of 1.5 s. */
+    /**
+     * Every half second, as H2's own thread would with a write delay of 1.5 s. Synchronized with
+     * {@link #destroy()}: H2 stops its own background thread before it closes the store, and this step
+     * must likewise never run while the store closes (it moves chunks; a step cut by the close could
+     * leave a file the next start cannot read).
+     */
     @Scheduled(fixedDelay = 500, initialDelay = 500)
-    void housekeeping() {
+    synchronized void housekeeping() {
         Method m = step;
         if (m == null) {
             return;
@@ -92,5 +98,15 @@ class H2Durability implements InitializingBean {
             step = null;
             LOG.warn("H2: the store's housekeeping failed and is stopped; the database file will not reuse its space online", e);
         }
+    }
+
+    /**
+     * Stops the housekeeping, after a step under way has finished. Spring destroys this bean before the
+     * data source it depends on, so the database is closed only after this returns.
+     */
+    @java.lang.Override
+    public synchronized void destroy() {
+        step = null;
+        fileStore = null;
     }
 }
