@@ -221,6 +221,8 @@ abstract class IdentityContract {
         HttpClient browser = browser();
         assertThat(signInWithToken(browser, TOKEN, "carol").headers().firstValue("Location").orElse(""))
                 .endsWith("/login?error=not-yours");
+        assertThat(send(browser, "GET", "/login?error=not-yours", null).body()).contains("signs in as its own owner, never as someone else")
+                .contains("tocsin token create NAME --person PERSON");
         assertThat(signInWithToken(browser, TOKEN, null).headers().firstValue("Location").orElse("")).endsWith("/ui");
         assertThat(send(browser, "GET", "/ui", null).body()).contains("signed in as <strong id=\"person\">admin</strong>");
 

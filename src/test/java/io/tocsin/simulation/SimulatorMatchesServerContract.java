@@ -261,7 +261,7 @@ abstract class SimulatorMatchesServerContract {
     }
 
     /** A scenario's action on the incident, through the incidents API as a person or a script would take it. */
-    private static void act(HttpCalls api, Augmented org, long incident, Scenario.ScenarioEvent e) {
+    private void act(HttpCalls api, Augmented org, long incident, Scenario.ScenarioEvent e) {
         String base = "/api/v1/incidents/" + incident;
         Answer a;
         if (e.acknowledge() != null) {
@@ -341,8 +341,15 @@ abstract class SimulatorMatchesServerContract {
         assertThat(a.status()).as(a.body()).isEqualTo(200);
     }
 
-    private static HttpCalls as(HttpCalls api, String person) {
-        return person == null ? api : api.withHeader("From", person);
+    /** Each person's own token, issued once per scenario: whoever acts on the server is the token's owner. */
+    private final Map<String, HttpCalls> people = new HashMap<>();
+
+    /**
+     * The scenario's person acting with their own token (every scope: the scenario decides what they do,
+     * and the organisation's roles still decide whether they may), or the admin token where it names nobody.
+     */
+    private HttpCalls as(HttpCalls api, String person) {
+        return person == null ? api : people.computeIfAbsent(person, p -> api.asPerson(p, "read", "write", "admin"));
     }
 
     /** A copy of the example in which every service has one integration of every type, with keys of its own. */
