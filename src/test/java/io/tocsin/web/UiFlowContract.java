@@ -103,9 +103,12 @@ abstract class UiFlowContract {
         browser.findElement(By.id("sign-in")).click();
     }
 
-    /** carol's own token, issued through the API as she would from the CLI. */
+    /**
+     * carol's own token, issued through the API as she would from the CLI, with every scope: the cases
+     * signed in as her also visit the admin pages, which the admin token's scopes reached when it named her.
+     */
     String carols() {
-        return api.personalToken("carol");
+        return api.personalToken("carol", "read", "write", "admin");
     }
 
     WebElement waitFor(By by) {
