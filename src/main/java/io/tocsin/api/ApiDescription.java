@@ -142,9 +142,9 @@ class ApiDescription {
         }
         if (!open) {
             responses.putIfAbsent("401", problem("No valid API token"));
-            // TokenScopes and Actors: read, write or admin as the route needs; From naming someone else
+            // TokenScopes and FromHeader: read, write or admin as the route needs; a From header naming someone else
             responses.putIfAbsent("403", problem("The token lacks the scope the route needs (read, write or admin), "
-                    + "or names someone other than its own person or service in From"));
+                    + "or a From header names someone other than the token's owner, who is always the one who acts"));
         }
         if (path.contains("{")) {
             responses.putIfAbsent("404", problem("No such resource"));

@@ -192,7 +192,7 @@ class ApiSecurity {
                     return;
                 }
                 // The principal's name is the actor (a person's id for their own token); the token rides along
-                // as the details, so the controllers can tell what it may name (Actors).
+                // as the details, so Actors and Permissions can tell which kind of token acts.
                 List<SimpleGrantedAuthority> authorities = new java.util.ArrayList<>(List.of(new SimpleGrantedAuthority("ROLE_API")));
                 token.get().scopes().forEach(s -> authorities.add(new SimpleGrantedAuthority(TokenScopes.authority(s))));
                 UsernamePasswordAuthenticationToken authenticated = UsernamePasswordAuthenticationToken.authenticated(

@@ -15,7 +15,6 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
-import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
@@ -243,18 +242,18 @@ class IncidentsController {
      * {@code POST /{id}/acknowledge}, in its own transaction, and is reported on its own.
      */
     @PostMapping("/acknowledge")
-    BulkAnswer acknowledgeMany(@RequestBody BulkBody body, @RequestHeader(value = "From", required = false) String from, Principal who) {
-        return bulk(body, Command.Acknowledge::new, from, who);
+    BulkAnswer acknowledgeMany(@RequestBody BulkBody body, Principal who) {
+        return bulk(body, Command.Acknowledge::new, who);
     }
 
     /** Resolves many incidents at once, each as {@code POST /{id}/resolve} does. */
     @PostMapping("/resolve")
-    BulkAnswer resolveMany(@RequestBody BulkBody body, @RequestHeader(value = "From", required = false) String from, Principal who) {
-        return bulk(body, Command.Resolve::new, from, who);
+    BulkAnswer resolveMany(@RequestBody BulkBody body, Principal who) {
+        return bulk(body, Command.Resolve::new, who);
     }
 
-    private BulkAnswer bulk(BulkBody body, java.util.function.Function<String, Command> command, String from, Principal who) {
-        String actor = actor(from, who);
+    private BulkAnswer bulk(BulkBody body, java.util.function.Function<String, Command> command, Principal who) {
+        String actor = FromHeader.actor(who);
         List<String> ids;
         boolean more = false;
         if (body.ids() != null) {
@@ -333,55 +332,55 @@ class IncidentsController {
     }
 
     @PostMapping("/{id}/acknowledge")
-    ActionAnswer acknowledge(@PathVariable String id, @RequestHeader(value = "From", required = false) String from, Principal who) {
-        return run(id, new Command.Acknowledge(actor(from, who)), from, who);
+    ActionAnswer acknowledge(@PathVariable String id, Principal who) {
+        return run(id, new Command.Acknowledge(FromHeader.actor(who)), who);
     }
 
     @PostMapping("/{id}/unacknowledge")
-    ActionAnswer unacknowledge(@PathVariable String id, @RequestHeader(value = "From", required = false) String from, Principal who) {
-        return run(id, new Command.Unacknowledge(actor(from, who)), from, who);
+    ActionAnswer unacknowledge(@PathVariable String id, Principal who) {
+        return run(id, new Command.Unacknowledge(FromHeader.actor(who)), who);
     }
 
     @PostMapping("/{id}/resolve")
-    ActionAnswer resolve(@PathVariable String id, @RequestHeader(value = "From", required = false) String from, Principal who) {
-        return run(id, new Command.Resolve(actor(from, who)), from, who);
+    ActionAnswer resolve(@PathVariable String id, Principal who) {
+        return run(id, new Command.Resolve(FromHeader.actor(who)), who);
     }
 
     @PostMapping("/{id}/escalate")
-    ActionAnswer escalate(@PathVariable String id, @RequestBody(required = false) EscalateBody body, @RequestHeader(value = "From", required = false) String from, Principal who) {
+    ActionAnswer escalate(@PathVariable String id, @RequestBody(required = false) EscalateBody body, Principal who) {
         String level = body == null ? null : body.level();
         if (level != null) {
             requireLevel(number(id), level);
         }
-        return run(id, new Command.Escalate(actor(from, who), level, body == null ? null : body.request()), from, who);
+        return run(id, new Command.Escalate(FromHeader.actor(who), level, body == null ? null : body.request()), who);
     }
 
     @PostMapping("/{id}/notes")
-    ActionAnswer note(@PathVariable String id, @RequestBody NoteBody body, @RequestHeader(value = "From", required = false) String from, Principal who) {
+    ActionAnswer note(@PathVariable String id, @RequestBody NoteBody body, Principal who) {
         String text = limits.text("text", RequestValues.required("text", body == null ? null : body.text()));
-        return run(id, new Command.Note(actor(from, who), text), from, who);
+        return run(id, new Command.Note(FromHeader.actor(who), text), who);
     }
 
     @PostMapping("/{id}/updates")
-    ActionAnswer update(@PathVariable String id, @RequestBody UpdateBody body, @RequestHeader(value = "From", required = false) String from, Principal who) {
+    ActionAnswer update(@PathVariable String id, @RequestBody UpdateBody body, Principal who) {
         // status, message and next_update were checked as the body was read (UpdateBody.check)
         String message = limits.text("message", body.message());
         java.time.Duration next = body.nextUpdate() == null ? null : io.tocsin.config.Durations.parse(body.nextUpdate());
-        return run(id, new Command.PostUpdate(actor(from, who), body.status(), message, body.impact(), next), from, who);
+        return run(id, new Command.PostUpdate(FromHeader.actor(who), body.status(), message, body.impact(), next), who);
     }
 
     @PostMapping("/{id}/severity")
-    ActionAnswer severity(@PathVariable String id, @RequestBody SeverityBody body, @RequestHeader(value = "From", required = false) String from, Principal who) {
+    ActionAnswer severity(@PathVariable String id, @RequestBody SeverityBody body, Principal who) {
         String severity = RequestValues.required("severity", body == null ? null : body.severity());
         FieldErrors errors = new FieldErrors();
         errors.known("severity", "severity", severity, engine.organisation().config().severities().stream()
                 .map(io.tocsin.config.OrganisationConfig.Severity::id).toList());
         errors.throwIfAny();
-        return run(id, new Command.ChangeSeverity(actor(from, who), severity), from, who);
+        return run(id, new Command.ChangeSeverity(FromHeader.actor(who), severity), who);
     }
 
     @PostMapping("/{id}/tags")
-    ActionAnswer tags(@PathVariable String id, @RequestBody TagsBody body, @RequestHeader(value = "From", required = false) String from, Principal who) {
+    ActionAnswer tags(@PathVariable String id, @RequestBody TagsBody body, Principal who) {
         if (body == null || body.tags() == null || body.tags().isEmpty() || body.tags().stream().anyMatch(t -> t == null || t.isBlank())) {
             throw new BadRequestException("tags", "a non-empty list of tags is required");
         }
@@ -401,13 +400,13 @@ class IncidentsController {
         if (tags.size() > limits.tags()) {
             throw new BadRequestException("tags", "at most " + limits.tags() + " tags (tocsin.limits.tags), got " + tags.size());
         }
-        return run(id, new Command.AddTags(actor(from, who), tags), from, who);
+        return run(id, new Command.AddTags(FromHeader.actor(who), tags), who);
     }
 
     /** {@code person} takes an incident role (handed over from whoever held it). */
     @PostMapping("/{id}/roles")
     ActionAnswer assignRole(@PathVariable String id, @RequestBody(required = false) RoleBody body,
-                            @RequestHeader(value = "From", required = false) String from, Principal who) {
+                            Principal who) {
         String role = knownRole(RequestValues.required("role", body == null ? null : body.role()));
         String person = RequestValues.required("person", body.person());
         if (!engine.organisation().people().containsKey(person)) {
@@ -415,37 +414,35 @@ class IncidentsController {
                     + io.tocsin.config.DidYouMean.closest(person, engine.organisation().people().keySet())
                     .map(s -> " (did you mean \"" + s + "\"?)").orElse(""));
         }
-        return run(id, new Command.AssignRole(actor(from, who), role, person), from, who);
+        return run(id, new Command.AssignRole(FromHeader.actor(who), role, person), who);
     }
 
     @PostMapping("/{id}/roles/{role}/release")
-    ActionAnswer releaseRole(@PathVariable String id, @PathVariable String role, @RequestHeader(value = "From", required = false) String from,
-                             Principal who) {
-        return run(id, new Command.ReleaseRole(actor(from, who), knownRole(role)), from, who);
+    ActionAnswer releaseRole(@PathVariable String id, @PathVariable String role, Principal who) {
+        return run(id, new Command.ReleaseRole(FromHeader.actor(who), knownRole(role)), who);
     }
 
     /** Opens the war room by hand; the organisation's war-room roles are paged. */
     @PostMapping("/{id}/war-room")
     ActionAnswer declareWarRoom(@PathVariable String id, @RequestBody(required = false) WarRoomBody body,
-                                @RequestHeader(value = "From", required = false) String from, Principal who) {
-        return run(id, new Command.DeclareWarRoom(actor(from, who), body == null ? null : body.reason()), from, who);
+                                Principal who) {
+        return run(id, new Command.DeclareWarRoom(FromHeader.actor(who), body == null ? null : body.reason()), who);
     }
 
-    /** The person of a personal token, or the one named in {@code From}, joined the war room. */
+    /** The person of a personal token (or a person's session) joined the war room. */
     @PostMapping("/{id}/war-room/join")
-    ActionAnswer joinWarRoom(@PathVariable String id, @RequestHeader(value = "From", required = false) String from, Principal who) {
-        boolean personal = ApiSecurity.caller(who).filter(c -> c.kind() == io.tocsin.store.ApiTokenStore.Kind.PERSON).isPresent();
-        if (!personal && (from == null || from.isBlank())) {
-            // a personal token's person joins; any other token names who joins (and may it: Actors decides)
-            throw new BadRequestException("From", "name the person who joins (their id or e-mail)");
+    ActionAnswer joinWarRoom(@PathVariable String id, Principal who) {
+        if (ApiSecurity.asking(who).kind() != io.tocsin.store.ApiTokenStore.Kind.PERSON) {
+            // only a person joins, and the caller is who acts: the admin or a service token has no person to record
+            throw new ForbiddenException("Authorization", "a person joins the war room with their own personal token "
+                    + "(tocsin token create NAME --person PERSON), not the admin or a service token");
         }
-        return run(id, new Command.JoinWarRoom(actor(from, who)), from, who);
+        return run(id, new Command.JoinWarRoom(FromHeader.actor(who)), who);
     }
 
     /** Item {@code n} (1 for the first) of the incident's checklist is done. */
     @PostMapping("/{id}/checklist/{n}/tick")
-    ActionAnswer tick(@PathVariable String id, @PathVariable String n, @RequestHeader(value = "From", required = false) String from,
-                      Principal who) {
+    ActionAnswer tick(@PathVariable String id, @PathVariable String n, Principal who) {
         long number = number(id);
         int item;
         try {
@@ -458,7 +455,7 @@ class IncidentsController {
         if (item < 1 || item > size) {
             throw new BadRequestException("n", size == 0 ? "this incident has no checklist" : "an item from 1 to " + size);
         }
-        return run(id, new Command.TickChecklist(actor(from, who), item), from, who);
+        return run(id, new Command.TickChecklist(FromHeader.actor(who), item), who);
     }
 
     private String knownRole(String role) {
@@ -472,19 +469,19 @@ class IncidentsController {
     /** Another service is affected by the incident (seed 004: "multiple services affected simultaneously" can escalate). */
     @PostMapping("/{id}/services")
     ActionAnswer addService(@PathVariable String id, @RequestBody(required = false) ServiceBody body,
-                            @RequestHeader(value = "From", required = false) String from, Principal who) {
+                            Principal who) {
         String service = RequestValues.required("service", body == null ? null : body.service());
         var services = engine.organisation().config().services().stream().map(io.tocsin.config.OrganisationConfig.Service::id).toList();
         if (!services.contains(service)) {
             throw new BadRequestException("service", "no service \"" + service + "\" in the organisation"
                     + io.tocsin.config.DidYouMean.closest(service, services).map(s -> " (did you mean \"" + s + "\"?)").orElse(""));
         }
-        return run(id, new Command.AddService(actor(from, who), service), from, who);
+        return run(id, new Command.AddService(FromHeader.actor(who), service), who);
     }
 
     @PostMapping("/{id}/reassign")
     ActionAnswer reassign(@PathVariable String id, @RequestBody(required = false) ReassignBody body,
-                          @RequestHeader(value = "From", required = false) String from, Principal who) {
+                          Principal who) {
         if (body != null && body.to() != null && body.to().size() > RequestLimits.TARGETS) {
             throw new BadRequestException("to", "at most " + RequestLimits.TARGETS + " targets, got " + body.to().size());
         }
@@ -495,11 +492,11 @@ class IncidentsController {
         } catch (io.tocsin.config.TargetSpecs.Invalid invalid) {
             throw new BadRequestException(invalid.field(), invalid.getMessage());
         }
-        return run(id, new Command.Reassign(actor(from, who), to, reason), from, who);
+        return run(id, new Command.Reassign(FromHeader.actor(who), to, reason), who);
     }
 
     @PostMapping("/{id}/deescalate")
-    ActionAnswer deescalate(@PathVariable String id, @RequestBody(required = false) DeescalateBody body, @RequestHeader(value = "From", required = false) String from, Principal who) {
+    ActionAnswer deescalate(@PathVariable String id, @RequestBody(required = false) DeescalateBody body, Principal who) {
         Set<String> keep = body == null || body.keep() == null ? Set.of() : new LinkedHashSet<>(body.keep());
         // A misspelt name would silently release the person meant to stay.
         List<String> listed = body == null || body.keep() == null ? List.of() : body.keep();
@@ -513,7 +510,7 @@ class IncidentsController {
                 throw new BadRequestException("keep[" + i + "]", "no person \"" + p + "\" in the organisation");
             }
         }
-        return run(id, new Command.Deescalate(actor(from, who), keep, reason), from, who);
+        return run(id, new Command.Deescalate(FromHeader.actor(who), keep, reason), who);
     }
 
     /**
@@ -548,8 +545,8 @@ class IncidentsController {
         }
     }
 
-    private ActionAnswer run(String id, Command command, String from, Principal who) {
-        Incidents.CommandResult r = incidents.command(number(id), command, actor(from, who), "api")
+    private ActionAnswer run(String id, Command command, Principal who) {
+        Incidents.CommandResult r = incidents.command(number(id), command, FromHeader.actor(who), "api")
                 .orElseThrow(() -> new NotFoundException("no incident " + id));
         return new ActionAnswer(view(r.incident()), r.changed(), r.message());
     }
@@ -558,27 +555,6 @@ class IncidentsController {
     static void requireToRespond(Incidents incidents, io.tocsin.incident.Permissions permissions, String id, Principal who) {
         IncidentRow row = incidents.find(number(id)).orElseThrow(() -> new NotFoundException("no incident " + id));
         permissions.requireToRespond(ApiSecurity.asking(who), row);
-    }
-
-    private String actor(String from, Principal who) {
-        return actor(engine.organisation(), from, who);
-    }
-
-    /**
-     * Who acts: the authenticated token, with a {@code From} header (a person's id or contact address, as
-     * PagerDuty's REST API takes it) only where {@link io.tocsin.incident.Actors} allows it (also for
-     * postmortems and switches). Naming a person matters: an acknowledgement by a person is what an
-     * acknowledgement timeout pages again.
-     */
-    static String actor(io.tocsin.config.Organisation organisation, String from, Principal who) {
-        io.tocsin.store.ApiTokenStore.Issued caller = ApiSecurity.caller(who).orElse(null);
-        try {
-            return io.tocsin.incident.Actors.actor(organisation, caller, who.getName(), from);
-        } catch (io.tocsin.incident.Actors.UnknownPerson e) {
-            throw new BadRequestException("From", e.getMessage());
-        } catch (io.tocsin.incident.Actors.NotYours e) {
-            throw new ForbiddenException("From", e.getMessage());
-        }
     }
 
     static long number(String id) {

@@ -21,7 +21,6 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
-import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
@@ -86,27 +85,26 @@ class PostmortemController {
     }
 
     @PostMapping("/api/v1/incidents/{id}/postmortem")
-    ResponseEntity<PostmortemView> draft(@PathVariable String id, @RequestHeader(value = "From", required = false) String from, Principal who) {
+    ResponseEntity<PostmortemView> draft(@PathVariable String id, Principal who) {
         long n = IncidentsController.number(id);
         IncidentsController.requireToRespond(incidents, permissions, id, who);
         return ResponseEntity.status(HttpStatus.CREATED).body(PostmortemView.of(refusals(() ->
-                postmortems.draft(n, IncidentsController.actor(engine.organisation(), from, who), "api"))));
+                postmortems.draft(n, FromHeader.actor(who), "api"))));
     }
 
     @PutMapping("/api/v1/incidents/{id}/postmortem")
-    PostmortemView edit(@PathVariable String id, @RequestBody EditBody body, @RequestHeader(value = "From", required = false) String from,
-                        Principal who) {
+    PostmortemView edit(@PathVariable String id, @RequestBody EditBody body, Principal who) {
         long n = IncidentsController.number(id);
         IncidentsController.requireToRespond(incidents, permissions, id, who);
         Postmortems.Edit edit = edit(body);
-        return PostmortemView.of(refusals(() -> postmortems.edit(n, edit, IncidentsController.actor(engine.organisation(), from, who), "api")));
+        return PostmortemView.of(refusals(() -> postmortems.edit(n, edit, FromHeader.actor(who), "api")));
     }
 
     @PostMapping("/api/v1/incidents/{id}/postmortem/publish")
-    PostmortemView publish(@PathVariable String id, @RequestHeader(value = "From", required = false) String from, Principal who) {
+    PostmortemView publish(@PathVariable String id, Principal who) {
         long n = IncidentsController.number(id);
         IncidentsController.requireToRespond(incidents, permissions, id, who);
-        return PostmortemView.of(refusals(() -> postmortems.publish(n, IncidentsController.actor(engine.organisation(), from, who), "api")));
+        return PostmortemView.of(refusals(() -> postmortems.publish(n, FromHeader.actor(who), "api")));
     }
 
     /** The checks a change passes before anything is written, each naming its field. */

@@ -12,7 +12,6 @@ import java.util.Map;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
-import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.JsonNode;
 
@@ -43,10 +42,9 @@ class SwitchesController {
     }
 
     @PutMapping("/api/v1/switches")
-    Map<String, SwitchView> set(@RequestBody(required = false) JsonNode body, @RequestHeader(value = "From", required = false) String from,
-                                Principal who) {
+    Map<String, SwitchView> set(@RequestBody(required = false) JsonNode body, Principal who) {
         Map<KillSwitch, Boolean> wanted = parse(body);
-        String actor = IncidentsController.actor(engine.organisation(), from, who);
+        String actor = FromHeader.actor(who);
         return view(switches.set(wanted, actor, "api").after());
     }
 

@@ -631,7 +631,7 @@ class IncidentCommand {
         }
     }
 
-    @Command(name = "join", description = "Join the war room: a personal token's person, or --as PERSON with the admin token.")
+    @Command(name = "join", description = "Join the war room as the person of your personal token (tocsin token create NAME --person PERSON).")
     static class Join extends OnIncident {
         String path() {
             return "/api/v1/incidents/" + id + "/war-room/join";

@@ -10,17 +10,17 @@ import java.nio.file.Path;
 import java.time.Duration;
 import picocli.CommandLine.Option;
 
-/** {@code --server} and {@code --token} for commands that talk to a running Tocsin, and the call itself. */
+/**
+ * {@code --server} and {@code --token} for commands that talk to a running Tocsin, and the call itself.
+ * Who acts is the token's owner (the admin token, a person's own token, a service's): there is no
+ * option to name someone else; a person uses their own token ({@code tocsin token create}).
+ */
 class ServerOptions {
     @Option(names = "--server", defaultValue = "${TOCSIN_SERVER:-http://localhost:8080}", description = "Server URL (env TOCSIN_SERVER; default ${DEFAULT-VALUE}).")
     String server;
 
     @Option(names = "--token", defaultValue = "${TOCSIN_TOKEN}", description = "API token (env TOCSIN_TOKEN; default: the contents of ./data/admin-token).")
     String token;
-
-    @Option(names = "--as", defaultValue = "${TOCSIN_AS}", description = "Act as this person (id or e-mail; env TOCSIN_AS), sent as the From header: honoured for the bootstrap admin token; "
-            + "a personal token always acts as its person and a service token as service:NAME (naming anyone else is refused).")
-    String as;
 
     /** @param next the cursor of the next page of a list (its {@code Link: rel="next"}), or null */
     record Reply(int status, String body, String next) {
@@ -70,9 +70,6 @@ class ServerOptions {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(server.replaceAll("/+$", "") + path))
                 .timeout(Duration.ofSeconds(30))
                 .header("Authorization", "Bearer " + apiToken);
-        if (as != null && !as.isBlank()) {
-            b.header("From", as.trim());
-        }
         if (jsonBody == null) {
             b.method(method, HttpRequest.BodyPublishers.noBody());
         } else {

@@ -13,7 +13,7 @@ import tools.jackson.databind.JsonNode;
 /**
  * {@code tocsin switch}: the organisation's kill switches on a running server. Without arguments it
  * shows them; {@code tocsin switch automation off}, {@code tocsin switch safe-mode on} set one (through
- * the API: audited with the token, or the {@code --as} person, and the interface {@code api}).
+ * the API: audited with the token's owner and the interface {@code api}).
  */
 @Command(name = "switch", description = "Show the kill switches, or set one: switch automation off | switch safe-mode on.")
 class SwitchCommand implements Callable<Integer> {

@@ -6,26 +6,21 @@ import io.tocsin.store.ApiTokenStore;
 import java.util.Optional;
 
 /**
- * Who acts, decided once for the API ({@code From} header) and the UI's sign-in: the authenticated
- * token, not what the caller says about itself.
+ * Who acts: the authenticated caller, never what the caller says about itself. One rule for the API,
+ * the CLI and the UI's sign-in.
  * <ul>
- * <li>A person's token acts as that person; naming anyone else is refused ({@link NotYours}).</li>
- * <li>A service token acts as {@code service:NAME}; it names nobody else, so automation can never
- *     be recorded as a person who did not act.</li>
- * <li>The bootstrap admin token may name a person: it is the break-glass credential of whoever
- *     installed Tocsin (and what relays for people did before personal tokens existed), and what it
- *     records is in the audit log under the admin token's interface.</li>
+ * <li>A person's token (and a person's session) acts as that person.</li>
+ * <li>A service token acts as {@code service:NAME}, so automation can never be recorded as a person
+ *     who did not act.</li>
+ * <li>The bootstrap admin token acts as itself (its name): it is the break-glass credential of whoever
+ *     installed Tocsin, and a person who acts uses their own token, so a timeline never names someone
+ *     on the word of a shared credential.</li>
  * </ul>
+ * A caller may still name itself (PagerDuty-style clients send a {@code From} header with every
+ * request): that changes nothing. Naming anyone else is refused ({@link NotYours}).
  */
 public final class Actors {
-    /** The name given is not a person of the organisation. */
-    public static final class UnknownPerson extends RuntimeException {
-        public UnknownPerson(String wanted) {
-            super("no person \"" + wanted + "\" in the organisation (give a person id or e-mail)");
-        }
-    }
-
-    /** The token may not act as the one named. */
+    /** The caller named someone other than itself. */
     public static final class NotYours extends RuntimeException {
         public NotYours(String message) {
             super(message);
@@ -36,33 +31,34 @@ public final class Actors {
     }
 
     /**
-     * The actor for a request by {@code caller} that names {@code named} (blank: nobody). A caller that is
-     * not an API token (a test's or a future sign-in's principal) acts as its own name.
+     * The actor for a request by {@code caller}; a caller that is not an API token (a password or
+     * single-sign-on session, a test's principal) acts as its own name.
      */
-    public static String actor(Organisation organisation, ApiTokenStore.Issued caller, String fallbackName, String named) {
-        boolean naming = named != null && !named.isBlank();
-        if (caller == null) {
-            return naming ? person(organisation, named.trim()).orElseThrow(() -> new UnknownPerson(named.trim())) : fallbackName;
-        }
-        if (!naming) {
-            return caller.actor();
+    public static String actor(ApiTokenStore.Issued caller, String fallbackName) {
+        return caller == null ? fallbackName : caller.actor();
+    }
+
+    /**
+     * Accepts {@code named} (blank: nobody) only when it names the caller's own actor: the actor itself
+     * or, for a person, their id or any contact address ({@link #person}). Anything else is
+     * {@link NotYours}, whose message says how to act as that person instead.
+     */
+    public static String requireSelf(Organisation organisation, ApiTokenStore.Issued caller, String fallbackName, String named) {
+        String actor = actor(caller, fallbackName);
+        if (named == null || named.isBlank()) {
+            return actor;
         }
         String wanted = named.trim();
-        return switch (caller.kind()) {
-            case ADMIN -> person(organisation, wanted).orElseThrow(() -> new UnknownPerson(wanted));
-            case PERSON -> {
-                if (!person(organisation, wanted).filter(caller.person()::equals).isPresent()) {
-                    throw new NotYours("a personal token acts as " + caller.person() + " only, not as \"" + wanted + "\"");
-                }
-                yield caller.person();
-            }
-            case SERVICE -> {
-                if (!wanted.equals(caller.actor())) {
-                    throw new NotYours("a service token acts as " + caller.actor() + " only, not as \"" + wanted + "\"");
-                }
-                yield caller.actor();
-            }
+        if (wanted.equals(actor) || person(organisation, wanted).filter(actor::equals).isPresent()) {
+            return actor;
+        }
+        String kind = caller == null ? "this session" : switch (caller.kind()) {
+            case ADMIN -> "the admin token";
+            case PERSON -> "a personal token";
+            case SERVICE -> "a service token";
         };
+        throw new NotYours(kind + " acts as " + actor + " only, not as \"" + wanted + "\": the actor is always the token's owner; "
+                + "to act as a person, use their personal token (tocsin token create NAME --person PERSON, or POST /api/v1/tokens)");
     }
 
     /** By id or by any contact address, as PagerDuty's REST API takes its From header. */

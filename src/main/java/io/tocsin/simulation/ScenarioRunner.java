@@ -261,7 +261,7 @@ public final class ScenarioRunner {
 
     /** A scenario's {@code switch}: who, and each switch named on or off. */
     private static java.util.Map<KillSwitch, Boolean> switches(Organisation org, Scenario.Switch s, String where) {
-        // A person of the organisation, as the server's From header must name one.
+        // A person of the organisation, as on the server the switch is set with that person's own token.
         person(org, s.by(), where + ".by");
         java.util.Map<KillSwitch, Boolean> wanted = new java.util.EnumMap<>(KillSwitch.class);
         if (s.automation() != null) {

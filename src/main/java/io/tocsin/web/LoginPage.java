@@ -33,8 +33,8 @@ class LoginPage {
         } else if (error != null) {
             // Say which half was wrong, but never echo what was typed: it may be a token.
             model.addAttribute("error", switch (error) {
-                case "person" -> "The token is valid, but that person is not in the organisation's configuration (give a person id or e-mail).";
-                case "not-yours" -> "That token acts as its own person or service; it cannot sign in as someone else.";
+                case "not-yours" -> "A token signs in as its own owner, never as someone else: sign in with your own token "
+                        + "(tocsin token create NAME --person PERSON) or your password.";
                 case "password" -> "That person and password do not match.";
                 case "throttled" -> "Too many failed sign-ins; wait a quarter of an hour and try again.";
                 default -> "That token is not valid.";

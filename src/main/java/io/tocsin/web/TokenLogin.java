@@ -14,20 +14,13 @@ import org.springframework.security.core.authority.SimpleGrantedAuthority;
 
 /**
  * Signs a person in with the same API tokens the CLI uses, so there is no second password store to
- * keep. The token decides who acts, by the same rule as the API's {@code From} header ({@link Actors}):
- * a personal token signs in its person, a service token itself, and only the bootstrap admin token may
- * name a person. The token itself is
- * dropped from the authentication at once, so it never reaches the session or a log.
+ * keep. The token decides who acts, by the one rule of the API ({@link Actors}): a personal token signs
+ * in its person, a service token itself and the bootstrap admin token itself; a name sent along is
+ * accepted only when it names the token's owner. The token itself is dropped from the authentication
+ * at once, so it never reaches the session or a log.
  */
 final class TokenLogin implements AuthenticationProvider {
-    /** The token was good but the person is not in the running configuration. */
-    static final class UnknownPerson extends BadCredentialsException {
-        UnknownPerson(String message) {
-            super(message);
-        }
-    }
-
-    /** The token is good but may not act as the person named (a personal token names only its own person). */
+    /** The token is good but a name sent with it is not the token's owner. */
     static final class NotYours extends BadCredentialsException {
         NotYours(String message) {
             super(message);
@@ -59,9 +52,7 @@ final class TokenLogin implements AuthenticationProvider {
         }
         String person;
         try {
-            person = Actors.actor(engine.organisation(), issued.get(), issued.get().actor(), named);
-        } catch (Actors.UnknownPerson e) {
-            throw new UnknownPerson("no such person");
+            person = Actors.requireSelf(engine.organisation(), issued.get(), issued.get().actor(), named);
         } catch (Actors.NotYours e) {
             throw new NotYours(e.getMessage());
         }

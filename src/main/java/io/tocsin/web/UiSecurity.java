@@ -40,7 +40,7 @@ class UiSecurity {
         if (ex instanceof PasswordLogin.WrongPassword) {
             return "password";
         }
-        return ex instanceof TokenLogin.UnknownPerson ? "person" : ex instanceof TokenLogin.NotYours ? "not-yours" : "token";
+        return ex instanceof TokenLogin.NotYours ? "not-yours" : "token";
     }
 
     /** What a signed-in session may do, as the scopes of the token (or the password sign-in) it came from. */

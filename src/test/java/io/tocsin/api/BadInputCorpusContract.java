@@ -568,7 +568,7 @@ abstract class BadInputCorpusContract {
         if (signedIn) {
             browser.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/login"))
                     .header("Content-Type", "application/x-www-form-urlencoded")
-                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString("token=" + TOKEN + "&person=carol&_csrf=" + csrf(page))).build(),
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString("token=" + new HttpCalls(base, TOKEN).personalToken("carol") + "&_csrf=" + csrf(page))).build(),
                     java.net.http.HttpResponse.BodyHandlers.ofString());
             page = browser.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/ui/incidents/" + fixtures.get("{incident}")))
                     .build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();

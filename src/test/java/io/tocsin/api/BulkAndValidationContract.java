@@ -141,7 +141,7 @@ abstract class BulkAndValidationContract {
         }
         assertThat(api.postJson("/api/v1/incidents/" + ids.get(2) + "/acknowledge", "{}").status()).isEqualTo(200);
 
-        Answer a = api.withHeader("From", "alice").postJson("/api/v1/incidents/acknowledge",
+        Answer a = api.asPerson("alice").postJson("/api/v1/incidents/acknowledge",
                 Map.of("ids", List.of(ids.get(0), ids.get(1), ids.get(2), "INC-999999")));
         assertThat(a.status()).as(a.body()).isEqualTo(200);
         JsonNode results = a.json().path("results");

@@ -436,8 +436,8 @@ abstract class HardeningContract {
         String id = open("audit-" + System.nanoTime());
         String at = "/api/v1/incidents/" + id;
         String now = clock.instant().toString();
-        // The API (a person named in From), then every other action through it.
-        assertThat(api.withHeader("From", "carol").postJson(at + "/acknowledge", "{}").status()).isEqualTo(200);
+        // The API (a person with their own token), then every other action through it.
+        assertThat(api.asPerson("carol").postJson(at + "/acknowledge", "{}").status()).isEqualTo(200);
         JsonNode ack = audit(id).get(0);
         assertThat(ack.path("action").asString()).isEqualTo("incident.acknowledge");
         assertThat(ack.path("actor").asString()).isEqualTo("carol");
@@ -652,12 +652,12 @@ abstract class HardeningContract {
         }
     }
 
-    /** Signs in to the UI as carol with the API token and presses a button on the incident page, with the page's CSRF token. */
+    /** Signs in to the UI as carol with her own API token and presses a button on the incident page, with the page's CSRF token. */
     void uiPress(String id, String action) throws Exception {
         HttpClient session = HttpClient.newBuilder().cookieHandler(new CookieManager()).followRedirects(HttpClient.Redirect.NEVER).build();
         String base = "http://localhost:" + port;
         String csrf = csrf(session.send(HttpRequest.newBuilder(URI.create(base + "/login")).build(), HttpResponse.BodyHandlers.ofString()).body());
-        HttpResponse<String> login = session.send(form(base + "/login", Map.of("token", TOKEN, "person", "carol", "_csrf", csrf)),
+        HttpResponse<String> login = session.send(form(base + "/login", Map.of("token", api.personalToken("carol"), "_csrf", csrf)),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(login.statusCode()).isEqualTo(302);
         String page = session.send(HttpRequest.newBuilder(URI.create(base + "/ui/incidents/" + id.substring(4))).build(),

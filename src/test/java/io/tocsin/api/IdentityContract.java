@@ -31,8 +31,9 @@ import org.springframework.test.annotation.DirtiesContext;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Who acts is who authenticated (issue 12, part 1): personal tokens act as their person and cannot
- * name anyone else, service tokens act as "service:NAME", scopes limit what a token calls, tokens
+ * Who acts is who authenticated (issue 12): personal tokens act as their person, service tokens as
+ * "service:NAME" and the admin token as itself, and none names anyone else (a From header, the CLI, the
+ * UI's token sign-in); scopes limit what a token calls, tokens
  * expire, a person manages only their own tokens, and people sign in to the UI with a password that
  * an admin or they themselves set, with failed attempts throttled. Through HTTP and the CLI.
  */
@@ -125,21 +126,30 @@ abstract class IdentityContract {
         assertThat(answer.json().path("errors").get(0).path("field").asString()).isEqualTo(field);
     }
 
+    /** A {@code From} header naming someone else is refused as such: the header named, and the way to act as them. */
+    static void assertFromRefused(HttpCalls.Answer answer) {
+        assertForbidden(answer, "From");
+        assertThat(answer.json().path("detail").asString()).startsWith("From: ")
+                .contains("the actor is always the token's owner").contains("personal token").contains("tocsin token create");
+    }
+
     @Test
     void aPersonalTokenActsAsItsPersonAndCannotNameAnyoneElse() {
         HttpCalls alice = api.withToken(cliToken("token", "create", "alice-laptop", "--person", "alice@example.com"));
         long incident = openIncident();
 
-        assertForbidden(alice.withHeader("From", "bob").postJson("/api/v1/incidents/" + incident + "/acknowledge", "{}"), "From");
+        assertFromRefused(alice.withHeader("From", "bob").postJson("/api/v1/incidents/" + incident + "/acknowledge", "{}"));
         assertThat(actorsOf(incident, "ACKNOWLEDGED")).isEmpty();
 
         HttpCalls.Answer ack = alice.postJson("/api/v1/incidents/" + incident + "/acknowledge", "{}");
         assertThat(ack.status()).as(ack.body()).isEqualTo(200);
-        // naming oneself is no lie
+        // naming oneself, by a contact address or by id, is no lie: PagerDuty-style clients send From always
         assertThat(alice.withHeader("From", "alice@example.com")
                 .postJson("/api/v1/incidents/" + incident + "/notes", Map.of("text", "looking")).status()).isEqualTo(200);
+        assertThat(alice.withHeader("From", "alice")
+                .postJson("/api/v1/incidents/" + incident + "/notes", Map.of("text", "still looking")).status()).isEqualTo(200);
         assertThat(actorsOf(incident, "ACKNOWLEDGED")).containsExactly("alice");
-        assertThat(actorsOf(incident, "NOTE")).containsExactly("alice");
+        assertThat(actorsOf(incident, "NOTE")).containsExactly("alice", "alice");
         // the war room joins the token's person without a From header
         assertThat(api.postJson("/api/v1/incidents/" + incident + "/war-room", Map.of("reason", "big")).status()).isEqualTo(200);
         HttpCalls.Answer joined = alice.postJson("/api/v1/incidents/" + incident + "/war-room/join", "{}");
@@ -153,7 +163,9 @@ abstract class IdentityContract {
         long first = openIncident();
         long second = openIncident();
         Map<String, Object> both = Map.of("ids", List.of("INC-" + first, "INC-" + second));
-        assertForbidden(alice.withHeader("From", "carol").postJson("/api/v1/incidents/acknowledge", both), "From");
+        assertFromRefused(alice.withHeader("From", "carol").postJson("/api/v1/incidents/acknowledge", both));
+        assertThat(actorsOf(first, "ACKNOWLEDGED")).isEmpty();
+        assertThat(actorsOf(second, "ACKNOWLEDGED")).isEmpty();
         HttpCalls.Answer acked = alice.postJson("/api/v1/incidents/acknowledge", both);
         assertThat(acked.status()).as(acked.body()).isEqualTo(200);
         assertThat(actorsOf(first, "ACKNOWLEDGED")).containsExactly("alice");
@@ -161,20 +173,63 @@ abstract class IdentityContract {
     }
 
     @Test
-    void aServiceTokenActsAsItselfAndTheAdminTokenMayStillNameAPerson() {
+    void aServiceTokenActsAsItselfAndSoDoesTheAdminToken() {
         HttpCalls bot = api.withToken(cliToken("token", "create", "chatops"));
         long incident = openIncident();
-        assertForbidden(bot.withHeader("From", "alice").postJson("/api/v1/incidents/" + incident + "/notes",
-                Map.of("text", "as alice")), "From");
+        assertFromRefused(bot.withHeader("From", "alice").postJson("/api/v1/incidents/" + incident + "/notes",
+                Map.of("text", "as alice")));
         assertThat(bot.postJson("/api/v1/incidents/" + incident + "/notes", Map.of("text", "runbook posted")).status()).isEqualTo(200);
-        assertThat(api.withHeader("From", "bob").postJson("/api/v1/incidents/" + incident + "/notes",
-                Map.of("text", "relayed")).status()).isEqualTo(200);
-        assertThat(actorsOf(incident, "NOTE")).containsExactly("service:chatops", "bob");
+        assertThat(bot.withHeader("From", "service:chatops").postJson("/api/v1/incidents/" + incident + "/notes",
+                Map.of("text", "runbook checked")).status()).isEqualTo(200);
+        // the admin token no longer relays for a person, known or not: nothing is written under either name
+        assertFromRefused(api.withHeader("From", "bob").postJson("/api/v1/incidents/" + incident + "/notes",
+                Map.of("text", "relayed")));
+        assertFromRefused(api.withHeader("From", "mallory@example.com").postJson("/api/v1/incidents/" + incident + "/notes",
+                Map.of("text", "relayed")));
+        assertThat(api.postJson("/api/v1/incidents/" + incident + "/notes", Map.of("text", "by the installer")).status()).isEqualTo(200);
+        assertThat(api.withHeader("From", "admin").postJson("/api/v1/incidents/" + incident + "/notes",
+                Map.of("text", "named itself")).status()).isEqualTo(200);
+        assertThat(actorsOf(incident, "NOTE")).containsExactly("service:chatops", "service:chatops", "admin", "admin");
+        // only a person joins a war room: neither the admin nor a service token has one to record
+        assertThat(api.postJson("/api/v1/incidents/" + incident + "/war-room", Map.of("reason", "big")).status()).isEqualTo(200);
+        assertForbidden(api.postJson("/api/v1/incidents/" + incident + "/war-room/join", "{}"), "Authorization");
+        assertForbidden(bot.postJson("/api/v1/incidents/" + incident + "/war-room/join", "{}"), "Authorization");
+        assertThat(actorsOf(incident, "WAR_ROOM_JOINED")).isEmpty();
         assertThat(api.get("/api/v1/tokens").json()).anySatisfy(t -> {
             assertThat(t.path("name").asString()).isEqualTo("chatops");
             assertThat(t.path("kind").asString()).isEqualTo("service");
             assertThat(t.path("actor").asString()).isEqualTo("service:chatops");
         });
+    }
+
+    @Test
+    void theCliNamesNobodyButTheTokensOwner() {
+        long incident = openIncident();
+        // --as is gone: picocli refuses it as unknown, and nothing is sent
+        CliRun as = CliRun.run(server(TOKEN, "incident", "ack", String.valueOf(incident), "--as", "carol"));
+        assertThat(as.exitCode()).isEqualTo(2);
+        assertThat(as.err()).contains("Unknown option").contains("--as");
+        assertThat(actorsOf(incident, "ACKNOWLEDGED")).isEmpty();
+        String carols = cliToken("token", "create", "carol-laptop", "--person", "carol");
+        CliRun ack = CliRun.run(server(carols, "incident", "ack", String.valueOf(incident)));
+        assertThat(ack.exitCode()).as(ack.err()).isZero();
+        assertThat(actorsOf(incident, "ACKNOWLEDGED")).containsExactly("carol");
+    }
+
+    @Test
+    void aTokenSignsInToTheUiAsItsOwnerOnly() throws Exception {
+        HttpClient browser = browser();
+        assertThat(signInWithToken(browser, TOKEN, "carol").headers().firstValue("Location").orElse(""))
+                .endsWith("/login?error=not-yours");
+        assertThat(send(browser, "GET", "/login?error=not-yours", null).body()).contains("signs in as its own owner, never as someone else")
+                .contains("tocsin token create NAME --person PERSON");
+        assertThat(signInWithToken(browser, TOKEN, null).headers().firstValue("Location").orElse("")).endsWith("/ui");
+        assertThat(send(browser, "GET", "/ui", null).body()).contains("signed in as <strong id=\"person\">admin</strong>");
+
+        String alices = cliToken("token", "create", "alice-laptop", "--person", "alice");
+        HttpClient hers = browser();
+        assertThat(signInWithToken(hers, alices, "alice@example.com").headers().firstValue("Location").orElse("")).endsWith("/ui");
+        assertThat(send(hers, "GET", "/ui", null).body()).contains("signed in as <strong id=\"person\">alice</strong>");
     }
 
     @Test
@@ -309,6 +364,17 @@ abstract class IdentityContract {
         Matcher csrf = CSRF_FIELD.matcher(send(browser, "GET", "/login", null).body());
         assertThat(csrf.find()).isTrue();
         return send(browser, "POST", "/login", Map.of("person", person, "password", password, "_csrf", csrf.group(1)));
+    }
+
+    /** The token form of the sign-in page; {@code person} is what an old form or a script might still send along. */
+    HttpResponse<String> signInWithToken(HttpClient browser, String token, String person) throws Exception {
+        Matcher csrf = CSRF_FIELD.matcher(send(browser, "GET", "/login", null).body());
+        assertThat(csrf.find()).isTrue();
+        Map<String, String> form = new java.util.LinkedHashMap<>(Map.of("token", token, "_csrf", csrf.group(1)));
+        if (person != null) {
+            form.put("person", person);
+        }
+        return send(browser, "POST", "/login", form);
     }
 
     HttpResponse<String> send(HttpClient client, String method, String path, Map<String, String> form) throws Exception {

@@ -292,7 +292,11 @@ abstract class RolesMatrixContract {
         backendAction("tags", fixed(json(Map.of("tags", List.of("db")))));
         backendAction("roles", fixed(json(Map.of("role", "scribe", "person", "dan"))));
         backendAction("war-room", fixed("{}"));
-        backendAction("war-room/join", fixed("{}"));
+        // only a person joins a war room: the admin and service tokens act as themselves, who are nobody to record as joined
+        Set<Caller> joiners = java.util.EnumSet.copyOf(BACKEND_RESPONDERS);
+        joiners.removeAll(TOKENS);
+        api("POST /api/v1/incidents/{id}/war-room/join", allowed(joiners, false),
+                c -> "/api/v1/incidents/" + openIncident(BACKEND_KEY) + "/war-room/join", fixed("{}"));
         backendAction("services", fixed(json(Map.of("service", "shop"))));
         backendAction("reassign", fixed(json(Map.of("to", List.of(Map.of("person", "dan"))))));
         backendAction("deescalate", fixed("{}"));

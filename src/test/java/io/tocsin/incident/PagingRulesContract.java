@@ -108,7 +108,7 @@ abstract class PagingRulesContract {
                 "+10 PAGE bob NOTIFIED standard/backup");
         assertThat(timeline(id)).contains("+20 LEVEL_SKIPPED");
 
-        assertThat(api.withHeader("From", "alice").postJson("/api/v1/incidents/" + id + "/acknowledge", "{}").status()).isEqualTo(200);
+        assertThat(api.asPerson("alice").postJson("/api/v1/incidents/" + id + "/acknowledge", "{}").status()).isEqualTo(200);
         time.step(Duration.ofMinutes(5));
         assertThat(api.postJson("/api/v1/incidents/" + id + "/tags", Map.of("tags", List.of("war-room"))).status()).isEqualTo(200);
         // The war room names the whole team and leadership: only erin, who was never paged, is paged now.
@@ -135,7 +135,7 @@ abstract class PagingRulesContract {
         // It moved to the paging policy's path: its first level pages alice; bob, already paged, is not paged again.
         assertThat(pages(id)).containsExactly("+0 PAGE bob NOTIFIED old/first", "+3 PAGE alice NOTIFIED standard/on-call");
 
-        Answer ack = api.withHeader("From", "alice").postJson("/api/v1/incidents/" + id + "/acknowledge", "{}");
+        Answer ack = api.asPerson("alice").postJson("/api/v1/incidents/" + id + "/acknowledge", "{}");
         assertThat(ack.json().path("changed").asBoolean()).isTrue();
         assertThat(incident(id).path("status").asString()).isEqualTo("ACKNOWLEDGED");
         assertThat(api.postJson("/api/v1/incidents/" + id + "/resolve", "{}").json().path("changed").asBoolean()).isTrue();
@@ -164,7 +164,7 @@ abstract class PagingRulesContract {
         assertThat(kinds(id)).contains("POLICY_CHANGED");
         Answer note = api.postJson("/api/v1/incidents/" + id + "/notes", Map.of("text", "service retired; closing by hand"));
         assertThat(note.json().path("changed").asBoolean()).isTrue();
-        assertThat(api.withHeader("From", "bob").postJson("/api/v1/incidents/" + id + "/acknowledge", "{}").json().path("changed")
+        assertThat(api.asPerson("bob").postJson("/api/v1/incidents/" + id + "/acknowledge", "{}").json().path("changed")
                 .asBoolean()).isTrue();
         assertThat(api.postJson("/api/v1/incidents/" + id + "/resolve", "{}").json().path("changed").asBoolean()).isTrue();
         assertThat(incident(id).path("status").asString()).isEqualTo("RESOLVED");
@@ -177,7 +177,7 @@ abstract class PagingRulesContract {
         time.reset(Instant.parse("2026-12-24T14:00:00Z"));
         long id = trigger(API_KEY, "bd-" + System.nanoTime(), "error");
         assertThat(incident(id).path("severity").asString()).isEqualTo("P2");
-        assertThat(api.withHeader("From", "alice").postJson("/api/v1/incidents/" + id + "/acknowledge", "{}").status()).isEqualTo(200);
+        assertThat(api.asPerson("alice").postJson("/api/v1/incidents/" + id + "/acknowledge", "{}").status()).isEqualTo(200);
         time.stepTo(Instant.parse("2026-12-28T13:59:00Z"));
         assertThat(pages(id)).noneMatch(p -> p.contains("erin"));
         // The clock the API shows runs on the same calendar: one minute left.

@@ -1,6 +1,7 @@
 package io.tocsin.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.tocsin.testing.HttpCalls;
 import io.tocsin.testing.HttpCalls.Answer;
@@ -50,6 +51,10 @@ abstract class IncidentFlowContract {
     @Autowired
     org.springframework.jdbc.core.simple.JdbcClient jdbc;
 
+    /** Stepped by negative checks, which wait for a completed cycle rather than for time to pass. */
+    @Autowired
+    io.tocsin.incident.TimerWorker timers;
+
     HttpCalls api;
 
     @BeforeEach
@@ -83,7 +88,7 @@ abstract class IncidentFlowContract {
         assertThat(notified(id)).containsExactly("on-call:carol");
 
         clock.advance(Duration.ofMinutes(14));
-        Thread.sleep(300);
+        awaitTimersSettled(id);
         assertThat(notified(id)).containsExactly("on-call:carol");
         clock.advance(Duration.ofMinutes(1));
         awaitNotified(id, 2);
@@ -165,7 +170,7 @@ abstract class IncidentFlowContract {
     @Test
     void changeEventsAreRecordedOnTheServiceTimelineAndNeverPage() throws Exception {
         clock.set(TestClockConfig.START);
-        Thread.sleep(200);
+        awaitTimersSettled(null);
         List<Long> before = written();
         String release = "v1.2." + System.nanoTime();
         Answer a = api.withToken(null).postJson("/v2/change/enqueue", Map.of("routing_key", KEY,
@@ -208,7 +213,7 @@ abstract class IncidentFlowContract {
     @Test
     void badInputOnEveryIngestEndpointIsNamedAndWritesNothing() throws Exception {
         clock.set(TestClockConfig.START);
-        Thread.sleep(200);
+        awaitTimersSettled(null);
         List<Long> before = written();
         long beats = jdbc.sql("SELECT COUNT(*) FROM heartbeat").query(Long.class).single();
         String huge = "{\"routing_key\":\"" + KEY + "\",\"summary\":\"x\",\"pad\":\"" + "a".repeat(513 * 1024) + "\"}";
@@ -427,16 +432,15 @@ abstract class IncidentFlowContract {
         assertThat(monitor.path("state").asString()).isEqualTo("healthy");
         assertThat(monitor.toString()).doesNotContain("hb-api-0123456789");
         clock.advance(Duration.ofMinutes(6));
-        JsonNode incident = null;
-        for (int i = 0; i < 100 && incident == null; i++) {
-            Thread.sleep(50);
+        JsonNode incident = await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).until(() -> {
+            JsonNode found = null;
             for (JsonNode x : api.get("/api/v1/incidents?open=true&limit=1000").json()) {
                 if (x.path("dedup_key").asString().startsWith("heartbeat:")) {
-                    incident = x;
+                    found = x;
                 }
             }
-        }
-        assertThat(incident).as("heartbeat incident").isNotNull();
+            return found;
+        }, java.util.Objects::nonNull);
         assertThat(incident.path("summary").asString()).contains("heartbeat missed");
         assertThat(api.get("/api/v1/heartbeats").json().get(0).path("state").asString()).isEqualTo("missed");
         api.withToken(null).postJson("/api/v1/heartbeats/hb-api-0123456789", "{}");
@@ -486,8 +490,10 @@ abstract class IncidentFlowContract {
         assertThat(open.out().lines().filter(l -> l.startsWith(id + " ")).toList()).singleElement().satisfies(l ->
                 assertThat(l).contains("TRIGGERED").contains("P2").contains("api").endsWith(summary));
 
-        assertThat(io.tocsin.cli.CliRun.run("incident", "ack", id, "--as", "carol", "--server", server, "--token", TOKEN).exitCode()).isZero();
-        io.tocsin.cli.CliRun unack = io.tocsin.cli.CliRun.run("incident", "unack", id, "--as", "dan", "--server", server, "--token", TOKEN);
+        // people act with their own tokens: the token's owner is who the timeline names
+        String carols = api.personalToken("carol");
+        assertThat(io.tocsin.cli.CliRun.run("incident", "ack", id, "--server", server, "--token", carols).exitCode()).isZero();
+        io.tocsin.cli.CliRun unack = io.tocsin.cli.CliRun.run("incident", "unack", id, "--server", server, "--token", api.personalToken("dan"));
         assertThat(unack.exitCode()).as(unack.err()).isZero();
         assertThat(unack.out()).contains(id + " TRIGGERED P2 [api]");
         io.tocsin.cli.CliRun unackAgain = io.tocsin.cli.CliRun.run("incident", "unack", id, "--server", server, "--token", TOKEN);
@@ -505,7 +511,7 @@ abstract class IncidentFlowContract {
         assertThat(tag.exitCode()).as(tag.err()).isZero();
 
         io.tocsin.cli.CliRun deescalate = io.tocsin.cli.CliRun.run("incident", "deescalate", id, "--keep", "carol",
-                "--reason", "only the queue", "--as", "carol", "--server", server, "--token", TOKEN);
+                "--reason", "only the queue", "--server", server, "--token", carols);
         assertThat(deescalate.exitCode()).as(deescalate.err()).isZero();
         assertThat(deescalate.out()).contains(id + " TRIGGERED P1 [api]");
         io.tocsin.cli.CliRun misspelt = io.tocsin.cli.CliRun.run("incident", "deescalate", id, "--keep", "carlo", "--server", server, "--token", TOKEN);
@@ -533,22 +539,15 @@ abstract class IncidentFlowContract {
         String dedup = "ack-timeout-" + System.nanoTime();
         pd(trigger(dedup, "critical"));
         String id = find(dedup).path("id").asString();
-        Answer ack = api.withHeader("From", "carol@example.com").postJson("/api/v1/incidents/" + id + "/acknowledge", "{}");
+        HttpCalls carol = api.asPerson("carol");
+        Answer ack = carol.postJson("/api/v1/incidents/" + id + "/acknowledge", "{}");
         assertThat(ack.status()).isEqualTo(200);
         assertThat(ack.json().path("incident").path("status").asString()).isEqualTo("ACKNOWLEDGED");
 
         // Nobody resolves it: two hours later it is triggered again and carol is paged again.
         clock.advance(Duration.ofHours(2));
-        JsonNode timedOut = null;
-        for (int i = 0; i < 100 && timedOut == null; i++) {
-            Thread.sleep(50);
-            for (JsonNode e : api.get("/api/v1/incidents/" + id).json().path("timeline")) {
-                if (e.path("kind").asString().equals("ACKNOWLEDGEMENT_TIMED_OUT")) {
-                    timedOut = e;
-                }
-            }
-        }
-        assertThat(timedOut).as("acknowledgement timeout on the timeline").isNotNull();
+        JsonNode timedOut = await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+                .until(() -> entry(id, "ACKNOWLEDGEMENT_TIMED_OUT"), java.util.Objects::nonNull);
         assertThat(timedOut.path("people").toString()).isEqualTo("[\"carol\"]");
         assertThat(timedOut.path("text").asString()).contains("acknowledgement by carol timed out after 2h");
         assertThat(api.get("/api/v1/incidents/" + id).json().path("incident").path("status").asString()).isEqualTo("TRIGGERED");
@@ -557,11 +556,18 @@ abstract class IncidentFlowContract {
         assertThat(typo.status()).isEqualTo(400);
         assertThat(typo.json().path("errors").get(0).path("field").asString()).isEqualTo("to[0].person");
         assertThat(typo.json().path("errors").get(0).path("message").asString()).contains("did you mean \"dan\"");
+        // A From header names nobody but the token's owner: naming anyone else is refused and writes nothing.
+        List<Long> beforeStranger = written();
         Answer stranger = api.withHeader("From", "mallory@example.com").postJson("/api/v1/incidents/" + id + "/acknowledge", "{}");
-        assertThat(stranger.status()).isEqualTo(400);
+        assertThat(stranger.status()).isEqualTo(403);
         assertThat(stranger.json().path("errors").get(0).path("field").asString()).isEqualTo("From");
+        Answer notCarol = carol.withHeader("From", "dan").postJson("/api/v1/incidents/" + id + "/acknowledge", "{}");
+        assertThat(notCarol.status()).isEqualTo(403);
+        assertThat(notCarol.json().path("errors").get(0).path("field").asString()).isEqualTo("From");
+        assertThat(written()).isEqualTo(beforeStranger);
+        assertThat(api.get("/api/v1/incidents/" + id).json().path("incident").path("status").asString()).isEqualTo("TRIGGERED");
 
-        Answer reassign = api.withHeader("From", "carol").postJson("/api/v1/incidents/" + id + "/reassign",
+        Answer reassign = carol.postJson("/api/v1/incidents/" + id + "/reassign",
                 Map.of("to", List.of(Map.of("person", "dan")), "reason", "needs a decision"));
         assertThat(reassign.status()).as(reassign.body()).isEqualTo(200);
         // The newest entry the engine wrote (delivery results keep arriving on their own).
@@ -577,7 +583,7 @@ abstract class IncidentFlowContract {
         assertThat(last.path("text").asString()).contains("reassigned to person dan: dan (needs a decision)");
 
         io.tocsin.cli.CliRun cli = io.tocsin.cli.CliRun.run("incident", "reassign", id, "--to", "schedule:backend-primary/secondary",
-                "--as", "dan", "--server", "http://localhost:" + port, "--token", TOKEN);
+                "--server", "http://localhost:" + port, "--token", api.personalToken("dan"));
         assertThat(cli.exitCode()).as(cli.err()).isZero();
         assertThat(api.get("/api/v1/incidents/" + id).json().path("timeline").toString()).contains("reassigned to on call in backend-primary/secondary");
     }
@@ -606,7 +612,7 @@ abstract class IncidentFlowContract {
         assertThat(notified(blipId)).isEmpty();
 
         clock.advance(Duration.ofMinutes(1));
-        Thread.sleep(300);
+        awaitTimersSettled(longId);
         assertThat(notified(longId)).isEmpty();
         clock.advance(Duration.ofMinutes(1));
         awaitNotified(longId, 1);
@@ -632,18 +638,18 @@ abstract class IncidentFlowContract {
         clock.advance(Duration.ofMinutes(15));
         awaitNotified(healthyId, 2);
         assertThat(notified(healthyId)).containsExactly("on-call:carol", "secondary:alice");
-        JsonNode note = null;
-        for (int i = 0; i < 100 && note == null; i++) {
+        JsonNode note = await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).until(() -> {
+            JsonNode found = null;
             for (JsonNode e : api.get("/api/v1/incidents/" + poisonId).json().path("timeline")) {
                 if (e.path("text").asString().startsWith("processing a due timer failed")) {
-                    assertThat(note).as("the broken incident is tried once, then waits for its backoff").isNull();
-                    note = e;
+                    assertThat(found).as("the broken incident is tried once, then waits for its backoff").isNull();
+                    found = e;
                 }
             }
-            Thread.sleep(50);
-        }
-        assertThat(note).as("the failure is on the poison incident's timeline").isNotNull();
-        Thread.sleep(500);
+            return found;
+        }, java.util.Objects::nonNull);
+        // a completed cycle after the failure: had the backoff not held, it would have been tried again
+        awaitTimersSettled(poisonId);
         long notes = 0;
         for (JsonNode e : api.get("/api/v1/incidents/" + poisonId).json().path("timeline")) {
             notes += e.path("text").asString().startsWith("processing a due timer failed") ? 1 : 0;
@@ -668,8 +674,9 @@ abstract class IncidentFlowContract {
         assertThat(notified(id)).containsExactly("on-call:carol");
 
         // Un-acknowledge: back to triggered, said on the timeline; a second one changes nothing.
-        assertThat(api.withHeader("From", "carol").postJson(at + "/acknowledge", "{}").json().path("changed").asBoolean()).isTrue();
-        Answer unack = api.withHeader("From", "dan@example.com").postJson(at + "/unacknowledge", "{}");
+        HttpCalls carol = api.asPerson("carol");
+        assertThat(carol.postJson(at + "/acknowledge", "{}").json().path("changed").asBoolean()).isTrue();
+        Answer unack = api.asPerson("dan").postJson(at + "/unacknowledge", "{}");
         assertThat(unack.status()).isEqualTo(200);
         assertThat(unack.json().path("changed").asBoolean()).isTrue();
         assertThat(unack.json().path("incident").path("status").asString()).isEqualTo("TRIGGERED");
@@ -680,7 +687,7 @@ abstract class IncidentFlowContract {
         assertThat(unackAgain.json().path("message").asString()).isEqualTo("not acknowledged");
 
         // Raising the severity is "impact expanding" in the acme policy: the next level is paged at once.
-        Answer raised = api.withHeader("From", "alice").postJson(at + "/severity", Map.of("severity", "P1"));
+        Answer raised = api.asPerson("alice").postJson(at + "/severity", Map.of("severity", "P1"));
         assertThat(raised.status()).as(raised.body()).isEqualTo(200);
         assertThat(raised.json().path("changed").asBoolean()).isTrue();
         assertThat(raised.json().path("incident").path("severity").asString()).isEqualTo("P1");
@@ -695,20 +702,20 @@ abstract class IncidentFlowContract {
         assertEntry(last(id), "TAG_ADDED", "admin", "tagged customer-facing");
         assertThat(api.postJson(at + "/tags", Map.of("tags", List.of("customer-facing"))).json().path("changed").asBoolean()).isFalse();
 
-        Answer note = api.withHeader("From", "carol").postJson(at + "/notes", Map.of("text", "pool exhausted on db1"));
+        Answer note = carol.postJson(at + "/notes", Map.of("text", "pool exhausted on db1"));
         assertThat(note.status()).isEqualTo(200);
         assertEntry(last(id), "NOTE", "carol", "pool exhausted on db1");
         Answer update = api.postJson(at + "/updates", Map.of("message", "pool resized", "status", "monitoring"));
         assertThat(update.status()).isEqualTo(200);
         assertEntry(last(id), "STATUS_UPDATE", "admin", "[monitoring] pool resized");
 
-        Answer escalated = api.withHeader("From", "carol").postJson(at + "/escalate", Map.of("level", "manager"));
+        Answer escalated = carol.postJson(at + "/escalate", Map.of("level", "manager"));
         assertThat(escalated.status()).as(escalated.body()).isEqualTo(200);
         assertEntry(entry(id, "ESCALATED"), "ESCALATED", "carol", "escalated by hand to level manager");
         assertThat(notified(id)).containsExactly("on-call:carol", "secondary:alice", "manager:dan");
 
         // De-escalation releases everyone not kept, by name, with the reason.
-        Answer released = api.withHeader("From", "carol").postJson(at + "/deescalate",
+        Answer released = carol.postJson(at + "/deescalate",
                 Map.of("keep", List.of("carol"), "reason", "the database team has it"));
         assertThat(released.status()).as(released.body()).isEqualTo(200);
         assertThat(released.json().path("changed").asBoolean()).isTrue();
@@ -719,7 +726,7 @@ abstract class IncidentFlowContract {
         assertThat(deescalated.path("people")).extracting(JsonNode::asString).containsExactlyInAnyOrder("alice", "dan");
         // Released, so the ladder no longer runs: an hour later nobody else has been paged.
         clock.advance(Duration.ofHours(1));
-        Thread.sleep(300);
+        awaitTimersSettled(id);
         assertThat(notified(id)).containsExactly("on-call:carol", "secondary:alice", "manager:dan");
         assertThat(api.get(at).json().path("incident").path("status").asString()).isEqualTo("TRIGGERED");
     }
@@ -830,9 +837,24 @@ abstract class IncidentFlowContract {
         return out;
     }
 
-    void awaitNotified(String id, int count) throws InterruptedException {
-        for (int i = 0; i < 100 && notified(id).size() < count; i++) {
-            Thread.sleep(50);
-        }
+    void awaitNotified(String id, int count) {
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).until(() -> notified(id).size() >= count);
+    }
+
+    /**
+     * What a negative check waits for instead of a pause: a completed timer cycle on the test's thread,
+     * then no timer of the incident ({@code null}: of any incident) still due by the virtual clock. A
+     * timer is fired (or postponed after a failure) in the transaction that writes what it did, so once
+     * none is due, whatever was due has been written, whether this cycle or the scheduled poll fired it.
+     */
+    void awaitTimersSettled(String id) {
+        timers.runOnce();
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20)).until(() -> {
+            java.time.OffsetDateTime now = clock.instant().atOffset(java.time.ZoneOffset.UTC);
+            return id == null
+                    ? jdbc.sql("SELECT COUNT(*) FROM incident_timer WHERE due_at <= ?").param(now).query(Long.class).single() == 0
+                    : jdbc.sql("SELECT COUNT(*) FROM incident_timer WHERE incident_id = ? AND due_at <= ?")
+                            .params(Long.parseLong(id.substring(4)), now).query(Long.class).single() == 0;
+        });
     }
 }

@@ -163,7 +163,7 @@ abstract class NotifyFlowContract {
         String id = trigger(summary, "critical");
         // High urgency: alice's webhook at once (her e-mail only after 5 minutes, and the clock stands still).
         awaitOne("/hook/alice", summary);
-        assertThat(api.withHeader("From", "bob").post("/api/v1/incidents/" + id + "/acknowledge", "application/json", "").status())
+        assertThat(api.asPerson("bob").post("/api/v1/incidents/" + id + "/acknowledge", "application/json", "").status())
                 .isEqualTo(200);
         // The acknowledgement is a notice: it goes to alice by e-mail, her first low-urgency method.
         await(() -> !mailsTo("alice@example.com", summary).isEmpty(), () -> "no notice by e-mail to alice");

@@ -261,7 +261,7 @@ abstract class SimulatorMatchesServerContract {
     }
 
     /** A scenario's action on the incident, through the incidents API as a person or a script would take it. */
-    private static void act(HttpCalls api, Augmented org, long incident, Scenario.ScenarioEvent e) {
+    private void act(HttpCalls api, Augmented org, long incident, Scenario.ScenarioEvent e) {
         String base = "/api/v1/incidents/" + incident;
         Answer a;
         if (e.acknowledge() != null) {
@@ -341,8 +341,15 @@ abstract class SimulatorMatchesServerContract {
         assertThat(a.status()).as(a.body()).isEqualTo(200);
     }
 
-    private static HttpCalls as(HttpCalls api, String person) {
-        return person == null ? api : api.withHeader("From", person);
+    /** Each person's own token, issued once per scenario: whoever acts on the server is the token's owner. */
+    private final Map<String, HttpCalls> people = new HashMap<>();
+
+    /**
+     * The scenario's person acting with their own token (every scope: the scenario decides what they do,
+     * and the organisation's roles still decide whether they may), or the admin token where it names nobody.
+     */
+    private HttpCalls as(HttpCalls api, String person) {
+        return person == null ? api : people.computeIfAbsent(person, p -> api.asPerson(p, "read", "write", "admin"));
     }
 
     /** A copy of the example in which every service has one integration of every type, with keys of its own. */
@@ -357,6 +364,19 @@ abstract class SimulatorMatchesServerContract {
             for (Path f : files.filter(p -> p.toString().endsWith(".yaml")).sorted().toList()) {
                 String text = Files.readString(f);
                 JsonNode root = YAML.readTree(text);
+                // The simulator does not model access roles, and people now act on the server with their own
+                // tokens, which the roles bound (the admin token no longer relays for them): without the roles the
+                // server acts by the tokens' scopes, as the simulator does, and the comparison stays one of messages.
+                // Some example scenarios have people act on other teams' incidents, which their roles would refuse.
+                boolean roles = root.has("access");
+                ((ObjectNode) root).remove("access");
+                for (JsonNode team : root.path("teams")) {
+                    roles |= team.has("access");
+                    ((ObjectNode) team).remove("access");
+                }
+                if (roles) {
+                    text = YAML.writeValueAsString(root);
+                }
                 if (root.has("services")) {
                     for (JsonNode service : root.path("services")) {
                         String id = service.path("id").asString();

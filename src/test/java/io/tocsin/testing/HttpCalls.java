@@ -53,6 +53,31 @@ public final class HttpCalls {
         return new HttpCalls(base, token, more);
     }
 
+    /**
+     * A client acting as {@code person}: a personal token issued through the API with this client's token
+     * (the admin token, in tests), as a person's own client would hold. The token's owner is who acts,
+     * so this is how a test records a person's action. Scopes default to the API's (read, write).
+     */
+    public HttpCalls asPerson(String person, String... scopes) {
+        return withToken(personalToken(person, scopes));
+    }
+
+    /** The secret of a new personal token for {@code person}, issued with this client's token. */
+    public String personalToken(String person, String... scopes) {
+        java.util.Map<String, Object> body = new java.util.LinkedHashMap<>();
+        body.put("name", person + "-test-" + System.nanoTime());
+        body.put("kind", "person");
+        body.put("person", person);
+        if (scopes.length > 0) {
+            body.put("scopes", java.util.List.of(scopes));
+        }
+        Answer issued = postJson("/api/v1/tokens", body);
+        if (issued.status() != 201) {
+            throw new AssertionError("could not issue a token for " + person + ": " + issued.status() + " " + issued.body());
+        }
+        return issued.json().path("token").asString();
+    }
+
     /** Resolves every open incident, so what an earlier test left open does not escalate into the next. */
     public void resolveAllOpen() {
         for (JsonNode i : get("/api/v1/incidents?open=true&limit=1000").json()) {

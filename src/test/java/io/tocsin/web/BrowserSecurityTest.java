@@ -63,7 +63,7 @@ class BrowserSecurityTest {
         assertStrictUiPolicy(login);
         Matcher csrf = CSRF_FIELD.matcher(login.body());
         assertThat(csrf.find()).isTrue();
-        HttpResponse<String> signedIn = post(browser, "/login", Map.of("token", TOKEN, "person", "carol", "_csrf", csrf.group(1)));
+        HttpResponse<String> signedIn = post(browser, "/login", Map.of("token", new HttpCalls(base(), TOKEN).personalToken("carol"), "_csrf", csrf.group(1)));
         assertThat(signedIn.headers().firstValue("Location").orElse("")).endsWith("/ui");
         long id = openIncident();
         for (String path : List.of("/ui", "/ui/incidents/" + id, "/ui/fragments/open-incidents", "/ui/incidents/999999")) {

@@ -110,7 +110,7 @@ abstract class StatusAndPostmortemContract {
     }
 
     Answer act(long id, String action, Object body) {
-        Answer a = api.withHeader("From", "alice").postJson("/api/v1/incidents/" + id + "/" + action, body);
+        Answer a = api.asPerson("alice").postJson("/api/v1/incidents/" + id + "/" + action, body);
         assertThat(a.status()).as(action + ": " + a.body()).isEqualTo(200);
         return a;
     }
@@ -164,7 +164,7 @@ abstract class StatusAndPostmortemContract {
         assertThat(entryText(id, "POSTMORTEM_DUE")).isEqualTo("postmortem required, due Wed 2026-12-09 17:00 (2 business days after resolution)");
         assertThat(audits("incident/INC-" + id + "/postmortem", "postmortem.draft")).isEqualTo(1);
 
-        Answer edited = api.withHeader("From", "alice").put("/api/v1/incidents/" + id + "/postmortem", Map.of(
+        Answer edited = api.asPerson("alice").put("/api/v1/incidents/" + id + "/postmortem", Map.of(
                 "sections", Map.of("root_cause", "The payment client's retry loop", "lessons", "Canary every deploy"),
                 "action_items", List.of(Map.of("text", "Add a canary stage", "owner", "bob", "due", "2026-12-10"))));
         assertThat(edited.status()).as(edited.body()).isEqualTo(200);
@@ -205,7 +205,7 @@ abstract class StatusAndPostmortemContract {
         assertThat(reminderKeys(id)).hasSize(3);
 
         clock.set(Instant.parse("2026-12-14T18:00:00Z"));
-        Answer published = api.withHeader("From", "alice").postJson("/api/v1/incidents/" + id + "/postmortem/publish", "{}");
+        Answer published = api.asPerson("alice").postJson("/api/v1/incidents/" + id + "/postmortem/publish", "{}");
         assertThat(published.status()).as(published.body()).isEqualTo(200);
         assertThat(published.json().path("status").asString()).isEqualTo("published");
         assertThat(kinds(id)).contains("POSTMORTEM_PUBLISHED");
@@ -222,8 +222,8 @@ abstract class StatusAndPostmortemContract {
         long id = trigger(CHECKOUT, "critical", "checkout refunds stuck");
         act(id, "resolve", "{}");
         String inc = "INC-" + id;
-        io.tocsin.cli.CliRun added = cli("incident", "action-item", inc, "--add", "Add a canary stage", "--owner", "bob", "--due", "2026-12-10",
-                "--as", "alice");
+        io.tocsin.cli.CliRun added = cliWith(api.personalToken("alice"), "incident", "action-item", inc, "--add", "Add a canary stage",
+                "--owner", "bob", "--due", "2026-12-10");
         assertThat(added.exitCode()).as(added.err()).isZero();
         assertThat(added.out()).contains("1. Add a canary stage (owner bob, due 2026-12-10)\n");
         assertThat(cli("incident", "action-item", inc, "--add", "Alert on retry storms").out())
@@ -257,8 +257,13 @@ abstract class StatusAndPostmortemContract {
     }
 
     io.tocsin.cli.CliRun cli(String... args) {
+        return cliWith(TOKEN, args);
+    }
+
+    /** The CLI with this token: whose it is, is who acts. */
+    io.tocsin.cli.CliRun cliWith(String token, String... args) {
         List<String> all = new java.util.ArrayList<>(List.of(args));
-        all.addAll(List.of("--server", "http://localhost:" + port, "--token", TOKEN));
+        all.addAll(List.of("--server", "http://localhost:" + port, "--token", token));
         return io.tocsin.cli.CliRun.run(all.toArray(String[]::new));
     }
 

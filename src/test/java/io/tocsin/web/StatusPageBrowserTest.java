@@ -93,8 +93,9 @@ class StatusPageBrowserTest {
             }
         }
         assertThat(id).isPositive();
-        assertThat(api.withHeader("From", "alice").postJson("/api/v1/incidents/" + id + "/acknowledge", "{}").status()).isEqualTo(200);
-        assertThat(api.withHeader("From", "alice").postJson("/api/v1/incidents/" + id + "/updates", Map.of("status", "identified",
+        HttpCalls alice = api.asPerson("alice");
+        assertThat(alice.postJson("/api/v1/incidents/" + id + "/acknowledge", "{}").status()).isEqualTo(200);
+        assertThat(alice.postJson("/api/v1/incidents/" + id + "/updates", Map.of("status", "identified",
                 "message", "Some card payments fail; we have found the cause", "impact", "About 1 in 5 payments fail")).status()).isEqualTo(200);
 
         WebDriver browser = chromium.driver();
@@ -119,11 +120,11 @@ class StatusPageBrowserTest {
         assertThat(console).noneMatch(m -> m.contains("Content Security Policy"));
 
         clock.set(Instant.parse("2026-12-04T15:00:00Z"));
-        assertThat(api.withHeader("From", "alice").postJson("/api/v1/incidents/" + id + "/resolve", "{}").status()).isEqualTo(200);
+        assertThat(alice.postJson("/api/v1/incidents/" + id + "/resolve", "{}").status()).isEqualTo(200);
         browser.manage().window().setSize(new Dimension(1200, 900));
         browser.get(base() + "/login");
-        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("token"))).sendKeys(TOKEN);
-        browser.findElement(By.id("person")).sendKeys("alice");
+        // alice signs in with her own token: the token is who acts
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("token"))).sendKeys(api.personalToken("alice"));
         browser.findElement(By.id("sign-in")).click();
         wait.until(ExpectedConditions.urlToBe(base() + "/ui"));
         browser.get(base() + "/ui/incidents/" + id);

@@ -58,7 +58,7 @@ class UiCsrfTest {
         api = new HttpCalls(base(), TOKEN);
         session = HttpClient.newBuilder().cookieHandler(new CookieManager()).followRedirects(HttpClient.Redirect.NEVER).build();
         String csrf = csrfFrom(get("/login").body());
-        HttpResponse<String> login = post("/login", Map.of("token", TOKEN, "person", "carol", "_csrf", csrf), Map.of());
+        HttpResponse<String> login = post("/login", Map.of("token", api.personalToken("carol"), "_csrf", csrf), Map.of());
         assertThat(login.statusCode()).isEqualTo(302);
         assertThat(login.headers().firstValue("Location").orElse("")).endsWith("/ui");
     }
