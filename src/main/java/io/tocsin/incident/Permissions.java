@@ -31,7 +31,7 @@ import org.springframework.stereotype.Service;
  *     maintenance notices, dead letters, test pages to others); <b>admin</b> (organisation-wide only)
  *     also governs Tocsin: activating configuration, the switches, the audit log, everyone's tokens,
  *     passwords and feed links. Each role includes those below it; a person without any role does
- *     nothing.</li>
+ *     nothing. Whoever an incident paged may also work that incident ({@link #toRespond}).</li>
  * <li>An organisation that grants no role at all has not adopted roles: every token acts by its scope,
  *     as before roles existed, so upgrading locks nobody out.</li>
  * </ul>
@@ -198,9 +198,21 @@ public class Permissions {
         });
     }
 
-    /** May {@code caller} act on the incident (and so see its action buttons)? */
+    /**
+     * May {@code caller} act on the incident (and so see its action buttons)? By a role for one of its
+     * teams, or as one of its people: whoever it paged or notified, was handed to or holds one of its
+     * roles may work it, whatever their team. A ladder may well reach past the team (a secondary from
+     * another team, the VP at the last level), and a page that wakes someone must be one they can answer.
+     */
     public Optional<Refusal> toRespond(Issued caller, IncidentRow incident) {
-        return check(caller, Action.RESPOND, teamsOf(incident));
+        Optional<Refusal> byRole = check(caller, Action.RESPOND, teamsOf(incident));
+        if (byRole.isEmpty() || byRole.get().scope() != null || caller.kind() != Kind.PERSON) {
+            return byRole;
+        }
+        String person = caller.person();
+        boolean ofTheIncident = incidents.readableState(incident).map(s -> s.engaged().contains(person) || s.paged().contains(person)
+                || s.assignees().contains(person) || s.roles().containsValue(person) || person.equals(s.acknowledgedBy())).orElse(false);
+        return ofTheIncident ? Optional.empty() : byRole;
     }
 
     public void requireToRespond(Issued caller, IncidentRow incident) {

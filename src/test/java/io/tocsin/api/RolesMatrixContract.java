@@ -2,7 +2,9 @@ package io.tocsin.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tocsin.incident.TimerWorker;
 import io.tocsin.testing.HttpCalls;
+import io.tocsin.testing.MutableClock;
 import io.tocsin.testing.TestClockConfig;
 import java.net.CookieManager;
 import java.net.URI;
@@ -99,6 +101,12 @@ abstract class RolesMatrixContract {
 
     @LocalServerPort
     int port;
+
+    @Autowired
+    MutableClock clock;
+
+    @Autowired
+    TimerWorker timers;
 
     @Autowired
     @Qualifier("requestMappingHandlerMapping")
@@ -611,6 +619,38 @@ abstract class RolesMatrixContract {
         assertRefused(as(Caller.TESS).postJson("/api/v1/incidents/" + payments + "/resolve", "{}"), "responder", "team payments");
         // no role at all: not even reading
         assertRefused(as(Caller.FRANK).get("/api/v1/incidents"), "viewer", "holds no role");
+    }
+
+    /**
+     * A ladder may reach past the incident's team (payments' second level pages dan, a responder of
+     * backend only): whoever an incident paged may work it, or the page that woke them is one they cannot
+     * answer in the API or the UI.
+     */
+    @Test
+    void whoeverAnIncidentPagedMayWorkItWhateverTheirTeam() {
+        java.time.Instant start = clock.instant();
+        try {
+            long payments = openIncident(PAYMENTS_KEY);
+            assertRefused(as(Caller.DAN).postJson("/api/v1/incidents/" + payments + "/acknowledge", "{}"), "responder", "team payments");
+
+            clock.advance(java.time.Duration.ofMinutes(16));
+            timers.runOnce();
+            assertThat(admin.get("/api/v1/incidents/" + payments).json().path("timeline").valueStream()
+                    .filter(e -> "outside-help".equals(e.path("level").asString()) && e.path("people").toString().contains("dan")))
+                    .as("the second level paged dan").isNotEmpty();
+
+            assertThat(as(Caller.DAN).postJson("/api/v1/incidents/" + payments + "/acknowledge", "{}").status()).isEqualTo(200);
+            JsonNode acknowledged = admin.get("/api/v1/incidents/" + payments).json();
+            assertThat(acknowledged.path("incident").path("status").asString()).isEqualTo("ACKNOWLEDGED");
+            assertThat(acknowledged.path("timeline").valueStream().filter(e -> "dan".equals(e.path("actor").asString()))).isNotEmpty();
+            assertThat(as(Caller.DAN).postJson("/api/v1/incidents/" + payments + "/notes", Map.of("text", "on it")).status()).isEqualTo(200);
+            // that incident only: a payments incident that did not page him is still not his to work
+            long later = openIncident(PAYMENTS_KEY);
+            assertRefused(as(Caller.DAN).postJson("/api/v1/incidents/" + later + "/acknowledge", "{}"), "responder", "team payments");
+        } finally {
+            // the other cases open incidents at the usual time, where no second level is due
+            clock.set(start);
+        }
     }
 
     @Test

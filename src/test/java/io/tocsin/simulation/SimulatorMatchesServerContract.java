@@ -364,19 +364,6 @@ abstract class SimulatorMatchesServerContract {
             for (Path f : files.filter(p -> p.toString().endsWith(".yaml")).sorted().toList()) {
                 String text = Files.readString(f);
                 JsonNode root = YAML.readTree(text);
-                // The simulator does not model access roles, and people now act on the server with their own
-                // tokens, which the roles bound (the admin token no longer relays for them): without the roles the
-                // server acts by the tokens' scopes, as the simulator does, and the comparison stays one of messages.
-                // Some example scenarios have people act on other teams' incidents, which their roles would refuse.
-                boolean roles = root.has("access");
-                ((ObjectNode) root).remove("access");
-                for (JsonNode team : root.path("teams")) {
-                    roles |= team.has("access");
-                    ((ObjectNode) team).remove("access");
-                }
-                if (roles) {
-                    text = YAML.writeValueAsString(root);
-                }
                 if (root.has("services")) {
                     for (JsonNode service : root.path("services")) {
                         String id = service.path("id").asString();
