@@ -597,7 +597,11 @@ public final class PagerDutyImport {
         String unassigned = teams.known("#unassigned");
         if (unassigned == null) {
             unassigned = teams.of("#unassigned", "unassigned");
-            teamList.add(new LinkedHashMap<>(Map.of("id", unassigned, "name", "Services without a team")));
+            // id first, as every other team is written (Map.of's order changes from one run to the next)
+            Map<String, Object> team = new LinkedHashMap<>();
+            team.put("id", unassigned);
+            team.put("name", "Services without a team");
+            teamList.add(team);
         }
         report.note(subject + ": no team in PagerDuty; Tocsin needs an owning team, so it belongs to `" + unassigned + "`");
         return unassigned;
