@@ -1,9 +1,11 @@
 package io.tocsin.notify;
 
+import static io.tocsin.testing.Eventually.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.icegreen.greenmail.util.GreenMail;
 import io.tocsin.config.LiveSchedules;
+import io.tocsin.incident.TimerWorker;
 import io.tocsin.store.HandoffStore;
 import io.tocsin.store.IncidentStore;
 import io.tocsin.store.NotificationStore;
@@ -12,6 +14,7 @@ import io.tocsin.testing.HttpCalls;
 import io.tocsin.testing.HttpCalls.Answer;
 import io.tocsin.testing.MutableClock;
 import io.tocsin.testing.TestClockConfig;
+import io.tocsin.testing.WorkerCycle;
 import jakarta.mail.BodyPart;
 import jakarta.mail.Multipart;
 import jakarta.mail.Part;
@@ -27,7 +30,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -105,6 +107,12 @@ abstract class HandoffNoticesContract {
     @Autowired
     TransactionTemplate tx;
 
+    @Autowired
+    TimerWorker timers;
+
+    @Autowired
+    Dispatcher dispatcher;
+
     HttpCalls api;
 
     static void providers(DynamicPropertyRegistry registry) {
@@ -133,7 +141,7 @@ abstract class HandoffNoticesContract {
         trigger(BILLING, elsewhere);
 
         clock.set(CAROL_TO_ALICE.minusSeconds(60));
-        Thread.sleep(300);
+        completeCycle();
         assertThat(handoffRows(CAROL_TO_ALICE)).as("nothing before the handoff").isEmpty();
 
         clock.set(CAROL_TO_ALICE.plusSeconds(30));
@@ -167,9 +175,9 @@ abstract class HandoffNoticesContract {
 
         // Later polls, and well past the lookback, add nothing.
         clock.advance(Duration.ofMinutes(3));
-        Thread.sleep(400);
+        completeCycle();
         clock.advance(Duration.ofMinutes(20));
-        Thread.sleep(400);
+        completeCycle();
         assertThat(handoffRows(CAROL_TO_ALICE)).containsExactlyInAnyOrder("alice:webhook:SENT", "carol:email:SENT");
         assertThat(mails("carol@example.com", open)).hasSize(1);
         assertThat(hooks("/hook/alice").stream().filter(r -> r.body().contains(open))).hasSize(1);
@@ -204,7 +212,7 @@ abstract class HandoffNoticesContract {
         assertThat(secondNode().poll()).as("another node, or this one restarted").isZero();
         clock.advance(Duration.ofMinutes(5));
         assertThat(secondNode().poll()).isZero();
-        Thread.sleep(300);
+        completeCycle();
         assertThat(handoffRows(ALICE_TO_BOB)).hasSize(2);
         assertThat(mails("bob@example.com")).hasSize(1);
         assertThat(hooks("/hook/alice")).hasSize(1);
@@ -228,7 +236,7 @@ abstract class HandoffNoticesContract {
         }
         awaitMail("bob@example.com");
         awaitMail("carol@example.com");
-        Thread.sleep(300);
+        completeCycle();
         assertThat(handoffRows(BOB_TO_CAROL)).containsExactlyInAnyOrder("bob:email:SENT", "carol:email:SENT");
         assertThat(mails("bob@example.com")).hasSize(1);
         assertThat(mails("carol@example.com")).hasSize(1);
@@ -240,7 +248,7 @@ abstract class HandoffNoticesContract {
         // Back after an outage: the handoff was eleven minutes ago, too late to be of use.
         clock.set(CAROL_TO_ALICE_LATER.plus(Duration.ofMinutes(11)));
         assertThat(secondNode().poll()).isZero();
-        Thread.sleep(400);
+        completeCycle();
         assertThat(handoffRows(CAROL_TO_ALICE_LATER)).isEmpty();
         assertThat(handoffStore.between("support", CAROL_TO_ALICE_LATER, CAROL_TO_ALICE_LATER.plusSeconds(1), 10)).isEmpty();
         assertThat(mails("carol@example.com")).isEmpty();
@@ -283,12 +291,22 @@ abstract class HandoffNoticesContract {
 
     // ---- helpers ----
 
+    /**
+     * One completed cycle of this node as of the virtual clock: its handoff poll (the one that would
+     * announce a handoff wrongly), then every timer and delivery due by now, so a notice it queued has
+     * reached the fake providers before a check that nothing more was sent.
+     */
+    void completeCycle() {
+        notices.poll();
+        WorkerCycle.complete(timers, dispatcher, jdbc, clock);
+    }
+
     HandoffNotices secondNode() {
         return new HandoffNotices(schedules, handoffStore, incidentStore, notificationStore, clock, tx, true, Duration.ofMinutes(10));
     }
 
     /** person:channel:status of the handoff deliveries for {@code at}, once none is still pending. */
-    List<String> handoffRows(Instant at) throws InterruptedException {
+    List<String> handoffRows(Instant at) {
         String like = "handoff|support|%|" + at + "|%";
         await(() -> jdbc.sql("SELECT COUNT(*) FROM notification WHERE idempotency_key LIKE ? AND status = 'PENDING'").param(like)
                 .query(Integer.class).single() == 0, () -> "handoff deliveries for " + at + " still pending");
@@ -313,7 +331,7 @@ abstract class HandoffNoticesContract {
         return HOOKS.requests(r -> r.path().equals(path) && r.body().contains(SUBJECT));
     }
 
-    FakeProvider.Request awaitHook(String path) throws InterruptedException {
+    FakeProvider.Request awaitHook(String path) {
         await(() -> !hooks(path).isEmpty(), () -> "no handoff webhook to " + path);
         return hooks(path).get(0);
     }
@@ -338,7 +356,7 @@ abstract class HandoffNoticesContract {
         }).toList();
     }
 
-    MimeMessage awaitMail(String address) throws InterruptedException {
+    MimeMessage awaitMail(String address) {
         await(() -> !mails(address).isEmpty(), () -> "no handoff e-mail to " + address);
         return mails(address).get(0);
     }
@@ -358,16 +376,5 @@ abstract class HandoffNoticesContract {
             }
         }
         return null;
-    }
-
-    static void await(BooleanSupplier condition, java.util.function.Supplier<String> failure) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (condition.getAsBoolean()) {
-                return;
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError(failure.get());
     }
 }

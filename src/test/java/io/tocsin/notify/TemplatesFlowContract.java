@@ -1,5 +1,6 @@
 package io.tocsin.notify;
 
+import static io.tocsin.testing.Eventually.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.icegreen.greenmail.util.GreenMail;
@@ -15,7 +16,6 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -281,16 +281,5 @@ abstract class TemplatesFlowContract {
             }
         }
         throw new AssertionError("no incident for " + dedup);
-    }
-
-    static void await(BooleanSupplier condition, java.util.function.Supplier<String> failure) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (condition.getAsBoolean()) {
-                return;
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError(failure.get());
     }
 }
