@@ -6,6 +6,7 @@ import io.tocsin.testing.HttpCalls;
 import io.tocsin.testing.HttpCalls.Answer;
 import io.tocsin.testing.MutableClock;
 import io.tocsin.testing.TestClockConfig;
+import io.tocsin.testing.WorkerCycle;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -79,6 +80,15 @@ abstract class TwilioFlowContract {
 
     @Autowired
     MutableClock clock;
+
+    @Autowired
+    io.tocsin.incident.TimerWorker timers;
+
+    @Autowired
+    Dispatcher dispatcher;
+
+    @Autowired
+    org.springframework.jdbc.core.simple.JdbcClient jdbc;
 
     static final java.util.concurrent.atomic.AtomicInteger RUNS = new java.util.concurrent.atomic.AtomicInteger();
 
@@ -157,7 +167,8 @@ abstract class TwilioFlowContract {
         for (String id : held) {
             await("delivered on " + id, () -> entries(id, "DELIVERED").stream().findFirst());
         }
-        Thread.sleep(300);
+        // nothing more to Rosa: a cycle that would have sent a fifth message has run
+        WorkerCycle.complete(timers, dispatcher, jdbc, clock);
         assertThat(requests("Messages", r -> r.to().equals(ROSA))).hasSize(4);
 
         // A reply code from the bundle acknowledges its own incident only.
@@ -174,12 +185,12 @@ abstract class TwilioFlowContract {
         }
         // Whether the senders catch them one by one (and hold the rest back) or several at once, this
         // minute has room for two more messages, and the next minute carries what is left.
-        Thread.sleep(500);
+        WorkerCycle.complete(timers, dispatcher, jdbc, clock);
         assertThat(requests("Messages", r -> r.to().equals(ROSA))).hasSizeLessThanOrEqualTo(6);
         clock.advance(Duration.ofSeconds(61));
         await("all seven notices reached Rosa", () -> Optional.of(notices()).filter(n -> n.stream()
                 .mapToInt(b -> b.split("resolved by admin", -1).length - 1).sum() == 7));
-        Thread.sleep(300);
+        WorkerCycle.complete(timers, dispatcher, jdbc, clock);
         List<String> notices = notices();
         assertThat(notices.stream().mapToInt(b -> b.split("resolved by admin", -1).length - 1).sum()).isEqualTo(7);
         assertThat(notices).as("some went out together").anyMatch(n -> n.matches("\\d pages: .*"));
@@ -228,7 +239,7 @@ abstract class TwilioFlowContract {
         JsonNode voice = await("the pending call is cancelled", () -> delivery(id, "voice")
                 .filter(d -> d.path("status").asString().equals("CANCELLED")));
         assertThat(voice.path("last_error").asString()).contains("acknowledged before this page went out");
-        Thread.sleep(300);
+        WorkerCycle.complete(timers, dispatcher, jdbc, clock);
         assertThat(calls(id)).isEmpty();
         assertThat(sms(id)).hasSize(1);
         assertThat(TWILIO.requests()).noneMatch(r -> QUINN.equals(r.to()));
@@ -554,21 +565,7 @@ abstract class TwilioFlowContract {
 
     /** Polls until {@code probe} finds something, failing with {@code what} at the deadline. */
     static <T> T await(String what, Supplier<Optional<T>> probe) {
-        long end = System.nanoTime() + DEADLINE.toNanos();
-        while (true) {
-            Optional<T> found = probe.get();
-            if (found.isPresent()) {
-                return found.get();
-            }
-            if (System.nanoTime() > end) {
-                throw new AssertionError("gave up waiting for " + what + " after " + DEADLINE.toSeconds() + " s");
-            }
-            try {
-                Thread.sleep(25);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError("interrupted waiting for " + what);
-            }
-        }
+        return org.awaitility.Awaitility.await(what).atMost(DEADLINE).pollInterval(Duration.ofMillis(25))
+                .until(probe::get, Optional::isPresent).get();
     }
 }
