@@ -14,6 +14,7 @@ public final class Tocsin {
 
     public static void main(String[] args) {
         String[] command = args.length == 0 ? new String[] {"serve"} : args;
+        io.tocsin.launch.Main.asyncPoolOfAtLeastTwo();
         if (readsConfigurationFiles(command)) {
             // overlaps the slow first-use parts of loading with picocli's parsing (ConfigLoader)
             ConfigLoader.warmUpInBackground();

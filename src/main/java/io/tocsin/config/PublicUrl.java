@@ -18,14 +18,30 @@ public class PublicUrl {
         this.environment = environment;
     }
 
+    /**
+     * Once known, kept: every page and notice builds links from it, and looking a property up in
+     * Spring's environment (its sources, their conversion) was a twentieth of a storm's sending. The
+     * environment does not change after start; only the port becomes known once the server listens.
+     */
+    private volatile String known;
+
     /** Without a trailing slash, so a path starting with "/" can be appended. */
     public String base() {
+        String base = known;
+        if (base != null) {
+            return base;
+        }
         String configured = environment.getProperty("tocsin.public-url", "");
         if (!configured.isBlank()) {
-            return configured.trim().replaceAll("/+$", "");
+            known = configured.trim().replaceAll("/+$", "");
+            return known;
         }
-        String port = environment.getProperty("local.server.port", environment.getProperty("server.port", "8080"));
-        return "http://localhost:" + port;
+        String listening = environment.getProperty("local.server.port");
+        if (listening != null) {
+            known = "http://localhost:" + listening;
+            return known;
+        }
+        return "http://localhost:" + environment.getProperty("server.port", "8080");
     }
 
     public String resolve(String path) {

@@ -88,8 +88,12 @@ public class Dispatcher {
      * after the other: in a storm to one person or one webhook, the cost of leasing is shared.
      */
     static final int BATCH = 16;
-    /** How long a sender may hold the answers of quick sends before writing them together ({@link Records}). */
-    static final Duration RECORD_WITHIN = Duration.ofMillis(20);
+    /**
+     * How long a sender may hold the answers of quick sends before writing them together ({@link Records}):
+     * long enough for a batch of sends to a provider answering in a few milliseconds to be written in one
+     * commit with the next lease, short enough that a timeline says "delivered" at once to a person.
+     */
+    static final Duration RECORD_WITHIN = Duration.ofMillis(50);
     /**
      * How often, at most, a sender that found only destinations without room reads past their backlog
      * for a delivery to anyone else: the longest a page to another destination waits behind a busy one.
@@ -209,8 +213,13 @@ public class Dispatcher {
         expandAll();
         int handled = 0;
         for (boolean limitedLane : new boolean[] {true, false}) {
-            while (deliverOne(limitedLane, () -> now)) {
-                handled++;
+            Records records = new Records();
+            try {
+                while (deliverOne(limitedLane, () -> now, records)) {
+                    handled++;
+                }
+            } finally {
+                records.flush();
             }
         }
         return handled;
@@ -231,9 +240,15 @@ public class Dispatcher {
     }
 
     private void drain(boolean limitedLane) {
+        Records records = new Records();
         try {
-            while (deliverOne(limitedLane, clock::instant)) {
-                // keep delivering while anything is due
+            try {
+                while (deliverOne(limitedLane, clock::instant, records)) {
+                    // keep delivering while anything is due
+                }
+            } finally {
+                // a lease that found nothing wrote them; after a failure they are written here
+                records.flush();
             }
         } catch (RuntimeException e) {
             LOG.error("notification delivery failed; retrying on the next poll", e);
@@ -258,7 +273,7 @@ public class Dispatcher {
      * pages behind it for that long at most; one that is busy but answering is read past at most every
      * {@link #WIDE_SEARCH_EVERY}.
      */
-    private List<Delivery> leaseNext(boolean limitedLane, Instant now) {
+    private List<Delivery> leaseNext(boolean limitedLane, Instant now, Records records) {
         synchronized (leasing) {
             long stuckSince = System.nanoTime() - STUCK.toNanos();
             Set<Destination> stuck = inFlight.entrySet().stream()
@@ -267,7 +282,7 @@ public class Dispatcher {
                             && e.getValue().values().stream().anyMatch(started -> started - stuckSince < 0))
                     .map(java.util.Map.Entry::getKey).collect(java.util.stream.Collectors.toUnmodifiableSet());
             boolean[] noRoom = {false};
-            List<Delivery> leased = leaseLeavingOut(stuck, limitedLane, now, noRoom);
+            List<Delivery> leased = leaseLeavingOut(stuck, limitedLane, now, noRoom, records);
             if (leased.isEmpty() && noRoom[0] && System.nanoTime() - lastWideSearch >= wideSearchEvery) {
                 // Everything read was for destinations without room, and a page to anyone else may be waiting
                 // behind their backlog: look past it, leaving out every destination at its limit. That read
@@ -276,7 +291,7 @@ public class Dispatcher {
                 lastWideSearch = System.nanoTime();
                 Set<Destination> full = inFlight.entrySet().stream().filter(e -> e.getValue().size() >= perDestination)
                         .map(java.util.Map.Entry::getKey).collect(java.util.stream.Collectors.toUnmodifiableSet());
-                leased = leaseLeavingOut(full, limitedLane, now, noRoom);
+                leased = leaseLeavingOut(full, limitedLane, now, noRoom, records);
                 wideSearchEvery = leased.isEmpty() ? Math.min(2 * wideSearchEvery, WIDE_SEARCH_AT_LEAST.toNanos()) : WIDE_SEARCH_EVERY.toNanos();
             }
             if (leased.isEmpty() && noRoom[0]) {
@@ -296,11 +311,18 @@ public class Dispatcher {
         }
     }
 
-    /** Called holding {@code leasing}: leases from the first due deliveries, {@code leftOut} not read at all. */
-    private List<Delivery> leaseLeavingOut(Set<Destination> leftOut, boolean limitedLane, Instant now, boolean[] noRoom) {
+    /**
+     * Called holding {@code leasing}: leases from the first due deliveries, {@code leftOut} not read at
+     * all, in the transaction that writes the answers {@code records} holds of this sender's last
+     * deliveries: one commit where there were two, and a commit of the embedded database is most of
+     * what a delivery costs it (a storm's profile: the lease's commit and the answers' commit were a
+     * third of the senders' time).
+     */
+    private List<Delivery> leaseLeavingOut(Set<Destination> leftOut, boolean limitedLane, Instant now, boolean[] noRoom,
+                                           Records records) {
         // The rate-limited lane bundles what waits for a number itself, one delivery at a time.
         int batch = limitedLane ? 1 : BATCH;
-        List<Delivery> leased = tx.execute(s -> deliveries.lease(now, leases.until(now), leases.node(), limits.perMinute().keySet(),
+        List<Delivery> leased = records.writtenWith(() -> deliveries.lease(now, leases.until(now), leases.node(), limits.perMinute().keySet(),
                 limitedLane, leftOut, leases.inFlight(), Math.max(senderThreads, 2 * batch), d -> {
                     boolean room = hasRoom(d);
                     noRoom[0] |= !room;
@@ -309,7 +331,7 @@ public class Dispatcher {
                     leases.took(l, "attempt " + l.delivery().attempts());
                     return l.delivery();
                 }).toList());
-        return leased == null ? List.of() : leased;
+        return leased;
     }
 
     /** Called holding {@code leasing} (a sender finishing meanwhile only makes room). */
@@ -323,13 +345,12 @@ public class Dispatcher {
      * them does not go through, the rest are handed back at once (their leases released) rather than
      * sent after it to a destination that just failed: they go out by the next lease, on any node.
      */
-    private boolean deliverOne(boolean limitedLane, Supplier<Instant> time) {
-        List<Delivery> leased = leaseNext(limitedLane, time.get());
+    private boolean deliverOne(boolean limitedLane, Supplier<Instant> time, Records records) {
+        List<Delivery> leased = leaseNext(limitedLane, time.get(), records);
         if (leased.isEmpty()) {
             return false;
         }
         Delivery first = leased.get(0);
-        Records records = new Records();
         int done = 0;
         try {
             for (Delivery d : leased) {
@@ -351,14 +372,15 @@ public class Dispatcher {
                 }
             }
         } finally {
+            // The answers are not written here but with this sender's next lease (or, when it stops, by
+            // drain), unless a send took long or did not go through (Records.add wrote them already).
             try {
-                records.flush();
-            } finally {
                 List<Delivery> rest = leased.subList(done, leased.size());
                 if (!rest.isEmpty()) {
                     tx.executeWithoutResult(s -> rest.forEach(d -> deliveries.unlease(d.id())));
                     rest.forEach(d -> leases.release(d.id()));
                 }
+            } finally {
                 inFlight.computeIfPresent(first.destination(), (k, sending) -> {
                     sending.remove(first.id());
                     return sending.isEmpty() ? null : sending;
@@ -379,9 +401,10 @@ public class Dispatcher {
      * commit each was most of what a storm of pages cost. Held only while sends are quick: the
      * answers go in before the next send once {@link #RECORD_WITHIN} has passed since the first of
      * them, right after any send that took that long itself, after a send that did not go through,
-     * and when the sender's deliveries are done. A node killed before its answers are written sends
-     * those deliveries again under the same keys, as it would have one; the window is that short.
-     * A delivery's lease is held (renewed) until its answer is written.
+     * and otherwise in the transaction of the sender's next lease ({@link #writtenWith}), which follows at
+     * once. A node killed before its answers are written sends those deliveries again under the same keys,
+     * as it would have one; the window is that short. A delivery's lease is held (renewed) until its
+     * answer is written.
      */
     private final class Records {
         private final List<Runnable> pending = new java.util.ArrayList<>();
@@ -394,7 +417,8 @@ public class Dispatcher {
             }
             pending.add(record);
             ids.add(deliveryId);
-            if (!wentThrough || sendMillis >= RECORD_WITHIN.toMillis() || pending.size() >= BATCH) {
+            // (no more than a batch is ever held: the next lease writes them)
+            if (!wentThrough || sendMillis >= RECORD_WITHIN.toMillis()) {
                 flush();
             }
         }
@@ -413,8 +437,16 @@ public class Dispatcher {
             if (pending.isEmpty()) {
                 return;
             }
+            writtenWith(() -> null);
+        }
+
+        /** Runs {@code work} in one transaction after writing the answers held; they are written (or failed) when it returns. */
+        <T> T writtenWith(Supplier<T> work) {
             try {
-                tx.executeWithoutResult(s -> pending.forEach(Runnable::run));
+                return tx.execute(s -> {
+                    pending.forEach(Runnable::run);
+                    return work.get();
+                });
             } finally {
                 ids.forEach(leases::release);
                 pending.clear();

@@ -4,6 +4,7 @@ import java.lang.reflect.Method;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,10 +56,38 @@ class H2Durability implements InitializingBean, DisposableBean {
                 st.execute("SET DEFAULT_LOCK_TIMEOUT 10000");
                 st.execute("SET LOCK_TIMEOUT 10000");
             }
+            cacheIdentities(c);
             LOG.info("H2: every commit is written to the database file before it returns; replaced chunks are reused after 1 s");
             findHousekeeping(c);
         }
     }
+
+    /**
+     * H2 hands out an identity column's values from a cache of 32 and, each time the cache runs out,
+     * writes the sequence's new high mark in a transaction of its own: with no write delay, a whole commit
+     * of the store (a chunk written) every 32 timeline entries and every 32 deliveries, which a storm's
+     * profile showed as a tenth of the intake writer's commits. A cache of 1,024 takes those commits out.
+     * What it costs: after a crash the ids of a table jump by up to 1,024 (the values cached and not
+     * used); nothing reads meaning into a gap, only the order of ids. PostgreSQL needs nothing (its
+     * sequences are not transactional).
+     */
+    private static void cacheIdentities(Connection c) throws SQLException {
+        List<String[]> columns = new java.util.ArrayList<>();
+        try (Statement st = c.createStatement();
+             java.sql.ResultSet rs = st.executeQuery("SELECT TABLE_NAME, COLUMN_NAME FROM INFORMATION_SCHEMA.COLUMNS "
+                     + "WHERE IS_IDENTITY = 'YES' AND TABLE_SCHEMA = SCHEMA()")) {
+            while (rs.next()) {
+                columns.add(new String[] {rs.getString(1), rs.getString(2)});
+            }
+        }
+        try (Statement st = c.createStatement()) {
+            for (String[] column : columns) {
+                st.execute("ALTER TABLE \"" + column[0] + "\" ALTER COLUMN \"" + column[1] + "\" SET CACHE " + IDENTITY_CACHE);
+            }
+        }
+    }
+
+    static final int IDENTITY_CACHE = 1024;
 
     /**
      * H2's {@code FileStore.writeInBackground()}: what its background thread does every few hundred
