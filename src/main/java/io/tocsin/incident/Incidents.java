@@ -142,16 +142,14 @@ public class Incidents {
     /**
      * Every open incident of the signals is locked before any new one takes a number (openings hold the
      * incident counter to their commit, so taking it before an incident row another transaction holds
-     * could deadlock with it), and in one order, so two transactions naming the same alerts in
-     * different orders do not deadlock either. What was read is handed to the first signal of each key,
+     * could deadlock with it), and in one order (their ids), so two transactions naming the same alerts
+     * in different orders do not deadlock either. What was read is handed to the first signal of each key,
      * so the row is not read twice; a later signal of the same key reads it again, as the first left it.
      */
     private Map<String, Optional<IncidentRow>> lockInOrder(List<Signal> signals) {
-        Map<String, Signal> byKey = new java.util.TreeMap<>();
-        signals.forEach(s -> byKey.putIfAbsent(openKey(s), s));
-        Map<String, Optional<IncidentRow>> locked = new HashMap<>();
-        byKey.forEach((key, s) -> locked.put(key, store.findOpenForUpdate(s.serviceId(), s.integrationKey(), s.dedupKey())));
-        return locked;
+        Map<String, IncidentStore.OpenKey> byKey = new HashMap<>();
+        signals.forEach(s -> byKey.putIfAbsent(openKey(s), new IncidentStore.OpenKey(s.serviceId(), s.integrationKey(), s.dedupKey())));
+        return new HashMap<>(store.findOpenForUpdate(byKey.values()));
     }
 
     private SignalResult acceptLocked(Signal s, String via, Map<String, Optional<IncidentRow>> locked) {

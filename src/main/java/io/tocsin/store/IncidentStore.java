@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -108,6 +109,63 @@ public class IncidentStore {
                         SELECT * FROM incident WHERE open_key IN (?, ?) AND (open_key = ? OR integration_key_hash IS NULL)
                         ORDER BY id FOR UPDATE""")
                 .params(keyed, legacy, keyed).query(IncidentStore::map).list().stream().findFirst();
+    }
+
+    /** Which open incident a signal names: its service, the integration key it came through (null: Tocsin's own), its dedup key. */
+    public record OpenKey(String serviceId, String integrationKey, String dedupKey) {
+        public String key() {
+            return openKey(serviceId, integrationKey, dedupKey);
+        }
+    }
+
+    /**
+     * {@link #findOpenForUpdate} for many keys at once, each open incident found locked: one read of
+     * the open incidents of all the keys, then a lock on each one found, in the order of their ids, its
+     * key checked again on the locked row (one resolved meanwhile is looked up anew). A batch of a storm
+     * is mostly new alerts, with no open incident to lock: one statement where there was one a key.
+     * Keyed by {@link OpenKey#key()}.
+     */
+    public Map<String, Optional<IncidentRow>> findOpenForUpdate(java.util.Collection<OpenKey> keys) {
+        Map<String, Optional<IncidentRow>> out = new java.util.HashMap<>();
+        if (keys.isEmpty()) {
+            return out;
+        }
+        List<String> wanted = new java.util.ArrayList<>();
+        keys.forEach(k -> {
+            wanted.add(k.key());
+            wanted.add(openKey(k.serviceId(), k.dedupKey()));
+        });
+        record Candidate(long id, String openKey, boolean keyed) {
+        }
+        Map<String, List<Candidate>> byOpenKey = new java.util.HashMap<>();
+        jdbc.sql("SELECT id, open_key, integration_key_hash FROM incident WHERE open_key IN (:keys)").param("keys", wanted)
+                .query((rs, i) -> new Candidate(rs.getLong(1), rs.getString(2), rs.getString(3) != null))
+                .list().forEach(c -> byOpenKey.computeIfAbsent(c.openKey(), x -> new java.util.ArrayList<>()).add(c));
+        // the same choice as the one-key read: the incident of this integration key, or one of the service's from
+        // before keys were recorded; the older first
+        java.util.TreeMap<Long, OpenKey> toLock = new java.util.TreeMap<>();
+        List<OpenKey> sameIncident = new java.util.ArrayList<>();
+        for (OpenKey k : keys) {
+            Optional<Candidate> found = java.util.stream.Stream.concat(byOpenKey.getOrDefault(k.key(), List.of()).stream(),
+                            k.integrationKey() == null ? java.util.stream.Stream.empty()
+                                    : byOpenKey.getOrDefault(openKey(k.serviceId(), k.dedupKey()), List.of()).stream().filter(c -> !c.keyed()))
+                    .min(java.util.Comparator.comparingLong(Candidate::id));
+            if (found.isEmpty()) {
+                out.put(k.key(), Optional.empty());
+            } else if (toLock.containsKey(found.get().id())) {
+                sameIncident.add(k); // an incident from before keys were recorded, named by two keys: read once it is locked
+            } else {
+                toLock.put(found.get().id(), k);
+            }
+        }
+        toLock.forEach((id, k) -> {
+            Optional<IncidentRow> row = jdbc.sql("SELECT * FROM incident WHERE id = ? AND open_key IN (?, ?) FOR UPDATE")
+                    .params(id, k.key(), openKey(k.serviceId(), k.dedupKey())).query(IncidentStore::map).optional();
+            // resolved (or its key otherwise gone) between the read and the lock: as the one-key read finds it now
+            out.put(k.key(), row.isPresent() ? row : findOpenForUpdate(k.serviceId(), k.integrationKey(), k.dedupKey()));
+        });
+        sameIncident.forEach(k -> out.put(k.key(), findOpenForUpdate(k.serviceId(), k.integrationKey(), k.dedupKey())));
+        return out;
     }
 
     public Optional<IncidentRow> findForUpdate(long id) {

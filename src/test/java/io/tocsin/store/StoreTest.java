@@ -53,6 +53,40 @@ class StoreTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("databases")
+    void manyOpenKeysAreLookedUpTogetherAsEachWouldBeAlone(TestDatabases.Target db) {
+        Stores s = open(db);
+        org.springframework.jdbc.datasource.DriverManagerDataSource ds = new DriverManagerDataSource(db.url(), db.user(), db.password());
+        IncidentStore incidents = new IncidentStore(s.jdbc(), ds);
+        IncidentStore.StateColumns open = new IncidentStore.StateColumns("P1", "TRIGGERED", "PAGE", "{}", 1, null, null);
+        IncidentStore.StateColumns resolved = new IncidentStore.StateColumns("P1", "RESOLVED", "PAGE", "{}", 1, null, T0);
+        // through an integration key; Tocsin's own (no key); one opened before keys were recorded (no key hash)
+        incidents.insert(1, new IncidentStore.Origin("api", "disk", "s", "src", null, null, "key-a"), open, T0);
+        incidents.insert(2, new IncidentStore.Origin("api", "own", "s", "src", null, null, null), open, T0);
+        incidents.insert(3, new IncidentStore.Origin("db", "legacy", "s", "src", null, null, null), open, T0);
+        incidents.insert(4, new IncidentStore.Origin("api", "gone", "s", "src", null, null, "key-a"), resolved, T0);
+        s.jdbc().sql("UPDATE incident SET integration_key_hash = NULL WHERE id = 3").update();
+
+        java.util.List<IncidentStore.OpenKey> keys = java.util.List.of(
+                new IncidentStore.OpenKey("api", "key-a", "disk"),      // its own incident
+                new IncidentStore.OpenKey("api", "key-b", "disk"),      // another key, same dedup key: none
+                new IncidentStore.OpenKey("api", null, "own"),          // Tocsin's own
+                new IncidentStore.OpenKey("db", "key-a", "legacy"),     // the incident from before keys, by any key of its service
+                new IncidentStore.OpenKey("db", "key-b", "legacy"),     // ... by two keys in one batch: both find it
+                new IncidentStore.OpenKey("api", "key-a", "gone"),      // resolved: none
+                new IncidentStore.OpenKey("api", "key-a", "never"));    // none
+        java.util.Map<String, java.util.Optional<IncidentRow>> together = new org.springframework.transaction.support.TransactionTemplate(
+                new org.springframework.jdbc.datasource.DataSourceTransactionManager(ds)).execute(t -> incidents.findOpenForUpdate(keys));
+        assertThat(together).hasSize(keys.size());
+        for (IncidentStore.OpenKey k : keys) {
+            assertThat(together.get(k.key()).map(IncidentRow::id)).as(k.toString())
+                    .isEqualTo(incidents.findOpenForUpdate(k.serviceId(), k.integrationKey(), k.dedupKey()).map(IncidentRow::id));
+        }
+        assertThat(keys.stream().map(k -> together.get(k.key()).map(IncidentRow::id).orElse(0L)).toList())
+                .containsExactly(1L, 0L, 2L, 3L, 3L, 0L, 0L);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
     void auditLogKeepsOrderActorInterfaceAndBeforeAndAfter(TestDatabases.Target db) {
         Stores s = open(db);
         s.audit().record("alice", "api", "config.activate", "config/v1", null, java.util.Map.of("version", 1), "3 files");
