@@ -44,11 +44,11 @@ class H2Durability implements InitializingBean {
                 return;
             }
             org.h2.mvstore.MVStore store = fileStore(c);
-            boolean grouped = store != null && dataSource instanceof TextSafeDataSource;
-            if (grouped) {
-                // first the wait after every commit, then the write delay: no commit in between goes unwritten
-                ((TextSafeDataSource) dataSource).syncCommits(new StoreSync(store));
-            }
+            java.util.Optional<StoreSync> sync = store != null && dataSource instanceof TextSafeDataSource
+                    ? StoreSync.of(store) : java.util.Optional.empty();
+            boolean grouped = sync.isPresent();
+            // first the wait after every commit, then the write delay: no commit in between goes unwritten
+            sync.ifPresent(commits -> ((TextSafeDataSource) dataSource).syncCommits(commits));
             try (Statement st = c.createStatement()) {
                 st.execute(grouped ? "SET WRITE_DELAY 500" : "SET WRITE_DELAY 0");
                 // H2 keeps every replaced chunk for 45 s by default; at hundreds of commits a second that is
