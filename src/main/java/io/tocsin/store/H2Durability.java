@@ -1,5 +1,6 @@
 package io.tocsin.store;
 
+import java.lang.reflect.Method;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -7,31 +8,32 @@ import java.util.List;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.InitializingBean;
+import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
 /**
- * How the embedded H2 database keeps what it acknowledged. H2 writes committed changes to its file up
- * to half a second later by default, so a {@code kill -9} right after a 202 could lose the event it
- * acknowledged (invariant 1). Here every commit through the application's data source returns only
- * once the store has written it to the file (the operating system's cache, which outlives the
- * process), and commits that arrive together share one write ({@link StoreSync}, group commit): H2's
- * own way of making each commit durable (no write delay) wrote the whole store once per commit, one
- * after the other, which in a storm was a third of all CPU. Replaced chunks are kept one second instead
- * of 45. A lock is waited for up to 10 s (H2's default is 2 s). The settings are stored in the
- * database; PostgreSQL needs nothing.
+ * The embedded H2 database writes committed changes to its file up to half a second later by
+ * default, so a {@code kill -9} right after a 202 could lose the event it acknowledged (invariant 1).
+ * With no write delay every commit reaches the file (the operating system's cache, which outlives
+ * the process) before it returns. Replaced chunks are kept one second instead of 45. A lock is waited
+ * for up to 10 s (H2's default is 2 s). The settings are stored in the database; PostgreSQL needs
+ * nothing.
  *
- * <p>H2 keeps its write delay (500 ms, its default) for what it writes by itself: with one, its store's
- * background thread runs, and it also rewrites half-empty chunks and moves live ones together so that
- * the file's space is reused (with no write delay that thread stops and the file only grows: 354 MB for
- * 3,000 incidents in the timer benchmark). An H2 reached over the network (a server of its own) cannot be
- * written from here: there every commit is written as it happens (no write delay), as before.
+ * <p>No write delay has a cost H2 does not document: its store's background thread, which also
+ * rewrites half-empty chunks and moves live ones together so that the file's space is reused, only
+ * runs when there is a write delay. Without it the file only grows (354 MB for 3,000 incidents in
+ * the timer benchmark). {@link #housekeeping()} runs that same step of H2's, on Tocsin's scheduler.
  */
 @Component
-class H2Durability implements InitializingBean {
+class H2Durability implements InitializingBean, DisposableBean {
     private static final Logger LOG = LoggerFactory.getLogger(H2Durability.class);
 
     private final DataSource dataSource;
+    /** The store's own background step and the store it runs on; null on PostgreSQL. */
+    private volatile Method step;
+    private volatile Object fileStore;
 
     H2Durability(DataSource dataSource) {
         this.dataSource = dataSource;
@@ -43,14 +45,8 @@ class H2Durability implements InitializingBean {
             if (!"H2".equals(c.getMetaData().getDatabaseProductName())) {
                 return;
             }
-            org.h2.mvstore.MVStore store = fileStore(c);
-            java.util.Optional<StoreSync> sync = store != null && dataSource instanceof TextSafeDataSource
-                    ? StoreSync.of(store) : java.util.Optional.empty();
-            boolean grouped = sync.isPresent();
-            // first the wait after every commit, then the write delay: no commit in between goes unwritten
-            sync.ifPresent(commits -> ((TextSafeDataSource) dataSource).syncCommits(commits));
             try (Statement st = c.createStatement()) {
-                st.execute(grouped ? "SET WRITE_DELAY 500" : "SET WRITE_DELAY 0");
+                st.execute("SET WRITE_DELAY 0");
                 // H2 keeps every replaced chunk for 45 s by default; at hundreds of commits a second that is
                 // gigabytes of dead pages it cannot reuse yet. One second still lets readers finish (0 is unsafe).
                 st.execute("SET RETENTION_TIME 1000");
@@ -61,26 +57,9 @@ class H2Durability implements InitializingBean {
                 st.execute("SET LOCK_TIMEOUT 10000");
             }
             cacheIdentities(c);
-            if (grouped) {
-                LOG.info("H2: every commit is written to the database file before it returns, commits arriving together in one "
-                        + "write; replaced chunks are reused after 1 s");
-            } else {
-                LOG.info("H2: every commit is written to the database file before it returns (no write delay)");
-            }
+            LOG.info("H2: every commit is written to the database file before it returns; replaced chunks are reused after 1 s");
+            findHousekeeping(c);
         }
-    }
-
-    /** The store of an H2 database running in this process and writing a file; null for one in memory or behind a server. */
-    private static org.h2.mvstore.MVStore fileStore(Connection c) {
-        try {
-            if (c.unwrap(org.h2.jdbc.JdbcConnection.class).getSession() instanceof org.h2.engine.SessionLocal session) {
-                org.h2.mvstore.MVStore store = session.getDatabase().getStore().getMvStore();
-                return store.getFileStore() == null ? null : store;
-            }
-        } catch (SQLException | RuntimeException e) {
-            LOG.warn("H2: cannot reach the store ({}); every commit is written on its own", e.toString());
-        }
-        return null;
     }
 
     /**
@@ -109,4 +88,54 @@ class H2Durability implements InitializingBean {
     }
 
     static final int IDENTITY_CACHE = 1024;
+
+    /**
+     * H2's {@code FileStore.writeInBackground()}: what its background thread does every few hundred
+     * milliseconds (commit what is pending, which with no write delay is nothing; then, by H2's own
+     * judgement of fill rates and of whether the store is idle, rewrite sparse chunks and move chunks
+     * to shrink the file). Package-private in H2, so reached by reflection; when a future H2 renames it,
+     * Tocsin says so once and runs on without it (the file then grows as before).
+     */
+    private void findHousekeeping(Connection c) {
+        try {
+            org.h2.engine.SessionLocal session = (org.h2.engine.SessionLocal) c.unwrap(org.h2.jdbc.JdbcConnection.class).getSession();
+            Object store = session.getDatabase().getStore().getMvStore().getFileStore();
+            Method m = org.h2.mvstore.FileStore.class.getDeclaredMethod("writeInBackground");
+            m.setAccessible(true);
+            fileStore = store;
+            step = m;
+        } catch (ReflectiveOperationException | RuntimeException | SQLException e) {
+            LOG.warn("H2: cannot run the store's housekeeping ({}); the database file will not reuse its space online", e.toString());
+        }
+    }
+
+    /**
+     * Every half second, as H2's own thread would with a write delay of 1.5 s. Synchronized with
+     * {@link #destroy()}: H2 stops its own background thread before it closes the store, and this step
+     * must likewise never run while the store closes (it moves chunks; a step cut by the close could
+     * leave a file the next start cannot read).
+     */
+    @Scheduled(fixedDelay = 500, initialDelay = 500)
+    synchronized void housekeeping() {
+        Method m = step;
+        if (m == null) {
+            return;
+        }
+        try {
+            m.invoke(fileStore);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            step = null;
+            LOG.warn("H2: the store's housekeeping failed and is stopped; the database file will not reuse its space online", e);
+        }
+    }
+
+    /**
+     * Stops the housekeeping, after a step under way has finished. Spring destroys this bean before the
+     * data source it depends on, so the database is closed only after this returns.
+     */
+    @java.lang.Override
+    public synchronized void destroy() {
+        step = null;
+        fileStore = null;
+    }
 }
