@@ -146,9 +146,11 @@ public class IncidentStore {
         java.util.TreeMap<Long, OpenKey> toLock = new java.util.TreeMap<>();
         List<OpenKey> sameIncident = new java.util.ArrayList<>();
         for (OpenKey k : keys) {
-            Optional<Candidate> found = java.util.stream.Stream.concat(byOpenKey.getOrDefault(k.key(), List.of()).stream(),
+            // as stored: the keys went through StoredText on their way in (a NUL is stored as U+FFFD)
+            Optional<Candidate> found = java.util.stream.Stream.concat(byOpenKey.getOrDefault(StoredText.of(k.key()), List.of()).stream(),
                             k.integrationKey() == null ? java.util.stream.Stream.empty()
-                                    : byOpenKey.getOrDefault(openKey(k.serviceId(), k.dedupKey()), List.of()).stream().filter(c -> !c.keyed()))
+                                    : byOpenKey.getOrDefault(StoredText.of(openKey(k.serviceId(), k.dedupKey())), List.of()).stream()
+                                    .filter(c -> !c.keyed()))
                     .min(java.util.Comparator.comparingLong(Candidate::id));
             if (found.isEmpty()) {
                 out.put(k.key(), Optional.empty());

@@ -17,10 +17,18 @@ public final class TokenHash {
     private TokenHash() {
     }
 
+    /**
+     * A new token, never beginning with "-": one in 64 did, and a command line then read it as an option
+     * ({@code --token -hDf1...}: "Expected parameter for option '--token'"). Drawn again in that case.
+     */
     public static String newToken() {
         byte[] bytes = new byte[32];
-        RANDOM.nextBytes(bytes);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        String token;
+        do {
+            RANDOM.nextBytes(bytes);
+            token = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        } while (token.startsWith("-"));
+        return token;
     }
 
     public static String sha256(String token) {
