@@ -111,8 +111,8 @@ public class Dispatcher {
                MessageComposer composer, DeliveryTimeline timeline, Fallback fallback, DeadLetterRedrive redrive, Clock clock,
                TransactionTemplate tx, RetryPolicy retry, DeliveryLeases leases, KillSwitchStore switches,
                @Value("${tocsin.notify.enabled:true}") boolean enabled,
-               @Value("${tocsin.notify.threads:8}") int senderThreads,
-               @Value("${tocsin.notify.per-destination:3}") int perDestination,
+               @Value("${tocsin.notify.threads:16}") int senderThreads,
+               @Value("${tocsin.notify.per-destination:6}") int perDestination,
                @Value("${tocsin.notify.rate-limits:sms=3,voice=2}") String rateLimits,
                @Value("${tocsin.notify.max-attempts:}") String maxAttempts,
                MeterRegistry meters) {

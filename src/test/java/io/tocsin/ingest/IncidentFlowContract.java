@@ -371,6 +371,42 @@ abstract class IncidentFlowContract {
         assertThat(unknown.json().path("errors").get(0).path("field").asString()).isEqualTo("key");
     }
 
+    /**
+     * One group is one transaction whose writes are sent together at its end; an alert that comes back
+     * in the same group (a repeat, a resolution) must still find its incident as the earlier alert left
+     * it, and the numbers the group takes follow each other.
+     */
+    @Test
+    void oneGroupThatOpensRepeatsAndResolvesTheSameAlertsLeavesEachAsIfSentOneByOne() {
+        clock.set(TestClockConfig.START);
+        String fp = "grp" + System.nanoTime();
+        java.util.function.BiFunction<String, String, Map<String, Object>> alert = (name, status) -> Map.of("status", status,
+                "fingerprint", fp + name, "labels", Map.of("alertname", "Group" + name, "severity", "critical"),
+                "annotations", Map.of("summary", name + " " + status));
+        Answer a = api.withToken(null).postJson("/api/v1/integrations/alertmanager/am-api-0123456789", Map.of("version", "4",
+                "status", "firing", "alerts", List.of(alert.apply("a", "firing"), alert.apply("b", "firing"), alert.apply("a", "firing"),
+                        alert.apply("c", "firing"), alert.apply("b", "resolved"))));
+        assertThat(a.status()).as(a.body()).isEqualTo(200);
+
+        JsonNode first = find("alertmanager:" + fp + "a");
+        JsonNode second = find("alertmanager:" + fp + "b");
+        JsonNode third = find("alertmanager:" + fp + "c");
+        assertThat(first.path("status").asString()).isEqualTo("TRIGGERED");
+        assertThat(first.path("event_count").asLong()).isEqualTo(2);
+        assertThat(second.path("status").asString()).isEqualTo("RESOLVED");
+        assertThat(third.path("status").asString()).isEqualTo("TRIGGERED");
+        long n = Long.parseLong(first.path("id").asString().substring(4));
+        assertThat(List.of(second.path("id").asString(), third.path("id").asString())).containsExactly("INC-" + (n + 1), "INC-" + (n + 2));
+
+        // each timeline in the engine's order: the resolved one opened, paged, then resolved
+        List<String> kinds = new ArrayList<>();
+        api.get("/api/v1/incidents/" + second.path("id").asString()).json().path("timeline").forEach(e -> kinds.add(e.path("kind").asString()));
+        assertThat(kinds.get(0)).isEqualTo("OPENED");
+        assertThat(kinds.indexOf("RESOLVED")).isGreaterThan(kinds.indexOf("NOTIFIED")).isGreaterThan(0);
+        assertThat(notified(first.path("id").asString())).hasSize(1);
+        assertThat(notified(third.path("id").asString())).hasSize(1);
+    }
+
     @Test
     void grafanaAlertingWebhooksOpenAndResolveByFingerprint() {
         clock.set(TestClockConfig.START);
