@@ -126,20 +126,13 @@ public class Incidents {
     private List<List<SignalResult>> acceptBatch(List<Request> batch) {
         return tx.execute(status -> {
             Map<String, Optional<IncidentRow>> locked = lockInOrder(batch.stream().flatMap(i -> i.signals().stream()).toList());
-            IncidentStore.Writes writes = store.writes();
-            List<List<SignalResult>> results =
-                    batch.stream().map(i -> i.signals().stream().map(s -> acceptLocked(s, i.via(), locked, writes)).toList()).toList();
-            writes.flush();
-            return results;
+            return batch.stream().map(i -> i.signals().stream().map(s -> acceptLocked(s, i.via(), locked)).toList()).toList();
         });
     }
 
     private List<SignalResult> acceptAllLocked(List<Signal> signals, String via) {
         Map<String, Optional<IncidentRow>> locked = lockInOrder(signals);
-        IncidentStore.Writes writes = store.writes();
-        List<SignalResult> results = signals.stream().map(s -> acceptLocked(s, via, locked, writes)).toList();
-        writes.flush();
-        return results;
+        return signals.stream().map(s -> acceptLocked(s, via, locked)).toList();
     }
 
     private static String openKey(Signal s) {
@@ -159,23 +152,14 @@ public class Incidents {
         return new HashMap<>(store.findOpenForUpdate(byKey.values()));
     }
 
-    /**
-     * One signal of an intake transaction. Its writes join {@code writes}, sent at the transaction's end;
-     * what reads the database sends them first: a later signal of a key this transaction already
-     * handled (it reads the incident as the first left it), and an acknowledgement or resolution (its
-     * audit record and postmortem read and refer to the incident as changed).
-     */
-    private SignalResult acceptLocked(Signal s, String via, Map<String, Optional<IncidentRow>> locked, IncidentStore.Writes writes) {
+    private SignalResult acceptLocked(Signal s, String via, Map<String, Optional<IncidentRow>> locked) {
         Instant now = clock.instant();
         Optional<IncidentRow> read = locked.remove(openKey(s));
-        if (read == null) {
-            writes.flush();
-        }
         Optional<IncidentRow> open = read != null ? read : store.findOpenForUpdate(s.serviceId(), s.integrationKey(), s.dedupKey());
         Optional<IncidentState> before = open.map(r -> StateCodec.read(r.state()));
         long[] number = {-1};
         Intake intake = engine.engine().receive(before, s.alert(s.actor()), () -> {
-            number[0] = writes.nextNumber();
+            number[0] = store.nextNumber();
             return "INC-" + number[0];
         }, now);
         boolean opened = number[0] >= 0;
@@ -184,12 +168,11 @@ public class Incidents {
             Outcome o = intake.outcome().get();
             String actor = s.action() == Signal.Action.TRIGGER ? s.source() : s.actor();
             if (opened) {
-                persistOpened(id, s, o, actor, via, now, writes);
+                persistOpened(id, s, o, actor, via, now);
             } else {
-                persist(id, before.orElse(null), o, actor, via, now, writes);
+                persist(id, before.orElse(null), o, actor, via, now);
             }
             if (s.action() != Signal.Action.TRIGGER && before.isPresent()) {
-                writes.flush();
                 audit.signal(id, s.action(), s.actor(), via, before.get(), o);
             }
         }
@@ -216,7 +199,7 @@ public class Incidents {
                 return Optional.of(new CommandResult(row.get(), false, "the incident is resolved"));
             }
             Outcome o = engine.engine().apply(state, command, clock.instant());
-            persistNow(id, state, o, actor, via, clock.instant());
+            persist(id, state, o, actor, via, clock.instant());
             boolean changed = o.entries().stream().anyMatch(e -> e.kind() != TimelineEntry.Kind.POLICY_CHANGED);
             if (changed) {
                 audit.command(id, command, actor, via, state, o);
@@ -243,7 +226,7 @@ public class Incidents {
     void wakeLocked(IncidentRow row) {
         Instant now = clock.instant();
         IncidentState before = StateCodec.read(row.state());
-        persistNow(row.id(), before, engine.engine().apply(before, new Command.Wake(), now), null, "timer", now);
+        persist(row.id(), before, engine.engine().apply(before, new Command.Wake(), now), null, "timer", now);
     }
 
     /**
@@ -313,31 +296,19 @@ public class Incidents {
         return StateCodec.read(row.state());
     }
 
-    /** {@link #persist}, written before it returns. */
-    private void persistNow(long id, IncidentState before, Outcome o, String actor, String via, Instant now) {
-        IncidentStore.Writes writes = store.writes();
-        persist(id, before, o, actor, via, now, writes);
-        writes.flush();
-    }
-
-    /**
-     * Stores what the engine decided: state, entries, messages (each once, by idempotency key) and the
-     * next wake-up; state, entries and wake-up join {@code writes}. A resolution's postmortem reads
-     * the incident as resolved, so the writes are sent before it.
-     */
-    private void persist(long id, IncidentState before, Outcome o, String actor, String via, Instant now, IncidentStore.Writes writes) {
+    /** Stores what the engine decided: state, entries, messages (each once, by idempotency key) and the next wake-up. */
+    private void persist(long id, IncidentState before, Outcome o, String actor, String via, Instant now) {
         IncidentState s = o.state();
-        writes.update(id, columns(s), now);
-        writes.appendAll(id, entries(id, o, actor, via));
+        store.update(id, columns(s), now);
+        store.appendAll(id, entries(id, o, actor, via));
         for (Outgoing m : o.messages()) {
             store.enqueue(id, m, now);
         }
         if (!o.messages().isEmpty()) {
             events.publishEvent(new MessagesQueued(o.messages().size()));
         }
-        writes.setTimer(id, o.nextWake().orElse(null));
+        store.setTimer(id, o.nextWake().orElse(null));
         if (before != null && before.isOpen() && !s.isOpen() && s.resolvedAt() != null) {
-            writes.flush();
             postmortems.onResolved(id, s, now);
         }
     }
@@ -347,15 +318,15 @@ public class Incidents {
      * left it, and each of entries, messages and wake-up in one statement, for this is what every new
      * alert of a storm costs.
      */
-    private void persistOpened(long id, Signal signal, Outcome o, String actor, String via, Instant now, IncidentStore.Writes writes) {
-        writes.insert(id, new IncidentStore.Origin(signal.serviceId(), signal.dedupKey(), signal.summary(), signal.source(), signal.details(),
+    private void persistOpened(long id, Signal signal, Outcome o, String actor, String via, Instant now) {
+        store.insert(id, new IncidentStore.Origin(signal.serviceId(), signal.dedupKey(), signal.summary(), signal.source(), signal.details(),
                 signal.chatChannel(), signal.integrationKey()), columns(o.state()), now);
-        writes.appendAll(id, entries(id, o, actor, via));
-        writes.enqueueNew(id, o.messages(), now);
+        store.appendAll(id, entries(id, o, actor, via));
+        store.enqueueNew(id, o.messages(), now);
         if (!o.messages().isEmpty()) {
             events.publishEvent(new MessagesQueued(o.messages().size()));
         }
-        writes.addTimer(id, o.nextWake().orElse(null));
+        store.addTimer(id, o.nextWake().orElse(null));
     }
 
     private static IncidentStore.StateColumns columns(IncidentState s) {

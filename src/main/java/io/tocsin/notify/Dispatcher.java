@@ -111,8 +111,8 @@ public class Dispatcher {
                MessageComposer composer, DeliveryTimeline timeline, Fallback fallback, DeadLetterRedrive redrive, Clock clock,
                TransactionTemplate tx, RetryPolicy retry, DeliveryLeases leases, KillSwitchStore switches,
                @Value("${tocsin.notify.enabled:true}") boolean enabled,
-               @Value("${tocsin.notify.threads:16}") int senderThreads,
-               @Value("${tocsin.notify.per-destination:6}") int perDestination,
+               @Value("${tocsin.notify.threads:8}") int senderThreads,
+               @Value("${tocsin.notify.per-destination:3}") int perDestination,
                @Value("${tocsin.notify.rate-limits:sms=3,voice=2}") String rateLimits,
                @Value("${tocsin.notify.max-attempts:}") String maxAttempts,
                MeterRegistry meters) {
@@ -274,29 +274,6 @@ public class Dispatcher {
      * {@link #WIDE_SEARCH_EVERY}.
      */
     private List<Delivery> leaseNext(boolean limitedLane, Instant now, Records records) {
-        // The answers this sender holds are written first, in the lease's transaction but outside the
-        // lease's lock: on PostgreSQL they are a few round trips per delivery, and with them under the
-        // lock every other sender (and every sender ending its batch) waited for them. Rows another
-        // sender of this node leased and has not committed yet are left out of the read as in flight
-        // (leases.took), and another node's SKIP LOCKED passes them by.
-        Destination[] reserved = {null};
-        long[] carrier = {0};
-        try {
-            return records.writtenWith(() -> leaseLocked(limitedLane, now, reserved, carrier));
-        } catch (RuntimeException e) {
-            if (reserved[0] != null) {
-                // the lease rolled back: give the destination its room back
-                inFlight.computeIfPresent(reserved[0], (k, sending) -> {
-                    sending.remove(carrier[0]);
-                    return sending.isEmpty() ? null : sending;
-                });
-            }
-            throw e;
-        }
-    }
-
-    /** Inside the lease's transaction: leases under {@code leasing} and reserves the destination (named in {@code reserved}). */
-    private List<Delivery> leaseLocked(boolean limitedLane, Instant now, Destination[] reserved, long[] carrierOut) {
         synchronized (leasing) {
             long stuckSince = System.nanoTime() - STUCK.toNanos();
             Set<Destination> stuck = inFlight.entrySet().stream()
@@ -305,7 +282,7 @@ public class Dispatcher {
                             && e.getValue().values().stream().anyMatch(started -> started - stuckSince < 0))
                     .map(java.util.Map.Entry::getKey).collect(java.util.stream.Collectors.toUnmodifiableSet());
             boolean[] noRoom = {false};
-            List<Delivery> leased = leaseLeavingOut(stuck, limitedLane, now, noRoom);
+            List<Delivery> leased = leaseLeavingOut(stuck, limitedLane, now, noRoom, records);
             if (leased.isEmpty() && noRoom[0] && System.nanoTime() - lastWideSearch >= wideSearchEvery) {
                 // Everything read was for destinations without room, and a page to anyone else may be waiting
                 // behind their backlog: look past it, leaving out every destination at its limit. That read
@@ -314,7 +291,7 @@ public class Dispatcher {
                 lastWideSearch = System.nanoTime();
                 Set<Destination> full = inFlight.entrySet().stream().filter(e -> e.getValue().size() >= perDestination)
                         .map(java.util.Map.Entry::getKey).collect(java.util.stream.Collectors.toUnmodifiableSet());
-                leased = leaseLeavingOut(full, limitedLane, now, noRoom);
+                leased = leaseLeavingOut(full, limitedLane, now, noRoom, records);
                 wideSearchEvery = leased.isEmpty() ? Math.min(2 * wideSearchEvery, WIDE_SEARCH_AT_LEAST.toNanos()) : WIDE_SEARCH_EVERY.toNanos();
             }
             if (leased.isEmpty() && noRoom[0]) {
@@ -329,24 +306,23 @@ public class Dispatcher {
                     m.put(carrier, started);
                     return m;
                 });
-                reserved[0] = leased.get(0).destination();
-                carrierOut[0] = carrier;
             }
             return leased;
         }
     }
 
     /**
-     * Called holding {@code leasing}, in the transaction that writes the answers a sender holds of its
-     * last deliveries ({@link Records#writtenWith}: one commit where there were two, and a commit of the
-     * embedded database is most of what a delivery costs it; a storm's profile had the lease's commit and
-     * the answers' commit at a third of the senders' time): leases from the first due deliveries,
-     * {@code leftOut} not read at all.
+     * Called holding {@code leasing}: leases from the first due deliveries, {@code leftOut} not read at
+     * all, in the transaction that writes the answers {@code records} holds of this sender's last
+     * deliveries: one commit where there were two, and a commit of the embedded database is most of
+     * what a delivery costs it (a storm's profile: the lease's commit and the answers' commit were a
+     * third of the senders' time).
      */
-    private List<Delivery> leaseLeavingOut(Set<Destination> leftOut, boolean limitedLane, Instant now, boolean[] noRoom) {
+    private List<Delivery> leaseLeavingOut(Set<Destination> leftOut, boolean limitedLane, Instant now, boolean[] noRoom,
+                                           Records records) {
         // The rate-limited lane bundles what waits for a number itself, one delivery at a time.
         int batch = limitedLane ? 1 : BATCH;
-        return deliveries.lease(now, leases.until(now), leases.node(), limits.perMinute().keySet(),
+        List<Delivery> leased = records.writtenWith(() -> deliveries.lease(now, leases.until(now), leases.node(), limits.perMinute().keySet(),
                 limitedLane, leftOut, leases.inFlight(), Math.max(senderThreads, 2 * batch), d -> {
                     boolean room = hasRoom(d);
                     noRoom[0] |= !room;
@@ -354,7 +330,8 @@ public class Dispatcher {
                 }, batch).stream().map(l -> {
                     leases.took(l, "attempt " + l.delivery().attempts());
                     return l.delivery();
-                }).toList();
+                }).toList());
+        return leased;
     }
 
     /** Called holding {@code leasing} (a sender finishing meanwhile only makes room). */

@@ -15,8 +15,6 @@ import org.springframework.stereotype.Repository;
 @Repository
 public class IncidentStore {
     private final JdbcClient jdbc;
-    /** For JDBC batches, which JdbcClient does not offer; the same data source, so the same transaction. */
-    private final org.springframework.jdbc.core.JdbcTemplate batches;
 
     /**
      * The lock {@link #lockFree} takes. PostgreSQL: {@code FOR NO KEY UPDATE}, the lock an update of the
@@ -29,7 +27,6 @@ public class IncidentStore {
 
     public IncidentStore(JdbcClient jdbc, javax.sql.DataSource dataSource) {
         this.jdbc = jdbc;
-        this.batches = new org.springframework.jdbc.core.JdbcTemplate(dataSource);
         String product;
         try (java.sql.Connection c = dataSource.getConnection()) {
             product = c.getMetaData().getDatabaseProductName();
@@ -71,114 +68,29 @@ public class IncidentStore {
      * through (only its hash is stored), or null when Tocsin opened it itself.
      */
     public void insert(long number, Origin o, StateColumns c, Instant openedAt) {
-        jdbc.sql(INSERT_INCIDENT).params(openedRow(number, o, c, openedAt)).update();
-    }
-
-    private static final String INSERT_INCIDENT = """
-            INSERT INTO incident (id, service_id, dedup_key, open_key, summary, source, severity, status, paging, state, details,
-                                  event_count, opened_at, acknowledged_at, resolved_at, updated_at, chat_channel, integration_key_hash)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
-
-    private static Object[] openedRow(long number, Origin o, StateColumns c, Instant openedAt) {
-        return new Object[] {number, o.serviceId(), o.dedupKey(),
-                "RESOLVED".equals(c.status()) ? null : openKey(o.serviceId(), o.integrationKey(), o.dedupKey()),
-                o.summary(), o.source(), c.severity(), c.status(), c.paging(), c.state(), o.details(), c.eventCount(),
-                Timestamps.of(openedAt), Timestamps.of(c.acknowledgedAt()), Timestamps.of(c.resolvedAt()), Timestamps.of(openedAt),
-                o.chatChannel(), o.integrationKey() == null ? null : TokenHash.sha256(o.integrationKey())};
-    }
-
-    /** Writes of the caller's transaction held back until {@link Writes#flush}; see {@link Writes}. */
-    public Writes writes() {
-        return new Writes();
+        jdbc.sql("""
+                INSERT INTO incident (id, service_id, dedup_key, open_key, summary, source, severity, status, paging, state, details,
+                                      event_count, opened_at, acknowledged_at, resolved_at, updated_at, chat_channel, integration_key_hash)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
+                .params(number, o.serviceId(), o.dedupKey(),
+                        "RESOLVED".equals(c.status()) ? null : openKey(o.serviceId(), o.integrationKey(), o.dedupKey()),
+                        o.summary(), o.source(), c.severity(), c.status(), c.paging(), c.state(), o.details(), c.eventCount(),
+                        Timestamps.of(openedAt), Timestamps.of(c.acknowledgedAt()), Timestamps.of(c.resolvedAt()), Timestamps.of(openedAt),
+                        o.chatChannel(), o.integrationKey() == null ? null : TokenHash.sha256(o.integrationKey()))
+                .update();
     }
 
     /**
-     * The writes of an intake transaction, held back and sent together at its end: one JDBC batch per
-     * statement, so on PostgreSQL one round trip per table however many incidents a group commit opens
-     * or updates (one per statement and incident before: five for each new incident, and the intake
-     * writer spent most of a storm waiting for those answers). The statements and rows are those of the
-     * single-incident methods above. Nothing is read back before {@link #flush}: a caller that reads
-     * what it wrote (a second alert of the same incident in the batch) flushes first, and the caller
-     * flushes before its transaction commits.
+     * The next incident number, from one counter row updated in the caller's transaction: numbers have
+     * no gaps, because an opening that rolls back (it lost a race for its dedup key to another node)
+     * gives its number back, which an identity column never does. The row stays locked until the
+     * opening commits, so openings (not repeats, acknowledgements or timers) take their turn. One
+     * statement: the new value comes back as the update's generated key, on H2 and PostgreSQL alike.
      */
-    public final class Writes {
-        private long lastNumber = -1;
-        private boolean numberMoved;
-        private final List<Object[]> opened = new java.util.ArrayList<>();
-        private final List<Object[]> updated = new java.util.ArrayList<>();
-        private final List<Object[]> entries = new java.util.ArrayList<>();
-        private final List<Object[]> messages = new java.util.ArrayList<>();
-        private final List<Object[]> timersCleared = new java.util.ArrayList<>();
-        private final List<Object[]> timersSet = new java.util.ArrayList<>();
-
-        private Writes() {
-        }
-
-        /**
-         * The next incident number, from one counter row locked by the first opening of the transaction
-         * and set to the last number taken at {@link #flush}. Numbers have no gaps, because an opening
-         * that rolls back (it lost a race for its dedup key to another node) gives its number back with
-         * its incident, which an identity column never does; the row stays locked until the opening
-         * commits, so openings (not repeats, acknowledgements or timers) take their turn.
-         */
-        public long nextNumber() {
-            if (lastNumber < 0) {
-                lastNumber = jdbc.sql("SELECT last_number FROM incident_counter WHERE id = 1 FOR UPDATE").query(Long.class).single();
-            }
-            numberMoved = true;
-            return ++lastNumber;
-        }
-
-        public void insert(long number, Origin o, StateColumns c, Instant openedAt) {
-            opened.add(openedRow(number, o, c, openedAt));
-        }
-
-        public void update(long id, StateColumns c, Instant now) {
-            updated.add(updateRow(id, c, now));
-        }
-
-        /** In order: a batch inserts its rows in the order given, so identities keep the engine's order. */
-        public void appendAll(long incidentId, List<EntryRow> rows) {
-            rows.forEach(e -> entries.add(entryRow(incidentId, e)));
-        }
-
-        public void enqueueNew(long incidentId, List<io.tocsin.engine.Outgoing> queued, Instant now) {
-            queued.forEach(m -> messages.add(messageRow(incidentId, m, now)));
-        }
-
-        public void addTimer(long incidentId, Instant due) {
-            if (due != null) {
-                timersSet.add(new Object[] {incidentId, Timestamps.of(due)});
-            }
-        }
-
-        public void setTimer(long incidentId, Instant due) {
-            timersCleared.add(new Object[] {incidentId});
-            addTimer(incidentId, due);
-        }
-
-        /** Sends what is held: incidents before what refers to them, a timer cleared before it is set again. */
-        public void flush() {
-            if (numberMoved) {
-                jdbc.sql("UPDATE incident_counter SET last_number = ? WHERE id = 1").param(lastNumber).update();
-                numberMoved = false;
-            }
-            send(INSERT_INCIDENT, opened);
-            send(UPDATE_INCIDENT, updated);
-            send(INSERT_ENTRY + ENTRY_VALUES, entries);
-            send(INSERT_MESSAGE + MESSAGE_VALUES, messages);
-            send(DELETE_TIMER, timersCleared);
-            send(INSERT_TIMER, timersSet);
-        }
-
-        private void send(String sql, List<Object[]> rows) {
-            if (rows.size() == 1) {
-                jdbc.sql(sql).params(rows.get(0)).update();
-            } else if (!rows.isEmpty()) {
-                batches.batchUpdate(sql, rows);
-            }
-            rows.clear();
-        }
+    public long nextNumber() {
+        org.springframework.jdbc.support.GeneratedKeyHolder keys = new org.springframework.jdbc.support.GeneratedKeyHolder();
+        jdbc.sql("UPDATE incident_counter SET last_number = last_number + 1 WHERE id = 1").update(keys, "last_number");
+        return keys.getKey().longValue();
     }
 
     /**
@@ -355,17 +267,13 @@ public class IncidentStore {
 
     /** Writes the engine's new state; a resolved incident frees its dedup key for a new incident. */
     public void update(long id, StateColumns c, Instant now) {
-        jdbc.sql(UPDATE_INCIDENT).params(updateRow(id, c, now)).update();
-    }
-
-    private static final String UPDATE_INCIDENT = """
-            UPDATE incident SET severity = ?, status = ?, paging = ?, state = ?, event_count = ?, acknowledged_at = ?, resolved_at = ?,
-                   updated_at = ?, open_key = CASE WHEN ? = 'RESOLVED' THEN NULL ELSE open_key END
-            WHERE id = ?""";
-
-    private static Object[] updateRow(long id, StateColumns c, Instant now) {
-        return new Object[] {c.severity(), c.status(), c.paging(), c.state(), c.eventCount(), Timestamps.of(c.acknowledgedAt()),
-                Timestamps.of(c.resolvedAt()), Timestamps.of(now), c.status(), id};
+        jdbc.sql("""
+                UPDATE incident SET severity = ?, status = ?, paging = ?, state = ?, event_count = ?, acknowledged_at = ?, resolved_at = ?,
+                       updated_at = ?, open_key = CASE WHEN ? = 'RESOLVED' THEN NULL ELSE open_key END
+                WHERE id = ?""")
+                .params(c.severity(), c.status(), c.paging(), c.state(), c.eventCount(), Timestamps.of(c.acknowledgedAt()),
+                        Timestamps.of(c.resolvedAt()), Timestamps.of(now), c.status(), id)
+                .update();
     }
 
     public Optional<String> chatChannel(long id) {
@@ -384,19 +292,14 @@ public class IncidentStore {
         }
         List<Object> params = new java.util.ArrayList<>(entries.size() * 10);
         for (EntryRow e : entries) {
-            params.addAll(Arrays.asList(entryRow(incidentId, e)));
+            params.addAll(Arrays.asList(incidentId, Timestamps.of(e.at()), e.kind(), e.actor(), e.via(), e.path(), e.level(), e.trigger(),
+                    e.people().isEmpty() ? null : String.join(",", e.people()), e.text()));
         }
         // Rows of one VALUES list get their identities in the order listed, so the timeline keeps the engine's order.
-        jdbc.sql(INSERT_ENTRY + String.join(", ", java.util.Collections.nCopies(entries.size(), ENTRY_VALUES))).params(params).update();
-    }
-
-    private static final String INSERT_ENTRY =
-            "INSERT INTO incident_entry (incident_id, at, kind, actor, via, path_id, level_id, trigger_id, people, text) VALUES ";
-    private static final String ENTRY_VALUES = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-
-    private static Object[] entryRow(long incidentId, EntryRow e) {
-        return new Object[] {incidentId, Timestamps.of(e.at()), e.kind(), e.actor(), e.via(), e.path(), e.level(), e.trigger(),
-                e.people().isEmpty() ? null : String.join(",", e.people()), e.text()};
+        jdbc.sql("INSERT INTO incident_entry (incident_id, at, kind, actor, via, path_id, level_id, trigger_id, people, text) VALUES "
+                        + String.join(", ", java.util.Collections.nCopies(entries.size(), "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")))
+                .params(params)
+                .update();
     }
 
     public List<EntryRow> timeline(long incidentId) {
@@ -416,18 +319,17 @@ public class IncidentStore {
     /** The first wake-up of an incident just opened (none with null): it has no timer row to replace. */
     public void addTimer(long incidentId, Instant due) {
         if (due != null) {
-            jdbc.sql(INSERT_TIMER).params(incidentId, Timestamps.of(due)).update();
+            jdbc.sql("INSERT INTO incident_timer (incident_id, due_at) VALUES (?, ?)").params(incidentId, Timestamps.of(due)).update();
         }
     }
 
     /** Sets (or clears, with null) the single wake-up of an incident. */
     public void setTimer(long incidentId, Instant due) {
-        jdbc.sql(DELETE_TIMER).param(incidentId).update();
-        addTimer(incidentId, due);
+        jdbc.sql("DELETE FROM incident_timer WHERE incident_id = ?").param(incidentId).update();
+        if (due != null) {
+            jdbc.sql("INSERT INTO incident_timer (incident_id, due_at) VALUES (?, ?)").params(incidentId, Timestamps.of(due)).update();
+        }
     }
-
-    private static final String INSERT_TIMER = "INSERT INTO incident_timer (incident_id, due_at) VALUES (?, ?)";
-    private static final String DELETE_TIMER = "DELETE FROM incident_timer WHERE incident_id = ?";
 
     /** Moves a timer whose processing failed to {@code retryAt}; returns how many times it has failed. */
     public int postponeTimer(long incidentId, Instant retryAt) {
@@ -482,20 +384,15 @@ public class IncidentStore {
         }
         List<Object> params = new java.util.ArrayList<>(messages.size() * 11);
         for (io.tocsin.engine.Outgoing m : messages) {
-            params.addAll(Arrays.asList(messageRow(incidentId, m, now)));
+            params.addAll(Arrays.asList(incidentId, m.key(), m.recipient(), m.text(), Timestamps.of(now), Timestamps.of(m.at()), m.kind().name(),
+                    m.cause().name(), m.path(), m.level(), m.trigger()));
         }
-        jdbc.sql(INSERT_MESSAGE + String.join(", ", java.util.Collections.nCopies(messages.size(), MESSAGE_VALUES))).params(params).update();
-    }
-
-    private static final String INSERT_MESSAGE = """
-            INSERT INTO outbox (incident_id, idempotency_key, person_id, reason, status, attempts, next_attempt_at, created_at, kind,
-                                cause, path_id, level_id, trigger_id)
-            VALUES """;
-    private static final String MESSAGE_VALUES = "(?, ?, ?, ?, 'PENDING', 0, ?, ?, ?, ?, ?, ?, ?)";
-
-    private static Object[] messageRow(long incidentId, io.tocsin.engine.Outgoing m, Instant now) {
-        return new Object[] {incidentId, m.key(), m.recipient(), m.text(), Timestamps.of(now), Timestamps.of(m.at()), m.kind().name(),
-                m.cause().name(), m.path(), m.level(), m.trigger()};
+        jdbc.sql("""
+                INSERT INTO outbox (incident_id, idempotency_key, person_id, reason, status, attempts, next_attempt_at, created_at, kind,
+                                    cause, path_id, level_id, trigger_id)
+                VALUES """ + String.join(", ", java.util.Collections.nCopies(messages.size(), "(?, ?, ?, ?, 'PENDING', 0, ?, ?, ?, ?, ?, ?, ?)")))
+                .params(params)
+                .update();
     }
 
     /** Queues one message the engine decided; a key already queued (a retry, another node) is ignored. */
@@ -504,7 +401,13 @@ public class IncidentStore {
         if (existing > 0) {
             return false;
         }
-        jdbc.sql(INSERT_MESSAGE + MESSAGE_VALUES).params(messageRow(incidentId, m, now)).update();
+        jdbc.sql("""
+                INSERT INTO outbox (incident_id, idempotency_key, person_id, reason, status, attempts, next_attempt_at, created_at, kind,
+                                    cause, path_id, level_id, trigger_id)
+                VALUES (?, ?, ?, ?, 'PENDING', 0, ?, ?, ?, ?, ?, ?, ?)""")
+                .params(incidentId, m.key(), m.recipient(), m.text(), Timestamps.of(now), Timestamps.of(m.at()), m.kind().name(),
+                        m.cause().name(), m.path(), m.level(), m.trigger())
+                .update();
         return true;
     }
 

@@ -372,9 +372,10 @@ abstract class IncidentFlowContract {
     }
 
     /**
-     * One group is one transaction whose writes are sent together at its end; an alert that comes back
-     * in the same group (a repeat, a resolution) must still find its incident as the earlier alert left
-     * it, and the numbers the group takes follow each other.
+     * One group is one transaction; an alert that comes back in the same group (a repeat, a resolution)
+     * must find its incident as the earlier alert left it, and the numbers the group takes follow each
+     * other. (It caught a version of intake that held a transaction's writes back to its end without
+     * sending them before re-reading a key: a 500.)
      */
     @Test
     void oneGroupThatOpensRepeatsAndResolvesTheSameAlertsLeavesEachAsIfSentOneByOne() {
