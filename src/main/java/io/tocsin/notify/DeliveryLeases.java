@@ -17,6 +17,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
  * How long a node holds a delivery it is sending, and what happens when the node dies holding it.
@@ -96,6 +98,20 @@ class DeliveryLeases {
     void took(Leased leased, String as) {
         Delivery d = leased.delivery();
         held.add(d.id());
+        // The lease is this node's only if its transaction commits. One that rolls back (a commit refused,
+        // the database gone between the lease and its commit) must not leave the delivery here: a delivery
+        // this node believes it is sending is left out of its every lease, so on a single node it would
+        // never go out again, and renewals would keep any other node from it once the database is back.
+        if (TransactionSynchronizationManager.isSynchronizationActive()) {
+            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                @Override
+                public void afterCompletion(int status) {
+                    if (status != STATUS_COMMITTED) {
+                        release(d.id());
+                    }
+                }
+            });
+        }
         if (!leased.takenOver()) {
             return;
         }

@@ -377,8 +377,13 @@ public class Dispatcher {
             try {
                 List<Delivery> rest = leased.subList(done, leased.size());
                 if (!rest.isEmpty()) {
-                    tx.executeWithoutResult(s -> rest.forEach(d -> deliveries.unlease(d.id())));
-                    rest.forEach(d -> leases.release(d.id()));
+                    try {
+                        tx.executeWithoutResult(s -> rest.forEach(d -> deliveries.unlease(d.id())));
+                    } finally {
+                        // Even when handing them back failed (the database went away mid-send): their leases
+                        // then run out unrenewed and they go out by a later lease, on this node or another.
+                        rest.forEach(d -> leases.release(d.id()));
+                    }
                 }
             } finally {
                 inFlight.computeIfPresent(first.destination(), (k, sending) -> {
@@ -460,12 +465,7 @@ public class Dispatcher {
         Instant now = time.get();
         Optional<IncidentRow> incident = d.incidentId() == null ? Optional.empty() : incidents.find(d.incidentId());
         if ("PAGE".equals(d.kind()) && incident.isPresent() && !"TRIGGERED".equals(incident.get().status())) {
-            String why = incident.get().status().toLowerCase() + " before this page went out";
-            tx.executeWithoutResult(s -> {
-                deliveries.cancel(d.id(), why);
-                timeline.say(d.incidentId(), "DELIVERY_CANCELLED", List.of(d.personId()), d.channel() + " to " + d.personId()
-                        + " by " + d.contactMethod() + " not sent: " + why);
-            });
+            cancelPage(d, incident.get());
             return true;
         }
         if (AutomatedActions.effect(d.channel(), d.personId(), switches::isOn) == AutomatedActions.Effect.SUPPRESS) {
@@ -537,6 +537,16 @@ public class Dispatcher {
         return wentThrough;
     }
 
+    /** A page of an incident no longer triggered is not sent: cancelled, and said so on its timeline. */
+    private void cancelPage(Delivery d, IncidentRow incident) {
+        String why = incident.status().toLowerCase() + " before this page went out";
+        tx.executeWithoutResult(s -> {
+            deliveries.cancel(d.id(), why);
+            timeline.say(d.incidentId(), "DELIVERY_CANCELLED", List.of(d.personId()), d.channel() + " to " + d.personId()
+                    + " by " + d.contactMethod() + " not sent: " + why);
+        });
+    }
+
     /** Other deliveries due for the same number; pages of incidents no longer triggered are cancelled, not bundled. */
     private List<Delivery> bundleable(Delivery carrier, Instant now) {
         List<Delivery> leased = tx.execute(s -> deliveries.leaseSameDestination(carrier, now, leases.until(now), leases.node()).stream()
@@ -545,19 +555,22 @@ public class Dispatcher {
                     return l.delivery();
                 }).toList());
         List<Delivery> out = new java.util.ArrayList<>();
-        for (Delivery b : leased == null ? List.<Delivery>of() : leased) {
-            Optional<IncidentRow> i = b.incidentId() == null ? Optional.empty() : incidents.find(b.incidentId());
-            if ("PAGE".equals(b.kind()) && i.isPresent() && !"TRIGGERED".equals(i.get().status())) {
-                String why = i.get().status().toLowerCase() + " before this page went out";
-                tx.executeWithoutResult(s -> {
-                    deliveries.cancel(b.id(), why);
-                    timeline.say(b.incidentId(), "DELIVERY_CANCELLED", List.of(b.personId()), b.channel() + " to " + b.personId()
-                            + " by " + b.contactMethod() + " not sent: " + why);
-                });
-                leases.release(b.id());
-            } else {
-                out.add(b);
+        List<Delivery> taken = leased == null ? List.of() : leased;
+        try {
+            for (Delivery b : taken) {
+                Optional<IncidentRow> i = b.incidentId() == null ? Optional.empty() : incidents.find(b.incidentId());
+                if ("PAGE".equals(b.kind()) && i.isPresent() && !"TRIGGERED".equals(i.get().status())) {
+                    cancelPage(b, i.get());
+                    leases.release(b.id());
+                } else {
+                    out.add(b);
+                }
             }
+        } catch (RuntimeException e) {
+            // The database went away while sorting them: none is this sender's any more; their leases run
+            // out unrenewed and they go out by a later lease.
+            taken.forEach(b -> leases.release(b.id()));
+            throw e;
         }
         return out;
     }

@@ -1,7 +1,13 @@
 package io.tocsin.notify;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.tocsin.testing.TestDatabases;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -16,5 +22,39 @@ class DeliveryResilienceOnPostgresTest extends DeliveryResilienceContract {
         TestDatabases.Target db = TestDatabases.postgres();
         TestDatabases.use(registry, db);
         providers(registry);
+    }
+
+    @Autowired
+    DataSource dataSource;
+
+    /**
+     * The commit of a lease is refused (PostgreSQL runs a deferred constraint trigger at commit: the way
+     * a commit fails when the database goes away between the lease and its commit, made exact). The
+     * delivery was never this node's, so the next poll leases and sends it. Before, the sender had
+     * already counted it as its own, left it out of every later lease, and the page never went out
+     * while the server ran.
+     */
+    @Test
+    void aLeaseWhoseCommitIsRefusedIsLeasedAgainAndThePageGoesOut() {
+        JdbcTemplate sql = new JdbcTemplate(dataSource);
+        sql.execute("CREATE SEQUENCE refused_lease_commits");
+        sql.execute("CREATE FUNCTION refuse_first_lease_commit() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+                + "IF nextval('refused_lease_commits') = 1 THEN RAISE EXCEPTION 'commit refused by the test'; END IF; "
+                + "RETURN NULL; END $$");
+        sql.execute("CREATE CONSTRAINT TRIGGER refuse_lease_commit AFTER UPDATE ON notification DEFERRABLE INITIALLY DEFERRED "
+                + "FOR EACH ROW WHEN (NEW.attempts > OLD.attempts) EXECUTE FUNCTION refuse_first_lease_commit()");
+        try {
+            String summary = "refused lease " + System.nanoTime();
+            String id = trigger(CAROL, summary);
+            awaitDelivery(id, "hook", d -> d.path("status").asString().equals("SENT"));
+            // The refusal did happen (the sequence was drawn at a commit), and the page went out once.
+            assertThat(sql.queryForObject("SELECT last_value FROM refused_lease_commits", Long.class)).isGreaterThanOrEqualTo(1L);
+            assertThat(pages("/hook/carol", summary)).hasSize(1);
+            assertThat(delivery(id, "hook").orElseThrow().path("attempts").asInt()).isEqualTo(1);
+        } finally {
+            sql.execute("DROP TRIGGER refuse_lease_commit ON notification");
+            sql.execute("DROP FUNCTION refuse_first_lease_commit()");
+            sql.execute("DROP SEQUENCE refused_lease_commits");
+        }
     }
 }

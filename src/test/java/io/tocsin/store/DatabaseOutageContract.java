@@ -3,7 +3,9 @@ package io.tocsin.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.tocsin.testing.FakeProvider;
 import io.tocsin.testing.StoppableDatabase;
+import io.tocsin.testing.TestOrganisations;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -42,13 +44,15 @@ import org.springframework.test.annotation.DirtiesContext;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "tocsin.admin-token=" + DatabaseOutageContract.TOKEN,
-        "tocsin.config.path=src/test/resources/orgs/acme",
         "tocsin.admin-token-file=target/test-admin-token",
         "tocsin.ingest.rate-per-minute=1000000", "tocsin.ingest.burst=1000000"})
 @DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
 abstract class DatabaseOutageContract {
     static final String TOKEN = "outage-token-0123456789";
-    static final String KEY = "a1111111111111111111111111111111";
+    /** Carol's service in the delivery organisation: every alert pages her at once through a webhook. */
+    static final String KEY = "d2222222222222222222222222222222";
+    static final FakeProvider HOOKS = new FakeProvider();
+    static final java.nio.file.Path ORG = TestOrganisations.copy("src/test/resources/orgs/delivery", "${HOOK}", HOOKS.baseUrl());
     static final Duration OUTAGE = Duration.ofSeconds(Long.parseLong(System.getenv().getOrDefault("TOCSIN_OUTAGE_SECONDS",
             System.getProperty("tocsin.outage.seconds", "5"))));
     static final Duration WITHIN = Duration.ofSeconds(2);
@@ -72,6 +76,12 @@ abstract class DatabaseOutageContract {
 
     abstract StoppableDatabase database();
 
+    @org.springframework.test.context.DynamicPropertySource
+    static void organisation(org.springframework.test.context.DynamicPropertyRegistry registry) {
+        registry.add("tocsin.config.path", ORG::toString);
+        registry.add("tocsin.notify.ntfy.base-url", () -> HOOKS.baseUrl() + "/ntfy");
+    }
+
     @AfterEach
     void stopLoad() {
         if (load != null) {
@@ -86,6 +96,10 @@ abstract class DatabaseOutageContract {
         load.scheduleAtFixedRate(this::readIncidents, 25, 500, TimeUnit.MILLISECONDS);
         await().atMost(Duration.ofSeconds(60)).until(() -> answered(202, 0) >= 20);
 
+        ch.qos.logback.classic.Logger root = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> log = new ch.qos.logback.core.read.ListAppender<>();
+        log.start();
+        root.addAppender(log);
         database().stop();
         long down = System.nanoTime();
         // Health and readiness say so at once, without waiting on the database; liveness stays UP.
@@ -95,6 +109,19 @@ abstract class DatabaseOutageContract {
         await().atMost(OUTAGE.plusSeconds(60)).pollInterval(Duration.ofMillis(200))
                 .until(() -> System.nanoTime() - down >= OUTAGE.toNanos() && answered(503, down) >= 10);
         assertThat(health("/actuator/health")).isEqualTo(503);
+
+        root.detachAppender(log);
+        // The background polls say the database is away in a line each now and then, not a stack trace each
+        // per poll (every 200 ms) that buries everything else an operator reads during the outage.
+        List<ch.qos.logback.classic.spi.ILoggingEvent> polls = List.copyOf(log.list).stream()
+                .filter(e -> e.getLoggerName().contains("TaskUtils") || e.getLoggerName().endsWith("ScheduledWorkErrors")).toList();
+        assertThat(polls).as("background polls' log lines during the outage").isNotEmpty().allSatisfy(e -> {
+            assertThat(e.getLoggerName()).endsWith("ScheduledWorkErrors");
+            assertThat(e.getThrowableProxy()).isNull();
+            assertThat(e.getFormattedMessage()).contains("the database cannot be reached");
+        });
+        assertThat(polls.stream().collect(Collectors.groupingBy(e -> e.getFormattedMessage().split(":")[0], Collectors.counting())))
+                .allSatisfy((where, lines) -> assertThat(lines).as(where).isLessThanOrEqualTo(1 + OUTAGE.toSeconds() / 10 + 1));
 
         long starting = System.nanoTime();
         database().start();
@@ -128,6 +155,21 @@ abstract class DatabaseOutageContract {
         // Every alert answered 2xx is in the database.
         Set<String> accepted = all.stream().filter(c -> c.event() && c.status() == 202).map(Call::dedupKey).collect(Collectors.toSet());
         assertThat(storedDedupKeys()).containsAll(accepted);
+        // And every one of them pages Carol, those whose lease, answer or hand-back the outage cut off
+        // included (a lease that did not commit once left its page out of every later lease of the node).
+        // Within the lease of an answer that was lost (provider timeout plus margin) and a poll or two.
+        await("a page for every alert accepted").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
+                .until(() -> unpaged(accepted).isEmpty());
+    }
+
+    /** Accepted alerts whose page Carol's webhook has not received. */
+    static Set<String> unpaged(Set<String> accepted) {
+        Set<String> paged = HOOKS.requests(r -> r.path().equals("/hook/carol")).stream()
+                .map(r -> java.util.regex.Pattern.compile("API down (outage-[0-9]+);").matcher(r.body()))
+                .filter(java.util.regex.Matcher::find).map(m -> m.group(1)).collect(Collectors.toSet());
+        Set<String> missing = new HashSet<>(accepted);
+        missing.removeAll(paged);
+        return missing;
     }
 
     long answered(int status, long sentAfter) {
@@ -139,7 +181,7 @@ abstract class DatabaseOutageContract {
         send(true, dedup, HttpRequest.newBuilder(URI.create(base() + "/v2/enqueue"))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"routing_key\":\"" + KEY + "\",\"event_action\":\"trigger\",\"dedup_key\":\""
-                        + dedup + "\",\"payload\":{\"summary\":\"API down\",\"source\":\"probe\",\"severity\":\"critical\"}}")));
+                        + dedup + "\",\"payload\":{\"summary\":\"API down " + dedup + ";\",\"source\":\"probe\",\"severity\":\"critical\"}}")));
     }
 
     void readIncidents() {
