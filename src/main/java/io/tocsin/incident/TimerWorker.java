@@ -20,6 +20,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 @Component
 public class TimerWorker {
     private static final Logger LOG = LoggerFactory.getLogger(TimerWorker.class);
+    private static final io.tocsin.store.OutageLog OUTAGE = new io.tocsin.store.OutageLog(LOG);
 
     private final IncidentStore store;
     private final io.micrometer.core.instrument.Timer lag;
@@ -155,6 +156,11 @@ public class TimerWorker {
             });
             return fired == null ? 0 : fired;
         } catch (RuntimeException e) {
+            if (OUTAGE.quietly("firing due timers", e)) {
+                // Nothing is wrong with these incidents: their timers stay due and fire once it is back,
+                // not postponed by a backoff or noted on their timelines as failures.
+                return 0;
+            }
             if (claimed.isEmpty()) {
                 LOG.error("claiming due timers failed; retrying on the next poll", e);
                 return 0;

@@ -44,6 +44,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 @Component
 public class Dispatcher {
     private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
+    private static final io.tocsin.store.OutageLog OUTAGE = new io.tocsin.store.OutageLog(LOG);
 
     private final NotificationStore deliveries;
     private final IncidentStore incidents;
@@ -235,7 +236,9 @@ public class Dispatcher {
                 }
             }
         } catch (RuntimeException e) {
-            LOG.error("notification expansion failed; retrying on the next poll", e);
+            if (!OUTAGE.quietly("expanding notifications", e)) {
+                LOG.error("notification expansion failed; retrying on the next poll", e);
+            }
         }
     }
 
@@ -251,7 +254,9 @@ public class Dispatcher {
                 records.flush();
             }
         } catch (RuntimeException e) {
-            LOG.error("notification delivery failed; retrying on the next poll", e);
+            if (!OUTAGE.quietly("delivering notifications", e)) {
+                LOG.error("notification delivery failed; retrying on the next poll", e);
+            }
         } finally {
             if (limitedLane) {
                 limitedLaneBusy.set(false);

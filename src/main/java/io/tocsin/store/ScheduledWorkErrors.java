@@ -1,7 +1,5 @@
 package io.tocsin.store;
 
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.task.ThreadPoolTaskSchedulerCustomizer;
@@ -10,19 +8,15 @@ import org.springframework.stereotype.Component;
 import org.springframework.util.ErrorHandler;
 
 /**
- * What a background poll (heartbeats, following other nodes' configuration, housekeeping) that fails
- * writes to the log. While the database is down every poll fails every few hundred milliseconds, and
- * Spring's default wrote a full stack trace for each: an operator reading the log during an outage
- * got pages of identical traces that hid everything else. An unreachable database is one line, at most
- * once every {@link #QUIET_FOR_SECONDS} seconds per poll and kind of failure (the health endpoint
- * already says DOWN); every other failure keeps its stack trace.
+ * What a scheduled poll (heartbeats, following other nodes' configuration, housekeeping) that fails
+ * writes to the log: an unreachable database in a line now and then ({@link OutageLog}) instead of
+ * Spring's stack trace on every poll; every other failure with its trace.
  */
 @Component
 class ScheduledWorkErrors implements ThreadPoolTaskSchedulerCustomizer, ErrorHandler {
     private static final Logger LOG = LoggerFactory.getLogger(ScheduledWorkErrors.class);
-    static final long QUIET_FOR_SECONDS = 10;
 
-    private final ConcurrentHashMap<String, Long> lastSaid = new ConcurrentHashMap<>();
+    private final OutageLog outage = new OutageLog(LOG);
 
     @Override
     public void customize(ThreadPoolTaskScheduler scheduler) {
@@ -31,18 +25,9 @@ class ScheduledWorkErrors implements ThreadPoolTaskSchedulerCustomizer, ErrorHan
 
     @Override
     public void handleError(Throwable failure) {
-        if (!DatabaseFailures.isUnavailable(failure)) {
+        if (!outage.quietly(where(failure), failure)) {
             LOG.error("a background task failed; it runs again at its next turn", failure);
-            return;
         }
-        String where = where(failure);
-        long now = System.nanoTime();
-        Long last = lastSaid.get(where);
-        if (last != null && now - last < TimeUnit.SECONDS.toNanos(QUIET_FOR_SECONDS)) {
-            return;
-        }
-        lastSaid.put(where, now);
-        LOG.warn("{}: the database cannot be reached ({}); retrying at its next turn", where, rootMessage(failure));
     }
 
     /** The outermost frame of Tocsin's own code, the scheduled method itself: which poll failed. */
@@ -54,13 +39,5 @@ class ScheduledWorkErrors implements ThreadPoolTaskSchedulerCustomizer, ErrorHan
             }
         }
         return where;
-    }
-
-    private static String rootMessage(Throwable failure) {
-        Throwable root = failure;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return root.getClass().getSimpleName() + ": " + root.getMessage();
     }
 }

@@ -114,12 +114,14 @@ abstract class DatabaseOutageContract {
         // The background polls say the database is away in a line each now and then, not a stack trace each
         // per poll (every 200 ms) that buries everything else an operator reads during the outage.
         List<ch.qos.logback.classic.spi.ILoggingEvent> polls = List.copyOf(log.list).stream()
-                .filter(e -> e.getLoggerName().contains("TaskUtils") || e.getLoggerName().endsWith("ScheduledWorkErrors")).toList();
+                .filter(e -> e.getLoggerName().contains("TaskUtils") || e.getLoggerName().endsWith("ScheduledWorkErrors")
+                        || e.getLoggerName().endsWith("TimerWorker") || e.getLoggerName().endsWith("Dispatcher")).toList();
         assertThat(polls).as("background polls' log lines during the outage").isNotEmpty().allSatisfy(e -> {
-            assertThat(e.getLoggerName()).endsWith("ScheduledWorkErrors");
-            assertThat(e.getThrowableProxy()).isNull();
+            assertThat(e.getLoggerName()).doesNotContain("TaskUtils");
+            assertThat(e.getThrowableProxy()).as(e.getFormattedMessage()).isNull();
             assertThat(e.getFormattedMessage()).contains("the database cannot be reached");
         });
+        assertThat(polls).anyMatch(e -> e.getLoggerName().endsWith("TimerWorker"));
         assertThat(polls.stream().collect(Collectors.groupingBy(e -> e.getFormattedMessage().split(":")[0], Collectors.counting())))
                 .allSatisfy((where, lines) -> assertThat(lines).as(where).isLessThanOrEqualTo(1 + OUTAGE.toSeconds() / 10 + 1));
 
@@ -160,6 +162,11 @@ abstract class DatabaseOutageContract {
         // Within the lease of an answer that was lost (provider timeout plus margin) and a poll or two.
         await("a page for every alert accepted").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
                 .until(() -> unpaged(accepted).isEmpty());
+        // No node stopped: a page whose answer the outage kept from being written went out again, and its
+        // timeline says that, never that a node died while sending it.
+        assertThat(timelineTexts("DELIVERY_ABANDONED")).allSatisfy(text -> assertThat(text).contains("this node's answer for it was never recorded")
+                .doesNotContain("stopped while sending"));
+        assertThat(timelineTexts("DELIVERY_TAKEN_OVER")).isEmpty();
     }
 
     /** Accepted alerts whose page Carol's webhook has not received. */
@@ -208,6 +215,20 @@ abstract class DatabaseOutageContract {
                 HttpResponse.BodyHandlers.ofString()).statusCode();
         assertThat(Duration.ofNanos(System.nanoTime() - start)).as("%s answered at once", path).isLessThan(Duration.ofSeconds(1));
         return status;
+    }
+
+    List<String> timelineTexts(String kind) throws Exception {
+        List<String> texts = new java.util.ArrayList<>();
+        try (Connection c = DriverManager.getConnection(database().jdbcUrl(), database().user(), "");
+             java.sql.PreparedStatement st = c.prepareStatement("SELECT text FROM incident_entry WHERE kind = ?")) {
+            st.setString(1, kind);
+            try (ResultSet rs = st.executeQuery()) {
+                while (rs.next()) {
+                    texts.add(rs.getString(1));
+                }
+            }
+        }
+        return texts;
     }
 
     Set<String> storedDedupKeys() throws Exception {
