@@ -66,8 +66,13 @@ final class TokenScopes {
             if (who == null || !who.isAuthenticated() || who.getAuthorities().stream().noneMatch(a -> wanted.equals(a.getAuthority()))) {
                 return new AuthorizationDecision(false);
             }
-            Optional<Permissions.Refusal> refusal = ApiSecurity.caller(who).flatMap(caller -> permissions.check(caller,
-                    scope == Scope.ADMIN ? Permissions.Action.ADMINISTER : Permissions.Action.READ, Set.of()));
+            Optional<Long> incident = Permissions.incidentOf(context.getRequest().getRequestURI()
+                    .substring(context.getRequest().getContextPath().length()));
+            Optional<Permissions.Refusal> refusal = ApiSecurity.caller(who).flatMap(caller -> scope == Scope.ADMIN
+                    ? permissions.check(caller, Permissions.Action.ADMINISTER, Set.of())
+                    // an incident's own paths: also whoever it paged, holding no role (the controller decides acting)
+                    : incident.isPresent() ? permissions.toReach(caller, incident.get())
+                    : permissions.check(caller, Permissions.Action.READ, Set.of()));
             refusal.ifPresent(r -> context.getRequest().setAttribute(REFUSAL, r));
             return new AuthorizationDecision(refusal.isEmpty());
         });

@@ -209,11 +209,46 @@ public class Permissions {
         if (byRole.isEmpty() || byRole.get().scope() != null || caller.kind() != Kind.PERSON) {
             return byRole;
         }
-        String person = caller.person();
-        boolean ofTheIncident = incidents.readableState(incident).map(s -> s.engaged().contains(person) || s.paged().contains(person)
-                || s.assignees().contains(person) || s.roles().containsValue(person) || person.equals(s.acknowledgedBy())).orElse(false);
-        return ofTheIncident ? Optional.empty() : byRole;
+        return isOneOfItsPeople(caller.person(), incident) ? Optional.empty() : byRole;
     }
+
+    /**
+     * May {@code caller} reach incident {@code number} at all (read it, and ask to act on it, which
+     * {@link #toRespond} then decides)? Any role, anywhere, reads; a person holding none may still reach
+     * an incident that paged or notified them, was handed to them or gave them one of its roles: the page
+     * that woke them links to it, and they may work it. Every other incident (and every list) stays refused.
+     */
+    public Optional<Refusal> toReach(Issued caller, long number) {
+        Optional<Refusal> byRole = check(caller, Action.READ, Set.of());
+        if (byRole.isEmpty() || byRole.get().scope() != null || caller.kind() != Kind.PERSON) {
+            return byRole;
+        }
+        return incidents.find(number).filter(row -> isOneOfItsPeople(caller.person(), row)).isPresent() ? Optional.empty() : byRole;
+    }
+
+    private boolean isOneOfItsPeople(String person, IncidentRow incident) {
+        return incidents.readableState(incident).map(s -> s.engaged().contains(person) || s.paged().contains(person)
+                || s.assignees().contains(person) || s.roles().containsValue(person) || person.equals(s.acknowledgedBy())).orElse(false);
+    }
+
+    /**
+     * The incident a request is about, from its path ({@code /api/v1/incidents/INC-42/...},
+     * {@code /ui/incidents/42/postmortem}), or empty: what {@link #toReach} is asked about.
+     */
+    public static Optional<Long> incidentOf(String path) {
+        java.util.regex.Matcher m = INCIDENT_PATH.matcher(path);
+        if (!m.matches()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Long.parseLong(m.group(1)));
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static final java.util.regex.Pattern INCIDENT_PATH = java.util.regex.Pattern.compile(
+            "/(?:api/v1|ui)/incidents/(?:[Ii][Nn][Cc]-)?([0-9]{1,18})(?:/[^/]+)?/?");
 
     public void requireToRespond(Issued caller, IncidentRow incident) {
         toRespond(caller, incident).ifPresent(r -> {

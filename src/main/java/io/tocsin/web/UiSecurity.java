@@ -52,12 +52,18 @@ class UiSecurity {
     }
 
     private static boolean mayRead(org.springframework.security.core.Authentication who, ApiTokenStore tokens,
-                                   io.tocsin.incident.Permissions permissions) {
+                                   io.tocsin.incident.Permissions permissions, jakarta.servlet.http.HttpServletRequest request) {
         if (who == null || !who.isAuthenticated() || who instanceof org.springframework.security.authentication.AnonymousAuthenticationToken) {
             return false;
         }
-        return who.getAuthorities().stream().anyMatch(a -> "SCOPE_read".equals(a.getAuthority()))
-                && permissions.check(Sessions.caller(tokens, who), io.tocsin.incident.Permissions.Action.READ, java.util.Set.of()).isEmpty();
+        if (who.getAuthorities().stream().noneMatch(a -> "SCOPE_read".equals(a.getAuthority()))) {
+            return false;
+        }
+        // an incident's own pages: also whoever it paged, holding no role (its page decides the buttons)
+        java.util.Optional<Long> incident = io.tocsin.incident.Permissions.incidentOf(
+                request.getRequestURI().substring(request.getContextPath().length()));
+        return (incident.isPresent() ? permissions.toReach(Sessions.caller(tokens, who), incident.get())
+                : permissions.check(Sessions.caller(tokens, who), io.tocsin.incident.Permissions.Action.READ, java.util.Set.of())).isEmpty();
     }
 
     @Bean
@@ -114,11 +120,12 @@ class UiSecurity {
                         // a session acts with its token's scopes: reading pages needs read (and, where roles are
                         // granted, a role: Permissions), every form write; what a form changes is decided by its page
                         .requestMatchers(org.springframework.http.HttpMethod.GET, "/ui", "/ui/**").access((authentication, context) ->
-                                new org.springframework.security.authorization.AuthorizationDecision(mayRead(authentication.get(), tokens, permissions)))
+                                new org.springframework.security.authorization.AuthorizationDecision(mayRead(authentication.get(), tokens, permissions,
+                                        context.getRequest())))
                         .anyRequest().access((authentication, context) -> new org.springframework.security.authorization.AuthorizationDecision(
                                 authentication.get() != null && authentication.get().getAuthorities().stream()
                                         .anyMatch(g -> "SCOPE_write".equals(g.getAuthority()))
-                                        && mayRead(authentication.get(), tokens, permissions))));
+                                        && mayRead(authentication.get(), tokens, permissions, context.getRequest()))));
         return http.build();
     }
 

@@ -775,4 +775,43 @@ abstract class RolesMatrixContract {
         assertThat(refused.body()).contains("id=\"forbidden\"").contains("responder role in team backend");
         assertThat(admin.get("/api/v1/incidents/" + backend).json().path("incident").path("status").asString()).isEqualTo("ACKNOWLEDGED");
     }
+
+    /**
+     * A person holding no role whom an incident reaches (here: handed to them) may open that incident, in
+     * the API and the UI, and answer it: the page that woke them links to it. Nothing else: not another
+     * incident, not the list, not the dashboard.
+     */
+    @Test
+    void aPersonWithNoRoleReachesTheIncidentHandedToThemAndNoOther() throws Exception {
+        long handed = openIncident(BACKEND_KEY);
+        long other = openIncident(BACKEND_KEY);
+        assertRefused(as(Caller.FRANK).get("/api/v1/incidents/" + handed), "viewer", "holds no role");
+        assertThat(admin.postJson("/api/v1/incidents/" + handed + "/reassign", Map.of("to", List.of(Map.of("person", "frank"))))
+                .status()).isEqualTo(200);
+
+        assertThat(as(Caller.FRANK).get("/api/v1/incidents/INC-" + handed).status()).isEqualTo(200);
+        assertThat(as(Caller.FRANK).get("/api/v1/incidents/" + handed + "/deliveries").status()).isEqualTo(200);
+        assertThat(as(Caller.FRANK).get("/api/v1/incidents/" + handed + "/messages").status()).isEqualTo(200);
+        assertThat(as(Caller.FRANK).postJson("/api/v1/incidents/" + handed + "/acknowledge", "{}").status()).isEqualTo(200);
+        assertThat(admin.get("/api/v1/incidents/" + handed).json().path("incident").path("status").asString()).isEqualTo("ACKNOWLEDGED");
+        assertRefused(as(Caller.FRANK).get("/api/v1/incidents/" + other), "viewer", "holds no role");
+        assertRefused(as(Caller.FRANK).postJson("/api/v1/incidents/" + other + "/acknowledge", "{}"), "viewer", "holds no role");
+        assertRefused(as(Caller.FRANK).get("/api/v1/incidents"), "viewer", "holds no role");
+
+        HttpClient frank = session(Caller.FRANK);
+        HttpResponse<String> page = frank.send(HttpRequest.newBuilder(URI.create(base() + "/ui/incidents/" + handed)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.body()).contains("id=\"status\"").contains("ACKNOWLEDGED");
+        HttpResponse<String> resolved = frank.send(HttpRequest.newBuilder(URI.create(base() + "/ui/incidents/" + handed + "/resolve"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("_csrf=" + URLEncoder.encode(csrf(frank), StandardCharsets.UTF_8))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(resolved.statusCode()).as(resolved.body()).isLessThan(400);
+        assertThat(admin.get("/api/v1/incidents/" + handed).json().path("incident").path("status").asString()).isEqualTo("RESOLVED");
+        for (String refused : List.of("/ui/incidents/" + other, "/ui")) {
+            assertThat(frank.send(HttpRequest.newBuilder(URI.create(base() + refused)).build(), HttpResponse.BodyHandlers.ofString())
+                    .statusCode()).as(refused).isEqualTo(403);
+        }
+    }
 }
