@@ -230,7 +230,7 @@ public class Dispatcher {
         try {
             // A hundred rows a transaction: a storm's outbox is expanded in few commits.
             for (int i = 0; i < 50; i++) {
-                Integer expanded = tx.execute(s -> expansion.expand(100));
+                Integer expanded = tx.execute(s -> expansion.expand(100, s));
                 if (expanded == null || expanded < 100) {
                     break;
                 }

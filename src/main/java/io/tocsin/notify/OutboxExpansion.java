@@ -19,6 +19,8 @@ import org.springframework.stereotype.Component;
  */
 @Component
 class OutboxExpansion {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(OutboxExpansion.class);
+
     private final NotificationStore deliveries;
     private final IncidentStore incidents;
     private final IncidentEngine engine;
@@ -37,19 +39,45 @@ class OutboxExpansion {
     }
 
     /** Expands one waiting outbox row; false when none waits. Runs inside the caller's transaction. */
-    boolean expandOne() {
-        return expand(1) > 0;
+    /**
+     * Expands up to {@code limit} waiting outbox rows in the caller's transaction ({@code status}; one
+     * commit for all of them: in a storm the rows come in hundreds); returns how many were claimed.
+     * Each row is expanded under a savepoint: one that fails is tried again later on its own backoff and
+     * said on its incident's timeline, while the others commit. Before, one row that could not be
+     * expanded rolled back its whole batch on every poll, and since the oldest rows are claimed first,
+     * no page of anyone went out again.
+     */
+    int expand(int limit, org.springframework.transaction.TransactionStatus status) {
+        Instant now = clock.instant();
+        List<NotificationStore.OutboxRow> claimed = deliveries.claimOutbox(limit, now);
+        for (NotificationStore.OutboxRow row : claimed) {
+            Object savepoint = status.createSavepoint();
+            try {
+                expand(row, now);
+                status.releaseSavepoint(savepoint);
+            } catch (RuntimeException e) {
+                if (io.tocsin.store.DatabaseFailures.isUnavailable(e)) {
+                    throw e;
+                }
+                status.rollbackToSavepoint(savepoint);
+                failed(row, now, e);
+            }
+        }
+        return claimed.size();
     }
 
-    /**
-     * Expands up to {@code limit} waiting outbox rows in the caller's transaction (one commit for all of
-     * them: in a storm the rows come in hundreds); returns how many.
-     */
-    int expand(int limit) {
-        List<NotificationStore.OutboxRow> claimed = deliveries.claimOutbox(limit);
-        Instant now = clock.instant();
-        claimed.forEach(row -> expand(row, now));
-        return claimed.size();
+    /** 1 s, 2 s, 4 s ... at most 5 minutes between tries: a page is never given up on here. */
+    static java.time.Duration backoff(int failures) {
+        return java.time.Duration.ofSeconds(Math.min(1L << Math.min(Math.max(failures - 1, 0), 9), 300));
+    }
+
+    private void failed(NotificationStore.OutboxRow row, Instant now, RuntimeException e) {
+        int failures = deliveries.retryOutbox(row.id(), n -> now.plus(backoff(n)), String.valueOf(e.getMessage()));
+        java.time.Duration wait = backoff(failures);
+        LOG.error("preparing outbox row {} ({} to {}) failed {} time(s); trying again in {} s", row.id(), row.kind(), row.personId(),
+                failures, wait.toSeconds(), e);
+        timeline.say(row.incidentId(), "DELIVERY_FAILED", List.of(row.personId()), "could not prepare the " + row.kind().toLowerCase()
+                + " to " + row.personId() + " (the server log has the details); trying again in " + wait.toSeconds() + " s");
     }
 
     private void expand(NotificationStore.OutboxRow row, Instant now) {

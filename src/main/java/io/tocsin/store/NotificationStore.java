@@ -62,16 +62,26 @@ public class NotificationStore {
     }
 
     /** Locks one pending outbox row no other node holds. */
-    public Optional<OutboxRow> claimOutbox() {
-        return claimOutbox(1).stream().findFirst();
-    }
-
-    /** Locks up to {@code limit} pending outbox rows no other node holds, oldest first. */
-    public List<OutboxRow> claimOutbox(int limit) {
+    /**
+     * Locks up to {@code limit} pending outbox rows no other node holds and none waits to be tried again
+     * after a failure ({@link #retryOutbox}), oldest first.
+     */
+    public List<OutboxRow> claimOutbox(int limit, Instant now) {
         return SkipLocked.first(jdbc, "outbox", "id", "id, incident_id, idempotency_key, person_id, reason, kind, created_at",
-                        "status = 'PENDING'", List.of(), "id", limit,
+                        "status = 'PENDING' AND next_attempt_at <= ?", List.of(Timestamps.of(now)), "id", limit,
                 (rs, i) -> new OutboxRow(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4), rs.getString(5),
                         rs.getString(6), Timestamps.toInstant(rs.getObject(7, OffsetDateTime.class))));
+    }
+
+    /**
+     * A row (locked by the caller) that failed to expand once more: tried again at {@code when} of the
+     * number of failures so far; returns that number.
+     */
+    public int retryOutbox(long id, java.util.function.IntFunction<Instant> when, String error) {
+        int failures = jdbc.sql("SELECT attempts FROM outbox WHERE id = ?").param(id).query(Integer.class).single() + 1;
+        jdbc.sql("UPDATE outbox SET attempts = ?, next_attempt_at = ?, last_error = ? WHERE id = ?")
+                .params(failures, Timestamps.of(when.apply(failures)), error, id).update();
+        return failures;
     }
 
     public void finishOutbox(long id, String status, String error) {

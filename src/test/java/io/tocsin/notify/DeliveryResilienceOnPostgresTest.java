@@ -57,4 +57,35 @@ class DeliveryResilienceOnPostgresTest extends DeliveryResilienceContract {
             sql.execute("DROP SEQUENCE refused_lease_commits");
         }
     }
+
+    /**
+     * A page that cannot be prepared (turned into deliveries: here PostgreSQL refuses every delivery row
+     * for carol) is tried again on its own backoff and said on its timeline, while everyone else's pages
+     * go out. Before, the failing row rolled back its whole batch on every poll, and as the oldest rows
+     * come first, no page of anyone went out again.
+     */
+    @Test
+    void aPageThatCannotBePreparedDoesNotHoldUpAnyoneElsesAndGoesOutOnceItCan() {
+        JdbcTemplate sql = new JdbcTemplate(dataSource);
+        sql.execute("CREATE FUNCTION refuse_carol() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+                + "RAISE EXCEPTION 'refused by the test'; END $$");
+        sql.execute("CREATE TRIGGER refuse_carol BEFORE INSERT ON notification FOR EACH ROW WHEN (NEW.person_id = 'carol') "
+                + "EXECUTE FUNCTION refuse_carol()");
+        String carol;
+        try {
+            String carolSummary = "cannot prepare " + System.nanoTime();
+            carol = trigger(CAROL, carolSummary);
+            String alice = trigger(ALICE, "behind it " + System.nanoTime());
+            awaitDelivery(alice, "first", d -> d.path("status").asString().equals("SENT"));
+            awaitTimeline(carol, e -> e.path("kind").asString().equals("DELIVERY_FAILED")
+                    && e.path("text").asString().equals("could not prepare the page to carol (the server log has the details); trying again in 1 s"));
+            assertThat(delivery(carol, "hook")).isEmpty();
+        } finally {
+            sql.execute("DROP TRIGGER refuse_carol ON notification");
+            sql.execute("DROP FUNCTION refuse_carol()");
+        }
+        clock.advance(java.time.Duration.ofSeconds(60));
+        dispatcher.runOnce(clock.instant());
+        awaitDelivery(carol, "hook", d -> d.path("status").asString().equals("SENT"));
+    }
 }
