@@ -16,6 +16,9 @@ import org.springframework.transaction.support.TransactionTemplate;
 /** Opens an incident when a heartbeat monitor misses its interval; claimed like timers, so one node does it. */
 @Component
 class HeartbeatMonitor {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(HeartbeatMonitor.class);
+    private static final io.tocsin.store.OutageLog OUTAGE = new io.tocsin.store.OutageLog(LOG);
+
     private final HeartbeatStore heartbeats;
     private final Incidents incidents;
     private final IncidentEngine engine;
@@ -43,30 +46,56 @@ class HeartbeatMonitor {
             return;
         }
         for (int i = 0; i < 100; i++) {
-            Boolean found = tx.execute(status -> {
-                Optional<HeartbeatStore.Beat> overdue = heartbeats.claimOverdue(clock.instant());
-                if (overdue.isEmpty()) {
-                    return false;
+            String[] claimed = {null, null};
+            Boolean found;
+            try {
+                found = tx.execute(status -> checkOne(claimed));
+            } catch (RuntimeException e) {
+                if (OUTAGE.quietly("checking heartbeats", e)) {
+                    return;
                 }
-                HeartbeatStore.Beat beat = overdue.get();
-                heartbeats.markMissed(beat.key());
-                Optional<Integrations.Match> still = Integrations.byKey(engine.organisation(), beat.key())
-                        .filter(m -> "heartbeat".equals(m.integration().type()) && m.service().enabled());
-                if (still.isEmpty()) {
-                    // The monitor was removed (or its service disabled) by a later configuration: stop watching it.
-                    heartbeats.forget(beat.key());
-                    return true;
+                if (claimed[0] == null) {
+                    throw e;
                 }
-                String severity = EventRouter.mapSeverity(engine.organisation(), "heartbeat", "critical");
-                incidents.accept(new Signal(still.get().service().id(), dedupKey(beat.key()), Signal.Action.TRIGGER,
-                        "heartbeat missed for service " + beat.serviceId(), "heartbeat", severity, Set.of(), Paging.PAGE, null)
-                                .from(still.get().origin()),
-                        "heartbeat");
-                return true;
-            });
+                // The oldest overdue monitor is claimed first: one whose incident cannot be opened would
+                // otherwise be claimed again on every poll and no other missed heartbeat would ever page.
+                java.time.Instant retry = clock.instant().plus(RETRY_AFTER);
+                LOG.error("heartbeat monitor of service {} missed its beat, but opening its incident failed; trying again at {}",
+                        claimed[1], retry, e);
+                tx.executeWithoutResult(status -> heartbeats.postpone(claimed[0], retry));
+                continue;
+            }
             if (!Boolean.TRUE.equals(found)) {
                 return;
             }
         }
+    }
+
+    /** How long a monitor whose incident could not be opened waits before it is tried again. */
+    static final java.time.Duration RETRY_AFTER = java.time.Duration.ofSeconds(10);
+
+    /** Claims the oldest overdue monitor ({@code claimed}: its key and service) and opens its incident; false when none is. */
+    private boolean checkOne(String[] claimed) {
+        Optional<HeartbeatStore.Beat> overdue = heartbeats.claimOverdue(clock.instant());
+        if (overdue.isEmpty()) {
+            return false;
+        }
+        HeartbeatStore.Beat beat = overdue.get();
+        claimed[0] = beat.key();
+        claimed[1] = beat.serviceId();
+        heartbeats.markMissed(beat.key());
+        Optional<Integrations.Match> still = Integrations.byKey(engine.organisation(), beat.key())
+                .filter(m -> "heartbeat".equals(m.integration().type()) && m.service().enabled());
+        if (still.isEmpty()) {
+            // The monitor was removed (or its service disabled) by a later configuration: stop watching it.
+            heartbeats.forget(beat.key());
+            return true;
+        }
+        String severity = EventRouter.mapSeverity(engine.organisation(), "heartbeat", "critical");
+        incidents.accept(new Signal(still.get().service().id(), dedupKey(beat.key()), Signal.Action.TRIGGER,
+                "heartbeat missed for service " + beat.serviceId(), "heartbeat", severity, Set.of(), Paging.PAGE, null)
+                        .from(still.get().origin()),
+                "heartbeat");
+        return true;
     }
 }

@@ -38,6 +38,11 @@ public class HeartbeatStore {
                 .query((rs, i) -> new Beat(rs.getString(1), rs.getString(2), rs.getBoolean(3))).optional();
     }
 
+    /** An overdue monitor that could not be handled now: claimed again at {@code at}. */
+    public void postpone(String key, Instant at) {
+        jdbc.sql("UPDATE heartbeat SET due_at = ? WHERE integration_key = ?").params(Timestamps.of(at), key).update();
+    }
+
     public void markMissed(String key) {
         jdbc.sql("UPDATE heartbeat SET missed = TRUE, due_at = NULL WHERE integration_key = ?").param(key).update();
     }
