@@ -248,7 +248,7 @@ public class Permissions {
     }
 
     private static final java.util.regex.Pattern INCIDENT_PATH = java.util.regex.Pattern.compile(
-            "/(?:api/v1|ui)/incidents/(?:[Ii][Nn][Cc]-)?([0-9]{1,18})(?:/[^/]+)?/?");
+            "/(?:api/v1|ui)/incidents/(?:[Ii][Nn][Cc]-)?([0-9]{1,18})(?:/[^/]+)*/?");
 
     public void requireToRespond(Issued caller, IncidentRow incident) {
         toRespond(caller, incident).ifPresent(r -> {

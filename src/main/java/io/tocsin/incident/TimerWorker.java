@@ -20,7 +20,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 @Component
 public class TimerWorker {
     private static final Logger LOG = LoggerFactory.getLogger(TimerWorker.class);
-    private static final io.tocsin.store.OutageLog OUTAGE = new io.tocsin.store.OutageLog(LOG);
+    /** One per component, not per class: what it said last is this server's, not another context's in the same JVM. */
+    private final io.tocsin.store.OutageLog outage = new io.tocsin.store.OutageLog(LOG);
 
     private final IncidentStore store;
     private final io.micrometer.core.instrument.Timer lag;
@@ -156,16 +157,19 @@ public class TimerWorker {
             });
             return fired == null ? 0 : fired;
         } catch (RuntimeException e) {
-            if (OUTAGE.quietly("firing due timers", e)) {
-                // Nothing is wrong with these incidents: their timers stay due and fire once it is back,
-                // not postponed by a backoff or noted on their timelines as failures.
-                return 0;
-            }
+            boolean unreachable = outage.quietly("firing due timers", e);
             if (claimed.isEmpty()) {
-                LOG.error("claiming due timers failed; retrying on the next poll", e);
+                if (!unreachable) {
+                    LOG.error("claiming due timers failed; retrying on the next poll", io.tocsin.store.OutageLog.explained(e));
+                }
                 return 0;
             }
             if (claimed.size() == 1) {
+                if (unreachable) {
+                    // Nothing is wrong with the incident: its timer stays due and fires once the database is
+                    // back, not postponed by a backoff or noted on its timeline as a failure.
+                    return 0;
+                }
                 // One incident that cannot be processed must not hold back every timer queued behind it.
                 postpone(claimed.get(0), e);
                 return 1;

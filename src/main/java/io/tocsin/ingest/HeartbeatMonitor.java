@@ -17,7 +17,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 @Component
 class HeartbeatMonitor {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(HeartbeatMonitor.class);
-    private static final io.tocsin.store.OutageLog OUTAGE = new io.tocsin.store.OutageLog(LOG);
+    /** One per component, not per class: what it said last is this server's, not another context's in the same JVM. */
+    private final io.tocsin.store.OutageLog outage = new io.tocsin.store.OutageLog(LOG);
 
     private final HeartbeatStore heartbeats;
     private final Incidents incidents;
@@ -51,7 +52,7 @@ class HeartbeatMonitor {
             try {
                 found = tx.execute(status -> checkOne(claimed));
             } catch (RuntimeException e) {
-                if (OUTAGE.quietly("checking heartbeats", e)) {
+                if (outage.quietly("checking heartbeats", e)) {
                     return;
                 }
                 if (claimed[0] == null) {
@@ -59,10 +60,11 @@ class HeartbeatMonitor {
                 }
                 // The oldest overdue monitor is claimed first: one whose incident cannot be opened would
                 // otherwise be claimed again on every poll and no other missed heartbeat would ever page.
-                java.time.Instant retry = clock.instant().plus(RETRY_AFTER);
+                java.time.Instant now = clock.instant();
+                java.time.Instant retry = now.plus(RETRY_AFTER);
                 LOG.error("heartbeat monitor of service {} missed its beat, but opening its incident failed; trying again at {}",
-                        claimed[1], retry, e);
-                tx.executeWithoutResult(status -> heartbeats.postpone(claimed[0], retry));
+                        claimed[1], retry, io.tocsin.store.OutageLog.explained(e));
+                tx.executeWithoutResult(status -> heartbeats.postpone(claimed[0], now, retry));
                 continue;
             }
             if (!Boolean.TRUE.equals(found)) {

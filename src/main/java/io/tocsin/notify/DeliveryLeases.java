@@ -117,14 +117,14 @@ class DeliveryLeases {
         }
         String what = d.channel() + " to " + d.personId() + " by " + d.contactMethod();
         if (node.equals(leased.abandonedBy())) {
-            // Not a takeover: this very node leased it and never recorded an answer (the database went away
-            // while it sent, so neither the answer nor a renewal could be written). Saying a node stopped
-            // would send whoever reads the timeline looking for a crash that did not happen.
-            LOG.warn("delivery {} ({}): this node's answer for it was never recorded (lease ran out at {}); sending it again",
+            // Not a takeover: this very node leased it and recorded no answer (the database went away while
+            // it sent, or before it could hand the delivery back). Saying a node stopped would send whoever
+            // reads the timeline looking for a crash that did not happen.
+            LOG.warn("delivery {} ({}): its lease ran out at {} with no answer recorded by this node; sending it again",
                     d.id(), what, leased.abandonedAt());
             timeline.say(d.incidentId(), "DELIVERY_ABANDONED", List.of(d.personId()), what + ": this node's answer for it was never "
-                    + "recorded (delivery " + d.id() + "; the database could not be written while it was sent; its lease ran out at "
-                    + leased.abandonedAt() + "). The provider may already have it: it goes out again under the same idempotency key");
+                    + "recorded (delivery " + d.id() + "; its lease ran out at " + leased.abandonedAt() + " while the database could not "
+                    + "be written). It may or may not have reached the provider: it goes out again under the same idempotency key");
             return;
         }
         LOG.warn("delivery {} ({}) was abandoned by node {} (lease ran out at {}); node {} takes it over", d.id(), what,

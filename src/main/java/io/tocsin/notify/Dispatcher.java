@@ -44,7 +44,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 @Component
 public class Dispatcher {
     private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
-    private static final io.tocsin.store.OutageLog OUTAGE = new io.tocsin.store.OutageLog(LOG);
+    /** One per component, not per class: what it said last is this server's, not another context's in the same JVM. */
+    private final io.tocsin.store.OutageLog outage = new io.tocsin.store.OutageLog(LOG);
 
     private final NotificationStore deliveries;
     private final IncidentStore incidents;
@@ -230,14 +231,22 @@ public class Dispatcher {
         try {
             // A hundred rows a transaction: a storm's outbox is expanded in few commits.
             for (int i = 0; i < 50; i++) {
-                Integer expanded = tx.execute(s -> expansion.expand(100, s));
+                Integer expanded;
+                try {
+                    expanded = tx.execute(s -> expansion.expand(100, null));
+                } catch (RuntimeException batchFailed) {
+                    // Some row of them cannot be expanded (or the database went away): again, each row under a
+                    // savepoint, so the others go out and that one waits alone. Only then, as a savepoint is two
+                    // more round trips a row on PostgreSQL. With the database gone this fails too, as it should.
+                    expanded = tx.execute(s -> expansion.expand(100, s));
+                }
                 if (expanded == null || expanded < 100) {
                     break;
                 }
             }
         } catch (RuntimeException e) {
-            if (!OUTAGE.quietly("expanding notifications", e)) {
-                LOG.error("notification expansion failed; retrying on the next poll", e);
+            if (!outage.quietly("expanding notifications", e)) {
+                LOG.error("notification expansion failed; retrying on the next poll", io.tocsin.store.OutageLog.explained(e));
             }
         }
     }
@@ -254,8 +263,8 @@ public class Dispatcher {
                 records.flush();
             }
         } catch (RuntimeException e) {
-            if (!OUTAGE.quietly("delivering notifications", e)) {
-                LOG.error("notification delivery failed; retrying on the next poll", e);
+            if (!outage.quietly("delivering notifications", e)) {
+                LOG.error("notification delivery failed; retrying on the next poll", io.tocsin.store.OutageLog.explained(e));
             }
         } finally {
             if (limitedLane) {

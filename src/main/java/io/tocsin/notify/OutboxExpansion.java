@@ -6,6 +6,7 @@ import io.tocsin.incident.IncidentEngine;
 import io.tocsin.store.IncidentRow;
 import io.tocsin.store.IncidentStore;
 import io.tocsin.store.NotificationStore;
+import io.tocsin.store.OutageLog;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -40,10 +41,11 @@ class OutboxExpansion {
 
     /** Expands one waiting outbox row; false when none waits. Runs inside the caller's transaction. */
     /**
-     * Expands up to {@code limit} waiting outbox rows in the caller's transaction ({@code status}; one
-     * commit for all of them: in a storm the rows come in hundreds); returns how many were claimed.
-     * Each row is expanded under a savepoint: one that fails is tried again later on its own backoff and
-     * said on its incident's timeline, while the others commit. Before, one row that could not be
+     * Expands up to {@code limit} waiting outbox rows in the caller's transaction (one commit for all of
+     * them: in a storm the rows come in hundreds); returns how many were claimed. With {@code status},
+     * each row is expanded under a savepoint: one that fails is tried again later on its own backoff and
+     * said on its incident's timeline, while the others commit (the caller does that after a batch
+     * without savepoints failed). Before, one row that could not be
      * expanded rolled back its whole batch on every poll, and since the oldest rows are claimed first,
      * no page of anyone went out again.
      */
@@ -51,19 +53,43 @@ class OutboxExpansion {
         Instant now = clock.instant();
         List<NotificationStore.OutboxRow> claimed = deliveries.claimOutbox(limit, now);
         for (NotificationStore.OutboxRow row : claimed) {
+            if (status == null) {
+                expand(row, now);
+                continue;
+            }
             Object savepoint = status.createSavepoint();
             try {
                 expand(row, now);
                 status.releaseSavepoint(savepoint);
             } catch (RuntimeException e) {
-                if (io.tocsin.store.DatabaseFailures.isUnavailable(e)) {
-                    throw e;
+                rollBackTo(status, savepoint, e);
+                Object noting = status.createSavepoint();
+                try {
+                    failed(row, now, e);
+                    status.releaseSavepoint(noting);
+                } catch (RuntimeException notNoted) {
+                    // Not even the retry could be written: the row is claimed again on the next poll, the
+                    // others of this batch go out all the same.
+                    rollBackTo(status, noting, notNoted);
+                    LOG.error("outbox row {} could not be expanded nor its failure recorded", row.id(), OutageLog.explained(notNoted));
                 }
-                status.rollbackToSavepoint(savepoint);
-                failed(row, now, e);
             }
         }
         return claimed.size();
+    }
+
+    /**
+     * Back to {@code savepoint} after {@code failure}. When even that fails the connection itself is gone
+     * (the database went away, which no row is to blame for): the whole batch fails, and nothing is
+     * counted against any row.
+     */
+    private static void rollBackTo(org.springframework.transaction.TransactionStatus status, Object savepoint, RuntimeException failure) {
+        try {
+            status.rollbackToSavepoint(savepoint);
+        } catch (RuntimeException gone) {
+            failure.addSuppressed(gone);
+            throw failure;
+        }
     }
 
     /** 1 s, 2 s, 4 s ... at most 5 minutes between tries: a page is never given up on here. */
@@ -75,7 +101,7 @@ class OutboxExpansion {
         int failures = deliveries.retryOutbox(row.id(), n -> now.plus(backoff(n)), String.valueOf(e.getMessage()));
         java.time.Duration wait = backoff(failures);
         LOG.error("preparing outbox row {} ({} to {}) failed {} time(s); trying again in {} s", row.id(), row.kind(), row.personId(),
-                failures, wait.toSeconds(), e);
+                failures, wait.toSeconds(), OutageLog.explained(e));
         timeline.say(row.incidentId(), "DELIVERY_FAILED", List.of(row.personId()), "could not prepare the " + row.kind().toLowerCase()
                 + " to " + row.personId() + " (the server log has the details); trying again in " + wait.toSeconds() + " s");
     }

@@ -38,9 +38,14 @@ public class HeartbeatStore {
                 .query((rs, i) -> new Beat(rs.getString(1), rs.getString(2), rs.getBoolean(3))).optional();
     }
 
-    /** An overdue monitor that could not be handled now: claimed again at {@code at}. */
-    public void postpone(String key, Instant at) {
-        jdbc.sql("UPDATE heartbeat SET due_at = ? WHERE integration_key = ?").params(Timestamps.of(at), key).update();
+    /**
+     * An overdue monitor that could not be handled at {@code now}: claimed again at {@code at}. Only while
+     * it is still overdue and not missed: a beat that came meanwhile (due later now) or another node that
+     * handled it (missed) wins, so this never brings a healthy or handled monitor back.
+     */
+    public void postpone(String key, Instant now, Instant at) {
+        jdbc.sql("UPDATE heartbeat SET due_at = ? WHERE integration_key = ? AND missed = FALSE AND due_at <= ?")
+                .params(Timestamps.of(at), key, Timestamps.of(now)).update();
     }
 
     public void markMissed(String key) {

@@ -64,11 +64,12 @@ public class NotificationStore {
     /** Locks one pending outbox row no other node holds. */
     /**
      * Locks up to {@code limit} pending outbox rows no other node holds and none waits to be tried again
-     * after a failure ({@link #retryOutbox}), oldest first.
+     * after a failure ({@link #retryOutbox}), oldest first. A row never tried goes at once, whatever the
+     * clock of the node that queued it said.
      */
     public List<OutboxRow> claimOutbox(int limit, Instant now) {
         return SkipLocked.first(jdbc, "outbox", "id", "id, incident_id, idempotency_key, person_id, reason, kind, created_at",
-                        "status = 'PENDING' AND next_attempt_at <= ?", List.of(Timestamps.of(now)), "id", limit,
+                        "status = 'PENDING' AND (attempts = 0 OR next_attempt_at <= ?)", List.of(Timestamps.of(now)), "id", limit,
                 (rs, i) -> new OutboxRow(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4), rs.getString(5),
                         rs.getString(6), Timestamps.toInstant(rs.getObject(7, OffsetDateTime.class))));
     }

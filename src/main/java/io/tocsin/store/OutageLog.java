@@ -39,6 +39,22 @@ public final class OutageLog {
         return true;
     }
 
+    /**
+     * {@code failure} as it should be logged: when a rollback failed too, Spring throws the rollback's
+     * failure and keeps the one that caused it aside (TransactionSystemException.getApplicationException,
+     * not a cause); it is added as suppressed so the log shows both. (Spring's own log line for that is
+     * off: application.yaml.)
+     */
+    public static Throwable explained(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof org.springframework.transaction.TransactionSystemException tse && tse.getApplicationException() != null
+                    && java.util.Arrays.stream(tse.getSuppressed()).noneMatch(x -> x == tse.getApplicationException())) {
+                tse.addSuppressed(tse.getApplicationException());
+            }
+        }
+        return failure;
+    }
+
     private static String rootMessage(Throwable failure) {
         Throwable root = failure;
         while (root.getCause() != null && root.getCause() != root) {

@@ -26,7 +26,7 @@ class ScheduledWorkErrors implements ThreadPoolTaskSchedulerCustomizer, ErrorHan
     @Override
     public void handleError(Throwable failure) {
         if (!outage.quietly(where(failure), failure)) {
-            LOG.error("a background task failed; it runs again at its next turn", failure);
+            LOG.error("a background task failed; it runs again at its next turn", OutageLog.explained(failure));
         }
     }
 
