@@ -165,7 +165,7 @@ public class Dispatcher {
     @org.springframework.transaction.event.TransactionalEventListener(fallbackExecution = true)
     void onQueued(io.tocsin.incident.MessagesQueued queued) {
         if (enabled && woken.compareAndSet(false, true)) {
-            senders.execute(() -> {
+            submit(() -> {
                 woken.set(false);
                 expandAll();
                 // In a storm to one destination every commit queues more for it; a sender more finds
@@ -198,11 +198,30 @@ public class Dispatcher {
         // Rate-limited channels (SMS, voice) go through one lane: two senders working on one number at
         // once would each see room under its limit and bundle half of what waits.
         if (!limits.perMinute().isEmpty() && limitedLaneBusy.compareAndSet(false, true)) {
-            senders.execute(() -> drain(true));
+            if (!submit(() -> drain(true))) {
+                limitedLaneBusy.set(false);
+            }
         }
         while (busySenders.get() < senderThreads - 1) {
             busySenders.incrementAndGet();
-            senders.execute(() -> drain(false));
+            if (!submit(() -> drain(false))) {
+                busySenders.decrementAndGet();
+                return;
+            }
+        }
+    }
+
+    /**
+     * Runs {@code work} on a sender; false when the node is stopping (its senders shut down): what is
+     * due stays in the database for the next start or another node, and the commit or poll that asked
+     * for it does not fail for that.
+     */
+    private boolean submit(Runnable work) {
+        try {
+            senders.execute(work);
+            return true;
+        } catch (java.util.concurrent.RejectedExecutionException stopping) {
+            return false;
         }
     }
 
