@@ -409,9 +409,15 @@ public class Dispatcher {
             // drain), unless a send took long or did not go through (Records.add wrote them already).
             try {
                 List<Delivery> rest = leased.subList(done, leased.size());
+                // One that was sent and whose answer could not be written is not handed back as if untried:
+                // it would go out again at once, on every poll while writing its answer fails. Its lease
+                // runs out unrenewed instead, and it goes out again (same key) after that, said so on its timeline.
+                List<Delivery> untried = rest.stream().filter(d -> d.id() != records.lastSent()).toList();
                 if (!rest.isEmpty()) {
                     try {
-                        tx.executeWithoutResult(s -> rest.forEach(d -> deliveries.unlease(d.id())));
+                        if (!untried.isEmpty()) {
+                            tx.executeWithoutResult(s -> untried.forEach(d -> deliveries.unlease(d.id())));
+                        }
                     } finally {
                         // Even when handing them back failed (the database went away mid-send): their leases
                         // then run out unrenewed and they go out by a later lease, on this node or another.
@@ -448,8 +454,10 @@ public class Dispatcher {
         private final List<Runnable> pending = new java.util.ArrayList<>();
         private final List<Long> ids = new java.util.ArrayList<>();
         private long firstAt;
+        private long lastSent = -1;
 
         void add(long deliveryId, long sendMillis, boolean wentThrough, Runnable record) {
+            lastSent = deliveryId;
             if (pending.isEmpty()) {
                 firstAt = System.nanoTime();
             }
@@ -463,6 +471,11 @@ public class Dispatcher {
 
         boolean holds(long deliveryId) {
             return ids.contains(deliveryId);
+        }
+
+        /** The delivery whose send was the last one answered (recorded or not): it is not untried. */
+        long lastSent() {
+            return lastSent;
         }
 
         void beforeSend() {

@@ -2,7 +2,9 @@ package io.tocsin.notify;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tocsin.testing.FakeProvider;
 import io.tocsin.testing.TestDatabases;
+import java.util.List;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -87,5 +89,46 @@ class DeliveryResilienceOnPostgresTest extends DeliveryResilienceContract {
         clock.advance(java.time.Duration.ofSeconds(60));
         dispatcher.runOnce(clock.instant());
         awaitDelivery(carol, "hook", d -> d.path("status").asString().equals("SENT"));
+    }
+
+    /**
+     * A page that went out but whose answer cannot be written (PostgreSQL refuses marking carol's page
+     * sent) is not handed back as if it had never been tried: before, it went out again on every poll,
+     * a page to carol every few hundred milliseconds while the answer kept failing. Now its lease runs
+     * out and it goes out once more, under the same key, and its timeline says why.
+     */
+    @Test
+    void aPageWhoseAnswerCannotBeWrittenIsNotSentAgainOnEveryPoll() {
+        JdbcTemplate sql = new JdbcTemplate(dataSource);
+        sql.execute("CREATE FUNCTION refuse_carol_sent() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+                + "RAISE EXCEPTION 'refused by the test'; END $$");
+        sql.execute("CREATE TRIGGER refuse_carol_sent BEFORE UPDATE ON notification FOR EACH ROW "
+                + "WHEN (NEW.status = 'SENT' AND OLD.status = 'PENDING' AND NEW.person_id = 'carol') EXECUTE FUNCTION refuse_carol_sent()");
+        String summary = "unrecorded " + System.nanoTime();
+        String id;
+        try {
+            id = trigger(CAROL, summary);
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(15)).until(() -> pages("/hook/carol", summary).size() >= 1);
+            // Whole cycles of the sender at this instant: nothing more goes out while the lease holds.
+            for (int i = 0; i < 5; i++) {
+                try {
+                    dispatcher.runOnce(clock.instant());
+                } catch (RuntimeException answerStillRefused) {
+                    // the refused answer of a send made in this cycle (before the fix, every cycle)
+                }
+            }
+            assertThat(pages("/hook/carol", summary)).hasSize(1);
+        } finally {
+            sql.execute("DROP TRIGGER refuse_carol_sent ON notification");
+            sql.execute("DROP FUNCTION refuse_carol_sent()");
+        }
+        clock.advance(java.time.Duration.ofSeconds(11));
+        dispatcher.runOnce(clock.instant());
+        awaitDelivery(id, "hook", d -> d.path("status").asString().equals("SENT"));
+        List<FakeProvider.Request> sent = pages("/hook/carol", summary);
+        assertThat(sent).hasSize(2);
+        assertThat(sent.stream().map(r -> r.header("Idempotency-Key")).distinct()).hasSize(1);
+        awaitTimeline(id, e -> e.path("kind").asString().equals("DELIVERY_ABANDONED")
+                && e.path("text").asString().contains("this node's answer for it was never recorded"));
     }
 }
