@@ -10,7 +10,6 @@ import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -37,25 +36,18 @@ class IncidentFlowOnPostgresTest extends IncidentFlowContract {
      */
     @Test
     void aMissedHeartbeatWhoseIncidentCannotBeOpenedDoesNotHoldUpAnotherOnes() {
-        JdbcTemplate sql = new JdbcTemplate(dataSource);
         String api = HeartbeatMonitor.dedupKey("hb-api-0123456789");
         String batch = HeartbeatMonitor.dedupKey("hb-batch-0123456789");
         clock.set(TestClockConfig.START);
         assertThat(this.api.withToken(null).postJson("/api/v1/heartbeats/hb-api-0123456789", "{}").status()).isEqualTo(202);
         clock.advance(Duration.ofMinutes(1));
         assertThat(this.api.withToken(null).postJson("/api/v1/heartbeats/hb-batch-0123456789", "{}").status()).isEqualTo(202);
-        sql.execute("CREATE FUNCTION refuse_api_heartbeat() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
-                + "RAISE EXCEPTION 'refused by the test'; END $$");
-        sql.execute("CREATE TRIGGER refuse_api_heartbeat BEFORE INSERT ON incident FOR EACH ROW WHEN (NEW.dedup_key = '" + api + "') "
-                + "EXECUTE FUNCTION refuse_api_heartbeat()");
-        try {
+        try (io.tocsin.testing.PostgresRefusal refused = io.tocsin.testing.PostgresRefusal.of(dataSource, "refuse_api_heartbeat",
+                "BEFORE INSERT", "incident", "NEW.dedup_key = '" + api + "'")) {
             clock.advance(Duration.ofMinutes(6));
             await("the batch monitor's incident").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
                     .until(() -> openWithDedupKey(batch));
             assertThat(openWithDedupKey(api)).isFalse();
-        } finally {
-            sql.execute("DROP TRIGGER refuse_api_heartbeat ON incident");
-            sql.execute("DROP FUNCTION refuse_api_heartbeat()");
         }
         clock.advance(HeartbeatMonitor.RETRY_AFTER);
         await("the api monitor's incident, once it can be opened").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))

@@ -3,6 +3,7 @@ package io.tocsin.notify;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tocsin.testing.FakeProvider;
+import io.tocsin.testing.PostgresRefusal;
 import io.tocsin.testing.TestDatabases;
 import java.util.List;
 import javax.sql.DataSource;
@@ -68,13 +69,9 @@ class DeliveryResilienceOnPostgresTest extends DeliveryResilienceContract {
      */
     @Test
     void aPageThatCannotBePreparedDoesNotHoldUpAnyoneElsesAndGoesOutOnceItCan() {
-        JdbcTemplate sql = new JdbcTemplate(dataSource);
-        sql.execute("CREATE FUNCTION refuse_carol() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
-                + "RAISE EXCEPTION 'refused by the test'; END $$");
-        sql.execute("CREATE TRIGGER refuse_carol BEFORE INSERT ON notification FOR EACH ROW WHEN (NEW.person_id = 'carol') "
-                + "EXECUTE FUNCTION refuse_carol()");
         String carol;
-        try {
+        try (PostgresRefusal refused = PostgresRefusal.of(dataSource, "refuse_carol", "BEFORE INSERT", "notification",
+                "NEW.person_id = 'carol'")) {
             String carolSummary = "cannot prepare " + System.nanoTime();
             carol = trigger(CAROL, carolSummary);
             String alice = trigger(ALICE, "behind it " + System.nanoTime());
@@ -82,9 +79,6 @@ class DeliveryResilienceOnPostgresTest extends DeliveryResilienceContract {
             awaitTimeline(carol, e -> e.path("kind").asString().equals("DELIVERY_FAILED")
                     && e.path("text").asString().equals("could not prepare the page to carol (the server log has the details); trying again in 1 s"));
             assertThat(delivery(carol, "hook")).isEmpty();
-        } finally {
-            sql.execute("DROP TRIGGER refuse_carol ON notification");
-            sql.execute("DROP FUNCTION refuse_carol()");
         }
         clock.advance(java.time.Duration.ofSeconds(60));
         dispatcher.runOnce(clock.instant());
@@ -99,14 +93,10 @@ class DeliveryResilienceOnPostgresTest extends DeliveryResilienceContract {
      */
     @Test
     void aPageWhoseAnswerCannotBeWrittenIsNotSentAgainOnEveryPoll() {
-        JdbcTemplate sql = new JdbcTemplate(dataSource);
-        sql.execute("CREATE FUNCTION refuse_carol_sent() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
-                + "RAISE EXCEPTION 'refused by the test'; END $$");
-        sql.execute("CREATE TRIGGER refuse_carol_sent BEFORE UPDATE ON notification FOR EACH ROW "
-                + "WHEN (NEW.status = 'SENT' AND OLD.status = 'PENDING' AND NEW.person_id = 'carol') EXECUTE FUNCTION refuse_carol_sent()");
         String summary = "unrecorded " + System.nanoTime();
         String id;
-        try {
+        try (PostgresRefusal refused = PostgresRefusal.of(dataSource, "refuse_carol_sent", "BEFORE UPDATE", "notification",
+                "NEW.status = 'SENT' AND OLD.status = 'PENDING' AND NEW.person_id = 'carol'")) {
             id = trigger(CAROL, summary);
             org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(15)).until(() -> pages("/hook/carol", summary).size() >= 1);
             // Whole cycles of the sender at this instant: nothing more goes out while the lease holds.
@@ -118,9 +108,6 @@ class DeliveryResilienceOnPostgresTest extends DeliveryResilienceContract {
                 }
             }
             assertThat(pages("/hook/carol", summary)).hasSize(1);
-        } finally {
-            sql.execute("DROP TRIGGER refuse_carol_sent ON notification");
-            sql.execute("DROP FUNCTION refuse_carol_sent()");
         }
         clock.advance(java.time.Duration.ofSeconds(11));
         dispatcher.runOnce(clock.instant());
