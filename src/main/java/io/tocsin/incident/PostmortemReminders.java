@@ -29,6 +29,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 @Component
 public class PostmortemReminders {
     private static final Logger LOG = LoggerFactory.getLogger(PostmortemReminders.class);
+    /** One per component: what it said last is this server's, not another context's in the same JVM. */
+    private final io.tocsin.store.OutageLog outage = new io.tocsin.store.OutageLog(LOG);
     private static final int BATCH = 100;
     private static final DateTimeFormatter LOCAL = DateTimeFormatter.ofPattern("EEE yyyy-MM-dd HH:mm", Locale.ROOT);
 
@@ -57,7 +59,9 @@ public class PostmortemReminders {
         try {
             runOnce(clock.instant());
         } catch (RuntimeException e) {
-            LOG.error("reminding of overdue postmortems failed; retrying on the next poll", e);
+            if (!outage.quietly("reminding of overdue postmortems", e)) {
+                LOG.error("reminding of overdue postmortems failed; retrying on the next poll", io.tocsin.store.OutageLog.explained(e));
+            }
         }
     }
 

@@ -200,7 +200,9 @@ public class TimerWorker {
         try {
             tx.executeWithoutResult(status -> postponeLocked(incidentId, cause));
         } catch (RuntimeException e) {
-            LOG.error("timer of incident {} failed and could not be postponed", incidentId, e);
+            if (!outage.quietly("postponing a failed timer", e)) {
+                LOG.error("timer of incident {} failed and could not be postponed", incidentId, io.tocsin.store.OutageLog.explained(e));
+            }
         }
     }
 

@@ -47,6 +47,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 @Component
 public class HandoffNotices {
     private static final Logger LOG = LoggerFactory.getLogger(HandoffNotices.class);
+    /** One per component: what it said last is this server's, not another context's in the same JVM. */
+    private final io.tocsin.store.OutageLog outage = new io.tocsin.store.OutageLog(LOG);
     static final String KIND = "HANDOFF";
     /** How far back the outgoing person's shift is searched; longer rotations are cut here. */
     static final Duration SHIFT_SEARCH = Duration.ofDays(35);
@@ -89,7 +91,9 @@ public class HandoffNotices {
         try {
             poll();
         } catch (RuntimeException e) {
-            LOG.error("looking for schedule handoffs failed; retrying on the next poll", e);
+            if (!outage.quietly("looking for schedule handoffs", e)) {
+                LOG.error("looking for schedule handoffs failed; retrying on the next poll", io.tocsin.store.OutageLog.explained(e));
+            }
         }
     }
 
