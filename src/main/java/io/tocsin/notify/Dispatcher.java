@@ -527,32 +527,71 @@ public class Dispatcher {
         }
         Integer limit = limits.perMinute(d.channel());
         if (limit != null) {
-            List<Instant> recent = deliveries.sentTo(d.channel(), d.address(), now.minus(DestinationLimits.WINDOW));
-            if (recent.size() >= limit) {
-                Instant until = recent.get(recent.size() - limit).plus(DestinationLimits.WINDOW);
-                tx.executeWithoutResult(s -> {
-                    deliveries.throttle(d.id(), until);
-                    timeline.say(d.incidentId(), "DELIVERY_THROTTLED", List.of(d.personId()), d.channel() + " to " + d.personId() + " by "
-                            + d.contactMethod() + " held back: " + recent.size() + " sent to " + d.address() + " in the last minute (limit "
-                            + limit + "); it goes out at " + until + " with anything else waiting for that number");
-                });
+            List<Delivery> carried = underLimit(d, limit, now);
+            if (carried == null) {
                 return true;
             }
-            // When one message each would go past the limit, one message carries everything waiting for
-            // the number: nothing is dropped and the phone does not ring ten times.
-            List<Delivery> waiting = bundleable(d, now);
             try {
-                if (recent.size() + 1 + waiting.size() > limit) {
-                    return send(d, incident, waiting, time, records);
-                } else {
-                    tx.executeWithoutResult(s -> waiting.forEach(w -> deliveries.releaseLease(w.id())));
-                    return send(d, incident, List.of(), time, records);
-                }
+                return send(d, incident, carried, time, records);
             } finally {
-                waiting.forEach(w -> leases.release(w.id()));
+                carried.forEach(w -> leases.release(w.id()));
             }
         }
         return send(d, incident, List.of(), time, records);
+    }
+
+    /**
+     * Whether {@code d} goes out now under its number's per-minute limit, decided under that number's
+     * lock, which every sender of every node takes for it: two senders each reading "two sent this
+     * minute" and each sending rang a phone four times a minute whose limit was three. Null when it is
+     * held back (said on its timeline); otherwise what else goes out inside its message: everything
+     * waiting for the number when one message each would go past the limit, nothing when there is room.
+     * A message another sender is sending right now counts as sent.
+     */
+    private List<Delivery> underLimit(Delivery d, int limit, Instant now) {
+        while (true) {
+            java.util.Optional<List<Delivery>> decided = tx.execute(s -> {
+                if (!deliveries.lockDestination(d.channel(), d.address())) {
+                    return null;
+                }
+                List<Instant> sent = deliveries.sentTo(d.channel(), d.address(), now.minus(DestinationLimits.WINDOW));
+                int going = deliveries.sendingTo(d.channel(), d.address(), d.id(), now).size();
+                if (sent.size() + going >= limit) {
+                    // The number has room again when the oldest message counted leaves the window; one going
+                    // out now counts from now (if it does not go through after all, this is a little late).
+                    List<Instant> counted = new java.util.ArrayList<>(sent);
+                    counted.addAll(java.util.Collections.nCopies(going, now));
+                    counted.sort(null);
+                    Instant until = counted.get(counted.size() - limit).plus(DestinationLimits.WINDOW);
+                    deliveries.throttle(d.id(), until);
+                    timeline.say(d.incidentId(), "DELIVERY_THROTTLED", List.of(d.personId()), d.channel() + " to " + d.personId() + " by "
+                            + d.contactMethod() + " held back: " + sent.size() + " sent to " + d.address() + " in the last minute"
+                            + (going == 0 ? "" : " and " + going + " going out now") + " (limit " + limit + "); it goes out at " + until
+                            + " with anything else waiting for that number");
+                    return java.util.Optional.<List<Delivery>>empty();
+                }
+                deliveries.markSending(d.id(), now);
+                // When one message each would go past the limit, one message carries everything waiting for
+                // the number: nothing is dropped and the phone does not ring ten times.
+                List<Delivery> waiting = bundleable(d, now);
+                if (sent.size() + going + 1 + waiting.size() > limit) {
+                    return java.util.Optional.of(waiting);
+                }
+                waiting.forEach(w -> {
+                    deliveries.releaseLease(w.id());
+                    leases.release(w.id());
+                });
+                return java.util.Optional.of(List.<Delivery>of());
+            });
+            if (decided != null) {
+                return decided.orElse(null);
+            }
+            try {
+                tx.executeWithoutResult(s -> deliveries.addDestination(d.channel(), d.address()));
+            } catch (org.springframework.dao.DuplicateKeyException madeMeanwhile) {
+                // another sender made it between our look and our insert: it is there to lock now
+            }
+        }
     }
 
     /** Sends {@code d}, carrying {@code bundle} inside the same message, and records the answer for all of them; true when it went through. */

@@ -160,7 +160,7 @@ public class NotificationStore {
         // The next deliveries due to that destination come too, up to the batch: one sender sends them
         // one after the other, and one transaction leased them all.
         List<Leased> taken = found.stream().filter(l -> l.delivery().destination().equals(to.get())).limit(Math.max(1, batch)).toList();
-        jdbc.sql("UPDATE notification SET lease_until = :until, leased_by = :node, attempts = attempts + 1, "
+        jdbc.sql("UPDATE notification SET lease_until = :until, leased_by = :node, attempts = attempts + 1, sending_since = NULL, "
                         + "first_attempt_at = COALESCE(first_attempt_at, :now) WHERE id IN (:ids)")
                 .param("until", Timestamps.of(leaseUntil)).param("node", node).param("now", Timestamps.of(now))
                 .param("ids", taken.stream().map(l -> l.delivery().id()).toList()).update();
@@ -214,6 +214,40 @@ public class NotificationStore {
                 .query((rs, i) -> Timestamps.toInstant(rs.getObject(1, OffsetDateTime.class))).list();
     }
 
+    /**
+     * Takes the lock on one destination (an SMS number, a phone) for this transaction: whoever holds it
+     * decides alone whether a message may go there now. False when the destination has no lock row yet
+     * ({@link #addDestination} makes it, outside this transaction).
+     */
+    public boolean lockDestination(String channel, String address) {
+        return !jdbc.sql("SELECT channel FROM destination_lock WHERE channel = ? AND address = ? FOR UPDATE")
+                .params(channel, address).query(String.class).list().isEmpty();
+    }
+
+    /** Makes the lock row of a destination; another sender making it first is the same outcome. */
+    public void addDestination(String channel, String address) {
+        jdbc.sql("INSERT INTO destination_lock (channel, address) SELECT ?, ? WHERE NOT EXISTS "
+                        + "(SELECT 1 FROM destination_lock WHERE channel = ? AND address = ?)")
+                .params(channel, address, channel, address).update();
+    }
+
+    /**
+     * When the messages to one destination that are going out right now started: decided by a sender
+     * (of any node) whose lease still runs and whose answer is not written yet. {@code except} is the
+     * one being decided.
+     */
+    public List<Instant> sendingTo(String channel, String address, long except, Instant now) {
+        return jdbc.sql("SELECT sending_since FROM notification WHERE status = 'PENDING' AND channel = ? AND address = ? "
+                        + "AND sending_since IS NOT NULL AND lease_until > ? AND id <> ?")
+                .params(channel, address, Timestamps.of(now), except)
+                .query((rs, i) -> Timestamps.toInstant(rs.getObject(1, OffsetDateTime.class))).list();
+    }
+
+    /** Decided, under its destination's lock: it counts against that destination's limit from {@code at}. */
+    public void markSending(long id, Instant at) {
+        jdbc.sql("UPDATE notification SET sending_since = ? WHERE id = ?").params(Timestamps.of(at), id).update();
+    }
+
     /** A throttled delivery waits until {@code until}; the throttling is not a failed attempt. */
     public void throttle(long id, Instant until) {
         jdbc.sql("UPDATE notification SET due_at = ?, attempts = attempts - 1, provider_status = 'throttled', lease_until = NULL WHERE id = ?")
@@ -225,7 +259,7 @@ public class NotificationStore {
         List<Leased> due = jdbc.sql("SELECT * FROM notification WHERE channel = ? AND address = ? AND status = 'PENDING' AND id <> ? "
                         + "AND due_at <= ? AND (lease_until IS NULL OR lease_until <= ?) ORDER BY id FOR UPDATE SKIP LOCKED")
                 .params(carrier.channel(), carrier.address(), carrier.id(), Timestamps.of(now), Timestamps.of(now)).query(LEASED).list();
-        due.forEach(l -> jdbc.sql("UPDATE notification SET lease_until = ?, leased_by = ? WHERE id = ?")
+        due.forEach(l -> jdbc.sql("UPDATE notification SET lease_until = ?, leased_by = ?, sending_since = NULL WHERE id = ?")
                 .params(Timestamps.of(leaseUntil), node, l.delivery().id()).update());
         return due;
     }

@@ -41,12 +41,19 @@ final class FakeTwilio {
     private final List<Request> requests = new CopyOnWriteArrayList<>();
     private final ConcurrentLinkedDeque<Canned> messageAnswers = new ConcurrentLinkedDeque<>();
     private final AtomicLong sids = new AtomicLong(1);
+    private volatile java.time.Duration messageDelay = java.time.Duration.ZERO;
 
     private FakeTwilio(String accountSid, String authToken) throws IOException {
         this.accountSid = accountSid;
         this.authToken = authToken;
         this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/", this::handle);
+        // requests side by side, as Twilio takes them: a slow answer holds up only its own sender
+        server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "fake-twilio");
+            t.setDaemon(true);
+            return t;
+        }));
         server.start();
     }
 
@@ -67,10 +74,16 @@ final class FakeTwilio {
         messageAnswers.add(new Canned(status, body, retryAfter));
     }
 
+    /** Every Messages request is answered this much later: the time a sender spends inside a send. */
+    void answerMessagesAfter(java.time.Duration delay) {
+        messageDelay = delay;
+    }
+
     /** Forgets queued answers and recorded requests: the H2 and PostgreSQL contexts number incidents alike. */
     void reset() {
         messageAnswers.clear();
         requests.clear();
+        messageDelay = java.time.Duration.ZERO;
     }
 
     List<Request> requests() {
@@ -110,6 +123,13 @@ final class FakeTwilio {
                 record(resource, form, 400, null);
                 answer(ex, 400, error(21205, "Url parameter is required.", 400), null);
                 return;
+            }
+            if ("Messages".equals(resource) && !messageDelay.isZero()) {
+                try {
+                    Thread.sleep(messageDelay.toMillis());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
             }
             Canned canned = "Messages".equals(resource) ? messageAnswers.poll() : null;
             if (canned != null) {
