@@ -194,9 +194,16 @@ class ConfigController {
         }
         ConfigVersion v = result.version();
         // Open incidents whose policy is gone move to their service's policy now, and the answer says so.
-        List<io.tocsin.incident.Incidents.PolicyChange> moved = result.unchanged() ? List.of()
-                : incidents.policyChanges(io.tocsin.config.EngineModel.engine(result.organisation()));
-        incidents.wakeNow(moved);
+        io.tocsin.engine.EscalationEngine next = result.unchanged() ? null : io.tocsin.config.EngineModel.engine(result.organisation());
+        List<io.tocsin.incident.Incidents.PolicyChange> moved = next == null ? List.of() : incidents.policyChanges(next);
+        // ... and every open incident the new rules wake sooner than its timer (a shortened delay, a new
+        // timed trigger) is woken now, not when the old rules said.
+        java.util.Set<String> wake = new java.util.LinkedHashSet<>();
+        moved.forEach(m -> wake.add(m.incident()));
+        if (next != null) {
+            wake.addAll(incidents.dueSooner(next));
+        }
+        incidents.wakeNow(List.copyOf(wake));
         VersionView view = new VersionView(v.version(), v.appliedAt(), v.appliedBy(), result.unchanged(), v.diff(),
                 result.onCallChanges(), horizon.of(result.organisation()).json(), moved);
         return ResponseEntity.status(result.unchanged() ? HttpStatus.OK : HttpStatus.CREATED).body(view);

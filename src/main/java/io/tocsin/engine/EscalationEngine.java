@@ -123,6 +123,15 @@ public final class EscalationEngine {
         return step.entries.stream().filter(e -> e.kind() == Kind.POLICY_CHANGED).map(TimelineEntry::text).findFirst();
     }
 
+    /**
+     * When this engine's rules would next wake the incident, without advancing it: a configuration
+     * that shortens a delay, adds a timed trigger or moves the incident wakes it sooner than the timer
+     * its old rules set. Read-only, like {@link #whenPolicyChanges}.
+     */
+    public Optional<Instant> nextWake(IncidentState state, Instant now) {
+        return Timing.nextWake(new Step(rules, directory, state, now, null));
+    }
+
     /** {@code current} with the severity's items it lacks appended (a severity change adds the new severity's actions). */
     List<ChecklistItem> checklist(String severity, List<ChecklistItem> current) {
         return Commands.checklist(rules, severity, current);

@@ -229,7 +229,7 @@ final class Step {
         for (int k = 0; k < levels; k++) {
             PathRun run = b.paths.get(0);
             EscalationPath path = path(run);
-            int index = run.firstPending(path.levels().size());
+            int index = Timing.nextToEscalate(this, run, path);
             if (index >= path.levels().size()) {
                 entry(new TimelineEntry(now, Kind.LADDER_EXHAUSTED, path.id(), null, trigger, List.of(),
                         "path " + path.id() + " has no further level"));

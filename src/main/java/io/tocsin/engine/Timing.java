@@ -120,9 +120,29 @@ final class Timing {
     /**
      * The level the ladder waits on: the first not done, passing over acknowledgement-driven levels
      * while the incident is acknowledged (they stay available to "+1 level" escalations) and levels
-     * waiting for a tag that is not there (they fire whenever it comes, and hold nothing back).
+     * waiting for a tag that is not there (they fire whenever it comes, and hold nothing back). A level
+     * skipped for reaching nobody brings the next one forward ({@code promoteNext}), never one the
+     * acknowledgement paused: that would page someone while a person is on it.
      */
     static int nextEligible(Step s, PathRun run, EscalationPath path) {
+        return next(s, run, path, true);
+    }
+
+    /**
+     * The level a "+1 level" escalation (by hand, or a trigger's {@code escalate}) notifies: the first
+     * not done, including one an acknowledgement paused, passing over a level waiting for a tag that is
+     * not there while a level of the ladder's own order is left (the tag level stands apart from that
+     * order, and would otherwise count as done and not fire when its tag comes). When only such levels
+     * are left, the first of them: escalating by hand then reaches the "all hands, if needed" level a
+     * policy keeps for it (seed 001's war room) rather than nobody.
+     */
+    static int nextToEscalate(Step s, PathRun run, EscalationPath path) {
+        int size = path.levels().size();
+        int inOrder = next(s, run, path, false);
+        return inOrder < size ? inOrder : run.firstPending(size);
+    }
+
+    private static int next(Step s, PathRun run, EscalationPath path, boolean honourPause) {
         IncidentState.Builder b = s.b;
         int size = path.levels().size();
         for (int i = run.firstPending(size); i < size; i++) {
@@ -134,9 +154,9 @@ final class Timing {
                 continue;
             }
             // An acknowledgement pauses the paths it saw; a path a trigger starts afterwards runs (security...).
-            boolean paused = b.status == IncidentStatus.ACKNOWLEDGED && start.stoppedByAcknowledgement()
+            boolean paused = honourPause && b.status == IncidentStatus.ACKNOWLEDGED && start.stoppedByAcknowledgement()
                     && !run.startedAt().isAfter(b.acknowledgedAt);
-            if (!paused || run.promoteNext()) {
+            if (!paused) {
                 return i;
             }
         }

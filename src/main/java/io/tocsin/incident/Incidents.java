@@ -30,6 +30,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  */
 @Service
 public class Incidents {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Incidents.class);
     /** Kinds the engine produces on its own account, not the actor's. */
     private static final Set<TimelineEntry.Kind> AUTOMATIC = Set.of(TimelineEntry.Kind.NOTIFIED, TimelineEntry.Kind.LEVEL_SKIPPED,
             TimelineEntry.Kind.TRIGGER_FIRED, TimelineEntry.Kind.LADDER_REPEATED, TimelineEntry.Kind.LADDER_EXHAUSTED,
@@ -243,10 +244,47 @@ public class Incidents {
         return out;
     }
 
-    /** Wakes these incidents now, so a change of policy shows on their timelines at once rather than at their next step. */
-    public void wakeNow(List<PolicyChange> changed) {
+    /**
+     * The open incidents that {@code next}'s rules wake sooner than their timer says (a delay shortened,
+     * a timed trigger added, a policy moved): their timers were set by the rules before, and would page
+     * that much late. Read-only; {@link #wakeNow} wakes them.
+     */
+    public List<String> dueSooner(EscalationEngine next) {
         Instant now = clock.instant();
-        tx.executeWithoutResult(status -> changed.forEach(c -> store.setTimer(Long.parseLong(c.incident().substring(4)), now)));
+        List<String> out = new ArrayList<>();
+        for (IncidentRow row : store.list(true, 10_000)) {
+            Optional<IncidentState> s = readableState(row);
+            Optional<Instant> wake = s.isEmpty() ? Optional.empty() : next.nextWake(s.get(), now);
+            if (wake.isPresent() && store.timer(row.id()).map(due -> wake.get().isBefore(due)).orElse(true)) {
+                out.add(row.number());
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Wakes these incidents now, so a change of policy shows on their timelines at once rather than at
+     * their next step. Each in a transaction of its own, its timer moved under its lock, as every other
+     * writer of an incident's timer does: without it, a command or the timer worker rewriting the same
+     * timer at that moment collided with this (a duplicate key, a 500 for a configuration already
+     * activated), and taking many incidents' locks in one transaction could deadlock with a command.
+     * The lock is waited for with nothing else held, so it cannot deadlock. One that cannot be woken
+     * (the database went away) is said in the log and moves at its next step.
+     */
+    public void wakeNow(List<String> changed) {
+        Instant now = clock.instant();
+        for (String incident : changed) {
+            long id = Long.parseLong(incident.substring(4));
+            try {
+                tx.executeWithoutResult(status -> {
+                    if (store.findForUpdate(id).isPresent() && store.timer(id).map(due -> due.isAfter(now)).orElse(true)) {
+                        store.setTimer(id, now);
+                    }
+                });
+            } catch (RuntimeException e) {
+                LOG.warn("{}: not woken for its new policy now ({}); it moves at its next step", incident, e.toString());
+            }
+        }
     }
 
     /** A change event (deploy, config change): recorded on the service's timeline, never pages. */

@@ -7,6 +7,7 @@ import io.tocsin.store.AuditLog;
 import io.tocsin.store.EntryRow;
 import io.tocsin.store.IncidentRow;
 import io.tocsin.store.IncidentStore;
+import io.tocsin.store.NamedLocks;
 import io.tocsin.store.PostmortemStore;
 import io.tocsin.store.PostmortemStore.Action;
 import io.tocsin.store.PostmortemStore.Postmortem;
@@ -27,6 +28,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -80,9 +83,17 @@ public class Postmortems {
     private final AuditLog audit;
     private final Clock clock;
     private final TransactionTemplate tx;
+    private final TransactionTemplate alone;
+    private final NamedLocks locks;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Postmortems.class);
 
     public Postmortems(PostmortemStore store, IncidentStore incidents, StatusPageStore updates, IncidentEngine engine, AuditLog audit,
-                       Clock clock, TransactionTemplate tx) {
+                       Clock clock, TransactionTemplate tx, NamedLocks locks) {
+        this.locks = locks;
+        // for a decision made after the resolving transaction committed: Spring's afterCommit still has
+        // that transaction's connection bound, and work there must not join it
+        this.alone = new TransactionTemplate(java.util.Objects.requireNonNull(tx.getTransactionManager()));
+        this.alone.setPropagationBehavior(org.springframework.transaction.TransactionDefinition.PROPAGATION_REQUIRES_NEW);
         this.store = store;
         this.incidents = incidents;
         this.updates = updates;
@@ -95,16 +106,70 @@ public class Postmortems {
     /**
      * Called in the transaction that resolved the incident: asks the engine's rule whether a postmortem
      * is required, and if so records when it is due and drafts it. Counted for {@code when_repeated}:
-     * the other incidents of the same service resolved within the rule's window.
+     * the other incidents of the same service resolved within the rule's window. That count is made
+     * under the service's lock ({@link NamedLocks}), one resolution at a time across every node: two
+     * resolutions at once each counted only the ones before them, not each other, and neither required
+     * the postmortem that the second one needs. The lock is not waited for here (this transaction
+     * holds incidents' locks, and the one holding it may wait for them): when another transaction holds
+     * it, the decision is made right after this one commits, waiting for it then with nothing else held.
      */
     void onResolved(long id, IncidentState resolved, Instant now) {
+        String lock = "service resolutions " + resolved.service();
+        if (locks.tryLock(lock) == NamedLocks.Outcome.TAKEN) {
+            count(id, resolved, now);
+            return;
+        }
+        Runnable afterwards = () -> {
+            try {
+                locks.make(lock);
+                alone.executeWithoutResult(s -> {
+                    locks.lock(lock);
+                    count(id, resolved, now);
+                });
+            } catch (RuntimeException e) {
+                LOG.error("INC-{}: whether its resolution requires a postmortem could not be decided; the database said: {}", id,
+                        e.toString(), e);
+            }
+        };
+        if (!TransactionSynchronizationManager.isSynchronizationActive()) {
+            afterwards.run();
+            return;
+        }
+        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+            @Override
+            public void afterCommit() {
+                afterwards.run();
+            }
+        });
+    }
+
+    /**
+     * Called holding the service's lock: counts this resolution towards the service's repeats (whatever
+     * its severity's rule: another severity's rule counts it) and decides about its own postmortem.
+     */
+    private void count(long id, IncidentState resolved, Instant now) {
+        incidents.countResolution(id);
         var severity = engine.engine().rules().severities().get(resolved.severity());
         if (severity == null) {
             return;
         }
-        PostmortemRule rule = severity.postmortem();
-        Duration window = rule.repeatWithin() == null ? NO_WINDOW : rule.repeatWithin();
-        List<Instant> earlier = window.isZero() ? List.of() : incidents.resolvedSince(resolved.service(), resolved.resolvedAt().minus(window), id);
+        Duration window = severity.postmortem().repeatWithin() == null ? NO_WINDOW : severity.postmortem().repeatWithin();
+        decide(id, resolved, now, window.isZero() ? List.of() : resolvedBefore(id, resolved, window));
+    }
+
+    /**
+     * The service's other resolutions in the window counted before this one (under its lock): each
+     * counts as earlier, even one stamped a moment later (resolved at the same time on
+     * another node, or by a node whose clock is ahead), or two resolutions at once would each leave out
+     * the other and neither would be the repeat.
+     */
+    private List<Instant> resolvedBefore(long id, IncidentState resolved, Duration window) {
+        Instant at = resolved.resolvedAt();
+        return incidents.resolvedSince(resolved.service(), at.minus(window), id).stream().map(t -> t.isAfter(at) ? at : t).toList();
+    }
+
+    /** Records the rule's decision about a resolution, given when the service's other resolutions in the window were. */
+    private void decide(long id, IncidentState resolved, Instant now, List<Instant> earlier) {
         Optional<PostmortemRule.Decision> decision = engine.engine().postmortem(resolved, earlier);
         if (decision.isEmpty() || store.find(id).isPresent()) {
             return;

@@ -146,6 +146,16 @@ public class PublicStatus {
     }
 
     private void subscribe(String address, String via) {
+        try {
+            subscribeOnce(address, via);
+        } catch (org.springframework.dao.DuplicateKeyException sameAddressMeanwhile) {
+            // The same address asked twice at once (a double click, two nodes): both found no subscriber
+            // and both added one. The other is there now: this asks again, as a known address does.
+            subscribeOnce(address, via);
+        }
+    }
+
+    private void subscribeOnce(String address, String via) {
         tx.executeWithoutResult(status -> {
             Instant now = clock.instant();
             String token = TokenHash.newToken();
@@ -153,7 +163,10 @@ public class PublicStatus {
             long id = store.subscribe(address, TokenHash.sha256(token), now);
             StatusPageStore.Subscriber sub = store.subscriber(id).orElseThrow();
             String org = engine.organisation().name();
-            mail(sub, "status-subscribe|" + id + "|" + now.toEpochMilli(), "Confirm your subscription to " + org + " status",
+            // the token in the key: two asks in the same millisecond (a double click) are two messages, the
+            // second carrying the token that is now valid
+            mail(sub, "status-subscribe|" + id + "|" + now.toEpochMilli() + "|" + TokenHash.sha256(token).substring(0, 16),
+                    "Confirm your subscription to " + org + " status",
                     "Someone (we hope you) asked for e-mail about " + org + "'s service status at this address.\n\nConfirm: "
                             + publicUrl.resolve("/status/confirm?token=" + token) + "\n\nUnsubscribe at any time: "
                             + unsubscribeLink(id) + "\n\nIgnore this message if it was not you.\n", now);

@@ -115,12 +115,19 @@ class IntegrationsController {
         Instant now = clock.instant();
         Instant next = now.plus(Durations.parse(match.integration().interval()));
         // One transaction: a beat that is recorded always resolves the incident its absence opened.
-        tx.executeWithoutResult(status -> {
+        Runnable record = () -> tx.executeWithoutResult(status -> {
             if (heartbeats.beat(key, match.service().id(), now, next)) {
                 incidents.accept(new Signal(match.service().id(), HeartbeatMonitor.dedupKey(key), Signal.Action.RESOLVE,
                         "heartbeat received", "heartbeat", null, Set.of(), Paging.PAGE, null).from(match.origin()), "heartbeat");
             }
         });
+        try {
+            record.run();
+        } catch (org.springframework.dao.DuplicateKeyException firstBeatMeanwhile) {
+            // A monitor's first beat arriving twice at once (a retry, two hosts sharing the key, two nodes):
+            // both found no row to lock and both inserted it. The other one's is there now: this beat updates it.
+            record.run();
+        }
         return ResponseEntity.accepted().body(Map.of("status", "accepted", "next_due", next.toString()));
     }
 

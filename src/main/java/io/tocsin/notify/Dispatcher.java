@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.tocsin.store.IncidentRow;
 import io.tocsin.store.IncidentStore;
 import io.tocsin.store.KillSwitchStore;
+import io.tocsin.store.NamedLocks;
 import io.tocsin.store.NotificationStore;
 import io.tocsin.store.NotificationStore.Delivery;
 import io.tocsin.store.NotificationStore.Destination;
@@ -58,6 +59,7 @@ public class Dispatcher {
     private final Clock clock;
     private final TransactionTemplate tx;
     private final DestinationLimits limits;
+    private final NamedLocks locks;
     private final RetryPolicy retry;
     private final MeterRegistry meters;
     private final DeliveryLeases leases;
@@ -90,6 +92,10 @@ public class Dispatcher {
      * after the other: in a storm to one person or one webhook, the cost of leasing is shared.
      */
     static final int BATCH = 16;
+    /** A delivery whose number's lock another sender holds is leased again this much later. */
+    static final Duration LOCK_HELD_RETRY = Duration.ofSeconds(1);
+    /** A number full only because of messages going out right now is looked at again this much later. */
+    static final Duration GOING_RECHECK = Duration.ofSeconds(5);
     /**
      * How long a sender may hold the answers of quick sends before writing them together ({@link Records}):
      * long enough for a batch of sends to a provider answering in a few milliseconds to be written in one
@@ -111,7 +117,7 @@ public class Dispatcher {
 
     Dispatcher(NotificationStore deliveries, IncidentStore incidents, Channels channels, OutboxExpansion expansion,
                MessageComposer composer, DeliveryTimeline timeline, Fallback fallback, DeadLetterRedrive redrive, Clock clock,
-               TransactionTemplate tx, RetryPolicy retry, DeliveryLeases leases, KillSwitchStore switches,
+               TransactionTemplate tx, RetryPolicy retry, DeliveryLeases leases, KillSwitchStore switches, NamedLocks locks,
                @Value("${tocsin.notify.enabled:true}") boolean enabled,
                @Value("${tocsin.notify.threads:8}") int senderThreads,
                @Value("${tocsin.notify.per-destination:3}") int perDestination,
@@ -137,6 +143,7 @@ public class Dispatcher {
         this.retry = retry;
         this.leases = leases;
         this.switches = switches;
+        this.locks = locks;
         this.enabled = enabled;
         this.senderThreads = Math.max(2, senderThreads);
         // Always fewer than the senders, so other destinations keep at least one sender however many hang.
@@ -544,54 +551,65 @@ public class Dispatcher {
      * Whether {@code d} goes out now under its number's per-minute limit, decided under that number's
      * lock, which every sender of every node takes for it: two senders each reading "two sent this
      * minute" and each sending rang a phone four times a minute whose limit was three. Null when it is
-     * held back (said on its timeline); otherwise what else goes out inside its message: everything
-     * waiting for the number when one message each would go past the limit, nothing when there is room.
-     * A message another sender is sending right now counts as sent.
+     * not sent now: held back (said on its timeline), or handed back for a moment because another
+     * sender holds the number's lock (a node never waits for another, which may have stalled holding
+     * it). Otherwise what else goes out inside its message: everything waiting for the number when one
+     * message each would go past the limit, nothing when there is room. A message another sender is
+     * sending right now counts as sent.
      */
     private List<Delivery> underLimit(Delivery d, int limit, Instant now) {
         while (true) {
-            java.util.Optional<List<Delivery>> decided = tx.execute(s -> {
-                if (!deliveries.lockDestination(d.channel(), d.address())) {
-                    return null;
+            String lock = "destination " + d.channel() + " " + d.address();
+            Decision decided = tx.execute(s -> switch (locks.tryLock(lock)) {
+                case NOT_MADE -> null;
+                case HELD_ELSEWHERE -> {
+                    deliveries.unlease(d.id(), now.plus(LOCK_HELD_RETRY));
+                    yield Decision.NOT_NOW;
                 }
-                List<Instant> sent = deliveries.sentTo(d.channel(), d.address(), now.minus(DestinationLimits.WINDOW));
-                int going = deliveries.sendingTo(d.channel(), d.address(), d.id(), now).size();
-                if (sent.size() + going >= limit) {
-                    // The number has room again when the oldest message counted leaves the window; one going
-                    // out now counts from now (if it does not go through after all, this is a little late).
-                    List<Instant> counted = new java.util.ArrayList<>(sent);
-                    counted.addAll(java.util.Collections.nCopies(going, now));
-                    counted.sort(null);
-                    Instant until = counted.get(counted.size() - limit).plus(DestinationLimits.WINDOW);
-                    deliveries.throttle(d.id(), until);
-                    timeline.say(d.incidentId(), "DELIVERY_THROTTLED", List.of(d.personId()), d.channel() + " to " + d.personId() + " by "
-                            + d.contactMethod() + " held back: " + sent.size() + " sent to " + d.address() + " in the last minute"
-                            + (going == 0 ? "" : " and " + going + " going out now") + " (limit " + limit + "); it goes out at " + until
-                            + " with anything else waiting for that number");
-                    return java.util.Optional.<List<Delivery>>empty();
-                }
-                deliveries.markSending(d.id(), now);
-                // When one message each would go past the limit, one message carries everything waiting for
-                // the number: nothing is dropped and the phone does not ring ten times.
-                List<Delivery> waiting = bundleable(d, now);
-                if (sent.size() + going + 1 + waiting.size() > limit) {
-                    return java.util.Optional.of(waiting);
-                }
-                waiting.forEach(w -> {
-                    deliveries.releaseLease(w.id());
-                    leases.release(w.id());
-                });
-                return java.util.Optional.of(List.<Delivery>of());
+                case TAKEN -> decideLocked(d, limit, now);
             });
             if (decided != null) {
-                return decided.orElse(null);
+                return decided.carried();
             }
-            try {
-                tx.executeWithoutResult(s -> deliveries.addDestination(d.channel(), d.address()));
-            } catch (org.springframework.dao.DuplicateKeyException madeMeanwhile) {
-                // another sender made it between our look and our insert: it is there to lock now
-            }
+            locks.make(lock);
         }
+    }
+
+    /** What {@link #underLimit} decided: {@code carried} is null when nothing goes out now. */
+    private record Decision(List<Delivery> carried) {
+        static final Decision NOT_NOW = new Decision(null);
+    }
+
+    /** Called holding the number's lock, in its transaction. */
+    private Decision decideLocked(Delivery d, int limit, Instant now) {
+        List<Instant> sent = deliveries.sentTo(d.channel(), d.address(), now.minus(DestinationLimits.WINDOW));
+        int going = deliveries.sendingTo(d.channel(), d.address(), d.id(), now).size();
+        if (sent.size() + going >= limit) {
+            // The number has room again when the oldest message sent leaves the window. When the messages
+            // going out right now are what fills it, it is looked at again shortly instead: one of them
+            // may not go through, and a page must not wait a minute for a message that never left.
+            Instant until = sent.size() >= limit ? sent.get(sent.size() - limit).plus(DestinationLimits.WINDOW)
+                    : now.plus(GOING_RECHECK);
+            deliveries.throttle(d.id(), until);
+            timeline.say(d.incidentId(), "DELIVERY_THROTTLED", List.of(d.personId()), d.channel() + " to " + d.personId() + " by "
+                    + d.contactMethod() + " held back: " + sent.size() + " sent to " + d.address() + " in the last minute"
+                    + (going == 0 ? "" : " and " + going + " going out now") + " (limit " + limit + "); "
+                    + (sent.size() >= limit ? "it goes out at " + until + " with anything else waiting for that number"
+                            : "looked at again at " + until + ", when what is going out has been answered"));
+            return Decision.NOT_NOW;
+        }
+        deliveries.markSending(d.id(), now);
+        // When one message each would go past the limit, one message carries everything waiting for
+        // the number: nothing is dropped and the phone does not ring ten times.
+        List<Delivery> waiting = bundleable(d, now);
+        if (sent.size() + going + 1 + waiting.size() > limit) {
+            return new Decision(waiting);
+        }
+        waiting.forEach(w -> {
+            deliveries.releaseLease(w.id());
+            leases.release(w.id());
+        });
+        return new Decision(List.of());
     }
 
     /** Sends {@code d}, carrying {@code bundle} inside the same message, and records the answer for all of them; true when it went through. */

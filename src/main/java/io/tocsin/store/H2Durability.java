@@ -100,6 +100,9 @@ class H2Durability implements InitializingBean, DisposableBean {
         try {
             org.h2.engine.SessionLocal session = (org.h2.engine.SessionLocal) c.unwrap(org.h2.jdbc.JdbcConnection.class).getSession();
             Object store = session.getDatabase().getStore().getMvStore().getFileStore();
+            if (store == null) {
+                return; // an in-memory database (tests): no file whose space to reuse
+            }
             Method m = org.h2.mvstore.FileStore.class.getDeclaredMethod("writeInBackground");
             m.setAccessible(true);
             fileStore = store;

@@ -214,11 +214,20 @@ public class IncidentStore {
                 .param("services", serviceIds).param("limit", limit).query(IncidentStore::map).list();
     }
 
-    /** When incidents of {@code serviceId} other than {@code except} were resolved at or after {@code since}. */
+    /**
+     * When incidents of {@code serviceId} other than {@code except} were resolved at or after {@code since},
+     * of those already counted towards the service's repeats ({@link #countResolution}).
+     */
     public List<Instant> resolvedSince(String serviceId, Instant since, long except) {
-        return jdbc.sql("SELECT resolved_at FROM incident WHERE service_id = ? AND resolved_at >= ? AND id <> ? ORDER BY resolved_at")
+        return jdbc.sql("SELECT resolved_at FROM incident WHERE service_id = ? AND resolved_at >= ? AND id <> ? "
+                        + "AND resolution_counted = TRUE ORDER BY resolved_at")
                 .params(serviceId, Timestamps.of(since), except)
                 .query((rs, i) -> Timestamps.toInstant(rs.getObject(1, java.time.OffsetDateTime.class))).list();
+    }
+
+    /** This incident's resolution counts towards its service's repeats from now on (made under the service's lock). */
+    public void countResolution(long id) {
+        jdbc.sql("UPDATE incident SET resolution_counted = TRUE WHERE id = ?").param(id).update();
     }
 
     /** Incidents resolved at or after {@code since}, newest resolution first. */

@@ -29,8 +29,13 @@ public class IngestBucketStore {
         if (takeExisting(keyHash, n, nowMillis, shape)) {
             return true;
         }
-        if (available(keyHash, nowMillis, shape).isPresent() || n > shape.capacity()) {
+        if (n > shape.capacity()) {
             return false;
+        }
+        if (available(keyHash, nowMillis, shape).isPresent()) {
+            // Made by another request between our take and this look (the key's first two requests at
+            // once, on one node or two): take from it, rather than refuse the second request of a full bucket.
+            return takeExisting(keyHash, n, nowMillis, shape);
         }
         try {
             jdbc.sql("INSERT INTO ingest_bucket (key_hash, tokens, refilled_ms) VALUES (?, ?, ?)")

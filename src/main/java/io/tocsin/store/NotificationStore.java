@@ -215,23 +215,6 @@ public class NotificationStore {
     }
 
     /**
-     * Takes the lock on one destination (an SMS number, a phone) for this transaction: whoever holds it
-     * decides alone whether a message may go there now. False when the destination has no lock row yet
-     * ({@link #addDestination} makes it, outside this transaction).
-     */
-    public boolean lockDestination(String channel, String address) {
-        return !jdbc.sql("SELECT channel FROM destination_lock WHERE channel = ? AND address = ? FOR UPDATE")
-                .params(channel, address).query(String.class).list().isEmpty();
-    }
-
-    /** Makes the lock row of a destination; another sender making it first is the same outcome. */
-    public void addDestination(String channel, String address) {
-        jdbc.sql("INSERT INTO destination_lock (channel, address) SELECT ?, ? WHERE NOT EXISTS "
-                        + "(SELECT 1 FROM destination_lock WHERE channel = ? AND address = ?)")
-                .params(channel, address, channel, address).update();
-    }
-
-    /**
      * When the messages to one destination that are going out right now started: decided by a sender
      * (of any node) whose lease still runs and whose answer is not written yet. {@code except} is the
      * one being decided.
@@ -259,8 +242,11 @@ public class NotificationStore {
         List<Leased> due = jdbc.sql("SELECT * FROM notification WHERE channel = ? AND address = ? AND status = 'PENDING' AND id <> ? "
                         + "AND due_at <= ? AND (lease_until IS NULL OR lease_until <= ?) ORDER BY id FOR UPDATE SKIP LOCKED")
                 .params(carrier.channel(), carrier.address(), carrier.id(), Timestamps.of(now), Timestamps.of(now)).query(LEASED).list();
-        due.forEach(l -> jdbc.sql("UPDATE notification SET lease_until = ?, leased_by = ?, sending_since = NULL WHERE id = ?")
-                .params(Timestamps.of(leaseUntil), node, l.delivery().id()).update());
+        if (!due.isEmpty()) {
+            jdbc.sql("UPDATE notification SET lease_until = :until, leased_by = :node, sending_since = NULL WHERE id IN (:ids)")
+                    .param("until", Timestamps.of(leaseUntil)).param("node", node)
+                    .param("ids", due.stream().map(l -> l.delivery().id()).toList()).update();
+        }
         return due;
     }
 
@@ -276,9 +262,15 @@ public class NotificationStore {
      * only sends that happened. The right-hand side reads the row as it was, attempts included.
      */
     public void unlease(long id) {
+        unlease(id, null);
+    }
+
+    /** {@link #unlease(long)}, to be leased again no sooner than {@code dueAgainAt} (null: when it was due). */
+    public void unlease(long id, Instant dueAgainAt) {
         jdbc.sql("UPDATE notification SET lease_until = NULL, attempts = attempts - 1, "
+                        + "due_at = COALESCE(CAST(? AS TIMESTAMP WITH TIME ZONE), due_at), "
                         + "first_attempt_at = CASE WHEN attempts = 1 THEN NULL ELSE first_attempt_at END WHERE id = ? AND status = 'PENDING'")
-                .param(id).update();
+                .params(dueAgainAt == null ? null : Timestamps.of(dueAgainAt), id).update();
     }
 
     public void releaseLease(long id) {

@@ -197,6 +197,94 @@ abstract class PagingRulesContract {
         assertThat(overdue.path("seconds_left").asLong()).isEqualTo(-30 * 60);
     }
 
+    /**
+     * Levels: on-call (after 0m), manager (unresolved_for 30m, a schedule with nobody on call at 13:00),
+     * backup (after 10m). Alice acknowledges at +2, which pauses the "after" levels. At +30 the manager
+     * level finds nobody and is skipped; the skip must not page bob's "after" level while acknowledged
+     * (before, a skip brought the next level forward even when the acknowledgement paused it).
+     */
+    @Test
+    void anEmptyUnresolvedLevelDoesNotPageAPausedLevelWhileAcknowledged() {
+        apply(base().replace("escalation_policies:\n", """
+                  - id: nights
+                    name: Nights
+                    layers:
+                      - { id: nights, participants: [carol], shift: 1w, handoff: { day: mon, time: "09:00" }, start: 2026-01-05,
+                          restrictions: [{ from: "22:00", to: "06:00" }] }
+
+                escalation_policies:
+                """).replace("""
+                          - { id: backup, start: { after: 10m }, notify: [{ person: bob }] }
+                          - { id: lead, start: { after: 10m }, notify: [{ person: carol }] }
+                """, """
+                          - { id: manager, start: { unresolved_for: 30m }, notify: [{ schedule: nights }] }
+                          - { id: backup, start: { after: 10m }, notify: [{ person: bob }] }
+                """));
+        time.reset(T);
+        long id = trigger(API_KEY, "ack-then-gap-" + System.nanoTime(), "critical");
+        time.step(Duration.ofMinutes(2));
+        assertThat(api.asPerson("alice").postJson("/api/v1/incidents/" + id + "/acknowledge", "{}").status()).isEqualTo(200);
+        time.step(Duration.ofMinutes(40)); // to +42
+        assertThat(incident(id).path("status").asString()).isEqualTo("ACKNOWLEDGED");
+        assertThat(pages(id)).as(String.join("\n", timeline(id)))
+                .containsExactly("+0 PAGE alice NOTIFIED standard/on-call");
+    }
+
+    /**
+     * Levels: on-call, war-room (when_tagged: war-room), backup (after 10m). Escalating by hand "to the
+     * next level" at +2 must reach backup (bob): the tag level "stands apart from the ladder's order".
+     * Before, the untagged war-room level was notified (erin, leadership) and counted as done, so
+     * tagging war-room later would have paged nobody of the team.
+     */
+    @Test
+    void escalatingByHandSkipsALevelThatWaitsForATagNotThere() {
+        apply(base().replace("""
+                          - { id: backup, start: { after: 10m }, notify: [{ person: bob }] }
+                          - { id: lead, start: { after: 10m }, notify: [{ person: carol }] }
+                          - { id: war-room, start: { when_tagged: war-room }, notify: [{ team: ops, members: all }, { role: leadership }] }
+                """, """
+                          - { id: war-room, start: { when_tagged: war-room }, notify: [{ team: ops, members: all }, { role: leadership }] }
+                          - { id: backup, start: { after: 10m }, notify: [{ person: bob }] }
+                """));
+        time.reset(T);
+        long id = trigger(API_KEY, "escalate-tag-" + System.nanoTime(), "critical");
+        time.step(Duration.ofMinutes(2));
+        Answer up = api.postJson("/api/v1/incidents/" + id + "/escalate", "{}");
+        assertThat(up.status()).as(up.body()).isEqualTo(200);
+        time.settle();
+        assertThat(pages(id)).as(String.join("\n", timeline(id)))
+                .containsExactly("+0 PAGE alice NOTIFIED standard/on-call", "+2 PAGE bob NOTIFIED standard/backup");
+    }
+
+    /**
+     * At +12 (bob paged at +10) a configuration shortens lead from 10m to 2m after the level before:
+     * lead is due at +12 by the policy now written. Before, the incident's timer stayed where the old
+     * policy put it (+20), and carol's page went out 8 minutes late.
+     */
+    @Test
+    void shorteningALevelsDelayUnderAnOpenIncidentActsAtOnce() {
+        time.reset(T);
+        long id = trigger(API_KEY, "shorten-" + System.nanoTime(), "critical");
+        time.step(Duration.ofMinutes(12));
+        assertThat(pages(id)).containsExactly("+0 PAGE alice NOTIFIED standard/on-call", "+10 PAGE bob NOTIFIED standard/backup");
+        String shorter = base().replace("{ id: lead, start: { after: 10m }", "{ id: lead, start: { after: 2m }");
+        assertThat(shorter).isNotEqualTo(base());
+        apply(shorter);
+        time.settle();
+        time.step(Duration.ofMinutes(1)); // to +13: well beyond a timer poll
+        assertThat(pages(id)).as(String.join("\n", timeline(id)))
+                .contains("+12 PAGE carol NOTIFIED standard/lead");
+    }
+
+    /** The test organisation as the test starts it. */
+    static String base() {
+        try {
+            return Files.readString(Path.of("src/test/resources/orgs/paging/organisation.yaml"));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     // ---- through the API ----
 
     Answer apply(String organisation) {

@@ -90,6 +90,9 @@ abstract class TwilioFlowContract {
     @Autowired
     org.springframework.jdbc.core.simple.JdbcClient jdbc;
 
+    @Autowired
+    javax.sql.DataSource dataSource;
+
     static final java.util.concurrent.atomic.AtomicInteger RUNS = new java.util.concurrent.atomic.AtomicInteger();
 
     java.time.Instant base;
@@ -112,6 +115,9 @@ abstract class TwilioFlowContract {
     void resolveEverything() {
         TWILIO.reset();
         api.resolveAllOpen();
+        // The "resolved" notices go out now, in this test's minute: sent during the next one, they would
+        // count against a number's limit there.
+        WorkerCycle.complete(timers, dispatcher, jdbc, clock);
     }
 
     @Test
@@ -208,6 +214,47 @@ abstract class TwilioFlowContract {
             assertThat(sent.stream().filter(x -> !x.isAfter(t) && x.isAfter(t.minusSeconds(60))).count()).as("sent in the minute up to " + t)
                     .isLessThanOrEqualTo(3);
         }
+    }
+
+    @Test
+    void aNumberWhoseLockAnotherNodeHoldsHoldsUpNoOtherNumberAndGoesOutOnceLetGo() throws Exception {
+        long run = System.nanoTime();
+        // Another node deciding about Rosa's number, and stalled there (a long GC pause, a cut network):
+        // it holds the number's lock, in a transaction of its own on the same database.
+        try (java.sql.Connection other = dataSource.getConnection()) {
+            other.setAutoCommit(false);
+            String lock = "destination sms " + ROSA;
+            try (java.sql.PreparedStatement make = other.prepareStatement("INSERT INTO named_lock (name) "
+                    + "SELECT ? WHERE NOT EXISTS (SELECT 1 FROM named_lock WHERE name = ?)")) {
+                make.setString(1, lock);
+                make.setString(2, lock);
+                make.executeUpdate();
+            }
+            other.commit();
+            try (java.sql.PreparedStatement hold = other.prepareStatement("SELECT name FROM named_lock WHERE name = ? FOR UPDATE")) {
+                hold.setString(1, lock);
+                hold.executeQuery().close();
+            }
+            try {
+                String rosas = open(BATCH_KEY, "locked-" + run);
+                // This node's SMS sender finds her lock held and goes on: her page waits a moment, not the sender.
+                await("Rosa's page handed back for a moment", () -> Optional.of(jdbc.sql("SELECT COUNT(*) FROM notification "
+                                + "WHERE address = ? AND status = 'PENDING' AND lease_until IS NULL AND due_at > ?")
+                        .params(ROSA, clock.instant().atOffset(java.time.ZoneOffset.UTC)).query(Long.class).single()).filter(n -> n == 1));
+                String pats = open("while-rosa-is-locked-" + run);
+                FakeTwilio.Request toPat = await("Pat's SMS", () -> sms(pats).stream().findFirst());
+                assertThat(toPat.to()).isEqualTo(PAT);
+                assertThat(sms(rosas)).isEmpty();
+            } finally {
+                other.rollback();
+            }
+        }
+        // Let go: her page goes out at the next look, a second later, and only once.
+        clock.advance(Duration.ofSeconds(2));
+        FakeTwilio.Request toRosa = await("Rosa's SMS", () -> requests("Messages", r -> r.to().equals(ROSA)
+                && r.form().getOrDefault("Body", "").contains("API 5xx")).stream().findFirst());
+        WorkerCycle.complete(timers, dispatcher, jdbc, clock);
+        assertThat(requests("Messages", r -> r.to().equals(ROSA))).containsExactly(toRosa);
     }
 
     static List<String> notices() {

@@ -426,6 +426,40 @@ abstract class StatusAndPostmortemContract {
     }
 
     @Test
+    void theSameAddressSubscribingTwiceAtOnceIsOneSubscriberAndNoFault() throws Exception {
+        clock.set(Instant.parse("2026-11-03T10:00:00Z"));
+        java.util.concurrent.ExecutorService two = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            for (int i = 0; i < 20; i++) {
+                String reader = "twice" + i + "-" + System.nanoTime() + "@example.org";
+                String client = "192.0.2." + (100 + i);
+                Browser first = new Browser();
+                Browser second = new Browser();
+                String firstCsrf = first.csrf("/status");
+                String secondCsrf = second.csrf("/status");
+                java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+                var a = two.submit(() -> {
+                    go.await();
+                    return first.post("/status/subscribe", Map.of("email", reader, "_csrf", firstCsrf), "X-Forwarded-For", client,
+                            "Accept", "text/html");
+                });
+                var b = two.submit(() -> {
+                    go.await();
+                    return second.post("/status/subscribe", Map.of("email", reader, "_csrf", secondCsrf), "X-Forwarded-For", client,
+                            "Accept", "text/html");
+                });
+                go.countDown();
+                assertThat(a.get().statusCode()).as(a.get().body()).isEqualTo(200);
+                assertThat(b.get().statusCode()).as(b.get().body()).isEqualTo(200);
+                assertThat(jdbc.sql("SELECT COUNT(*) FROM status_subscriber WHERE email = ?").param(reader).query(Long.class).single())
+                        .isEqualTo(1);
+            }
+        } finally {
+            two.shutdownNow();
+        }
+    }
+
+    @Test
     void subscribersConfirmByEmailReceiveEachPublicUpdateAndCanUnsubscribe() throws Exception {
         clock.set(Instant.parse("2026-11-03T10:00:00Z"));
         String reader = "reader" + System.nanoTime() + "@example.org";
