@@ -153,14 +153,9 @@ final class Commands {
                 || to.severities().isEmpty()) {
             return;
         }
-        Set<Integer> done = new java.util.TreeSet<>();
-        for (int i = 0; i < to.levels().size(); i++) {
-            int old = from.indexOf(to.levels().get(i).id());
-            if (old >= 0 && current.done().contains(old)) {
-                done.add(i);
-            }
-        }
-        b.paths.set(0, new PathRun(to.id(), 0, current.startedAt(), current.lastNotifiedAt(), done, false, false));
+        // the levels done, by id (the run is aligned to its path, so its ids are current)
+        Set<String> doneLevels = current.alignedTo(from).doneLevels();
+        b.paths.set(0, PathRun.movedFrom(current, to.id(), PathRun.indexesOf(doneLevels, to), doneLevels));
         s.entry(new TimelineEntry(s.now, Kind.PATH_SWITCHED, to.id(), null, null, List.of(),
                 "path " + from.id() + " -> " + to.id() + " (the ladder for " + severity + ")"));
     }

@@ -33,6 +33,8 @@ final class Step {
         this.now = now;
         this.actor = actor;
         this.policy = followPolicy();
+        // What was done is found again by level id: a configuration may have added, removed or moved levels.
+        b.paths.replaceAll(run -> run.alignedTo(path(run)));
     }
 
     IncidentState state() {
@@ -103,7 +105,7 @@ final class Step {
             if (kept.isEmpty()) {
                 EscalationPath path = next.pathFor(b.severity);
                 // The old start keeps an acknowledgement's pause; levels already due fire at once.
-                b.paths.add(new PathRun(path.id(), 0, first.startedAt(), first.lastNotifiedAt(), Set.of(), false, false));
+                b.paths.add(PathRun.movedFrom(first, path.id(), Set.of(), Set.of()));
             } else {
                 b.paths.addAll(kept);
             }

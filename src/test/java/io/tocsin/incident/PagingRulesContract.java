@@ -198,6 +198,29 @@ abstract class PagingRulesContract {
     }
 
     /**
+     * A new configuration removes the "backup" level of the path an open incident runs. The lead level
+     * (10m after the level before) was due at +20 and still is by the new policy. Before, the run's
+     * "done" set held level indexes only, so index 1 (backup, done) then named "lead" and lead counted as
+     * done: carol was not paged until the ladder repeated, 15 minutes late.
+     */
+    @Test
+    void removingALevelUnderAnOpenIncidentDoesNotSkipTheLevelAfterIt() {
+        time.reset(T);
+        long id = trigger(API_KEY, "remove-level-" + System.nanoTime(), "critical");
+        time.step(Duration.ofMinutes(12));
+        assertThat(pages(id)).containsExactly("+0 PAGE alice NOTIFIED standard/on-call", "+10 PAGE bob NOTIFIED standard/backup");
+
+        String withoutBackup = base().replace("          - { id: backup, start: { after: 10m }, notify: [{ person: bob }] }\n", "");
+        assertThat(withoutBackup).isNotEqualTo(base());
+        apply(withoutBackup);
+        time.settle();
+        time.step(Duration.ofMinutes(28)); // to +40
+        // carol's first page must be the lead level at +20 (10m after bob's), not the repeat's lead at +35.
+        assertThat(pages(id)).as(String.join("\n", timeline(id)))
+                .filteredOn(p -> p.contains("carol")).first().isEqualTo("+20 PAGE carol NOTIFIED standard/lead");
+    }
+
+    /**
      * Levels: on-call (after 0m), manager (unresolved_for 30m, a schedule with nobody on call at 13:00),
      * backup (after 10m). Alice acknowledges at +2, which pauses the "after" levels. At +30 the manager
      * level finds nobody and is skipped; the skip must not page bob's "after" level while acknowledged
