@@ -153,9 +153,11 @@ final class Commands {
                 || to.severities().isEmpty()) {
             return;
         }
-        // the levels done, by id (the run is aligned to its path, so its ids are current)
-        Set<String> doneLevels = current.alignedTo(from).doneLevels();
-        b.paths.set(0, PathRun.movedFrom(current, to.id(), PathRun.indexesOf(doneLevels, to), doneLevels));
+        // the levels done that the new path has too, by id
+        Set<Integer> done = PathRun.indexesOf(current.alignedTo(from).doneLevels(), to);
+        Set<String> doneLevels = new java.util.TreeSet<>();
+        done.forEach(i -> doneLevels.add(to.levels().get(i).id()));
+        b.paths.set(0, PathRun.movedFrom(current, to.id(), done, doneLevels));
         s.entry(new TimelineEntry(s.now, Kind.PATH_SWITCHED, to.id(), null, null, List.of(),
                 "path " + from.id() + " -> " + to.id() + " (the ladder for " + severity + ")"));
     }

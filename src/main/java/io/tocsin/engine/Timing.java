@@ -168,8 +168,10 @@ final class Timing {
         IncidentState.Builder b = s.b;
         StartCondition start = level.start();
         if (start instanceof StartCondition.After a) {
-            // After an un-acknowledgement the delay counts again from then.
-            Instant base = run.done().isEmpty() ? run.startedAt() : run.lastNotifiedAt();
+            // After an un-acknowledgement the delay counts again from then. From the path's start until a
+            // level of this run is done: one a newer configuration removed still counts (its ids are kept),
+            // so removing every level notified does not bring the next one forward.
+            Instant base = run.done().isEmpty() && run.doneLevels().isEmpty() ? run.startedAt() : run.lastNotifiedAt();
             return EscalationEngine.max(base, b.unacknowledgedSince).plus(a.delay());
         }
         if (start instanceof StartCondition.UnacknowledgedFor u) {

@@ -221,6 +221,29 @@ abstract class PagingRulesContract {
     }
 
     /**
+     * A new configuration removes both levels already notified (on-call and backup). Lead (10m after
+     * the level before) is still due at +20, counted from bob's page: not at once, as if nothing had
+     * been notified in this cycle.
+     */
+    @Test
+    void removingEveryLevelNotifiedLeavesTheNextDueAtItsTime() {
+        time.reset(T);
+        long id = trigger(API_KEY, "remove-all-" + System.nanoTime(), "critical");
+        time.step(Duration.ofMinutes(12));
+        assertThat(pages(id)).containsExactly("+0 PAGE alice NOTIFIED standard/on-call", "+10 PAGE bob NOTIFIED standard/backup");
+        String leadFirst = base().replace("          - { id: on-call, start: { after: 0m }, notify: [{ schedule: primary }] }\n", "")
+                .replace("          - { id: backup, start: { after: 10m }, notify: [{ person: bob }] }\n", "");
+        assertThat(leadFirst).doesNotContain("id: backup,").doesNotContain("id: on-call,");
+        apply(leadFirst);
+        time.settle();
+        time.step(Duration.ofMinutes(7)); // to +19
+        assertThat(pages(id)).as(String.join("\n", timeline(id))).noneMatch(p -> p.contains("carol"));
+        time.step(Duration.ofMinutes(2)); // to +21
+        assertThat(pages(id)).as(String.join("\n", timeline(id))).filteredOn(p -> p.contains("carol")).first()
+                .isEqualTo("+20 PAGE carol NOTIFIED standard/lead");
+    }
+
+    /**
      * Levels: on-call (after 0m), manager (unresolved_for 30m, a schedule with nobody on call at 13:00),
      * backup (after 10m). Alice acknowledges at +2, which pauses the "after" levels. At +30 the manager
      * level finds nobody and is skipped; the skip must not page bob's "after" level while acknowledged
