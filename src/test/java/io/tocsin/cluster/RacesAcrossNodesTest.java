@@ -243,6 +243,7 @@ class RacesAcrossNodesTest {
             }
             java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
             List<String> failed = java.util.Collections.synchronizedList(new ArrayList<>());
+            java.util.concurrent.atomic.AtomicInteger notes = new java.util.concurrent.atomic.AtomicInteger();
             List<Future<Integer>> loops = new ArrayList<>();
             for (int w = 0; w < 3; w++) {
                 int first = w;
@@ -253,6 +254,7 @@ class RacesAcrossNodesTest {
                         for (int j = first; j < ids.size() && !stop.get(); j += 3) {
                             HttpCalls.Answer a = other.postJson("/api/v1/incidents/" + ids.get(j) + "/notes", Map.of("text", "looking"));
                             n++;
+                            notes.incrementAndGet();
                             if (a.status() >= 500) {
                                 failed.add("note on INC-" + ids.get(j) + ": " + a.status() + " " + a.body());
                             }
@@ -261,9 +263,11 @@ class RacesAcrossNodesTest {
                     return n;
                 }));
             }
-            Thread.sleep(500);
+            // the notes are under way before the activation, and go on after it
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() -> notes.get() >= 30);
             HttpCalls.Answer activated = admin.postJson("/api/v1/config", Map.of("files", files, "confirm", true));
-            Thread.sleep(500);
+            int afterwards = notes.get() + 30;
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() -> notes.get() >= afterwards);
             stop.set(true);
             for (Future<Integer> f : loops) {
                 f.get();

@@ -124,6 +124,7 @@ final class FakeTwilio {
                 answer(ex, 400, error(21205, "Url parameter is required.", 400), null);
                 return;
             }
+            // The provider's own latency (what a sender waits on inside its send), not a test waiting for Tocsin.
             if ("Messages".equals(resource) && !messageDelay.isZero()) {
                 try {
                     Thread.sleep(messageDelay.toMillis());

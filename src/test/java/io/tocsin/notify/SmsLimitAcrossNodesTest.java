@@ -58,15 +58,22 @@ class SmsLimitAcrossNodesTest {
             nodes.add(node(db));
             nodes.add(node(db));
             long run = System.nanoTime();
-            // One page after another, every 100 ms, to alternate nodes: each arrives while a sender of the
-            // other node is still inside its send.
+            // One page after another, to alternate nodes, each opened once the one before has been taken up by a
+            // sender (in flight, sent, carried, held back or put off): each arrives while a sender of one node or
+            // the other is still inside its 300 ms send.
+            org.springframework.jdbc.core.simple.JdbcClient rows = nodes.get(0).getBean(org.springframework.jdbc.core.simple.JdbcClient.class);
             for (int i = 0; i < 8; i++) {
                 String dedup = "limit-" + run + "-" + i;
                 HttpCalls.Answer a = api(nodes.get(i % 2)).withToken(null).postJson("/v2/enqueue", Map.of("routing_key", BATCH_KEY,
                         "event_action", "trigger", "dedup_key", dedup,
                         "payload", Map.of("summary", "nightly batch late " + dedup, "source", "cron", "severity", "critical")));
                 assertThat(a.status()).as(a.body()).isEqualTo(202);
-                Thread.sleep(100);
+                int pages = i + 1;
+                Awaitility.await("page " + i + " taken up").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(10)).until(() ->
+                        rows.sql("SELECT COUNT(*) FROM notification").query(Long.class).single() == pages
+                                && rows.sql("SELECT COUNT(*) FROM notification WHERE status = 'PENDING' AND lease_until IS NULL "
+                                        + "AND (provider_status IS NULL OR provider_status <> 'throttled') AND due_at <= ?")
+                                        .param(java.time.OffsetDateTime.now()).query(Long.class).single() == 0);
             }
             HttpCalls api = api(nodes.get(0));
 
